@@ -1,0 +1,39 @@
+"""The product's own error type and the problem records shown to users."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+
+class AmoError(Exception):
+    """An expected failure with a Danish message meant for the user.
+
+    ``exit_code`` follows the command line contract: 1 = the input has errors,
+    2 = a file could not be read at all or the command was used wrongly.
+    """
+
+    def __init__(self, message: str, exit_code: int = 2):
+        super().__init__(message)
+        self.message = message
+        self.exit_code = exit_code
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One error or warning about a file, located as the user sees it in Excel."""
+
+    file: str
+    sheet: str | None
+    row: int | None  # row number as Excel shows it; None for a whole-file problem
+    column: str | None  # header as the file wrote it; None for a whole-file problem
+    value: Any
+    message: str  # Danish
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.pop("file")
+        value = data["value"]
+        if value is not None and not isinstance(value, (str, int, float, bool)):
+            data["value"] = str(value)
+        return data

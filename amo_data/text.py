@@ -1,0 +1,35 @@
+"""Folding rules shared by header matching and every vocabulary."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACE = re.compile(r"\s+")
+_DANISH = str.maketrans({"å": "aa", "æ": "ae", "ø": "oe"})
+
+
+def clean(value: object) -> str:
+    """Trim a cell's text and collapse inner whitespace (keeps case and letters)."""
+    if value is None:
+        return ""
+    text = unicodedata.normalize("NFC", str(value)).replace("\u00a0", " ")
+    return _SPACE.sub(" ", text).strip()
+
+
+def fold(value: object) -> str:
+    """The key two spellings share when they mean the same header or vocabulary value.
+
+    Case-insensitive, surrounding whitespace ignored, a trailing ``?`` or ``:`` ignored, and
+    ``aa``/``ae``/``oe`` accepted for ``å``/``æ``/``ø``.
+    """
+    text = clean(value).lower().rstrip("?:").strip()
+    return text.translate(_DANISH)
+
+
+_DANISH_ORDER = str.maketrans({"æ": "{", "ä": "{", "ø": "|", "ö": "|", "å": "}"})
+
+
+def danish_key(value: object) -> str:
+    """Sort key for Danish alphabetical order (æ, ø, å after z), case-insensitive."""
+    return clean(value).lower().translate(_DANISH_ORDER)
