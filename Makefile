@@ -1,0 +1,35 @@
+# AMO-kompetencer — the two commands of the README:
+#   make run    creates .venv, installs, loads the sample data into an empty store and starts the dashboard
+#   make test   creates .venv, installs the test dependencies and runs every test
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PORT   ?= 8501
+
+.PHONY: run test install install-dev seed bench clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+install: $(PY)
+	$(PY) -m pip install --quiet -r requirements.txt
+
+install-dev: $(PY)
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+
+seed: install
+	$(PY) -m amo_data seed-sample
+
+run: seed
+	$(PY) -m streamlit run app.py --server.port $(PORT) --browser.gatherUsageStats false
+
+test: install-dev
+	$(PY) -m pytest -q
+
+bench: install-dev
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis .ruff_cache
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

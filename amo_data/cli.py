@@ -1,0 +1,259 @@
+"""The command line: ``python -m amo_data COMMAND …`` (contract: cli-and-metrics.md).
+
+Exit status: 0 success (warnings allowed), 1 the input has errors (nothing stored),
+2 a file could not be read at all or the command was used wrongly, 3 an unexpected failure
+(one clear line, never a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import getpass
+import json
+import sys
+from pathlib import Path
+
+from .errors import AmoError
+
+OK, INPUT_ERRORS, UNREADABLE, UNEXPECTED = 0, 1, 2, 3
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with Danish usage errors (exit 2, as the contract asks)."""
+
+    def error(self, message: str):  # noqa: D401 - argparse API
+        self.print_usage(sys.stderr)
+        self.exit(UNREADABLE, f"{self.prog}: fejl i kommandoen: {message}\n")
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="python -m amo_data",
+        description="AMO-kompetencer: læs, kontrollér, gem og opsummér AMO's kompetenceark.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="KOMMANDO", parser_class=_Parser)
+    sub.required = True
+
+    p = sub.add_parser("template", help="skriv den tomme Excel-skabelon")
+    p.add_argument("out", metavar="OUT.xlsx", help="filen der skal skrives")
+
+    p = sub.add_parser("sample", help="skriv realistiske eksempelfiler")
+    p.add_argument("out_dir", metavar="OUT_DIR", help="mappen der skal skrives i")
+    p.add_argument("--departments", type=int, default=6, help="antal afdelinger (standard 6)")
+    p.add_argument("--years", type=int, default=3, help="antal år (standard 3)")
+    p.add_argument("--seed", type=int, default=2026, help="startværdi for tilfældige data")
+
+    p = sub.add_parser("check", help="læs og kontrollér filer; gemmer intet")
+    p.add_argument("files", nargs="+", metavar="FIL")
+    p.add_argument("--json", action="store_true", help="resultat som JSON")
+
+    p = sub.add_parser("import", help="kontrollér og gem filer (alle eller ingen)")
+    p.add_argument("files", nargs="+", metavar="FIL")
+    _db(p)
+    p.add_argument("--user", default=None, help="hvem importerer (standard: brugernavnet)")
+    p.add_argument("--json", action="store_true", help="resultat som JSON")
+
+    p = sub.add_parser("history", help="importerne, nyeste først")
+    _db(p)
+    p.add_argument("--json", action="store_true", help="resultat som JSON")
+
+    p = sub.add_parser("undo", help="fortryd en import")
+    p.add_argument("batch_id", type=int, metavar="BATCH_ID")
+    _db(p)
+    p.add_argument("--user", default=None, help="hvem fortryder (standard: brugernavnet)")
+
+    p = sub.add_parser("export", help="eksportér de gældende data i skabelonens format")
+    p.add_argument("out", metavar="OUT.xlsx")
+    _db(p)
+    p.add_argument("--year", type=int, default=None, help="kun ét år")
+    p.add_argument("--department", default=None, help="kun én afdeling")
+
+    p = sub.add_parser("summary", help="nøgletallene som dashboardet viser")
+    _db(p)
+    p.add_argument("--year", type=int, default=None, help="kun ét år")
+    p.add_argument("--department", default=None, help="kun én afdeling")
+    p.add_argument("--today", type=_date, default=None, metavar="ÅÅÅÅ-MM-DD", help="fast dato for 'i dag'")
+    p.add_argument("--json", action="store_true", help="resultat som JSON")
+    return parser
+
+
+def _db(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", default=None, metavar="URL",
+                   help="SQLAlchemy-URL (standard: AMO_DATABASE_URL, ellers den lokale SQLite-fil)")
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f'"{text}" er ikke en dato på formen ÅÅÅÅ-MM-DD') from None
+
+
+def _user(name: str | None) -> str:
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "ukendt"
+
+
+def _print_json(data: object) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+# --- commands -----------------------------------------------------------------------------
+
+def _cmd_template(args) -> int:
+    from .template import write_template
+
+    write_template(Path(args.out))
+    print(f"Skabelonen er skrevet til {args.out}")
+    return OK
+
+
+def _cmd_sample(args) -> int:
+    from .sample import write_sample
+
+    if args.departments < 1 or args.years < 1:
+        raise AmoError("--departments og --years skal være mindst 1.")
+    paths = write_sample(Path(args.out_dir), departments=args.departments, years=args.years, seed=args.seed)
+    print(f"{len(paths)} eksempelfiler er skrevet til {args.out_dir}")
+    return OK
+
+
+def _check_all(files: list[str]):
+    from .validate import check_path
+
+    return [check_path(f) for f in files]
+
+
+def _status(results) -> int:
+    if any(r.unreadable for r in results):
+        return UNREADABLE
+    if any(not r.ok for r in results):
+        return INPUT_ERRORS
+    return OK
+
+
+def _report(results) -> None:
+    from .schema import SHEET_TITLES
+    from .validate import describe
+
+    for r in results:
+        counts = ", ".join(f"{n} i {SHEET_TITLES[t]}" for t, n in r.rows.items() if n)
+        mark = "OK" if r.ok else "FEJL"
+        print(f"{mark}  {r.file}: {counts or 'ingen rækker'}"
+              + (f"; {len(r.errors)} fejl" if r.errors else "")
+              + (f"; {len(r.warnings)} advarsler" if r.warnings else ""))
+        for p in r.errors:
+            print(f"  fejl: {describe(p)}")
+        for p in r.warnings:
+            print(f"  advarsel: {describe(p)}")
+
+
+def _cmd_check(args) -> int:
+    results = _check_all(args.files)
+    if args.json:
+        _print_json({"files": [r.to_json() for r in results], "stored": False, "batch_id": None})
+    else:
+        _report(results)
+    return _status(results)
+
+
+def _cmd_import(args) -> int:
+    results = _check_all(args.files)
+    status = _status(results)
+    out = {"files": [r.to_json() for r in results], "stored": False, "batch_id": None}
+    if status == OK:
+        from .store import Store
+
+        outcome = Store(args.db).import_results(results, user=_user(args.user))
+        if outcome.unchanged:
+            out["unchanged"] = True
+        else:
+            out.update(stored=True, batch_id=outcome.batch_id)
+    if args.json:
+        _print_json(out)
+    else:
+        _report(results)
+        if status != OK:
+            print("Intet er gemt: ret fejlene og importér igen.")
+        elif out.get("unchanged"):
+            print("Uændret: de samme data var allerede gemt.")
+        else:
+            print(f"Gemt som import nr. {out['batch_id']}.")
+    return status
+
+
+def _cmd_history(args) -> int:
+    from .store import Store
+
+    batches = Store(args.db).history()
+    if args.json:
+        _print_json({"batches": batches})
+        return OK
+    if not batches:
+        print("Ingen importer endnu.")
+    state = {"current": "gældende", "replaced": "erstattet", "undone": "fortrudt"}
+    for b in batches:
+        rows = ", ".join(f"{k}: {v}" for k, v in b["rows"].items())
+        print(f"{b['id']:>5}  {b['created_at']}  {b['user']}  {state.get(b['state'], b['state'])}  "
+              f"{', '.join(b['files'])}  ({rows})")
+    return OK
+
+
+def _cmd_undo(args) -> int:
+    from .store import Store
+
+    Store(args.db).undo(args.batch_id, user=_user(args.user))
+    print(f"Import nr. {args.batch_id} er fortrudt; det den erstattede, gælder igen.")
+    return OK
+
+
+def _cmd_export(args) -> int:
+    from .store import Store
+    from .workbook import write_workbook
+
+    tables = Store(args.db).current(year=args.year, department=args.department)
+    write_workbook(tables, Path(args.out))
+    n = sum(len(t) for t in tables.values())
+    print(f"{n} rækker er eksporteret til {args.out}")
+    return OK
+
+
+def _cmd_summary(args) -> int:
+    from .metrics import summary
+    from .store import Store
+
+    tables = Store(args.db).current()
+    figures = summary(tables, year=args.year, department=args.department, today=args.today or dt.date.today())
+    if args.json:
+        _print_json(figures)
+        return OK
+    from .report import summary_text
+
+    print(summary_text(figures))
+    return OK
+
+
+COMMANDS = {
+    "template": _cmd_template, "sample": _cmd_sample, "check": _cmd_check, "import": _cmd_import,
+    "history": _cmd_history, "undo": _cmd_undo, "export": _cmd_export, "summary": _cmd_summary,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except AmoError as exc:
+        print(f"Fejl: {exc.message}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("Afbrudt.", file=sys.stderr)
+        return UNEXPECTED
+    except Exception as exc:  # the contract: one clear line, exit 3, never a traceback
+        print(f"Uventet fejl ({type(exc).__name__}): {exc}", file=sys.stderr)
+        return UNEXPECTED

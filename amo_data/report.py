@@ -1,0 +1,43 @@
+"""Plain Danish text of the summary figures, for the command line."""
+
+from __future__ import annotations
+
+from .quarters import parse_label
+
+
+def _q(label: str) -> str:
+    return parse_label(label).danish
+
+
+def summary_text(s: dict) -> str:
+    f = s["filters"]
+    scope = []
+    if f.get("year"):
+        scope.append(f"år {f['year']}")
+    if f.get("department"):
+        scope.append(f"afdeling {f['department']}")
+    lines = [f"Nøgletal ({', '.join(scope) or 'alle år og afdelinger'}; i dag = {f['today']})", ""]
+    lines.append(f"Afdelinger: {', '.join(s['departments']) or 'ingen'}")
+    lines.append("")
+    lines.append("Punkter pr. område (vigtige opgaver / lykkes / brug for at styrke):")
+    for r in s["entries_by_area"]:
+        lines.append(f"  {r['area']}: {r['vigtig_opgave']} / {r['lykkes']} / {r['brug_for_at_styrke']}")
+    lines.append("")
+    lines.append("Behov pr. hjælpetype:")
+    for r in s["needs_by_help"]:
+        lines.append(f"  {r['help'] or 'Ikke angivet'}: {r['count']}")
+    lines.append("")
+    lines.append("Handlinger pr. kvartal:")
+    for r in s["actions_by_quarter"]:
+        lines.append(f"  {_q(r['quarter'])}  {r['help']}  {r['status']}: {r['count']}")
+    lines.append("")
+    lines.append(f"Overskredne handlinger: {s['overdue_actions']}")
+    lines.append(f"Hastende handlinger: {s['urgent_actions']}")
+    lines.append("")
+    lines.append("Uddannelse pr. kvartal:")
+    for r in s["training_by_quarter"]:
+        lines.append(f"  {_q(r['quarter'])}  {r['status']}: {r['count']} ({r['hours']:g} timer)".replace(".", ","))
+    lines.append("")
+    missing = s["departments_without_discussion"]
+    lines.append(f"Afdelinger uden årlig drøftelse: {', '.join(missing) or 'ingen'}")
+    return "\n".join(lines)
