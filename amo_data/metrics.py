@@ -1,0 +1,540 @@
+"""Every figure the dashboard and ``summary`` show, computed from the canonical tables.
+
+Pure functions: DataFrames in (see :data:`amo_data.schema.CANONICAL`; extra columns such as
+the store's ``id`` are ignored), DataFrames or plain values out. No I/O, no Streamlit.
+Everything is vectorised so that 100,000 rows summarise well under a second; Python loops run
+only over small results (unique values, groups).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from . import vocab
+from .quarters import parse_label
+from .schema import ARBEJDSARK, CANONICAL, HANDLEPLAN, TABLES, UDDANNELSE
+from .text import clean, danish_key
+
+# Column names for the three Arbejdsark categories, in the vocabulary's order.
+CATEGORY_COLUMNS: dict[str, str] = {
+    vocab.VIGTIG_OPGAVE: "vigtig_opgave",
+    vocab.LYKKES: "lykkes",
+    vocab.BRUG_FOR_AT_STYRKE: "brug_for_at_styrke",
+}
+HELP_ORDER: tuple[str, ...] = vocab.HELP.values  # Egen, Indefra, Udefra
+STATUS_ORDER: tuple[str, ...] = vocab.STATUS.values
+TRAINING_STATUS_ORDER: tuple[str, ...] = vocab.TRAINING_STATUS.values
+ROLE_ORDER: tuple[str, ...] = vocab.TRAINING_ROLE.values
+MEASURES = ("needs", "strengths", "important", "need_share")
+DISCUSSION_MAX_DAYS = 365
+
+Tables = Mapping[str, pd.DataFrame]
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _table(tables: Tables | None, name: str) -> pd.DataFrame:
+    """The table ``name`` with at least its canonical columns (missing ones are empty)."""
+    df = (tables or {}).get(name)
+    if df is None:
+        return pd.DataFrame({col: pd.Series(dtype=object) for col in CANONICAL[name]})
+    missing = [col for col in CANONICAL[name] if col not in df.columns]
+    if missing:
+        df = df.assign(**{col: None for col in missing})
+    return df
+
+
+def _as_date(today: dt.date | dt.datetime | str | None) -> dt.date:
+    if today is None:
+        return dt.date.today()
+    if isinstance(today, dt.datetime):
+        return today.date()
+    if isinstance(today, dt.date):
+        return today
+    return dt.date.fromisoformat(str(today).strip())
+
+
+def _is_missing(value: object) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float) and math.isnan(value)
+
+
+def _dept_key(value: object) -> str:
+    """Departments that differ only in case (or spacing) are the same department."""
+    return clean(value).casefold()
+
+
+def _rank(values: Iterable[object], order: Iterable[str], *, none_last: bool = True) -> dict:
+    """Sort rank per value: vocabulary order, then unknown values in Danish order, then None."""
+    order = list(order)
+    position = {v: i for i, v in enumerate(order)}
+    known = [v for v in values if not _is_missing(v) and v in position]
+    unknown = sorted({v for v in values if not _is_missing(v) and v not in position},
+                     key=lambda v: (danish_key(v), str(v)))
+    rank = {v: position[v] for v in known}
+    rank.update({v: len(order) + i for i, v in enumerate(unknown)})
+    rank[None] = len(order) + len(unknown) if none_last else -1
+    return rank
+
+
+def _rank_of(series: pd.Series, rank: dict) -> pd.Series:
+    missing_rank = rank[None]
+    return series.map(lambda v: missing_rank if _is_missing(v) else rank[v]).astype("int64")
+
+
+def danish_sorted(values: Iterable[object]) -> list:
+    """Unique non-empty values in Danish alphabetical order (æ, ø, å after z)."""
+    return sorted({v for v in values if not _is_missing(v) and clean(v)},
+                  key=lambda v: (danish_key(v), str(v)))
+
+
+def area_order(values: Iterable[object]) -> list:
+    """Areas in the vocabulary's order, then unknown areas in Danish alphabetical order."""
+    present = {v for v in values if not _is_missing(v)}
+    rank = _rank(present, vocab.areas().values)
+    return sorted(present, key=lambda v: rank[v])
+
+
+def _numeric(series: pd.Series) -> pd.Series:
+    return pd.to_numeric(series, errors="coerce")
+
+
+def _quarter_year(series: pd.Series) -> pd.Series:
+    """The year of each quarter label (NaN where there is none)."""
+    uniq = series.dropna().unique()
+    years = {}
+    for label in uniq:
+        try:
+            years[label] = parse_label(str(label)).year
+        except ValueError:
+            years[label] = np.nan
+    return series.map(years).astype("float64")
+
+
+def _quarter_end(series: pd.Series) -> pd.Series:
+    """The last day of each quarter label, as datetime64 (NaT where there is none)."""
+    ends = {}
+    for label in series.dropna().unique():
+        try:
+            ends[label] = pd.Timestamp(parse_label(str(label)).end)
+        except ValueError:
+            ends[label] = pd.NaT
+    return pd.to_datetime(series.map(ends), errors="coerce")
+
+
+def _status(plan: pd.DataFrame) -> pd.Series:
+    """Handleplan status with the format's default for an empty cell."""
+    return plan["status"].where(plan["status"].notna(), vocab.IKKE_STARTET)
+
+
+def _open(plan: pd.DataFrame) -> pd.Series:
+    return ~_status(plan).isin(vocab.CLOSED_STATUSES)
+
+
+def _urgent(plan: pd.DataFrame) -> pd.Series:
+    urgent = plan["urgent"]
+    if urgent.dtype == bool:
+        return urgent
+    return urgent.map(lambda v: (not _is_missing(v)) and bool(v)).astype(bool)
+
+
+def _to_native(value: object) -> object:
+    """A JSON-native version of a pandas/numpy scalar (NaN and NA become None)."""
+    if _is_missing(value):
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return None if math.isnan(value) else float(value)
+    if isinstance(value, (dt.date, pd.Timestamp)):
+        return value.isoformat()
+    return value
+
+
+def records(df: pd.DataFrame) -> list[dict]:
+    """DataFrame rows as plain JSON-native dicts."""
+    cols = list(df.columns)
+    return [{c: _to_native(v) for c, v in zip(cols, row, strict=True)}
+            for row in df.itertuples(index=False, name=None)]
+
+
+def unify_departments(tables: Tables) -> dict[str, pd.DataFrame]:
+    """All three tables, with department spellings that differ only in case made one.
+
+    The first spelling met (Arbejdsark, then Handleplan, then Uddannelse) wins. The store
+    already keeps one spelling, so usually nothing changes (and nothing is copied).
+    """
+    out = {name: _table(tables, name) for name in TABLES}
+    spelling: dict[str, str] = {}
+    conflict = False
+    for name in TABLES:
+        for value in out[name]["department"].dropna().unique():
+            key = _dept_key(value)
+            if key in spelling:
+                conflict = conflict or spelling[key] != value
+            else:
+                spelling[key] = value
+    if conflict:
+        for name in TABLES:
+            dep = out[name]["department"]
+            mapping = {v: spelling[_dept_key(v)] for v in dep.dropna().unique()}
+            out[name] = out[name].assign(department=dep.map(mapping))
+    return out
+
+
+# --------------------------------------------------------------------------- filters
+
+
+def department_mask(df: pd.DataFrame, department: str) -> pd.Series:
+    """Rows of ``department`` (case-insensitive, spacing ignored)."""
+    key = _dept_key(department)
+    keep = [v for v in df["department"].dropna().unique() if _dept_key(v) == key]
+    return df["department"].isin(keep)
+
+
+def year_mask(df: pd.DataFrame, year: int, table: str) -> pd.Series:
+    """Rows of ``year``: the row's År; for Uddannelse the year of Hvornår."""
+    years = _numeric(df["year"]) if "year" in df.columns else pd.Series(np.nan, index=df.index)
+    if table == UDDANNELSE:
+        years = years.fillna(_quarter_year(df["quarter"]))
+    return years == int(year)
+
+
+def filter_tables(tables: Tables, year: int | None = None,
+                  department: str | None = None) -> dict[str, pd.DataFrame]:
+    """The three tables reduced to one year and/or one department (None keeps everything).
+
+    ``year`` keeps Arbejdsark and Handleplan rows whose År is the year and Uddannelse rows
+    whose Hvornår falls in it; ``department`` matches case-insensitively.
+    """
+    out = {}
+    for name in TABLES:
+        df = _table(tables, name)
+        if year is not None:
+            df = df.loc[year_mask(df, year, name)]
+        if department is not None and clean(department):
+            df = df.loc[department_mask(df, department)]
+        out[name] = df
+    return out
+
+
+def departments(tables: Tables) -> list[str]:
+    """Departments present in any of the tables, in Danish alphabetical order."""
+    found: list = []
+    for name in TABLES:
+        found.extend(_table(tables, name)["department"].dropna().unique())
+    return danish_sorted(found)
+
+
+# --------------------------------------------------------------------------- Arbejdsark
+
+
+def _category_counts(ark: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Counts of the three categories per ``by`` group: columns ``by`` + the category columns."""
+    cols = list(CATEGORY_COLUMNS.values())
+    ark = ark.loc[ark["category"].isin(CATEGORY_COLUMNS) & ark[by].notna().all(axis=1)]
+    if ark.empty:
+        return pd.DataFrame({**{c: pd.Series(dtype=object) for c in by},
+                             **{c: pd.Series(dtype="int64") for c in cols}})
+    table = ark.groupby([*by, "category"], sort=False, observed=True).size().unstack("category", fill_value=0)
+    table = table.reindex(columns=list(CATEGORY_COLUMNS), fill_value=0).rename(columns=CATEGORY_COLUMNS)
+    table.columns.name = None
+    return table.astype("int64").reset_index()
+
+
+def _sort_areas(df: pd.DataFrame, extra: list[str] | None = None) -> pd.DataFrame:
+    rank = _rank(df["area"].unique(), vocab.areas().values)
+    keys = df.assign(_area_rank=_rank_of(df["area"], rank))
+    by = [*(extra or []), "_area_rank"]
+    return keys.sort_values(by, kind="stable").drop(columns="_area_rank").reset_index(drop=True)
+
+
+def _sort_departments(df: pd.DataFrame, then: list[str] | None = None) -> pd.DataFrame:
+    order = {v: i for i, v in enumerate(danish_sorted(df["department"].unique()))}
+    keys = df.assign(_dept_rank=df["department"].map(order))
+    return keys.sort_values(["_dept_rank", *(then or [])], kind="stable").drop(columns="_dept_rank").reset_index(drop=True)
+
+
+def entries_by_area(ark: pd.DataFrame) -> pd.DataFrame:
+    """area | vigtig_opgave | lykkes | brug_for_at_styrke, areas in vocabulary order."""
+    ark = ark if ark is not None else _table(None, ARBEJDSARK)
+    return _sort_areas(_category_counts(ark, ["area"]))
+
+
+def entries_by_department(ark: pd.DataFrame) -> pd.DataFrame:
+    """department | vigtig_opgave | lykkes | brug_for_at_styrke, Danish alphabetical order."""
+    return _sort_departments(_category_counts(ark, ["department"]))
+
+
+def entries_by_department_area(ark: pd.DataFrame) -> pd.DataFrame:
+    """department | area | the three category counts (departments Danish, areas vocabulary)."""
+    df = _category_counts(ark, ["department", "area"])
+    rank = _rank(df["area"].unique(), vocab.areas().values)
+    df = df.assign(_area_rank=_rank_of(df["area"], rank))
+    return _sort_departments(df, ["_area_rank"]).drop(columns="_area_rank")
+
+
+def _share(needs: pd.Series, strengths: pd.Series) -> pd.Series:
+    total = (needs + strengths).astype("float64")
+    return (needs.astype("float64") / total.where(total > 0)).astype("float64")
+
+
+def need_share_by_area(ark: pd.DataFrame) -> pd.DataFrame:
+    """entries_by_area plus ``need_share`` = needs ÷ (strengths + needs), NaN when 0/0."""
+    df = entries_by_area(ark)
+    return df.assign(need_share=_share(df["brug_for_at_styrke"], df["lykkes"]))
+
+
+def needs_by_help(ark: pd.DataFrame) -> pd.DataFrame:
+    """help | count of needs (Brug for at styrke); help order Egen, Indefra, Udefra, then None.
+
+    Only helps with at least one need are listed.
+    """
+    needs = ark.loc[ark["category"] == vocab.BRUG_FOR_AT_STYRKE, "help"]
+    counts = needs.value_counts(dropna=False)
+    rank = _rank(counts.index, HELP_ORDER)
+    rows = [(None if _is_missing(h) else h, int(n)) for h, n in counts.items() if n > 0]
+    rows.sort(key=lambda r: rank[r[0]])
+    return pd.DataFrame({"help": pd.Series([r[0] for r in rows], dtype=object),
+                         "count": pd.Series([r[1] for r in rows], dtype="int64")})
+
+
+def department_area_matrix(ark: pd.DataFrame, measure: str = "needs") -> pd.DataFrame:
+    """Departments (rows, Danish order) × areas (columns, vocabulary order).
+
+    ``measure``: "needs", "strengths", "important" (counts; 0 where none) or "need_share"
+    (needs ÷ (strengths + needs); NaN where a department has neither in an area).
+    """
+    if measure not in MEASURES:
+        raise ValueError(f"unknown measure {measure!r}; use one of {MEASURES}")
+    long = entries_by_department_area(ark)
+    if long.empty:
+        return pd.DataFrame(index=pd.Index([], name="department"), columns=pd.Index([], name="area"), dtype="float64")
+    if measure == "need_share":
+        values = _share(long["brug_for_at_styrke"], long["lykkes"])
+    else:
+        column = {"needs": "brug_for_at_styrke", "strengths": "lykkes", "important": "vigtig_opgave"}[measure]
+        values = long[column]
+    matrix = long.assign(value=values).pivot(index="department", columns="area", values="value")
+    matrix = matrix.reindex(index=danish_sorted(long["department"].unique()), columns=area_order(long["area"].unique()))
+    if measure != "need_share":
+        matrix = matrix.fillna(0).astype("int64")
+    matrix.index.name, matrix.columns.name = "department", "area"
+    return matrix
+
+
+def needs_trend(ark: pd.DataFrame) -> pd.DataFrame:
+    """year | area | count of needs (Brug for at styrke), years ascending, areas in order."""
+    needs = ark.loc[(ark["category"] == vocab.BRUG_FOR_AT_STYRKE) & ark["area"].notna()]
+    years = _numeric(needs["year"])
+    needs = needs.assign(year=years).loc[years.notna()]
+    if needs.empty:
+        return pd.DataFrame({"year": pd.Series(dtype="int64"), "area": pd.Series(dtype=object),
+                             "count": pd.Series(dtype="int64")})
+    counts = needs.groupby(["year", "area"], observed=True).size().rename("count").reset_index()
+    counts = counts.assign(year=counts["year"].astype("int64"), count=counts["count"].astype("int64"))
+    return _sort_areas(counts, ["year"])
+
+
+def company_average_by_area(ark: pd.DataFrame) -> pd.DataFrame:
+    """area | the three categories as the average count per department.
+
+    The average is over every department with Arbejdsark entries (a department with no entry
+    in an area counts as 0 there), so departments can be set against the company as a whole.
+    """
+    counts = entries_by_area(ark)
+    n = ark.loc[ark["category"].isin(CATEGORY_COLUMNS), "department"].nunique()
+    if counts.empty or n == 0:
+        return counts.astype({c: "float64" for c in CATEGORY_COLUMNS.values()})
+    cols = list(CATEGORY_COLUMNS.values())
+    return counts.assign(**{c: (counts[c] / n).astype("float64") for c in cols}, departments=n)
+
+
+# --------------------------------------------------------------------------- Handleplan
+
+
+def _quarter_status_counts(plan: pd.DataFrame, by: list[str], orders: dict[str, Iterable[str]]) -> pd.DataFrame:
+    plan = plan.loc[plan["quarter"].notna()]
+    if "status" in by:
+        plan = plan.assign(status=_status(plan))
+    cols = ["quarter", *by]
+    if plan.empty:
+        return pd.DataFrame({**{c: pd.Series(dtype=object) for c in cols}, "count": pd.Series(dtype="int64")})
+    counts = plan.groupby(cols, observed=True, dropna=False).size().rename("count").reset_index()
+    counts = counts.loc[counts["count"] > 0]
+    sort_cols = ["quarter"]
+    for col in by:
+        rank = _rank(counts[col].unique(), orders[col])
+        counts = counts.assign(**{f"_{col}_rank": _rank_of(counts[col], rank)})
+        sort_cols.append(f"_{col}_rank")
+    counts = counts.sort_values(sort_cols, kind="stable").drop(columns=sort_cols[1:])
+    return counts.astype({"count": "int64"}).reset_index(drop=True)
+
+
+def actions_by_quarter(plan: pd.DataFrame) -> pd.DataFrame:
+    """quarter | help | status | count, by quarter then the vocabularies' order."""
+    return _quarter_status_counts(plan, ["help", "status"], {"help": HELP_ORDER, "status": STATUS_ORDER})
+
+
+def expert_assistance_by_quarter(plan: pd.DataFrame) -> pd.DataFrame:
+    """Requests for expert assistance (Hjælp udefra): quarter | status | count."""
+    return _quarter_status_counts(plan.loc[plan["help"] == vocab.UDEFRA], ["status"], {"status": STATUS_ORDER})
+
+
+def supplementary_training_by_quarter(plan: pd.DataFrame) -> pd.DataFrame:
+    """Supplementary training (Egen kompetenceudvikling): quarter | status | count."""
+    return _quarter_status_counts(plan.loc[plan["help"] == vocab.EGEN], ["status"], {"status": STATUS_ORDER})
+
+
+def overdue_actions(plan: pd.DataFrame, today: dt.date | str | None = None) -> pd.DataFrame:
+    """Open actions (not Gennemført/Aflyst) whose quarter ended before ``today``."""
+    today = _as_date(today)
+    ends = _quarter_end(plan["quarter"])
+    mask = _open(plan) & ends.notna() & (ends < pd.Timestamp(today))
+    return plan.loc[mask]
+
+
+def urgent_actions(plan: pd.DataFrame) -> pd.DataFrame:
+    """Open actions whose Hvornår said "as soon as possible"."""
+    return plan.loc[_urgent(plan) & _open(plan)]
+
+
+# --------------------------------------------------------------------------- Uddannelse
+
+
+def training_by_quarter(training: pd.DataFrame) -> pd.DataFrame:
+    """quarter | status | count | hours (sum, missing hours as 0, rounded to 2 decimals)."""
+    training = training.loc[training["quarter"].notna()]
+    cols = ["quarter", "status", "count", "hours"]
+    if training.empty:
+        return pd.DataFrame({"quarter": pd.Series(dtype=object), "status": pd.Series(dtype=object),
+                             "count": pd.Series(dtype="int64"), "hours": pd.Series(dtype="float64")})
+    training = training.assign(hours=_numeric(training["hours"]).fillna(0.0))
+    grouped = training.groupby(["quarter", "status"], observed=True, dropna=False)
+    out = grouped.agg(count=("hours", "size"), hours=("hours", "sum")).reset_index()
+    rank = _rank(out["status"].unique(), TRAINING_STATUS_ORDER)
+    out = out.assign(_r=_rank_of(out["status"], rank)).sort_values(["quarter", "_r"], kind="stable")
+    out = out.assign(count=out["count"].astype("int64"), hours=out["hours"].astype("float64").round(2))
+    return out.loc[out["count"] > 0, cols].reset_index(drop=True)
+
+
+def training_hours_by_department_role(training: pd.DataFrame) -> pd.DataFrame:
+    """department | role | count | hours (sum, missing as 0; rounded to 2 decimals)."""
+    training = training.loc[training["department"].notna()]
+    if training.empty:
+        return pd.DataFrame({"department": pd.Series(dtype=object), "role": pd.Series(dtype=object),
+                             "count": pd.Series(dtype="int64"), "hours": pd.Series(dtype="float64")})
+    training = training.assign(hours=_numeric(training["hours"]).fillna(0.0))
+    out = training.groupby(["department", "role"], observed=True, dropna=False).agg(
+        count=("hours", "size"), hours=("hours", "sum")).reset_index()
+    rank = _rank(out["role"].unique(), ROLE_ORDER)
+    out = out.assign(_r=_rank_of(out["role"], rank))
+    out = _sort_departments(out, ["_r"]).drop(columns="_r")
+    return out.assign(count=out["count"].astype("int64"), hours=out["hours"].astype("float64").round(2))
+
+
+# --------------------------------------------------------------------------- discussions
+
+
+def discussion_dates(ark: pd.DataFrame) -> pd.Series:
+    """Per Arbejdsark row the day its discussion counts as held: Dato, else 31 December of År."""
+    dates = pd.to_datetime(ark["date"], errors="coerce")
+    if dates.isna().any():
+        years = _numeric(ark["year"].loc[dates.isna()])
+        ends = {y: pd.Timestamp(int(y), 12, 31) for y in years.dropna().unique() if 1 <= y <= 9999}
+        dates = dates.fillna(pd.to_datetime(years.map(ends), errors="coerce"))
+    return dates
+
+
+def last_discussion(ark: pd.DataFrame) -> pd.DataFrame:
+    """department | last (datetime.date of the newest discussion), Danish order."""
+    dates = discussion_dates(ark)
+    frame = pd.DataFrame({"department": ark["department"], "last": dates}).dropna()
+    if frame.empty:
+        return pd.DataFrame({"department": pd.Series(dtype=object), "last": pd.Series(dtype=object)})
+    newest = frame.groupby("department", observed=True)["last"].max().reset_index()
+    newest = newest.assign(last=newest["last"].map(lambda t: t.date()).astype(object))
+    return _sort_departments(newest)
+
+
+def departments_without_discussion(tables: Tables, today: dt.date | str | None = None,
+                                   department: str | None = None) -> list[str]:
+    """Departments (in any table) whose newest discussion is over 365 days old, or missing.
+
+    A discussion with only År counts as held on 31 December of that year. Ignores any year
+    filter: pass the unfiltered tables (``department`` narrows to one department).
+    """
+    today = _as_date(today)
+    tables = filter_tables(tables, department=department) if department else tables
+    ark = _table(tables, ARBEJDSARK)
+    last = last_discussion(ark)
+    newest = dict(zip(last["department"], last["last"], strict=True))
+    limit = today - dt.timedelta(days=DISCUSSION_MAX_DAYS)
+    return [d for d in departments(tables) if d not in newest or newest[d] < limit]
+
+
+# --------------------------------------------------------------------------- summary
+
+
+def summary(tables: Tables, year: int | None = None, department: str | None = None,
+            today: dt.date | str | None = None) -> dict:
+    """The ``summary --json`` object (see docs: cli-and-metrics.md). JSON-native values only."""
+    today = _as_date(today)
+    department = clean(department) if department is not None and clean(department) else None
+    year = int(year) if year is not None else None
+    unified = unify_departments(tables)
+    filtered = filter_tables(unified, year, department)
+    ark, plan, training = filtered[ARBEJDSARK], filtered[HANDLEPLAN], filtered[UDDANNELSE]
+    return {
+        "filters": {"year": year, "department": department, "today": today.isoformat()},
+        "departments": departments(filtered),
+        "entries_by_area": records(entries_by_area(ark)),
+        "entries_by_department": records(entries_by_department(ark)),
+        "needs_by_help": records(needs_by_help(ark)),
+        "actions_by_quarter": records(actions_by_quarter(plan)),
+        "overdue_actions": len(overdue_actions(plan, today)),
+        "urgent_actions": len(urgent_actions(plan)),
+        "training_by_quarter": records(training_by_quarter(training)),
+        "departments_without_discussion": departments_without_discussion(unified, today, department),
+    }
+
+
+def tiles(tables: Tables, year: int | None = None, today: dt.date | str | None = None,
+          department: str | None = None) -> dict[str, int]:
+    """Key figures for the dashboard's front page (plain ints).
+
+    ``year`` defaults to today's year for the "this year" figures; the other figures use the
+    year filter only when ``year`` is given.
+    """
+    today = _as_date(today)
+    this_year = int(year) if year is not None else today.year
+    unified = unify_departments(tables)
+    scoped = filter_tables(unified, department=department)
+    filtered = filter_tables(scoped, year=year)
+    ark, plan = filtered[ARBEJDSARK], filtered[HANDLEPLAN]
+    ark_year = scoped[ARBEJDSARK].loc[year_mask(scoped[ARBEJDSARK], this_year, ARBEJDSARK)]
+    plan_year = scoped[HANDLEPLAN].loc[year_mask(scoped[HANDLEPLAN], this_year, HANDLEPLAN)]
+    return {
+        "departments_with_discussion_this_year": int(ark_year["department"].nunique()),
+        "departments_total": len(departments(scoped)),
+        "departments_without_discussion": len(departments_without_discussion(scoped, today)),
+        "strengths": int((ark["category"] == vocab.LYKKES).sum()),
+        "needs": int((ark["category"] == vocab.BRUG_FOR_AT_STYRKE).sum()),
+        "important_tasks": int((ark["category"] == vocab.VIGTIG_OPGAVE).sum()),
+        "actions": len(plan),
+        "open_actions": int(_open(plan).sum()),
+        "overdue": len(overdue_actions(plan, today)),
+        "urgent": len(urgent_actions(plan)),
+        "expert_requests_this_year": int((plan_year["help"] == vocab.UDEFRA).sum()),
+        "training_actions_completed": int(((plan["help"] == vocab.EGEN)
+                                           & (_status(plan) == vocab.GENNEMFOERT)).sum()),
+    }
