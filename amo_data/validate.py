@@ -1,18 +1,68 @@
 """Normalising and validating raw sheets into the three canonical tables plus problems.
 
-STUB: the interface below is fixed; the implementation is being written.
+``check_bytes`` reads a file with :func:`amo_data.reader.read_file` and hands the raw grids to
+:func:`validate_sheets`, the pure core: it finds the known sheets (or recognises the one table
+of a CSV file), finds the header row, maps headers to columns, checks every cell against the
+file format (``/work/shared/spec/data-format.md``) and builds the canonical tables of
+:mod:`amo_data.schema`. Every problem of a file is collected; nothing stops at the first one.
+
+Decisions where the contract is silent (documented for users and developers):
+
+- A missing required column is one error per column with ``row`` = the header row and
+  ``column`` = None (the file wrote no such header); the message lists the column's aliases.
+- Rows with an error are left out of the returned tables (so every value in a table has its
+  canonical type); ``FileResult.ok`` is False whenever there is an error.
+- Skipped empty rows between data rows give one warning per sheet, ``row`` = the first of them.
+  Empty rows after the last data row are the end of the table and give no warning.
+- A ``Hjælp`` on an Arbejdsark row whose Kategori is not ``Brug for at styrke`` is a warning and
+  the value is dropped (the entry counts as a strength/task, never as a need with help).
+- In the normal layout a ``Beskrivelse`` becomes several entries only when it holds two or more
+  lines that all start with a bullet (``•``, ``-``, ``–`` or ``*``); otherwise the cell is one entry
+  (inner whitespace and line breaks collapsed). In a box cell every line is an entry, and a ``•``
+  inside a line also starts a new entry; the bullet is stripped.
+- In the box layout a ``Hjælp`` column applies to the entries of the ``Brug for at styrke`` box of
+  the same row (boxes that imply a help type keep their own). A box-layout row with data but no
+  entry is skipped with a warning.
+- Handleplan ``År`` may be absent (column or cell) when ``Hvornår`` carries a year or a date;
+  the row's year is then the year of the resolved quarter.
+- A workbook with two sheets of the same table (e.g. ``Arbejdsark`` and ``Worksheet``) gives the
+  rows of both. A known sheet that is entirely empty is ignored without a problem.
+- A ``Dato`` (Arbejdsark, Handleplan) must lie in the years 2000–2100 when the row's year is
+  derived from it; ``Tiltrådt`` may be any date.
+- Text columns of the canonical tables hold ``str`` or ``None`` (object dtype).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import math
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
-from .errors import Problem
-from .schema import TABLES
+from . import quarters, vocab
+from .errors import AmoError, Problem
+from .schema import (
+    ARBEJDSARK,
+    BOX_COLUMNS,
+    BOX_KEYS,
+    CANONICAL,
+    COLUMNS,
+    DESCRIPTION_MAX,
+    HANDLEPLAN,
+    SHEET_TITLES,
+    TABLES,
+    UDDANNELSE,
+    Column,
+    column_index,
+    sheet_index,
+)
+from .text import clean, fold
 
 
 @dataclass
@@ -42,15 +92,918 @@ class FileResult:
         }
 
 
-def check_bytes(name: str, data: bytes, max_bytes: int | None = None) -> FileResult:
-    """Read and validate one file. Never raises for bad input: problems are in the result."""
-    raise NotImplementedError
-
-
-def check_path(path: str | Path, max_bytes: int | None = None) -> FileResult:
-    path = Path(path)
-    return check_bytes(path.name, path.read_bytes(), max_bytes)
+# --------------------------------------------------------------------------------------------
+# Public helpers
+# --------------------------------------------------------------------------------------------
 
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def describe(problem: Problem, with_file: bool = True) -> str:
+    """One line for text output, e.g.
+    ``plan.xlsx: Handleplan, række 7, kolonne "Hvornår": "4. kvartl 2026" er ikke et kvartal …``.
+    """
+    where = []
+    if problem.sheet:
+        where.append(problem.sheet)
+    if problem.row is not None:
+        where.append(f"række {problem.row}")
+    if problem.column:
+        where.append(f'kolonne "{problem.column}"')
+    text = ", ".join(where)
+    text = f"{text}: {problem.message}" if text else problem.message
+    if with_file and problem.file:
+        text = f"{problem.file}: {text}"
+    return text
+
+
+_TEXT_KEYS = {
+    ARBEJDSARK: {"department", "area", "category", "description", "help", "role"},
+    HANDLEPLAN: {"department", "what", "area", "why", "how", "help", "when", "quarter", "who",
+                 "follow_up", "status"},
+    UDDANNELSE: {"department", "role", "name", "course", "when", "quarter", "status"},
+}
+_INT_KEYS = {"year"}
+_NULLABLE_INT_KEYS = {"rating"}
+_FLOAT_KEYS = {"hours"}
+_BOOL_KEYS = {"urgent"}
+
+
+def _frame(table: str, columns: dict[str, list] | None = None) -> pd.DataFrame:
+    """A canonical table with exactly ``CANONICAL[table]`` columns and their dtypes."""
+    data = {}
+    for key in CANONICAL[table]:
+        values = columns.get(key, []) if columns else []
+        if key in _INT_KEYS:
+            data[key] = pd.Series(values, dtype="int64")
+        elif key in _NULLABLE_INT_KEYS:
+            data[key] = pd.Series(values, dtype="Int64")
+        elif key in _FLOAT_KEYS:
+            data[key] = pd.Series(values, dtype="float64")
+        elif key in _BOOL_KEYS:
+            data[key] = pd.Series(values, dtype="bool")
+        else:  # text and dates: str / datetime.date or None
+            data[key] = pd.Series(values, dtype="object")
+    return pd.DataFrame(data, columns=list(CANONICAL[table]))
+
+
+def empty_tables() -> dict[str, pd.DataFrame]:
+    return {t: _frame(t) for t in TABLES}
+
+
+def unreadable_result(name: str, message: str, data: bytes | None = None) -> FileResult:
+    """The result for a file that could not be read at all."""
+    return FileResult(
+        file=name,
+        tables=empty_tables(),
+        errors=[Problem(name, None, None, None, None, message)],
+        sha256=sha256(data) if data is not None else "",
+        unreadable=True,
+    )
+
+
+def _reader():
+    from . import reader
+
+    return reader
+
+
+def _limit(max_bytes: int | None) -> int:
+    if max_bytes is not None:
+        return max_bytes
+    reader = _reader()
+    func = getattr(reader, "max_bytes", None)
+    if callable(func):
+        return int(func())
+    return reader.DEFAULT_MAX_BYTES
+
+
+def _size_text(n: int) -> str:
+    return f"{n / (1024 * 1024):.1f}".replace(".", ",") + " MB"
+
+
+def check_bytes(name: str, data: bytes, max_bytes: int | None = None) -> FileResult:
+    """Read and validate one file. Never raises for bad input: problems are in the result."""
+    name = Path(str(name)).name or str(name)
+    try:
+        sheets = _reader().read_file(name, data, max_bytes)
+    except AmoError as exc:
+        return unreadable_result(name, exc.message, data)
+    except Exception:  # noqa: BLE001 - a reader library choking on bad bytes is bad input
+        return unreadable_result(
+            name, "Filen kan ikke læses: den er beskadiget eller ikke et regneark.", data
+        )
+    result = validate_sheets(name, sheets)
+    result.sha256 = sha256(data)
+    return result
+
+
+def check_path(path: str | Path, max_bytes: int | None = None) -> FileResult:
+    """Read and validate one file on disk; a too-large file is refused before it is read."""
+    path = Path(path)
+    name = path.name
+    limit = _limit(max_bytes)
+    try:
+        if not path.is_file():
+            return unreadable_result(name, f'Filen "{path}" findes ikke.')
+        size = path.stat().st_size
+        if size > limit:
+            return unreadable_result(
+                name,
+                f"Filen er for stor ({_size_text(size)}); den største tilladte størrelse er "
+                f"{_size_text(limit)}.",
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        return unreadable_result(name, f'Filen "{path}" kan ikke læses: {exc.strerror or exc}.')
+    return check_bytes(name, data, limit)
+
+
+# --------------------------------------------------------------------------------------------
+# Cell helpers
+# --------------------------------------------------------------------------------------------
+
+
+def _empty(value: object) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, float):
+        return math.isnan(value)
+    return False
+
+
+def _as_text(value: object) -> str:
+    """A cell as text, the way the user would read it."""
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, bool):
+        return "Ja" if value else "Nej"
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0):
+            return value.strftime("%d-%m-%Y") if value.year >= 1000 else value.date().isoformat()
+        return clean(value.isoformat(sep=" "))
+    if isinstance(value, dt.date):
+        return value.strftime("%d-%m-%Y") if value.year >= 1000 else value.isoformat()
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return clean(value)
+
+
+def _shown(value: object) -> str:
+    """A cell value as quoted in a message."""
+    text = _as_text(value)
+    return text if len(text) <= 80 else text[:77] + "…"
+
+
+def _number(value: object) -> float | None:
+    """A finite number from a numeric cell or a text with decimal point or comma."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        number = float(value) if not isinstance(value, int) or abs(value) < 2**63 else None
+    elif isinstance(value, str):
+        text = clean(value).replace(" ", "")
+        if "," in text and "." not in text:
+            text = text.replace(",", ".")
+        if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", text):
+            return None
+        number = float(text)
+    else:
+        return None
+    if number is None or not math.isfinite(number):
+        return None
+    return number
+
+
+def _whole(value: object) -> int | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    number = _number(value)
+    if number is None or not number.is_integer():
+        return None
+    return int(number)
+
+
+_BULLET = re.compile(r"^\s*[•\-–*·]\s*")
+_LINES = re.compile(r"\r\n|\r|\n|\u2028|\u2029|\v")
+
+
+def _split_box(value: object) -> list[str]:
+    """The entries of a box cell: one per line (and per inline •), bullets stripped."""
+    text = value if isinstance(value, str) else _as_text(value)
+    parts = []
+    for line in _LINES.split(text):
+        for piece in line.split("•"):
+            piece = clean(_BULLET.sub("", piece, count=1))
+            if piece:
+                parts.append(piece)
+    return parts
+
+
+def _split_description(value: object) -> list[str]:
+    """A Beskrivelse: several entries only when it is a list of bulleted lines."""
+    if isinstance(value, str):
+        lines = [line for line in _LINES.split(value) if line.strip()]
+        if len(lines) >= 2 and all(_BULLET.match(line) for line in lines):
+            return [p for p in (clean(_BULLET.sub("", line, count=1)) for line in lines) if p]
+    text = _as_text(value)
+    return [text] if text else []
+
+
+def _listing(values: tuple[str, ...] | list[str]) -> str:
+    quoted = [f'"{v}"' for v in values]
+    if len(quoted) <= 1:
+        return "".join(quoted)
+    return ", ".join(quoted[:-1]) + " eller " + quoted[-1]
+
+
+def _key(value: object) -> tuple:
+    return (type(value), value)
+
+
+def _cached(func: Callable[[object], Any]) -> Callable[[object], Any]:
+    """Memoise a cell parser per distinct (type, value) for one validation run."""
+    cache: dict = {}
+
+    def wrapper(value: object):
+        try:
+            key = (type(value), value)
+            hit = cache.get(key, cache)
+        except TypeError:  # unhashable: never cached
+            return func(value)
+        if hit is cache:
+            hit = func(value)
+            cache[key] = hit
+        return hit
+
+    return wrapper
+
+
+# Parsers return (value, error message or None).
+
+
+def _parse_year(value: object) -> tuple[int | None, str | None]:
+    year = _whole(value)
+    if year is None or not 2000 <= year <= 2100:
+        return None, f'"{_shown(value)}" er ikke et gyldigt år (et helt tal fra 2000 til 2100, fx 2026).'
+    return year, None
+
+
+def _parse_date(value: object) -> tuple[dt.date | None, str | None]:
+    day = quarters.parse_date(value)
+    if day is None:
+        return None, f'"{_shown(value)}" er ikke en dato (fx "15-03-2026" eller "2026-03-15").'
+    return day, None
+
+
+def _parse_rating(value: object) -> tuple[int | None, str | None]:
+    rating = _whole(value)
+    if rating is None or not 1 <= rating <= 5:
+        return None, (
+            f'"{_shown(value)}" er ikke en gyldig vurdering (et helt tal fra 1 til 5, '
+            "hvor 1 = slet ikke og 5 = helt)."
+        )
+    return rating, None
+
+
+def _parse_hours(value: object) -> tuple[float | None, str | None]:
+    hours = _number(value)
+    if hours is None or hours < 0:
+        return None, f'"{_shown(value)}" er ikke et antal timer (et tal på 0 eller mere, fx 14,8).'
+    return hours, None
+
+
+def _vocab_parser(voc: vocab.Vocabulary, what: str) -> Callable[[object], tuple[str | None, str | None]]:
+    def parse(value: object) -> tuple[str | None, str | None]:
+        match = voc.match(value)
+        if match is None:
+            return None, f'"{_shown(value)}" er ikke {what} (vælg {_listing(voc.values)}).'
+        return match, None
+
+    return parse
+
+
+def _parse_category(value: object) -> tuple[str | None, str | None]:
+    if fold(value) == vocab.AMBIGUOUS_CATEGORY:
+        return None, (
+            f'"{_shown(value)}" er tvetydigt: skriv "{vocab.LYKKES}", hvis det er noget, I allerede '
+            f'lykkes med, eller "{vocab.BRUG_FOR_AT_STYRKE}", hvis I har brug for at styrke det.'
+        )
+    match = vocab.CATEGORY.match(value)
+    if match is None:
+        return None, f'"{_shown(value)}" er ikke en kategori (vælg {_listing(vocab.CATEGORY.values)}).'
+    return match, None
+
+
+def _when_text(value: object) -> str:
+    """Hvornår as written; a date (cell or Excel serial) as dd-mm-yyyy."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        day = quarters.parse_date(value)
+        if day is not None:
+            return day.strftime("%d-%m-%Y")
+    return _as_text(value)
+
+
+# --------------------------------------------------------------------------------------------
+# Header detection
+# --------------------------------------------------------------------------------------------
+
+
+_INDEXES = {t: column_index(t) for t in TABLES}
+_HEADER_TITLES = dict(SHEET_TITLES)
+
+
+def _matches(row: list, table: str) -> set[str]:
+    """Folded known headers of ``table`` found in ``row``."""
+    index = _INDEXES[table]
+    found = set()
+    for cell in row:
+        if _empty(cell) or not isinstance(cell, (str, int, float)):
+            continue
+        key = fold(cell)
+        if key in index or (table == ARBEJDSARK and key in BOX_KEYS):
+            found.add(key)
+    return found
+
+
+def _header_row(rows: list[list], table: str) -> int | None:
+    for i, row in enumerate(rows):
+        if row and len(_matches(row, table)) >= 2:
+            return i
+    return None
+
+
+def _distinctive(table: str) -> set[str]:
+    own = set(_INDEXES[table])
+    if table == ARBEJDSARK:
+        own |= set(BOX_KEYS)
+    others = set()
+    for other in TABLES:
+        if other != table:
+            others |= set(_INDEXES[other])
+            if other == ARBEJDSARK:
+                others |= set(BOX_KEYS)
+    return own - others
+
+
+_DISTINCTIVE = {t: _distinctive(t) for t in TABLES}
+
+
+def _recognise_csv(rows: list[list]) -> tuple[str | None, int | None, str | None]:
+    """(table, header row index, error) for the one table of a CSV file."""
+    if not any(not _empty(c) for row in rows for c in row):
+        return None, None, "CSV-filen er tom."
+    for i, row in enumerate(rows):
+        if not row:
+            continue
+        scores = {}
+        for table in TABLES:
+            found = _matches(row, table)
+            if len(found) >= 2:
+                scores[table] = (len(found & _DISTINCTIVE[table]), len(found))
+        if not scores:
+            continue
+        best = max(scores.values())
+        winners = [t for t, s in scores.items() if s == best]
+        if len(winners) == 1:
+            return winners[0], i, None
+        names = _listing([SHEET_TITLES[t] for t in winners])
+        return None, None, (
+            f"CSV-filens overskrifter (række {i + 1}) passer lige godt til {names}. Tilføj de "
+            'kolonner, der kendetegner tabellen, fx "Kategori" og "Beskrivelse" (Arbejdsark), '
+            '"Hvad" (Handleplan) eller "Kursus" (Uddannelse).'
+        )
+    return None, None, (
+        "CSV-filen kan ikke genkendes som Arbejdsark, Handleplan eller Uddannelse: ingen række "
+        "har mindst to kendte kolonneoverskrifter. Forventet er fx "
+        '"Afdeling", "Område", "Kategori" og "Beskrivelse" (Arbejdsark), '
+        '"Afdeling", "Hvad", "Hjælp" og "Hvornår" (Handleplan) eller '
+        '"Afdeling", "Rolle", "Kursus" og "Status" (Uddannelse).'
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Validation of one sheet
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Box:
+    index: int
+    header: str  # as written
+    category: str
+    help: str | None
+
+
+class _Sheet:
+    """Validates the data rows of one sheet of a known table."""
+
+    def __init__(self, file: str, sheet: str, table: str, rows: list[list], header: int,
+                 errors: list[Problem], warnings: list[Problem], parsers: dict):
+        self.file = file
+        self.sheet = sheet
+        self.table = table
+        self.rows = rows
+        self.header = header  # 0-based index of the header row
+        self.errors = errors
+        self.warnings = warnings
+        self.p = parsers
+        self.cols: dict[str, tuple[int, str]] = {}  # key -> (cell index, header as written)
+        self.boxes: list[_Box] = []
+        self.broken = False  # a structural error: no rows are produced
+        self.out: dict[str, list] = {k: [] for k in CANONICAL[table]}
+        self._map_headers()
+
+    # -- problems ---------------------------------------------------------------------------
+
+    def error(self, row: int | None, column: str | None, value: object, message: str) -> None:
+        self.errors.append(Problem(self.file, self.sheet, row, column, value, message))
+
+    def warn(self, row: int | None, column: str | None, value: object, message: str) -> None:
+        self.warnings.append(Problem(self.file, self.sheet, row, column, value, message))
+
+    # -- headers ----------------------------------------------------------------------------
+
+    def _map_headers(self) -> None:
+        index = _INDEXES[self.table]
+        header_row = self.rows[self.header]
+        number = self.header + 1
+        seen: dict[str, str] = {}  # key -> header as written
+        for i, cell in enumerate(header_row):
+            if _empty(cell):
+                continue
+            written = _as_text(cell)
+            key = fold(cell) if isinstance(cell, str) else fold(written)
+            col = index.get(key)
+            if col is not None:
+                target = col.key
+            elif self.table == ARBEJDSARK and key in BOX_KEYS:
+                target = "box:" + BOX_KEYS[key]
+            else:
+                self.warn(number, written, cell,
+                          f'Kolonnen "{written}" er ikke en kendt kolonne og bliver ignoreret.')
+                continue
+            if target in seen:
+                first = seen[target]
+                if clean(first) == written:
+                    msg = f'Kolonnen "{written}" findes flere gange i overskriftsrækken; slet eller omdøb den ene.'
+                else:
+                    msg = (f'Kolonnen "{written}" betyder det samme som kolonnen "{first}"; '
+                           "slet eller omdøb den ene.")
+                self.error(number, written, cell, msg)
+                self.broken = True
+                continue
+            seen[target] = written
+            if target.startswith("box:"):
+                category, help_ = BOX_COLUMNS[target[4:]]
+                self.boxes.append(_Box(i, written, category, help_))
+            else:
+                self.cols[target] = (i, written)
+        self._check_required(number)
+
+    def _missing(self, number: int, col: Column) -> None:
+        others = _listing(list(col.aliases))
+        also = f" Den kan også hedde {others}." if others else ""
+        self.error(number, None, None, f'Kolonnen "{col.header}" mangler.{also}')
+        self.broken = True
+
+    def _check_required(self, number: int) -> None:
+        columns = {c.key: c for c in COLUMNS[self.table]}
+        required = [c.key for c in COLUMNS[self.table] if c.required]
+        if self.table == ARBEJDSARK and self.boxes:
+            # Box layout: Kategori + Beskrivelse are optional, but one needs the other.
+            has_cat, has_desc = "category" in self.cols, "description" in self.cols
+            required = [k for k in required if k not in ("category", "description")]
+            if has_cat != has_desc:
+                required.append("description" if has_cat else "category")
+        for key in required:
+            if key not in self.cols:
+                self._missing(number, columns[key])
+        if self.table == ARBEJDSARK and "date" not in self.cols and "year" not in self.cols:
+            self.error(number, None, None,
+                       'Arket mangler både kolonnen "Dato" og kolonnen "År"; mindst én af dem skal '
+                       'være med (Dato kan også hedde "Date" eller "Mødedato", År kan hedde "Year").')
+            self.broken = True
+
+    # -- rows -------------------------------------------------------------------------------
+
+    def run(self) -> None:
+        used = sorted({i for i, _ in self.cols.values()} | {b.index for b in self.boxes})
+        pending: list[int] = []
+        skipped: list[int] = []
+        process = {ARBEJDSARK: self._arbejdsark, HANDLEPLAN: self._handleplan,
+                   UDDANNELSE: self._uddannelse}[self.table]
+        for i in range(self.header + 1, len(self.rows)):
+            row = self.rows[i]
+            n = len(row)
+            if not any(j < n and not _empty(row[j]) for j in used):
+                pending.append(i + 1)
+                continue
+            if pending:
+                skipped.extend(pending)
+                pending = []
+            process(row, i + 1)
+        if skipped:
+            shown = ", ".join(str(r) for r in skipped[:10]) + (", …" if len(skipped) > 10 else "")
+            if len(skipped) == 1:
+                msg = f"1 tom række blev sprunget over (række {shown})."
+            else:
+                msg = f"{len(skipped)} tomme rækker blev sprunget over (række {shown})."
+            self.warn(skipped[0], None, None, msg)
+
+    def cell(self, row: list, key: str) -> tuple[object, str | None]:
+        """(raw value, header as written) of a column; (None, None) when the sheet lacks it."""
+        spec = self.cols.get(key)
+        if spec is None:
+            return None, None
+        i, header = spec
+        return (row[i] if i < len(row) else None), header
+
+    def required_text(self, row: list, number: int, key: str, problems: list) -> str | None:
+        value, header = self.cell(row, key)
+        if header is None:
+            return None
+        if _empty(value):
+            problems.append((number, header, None,
+                             f'Kolonnen "{header}" skal udfyldes, men cellen er tom.'))
+            return None
+        return self.p["text"](value)
+
+    def optional_text(self, row: list, key: str) -> str | None:
+        value, _ = self.cell(row, key)
+        if _empty(value):
+            return None
+        return self.p["text"](value) or None
+
+    def parsed(self, row: list, number: int, key: str, parser: str, problems: list,
+               required: bool = False) -> tuple[Any, bool]:
+        """(value, given) of a parsed column; problems are appended for bad or missing values."""
+        value, header = self.cell(row, key)
+        if header is None:
+            return None, False
+        if _empty(value):
+            if required:
+                problems.append((number, header, None,
+                                 f'Kolonnen "{header}" skal udfyldes, men cellen er tom.'))
+            return None, False
+        result, message = self.p[parser](value)
+        if message:
+            problems.append((number, header, value, message))
+        return result, True
+
+    def area(self, row: list, number: int, problems: list) -> str | None:
+        value, header = self.cell(row, "area")
+        if header is None:
+            return None
+        if _empty(value):
+            problems.append((number, header, None,
+                             f'Kolonnen "{header}" skal udfyldes, men cellen er tom.'))
+            return None
+        match, known = self.p["area"](value)
+        if not known:
+            self.warn(number, header, value,
+                      f'"{_shown(value)}" er ikke et kendt område; det gemmes, som det er skrevet.')
+        return match
+
+    def flush(self, problems: list) -> bool:
+        for number, header, value, message in problems:
+            self.error(number, header, value, message)
+        return not problems and not self.broken
+
+    # -- Arbejdsark -------------------------------------------------------------------------
+
+    def _arbejdsark(self, row: list, number: int) -> None:
+        problems: list = []
+        department = self.required_text(row, number, "department", problems)
+        date, date_given = self.parsed(row, number, "date", "date", problems)
+        year, year_given = self.parsed(row, number, "year", "year", problems)
+        if not year_given and not date_given and not self.broken:
+            _, header = self.cell(row, "year")
+            if header is None:
+                _, header = self.cell(row, "date")
+            problems.append((number, header, None,
+                             'Rækken mangler både Dato og År; udfyld mindst én af dem.'))
+        elif not year_given and date is not None:
+            if 2000 <= date.year <= 2100:
+                year = date.year
+            else:
+                _, header = self.cell(row, "date")
+                raw, _ = self.cell(row, "date")
+                message = (f'Datoen "{_shown(raw)}" ligger ikke i årene 2000–2100, så rækkens '
+                           "år kan ikke udledes af den; ret datoen eller udfyld År.")
+                problems.append((number, header, raw, message))
+        area = self.area(row, number, problems)
+        rating, _ = self.parsed(row, number, "rating", "rating", problems)
+        role = self.optional_text(row, "role")
+        help_raw, help_header = self.cell(row, "help")
+        help_given = not _empty(help_raw)
+
+        entries: list[tuple[str | None, str, str | None]] = []  # (category, description, help)
+        help_used = False
+        cat_raw, cat_header = self.cell(row, "category")
+        desc_raw, desc_header = self.cell(row, "description")
+        normal = cat_header is not None or desc_header is not None
+        if normal and not (self.boxes and _empty(cat_raw) and _empty(desc_raw)):
+            category, _ = self.parsed(row, number, "category", "category", problems, required=True)
+            descriptions = []
+            if desc_header is not None:
+                if _empty(desc_raw):
+                    problems.append((number, desc_header, None,
+                                     f'Kolonnen "{desc_header}" skal udfyldes, men cellen er tom.'))
+                else:
+                    descriptions = self.p["description"](desc_raw)
+                    if not descriptions:
+                        problems.append((number, desc_header, desc_raw,
+                                         f'Kolonnen "{desc_header}" skal udfyldes, men cellen har kun punkttegn.'))
+                    for text in descriptions:
+                        if len(text) > DESCRIPTION_MAX:
+                            problems.append((number, desc_header, desc_raw, _too_long(text)))
+            help_value = None
+            if help_given:
+                if category is not None and category != vocab.BRUG_FOR_AT_STYRKE:
+                    self.warn(number, help_header, help_raw,
+                              f'Hjælp "{_shown(help_raw)}" bruges kun ved "{vocab.BRUG_FOR_AT_STYRKE}"; '
+                              f'rækken er "{category}", så hjælpen ignoreres.')
+                    help_used = True
+                else:
+                    help_value, message = self.p["help"](help_raw)
+                    if message:
+                        problems.append((number, help_header, help_raw, message))
+                    help_used = True
+            entries.extend((category, text, help_value) for text in descriptions)
+        if self.boxes:
+            row_help = None
+            if help_given and not help_used:
+                row_help, message = self.p["help"](help_raw)
+                if message:
+                    problems.append((number, help_header, help_raw, message))
+                    help_used = True
+            for box in self.boxes:
+                raw = row[box.index] if box.index < len(row) else None
+                if _empty(raw):
+                    continue
+                for text in self.p["box"](raw):
+                    if len(text) > DESCRIPTION_MAX:
+                        problems.append((number, box.header, raw, _too_long(text)))
+                        continue
+                    help_value = box.help
+                    if help_value is None and box.category == vocab.BRUG_FOR_AT_STYRKE and row_help:
+                        help_value = row_help
+                        help_used = True
+                    entries.append((box.category, text, help_value))
+            if help_given and not help_used:
+                self.warn(number, help_header, help_raw,
+                          f'Hjælp "{_shown(help_raw)}" bruges kun ved "{vocab.BRUG_FOR_AT_STYRKE}", og '
+                          "rækken har intet punkt i den boks, så hjælpen ignoreres.")
+            if not entries and not problems:
+                self.warn(number, None, None, "Rækken har intet punkt i nogen boks og springes over.")
+                return
+        if not self.flush(problems):
+            return
+        out = self.out
+        for category, text, help_value in entries:
+            out["department"].append(department)
+            out["year"].append(year)
+            out["date"].append(date)
+            out["area"].append(area)
+            out["category"].append(category)
+            out["description"].append(text)
+            out["help"].append(help_value)
+            out["rating"].append(pd.NA if rating is None else rating)
+            out["role"].append(role)
+
+    # -- Handleplan -------------------------------------------------------------------------
+
+    def _handleplan(self, row: list, number: int) -> None:
+        problems: list = []
+        department = self.required_text(row, number, "department", problems)
+        date, _ = self.parsed(row, number, "date", "date", problems)
+        year, year_given = self.parsed(row, number, "year", "year", problems)
+        what = self.required_text(row, number, "what", problems)
+        area = self.area(row, number, problems)
+        help_value, _ = self.parsed(row, number, "help", "help", problems, required=True)
+        status, _ = self.parsed(row, number, "status", "status", problems)
+        when_raw, when_header = self.cell(row, "when")
+        quarter = None
+        if when_header is not None:
+            if _empty(when_raw):
+                problems.append((number, when_header, None,
+                                 f'Kolonnen "{when_header}" skal udfyldes, men cellen er tom.'))
+            else:
+                quarter = self.p["quarter"]((_key(when_raw), year, date), when_raw, year, date)
+                if quarter is None:
+                    message = self._when_problem(when_raw, year_given and year is None, date)
+                    if message:
+                        problems.append((number, when_header, when_raw, message))
+        if not self.flush(problems):
+            return
+        if year is None:
+            year = quarter.year
+        out = self.out
+        out["department"].append(department)
+        out["year"].append(year)
+        out["date"].append(date)
+        out["what"].append(what)
+        out["area"].append(area)
+        out["why"].append(self.optional_text(row, "why"))
+        out["how"].append(self.optional_text(row, "how"))
+        out["help"].append(help_value)
+        out["when"].append(self.p["when_text"](when_raw))
+        out["quarter"].append(quarter.label)
+        out["urgent"].append(quarter.urgent)
+        out["who"].append(self.optional_text(row, "who"))
+        out["follow_up"].append(self.optional_text(row, "follow_up"))
+        out["status"].append(status or vocab.IKKE_STARTET)
+
+    def _when_problem(self, value: object, year_invalid: bool, date: dt.date | None) -> str | None:
+        shown = _shown(value)
+        if _out_of_range(value):
+            return _out_of_range(value)
+        if quarters.is_asap(value):
+            return (f'"{shown}" kan ikke placeres i et kvartal, fordi rækken hverken har en Dato '
+                    "eller et År; udfyld en af dem.")
+        if quarters.parse_quarter(value, 2000, date) is not None:
+            if year_invalid:
+                return None  # the År cell is already reported
+            return (f'"{shown}" mangler et år: udfyld kolonnen År, eller skriv året med, '
+                    f'fx "{shown} 2026".')
+        return f'"{shown}" er ikke et kvartal (fx "3. kvartal 2026" eller "2026-Q3")'
+
+    # -- Uddannelse -------------------------------------------------------------------------
+
+    def _uddannelse(self, row: list, number: int) -> None:
+        problems: list = []
+        department = self.required_text(row, number, "department", problems)
+        role, _ = self.parsed(row, number, "role", "training_role", problems, required=True)
+        joined, _ = self.parsed(row, number, "joined", "date", problems)
+        course = self.required_text(row, number, "course", problems)
+        hours, _ = self.parsed(row, number, "hours", "hours", problems)
+        status, _ = self.parsed(row, number, "status", "training_status", problems, required=True)
+        when_raw, when_header = self.cell(row, "when")
+        quarter = None
+        if when_header is not None:
+            if _empty(when_raw):
+                problems.append((number, when_header, None,
+                                 f'Kolonnen "{when_header}" skal udfyldes, men cellen er tom.'))
+            else:
+                quarter = self.p["quarter"]((_key(when_raw), None, None), when_raw, None, None)
+                if quarter is None:
+                    shown = _shown(when_raw)
+                    if _out_of_range(when_raw):
+                        message = _out_of_range(when_raw)
+                    elif not quarters.is_asap(when_raw) and quarters.parse_quarter(when_raw, 2000) is not None:
+                        message = f'"{shown}" mangler et år: skriv året med, fx "{shown} 2026".'
+                    else:
+                        message = (f'"{shown}" er ikke et kvartal eller en dato (fx "3. kvartal 2026", '
+                                   '"2026-Q3" eller "15-08-2026").')
+                    problems.append((number, when_header, when_raw, message))
+        if not self.flush(problems):
+            return
+        out = self.out
+        out["department"].append(department)
+        out["role"].append(role)
+        out["name"].append(self.optional_text(row, "name"))
+        out["joined"].append(joined)
+        out["course"].append(course)
+        out["hours"].append(math.nan if hours is None else hours)
+        out["when"].append(self.p["when_text"](when_raw))
+        out["year"].append(quarter.year)
+        out["quarter"].append(quarter.label)
+        out["status"].append(status)
+
+
+def _out_of_range(value: object) -> str | None:
+    """The message for a Hvornår date outside the years 2000-2100, else None."""
+    if quarters.is_asap(value):
+        return None
+    day = quarters.parse_date(value)
+    if day is not None and not 2000 <= day.year <= 2100:
+        return f'"{_shown(value)}" ligger ikke i årene 2000–2100.'
+    return None
+
+
+def _too_long(text: str) -> str:
+    return (f"Beskrivelsen er {len(text):,} tegn lang; den må højst være "
+            f"{DESCRIPTION_MAX:,} tegn.".replace(",", "."))
+
+
+def _parsers() -> dict[str, Callable]:
+    """Cell parsers, memoised per distinct value for one validation run."""
+    area_vocab = vocab.areas()
+
+    def area(value: object) -> tuple[str, bool]:
+        match = area_vocab.match(value)
+        return (match, True) if match is not None else (_as_text(value), False)
+
+    quarter_cache: dict = {}
+
+    def quarter(key: tuple, value: object, year: int | None, date: dt.date | None):
+        try:
+            hit = quarter_cache.get(key, quarter_cache)
+        except TypeError:
+            key = None
+        if key is None:
+            hit = quarters.parse_quarter(value, year, date)
+            return hit if hit is not None and 2000 <= hit.year <= 2100 else None
+        if hit is quarter_cache:
+            hit = quarters.parse_quarter(value, year, date)
+            if hit is not None and not 2000 <= hit.year <= 2100:
+                hit = None
+            quarter_cache[key] = hit
+        return hit
+
+    return {
+        "text": _cached(_as_text),
+        "year": _cached(_parse_year),
+        "date": _cached(_parse_date),
+        "rating": _cached(_parse_rating),
+        "hours": _cached(_parse_hours),
+        "category": _cached(_parse_category),
+        "help": _cached(_vocab_parser(vocab.HELP, "en hjælpetype")),
+        "status": _cached(_vocab_parser(vocab.STATUS, "en status")),
+        "training_role": _cached(_vocab_parser(vocab.TRAINING_ROLE, "en rolle")),
+        "training_status": _cached(_vocab_parser(vocab.TRAINING_STATUS, "en uddannelsesstatus")),
+        "area": _cached(area),
+        "description": _cached(_split_description),
+        "box": _cached(_split_box),
+        "when_text": _cached(_when_text),
+        "quarter": quarter,
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# The whole file
+# --------------------------------------------------------------------------------------------
+
+
+def validate_sheets(file_name: str, sheets: list) -> FileResult:
+    """Validate the raw sheets of one file (see :class:`amo_data.reader.RawSheet`).
+
+    Never raises for bad cell contents: every problem is in the result.
+    """
+    errors: list[Problem] = []
+    warnings: list[Problem] = []
+    parsers = _parsers()
+    jobs: list[tuple[str, str, list, int]] = []  # (sheet name, table, rows, header index)
+
+    csv = [s for s in sheets if getattr(s, "is_csv", False)]
+    if csv:
+        for sheet in csv:
+            rows = sheet.rows or []
+            table, header, message = _recognise_csv(rows)
+            if message:
+                errors.append(Problem(file_name, None, None, None, None, message))
+                continue
+            jobs.append((SHEET_TITLES[table], table, rows, header))
+    else:
+        known = sheet_index()
+        found = False
+        for sheet in sheets:
+            table = known.get(fold(sheet.name))
+            if table is None:
+                continue
+            found = True
+            rows = sheet.rows or []
+            header = _header_row(rows, table)
+            if header is None:
+                if any(not _empty(c) for row in rows for c in row):
+                    expected = _listing([c.header for c in COLUMNS[table] if c.required])
+                    errors.append(Problem(
+                        file_name, sheet.name, None, None, None,
+                        f"Arket har ingen overskriftsrække: ingen række har mindst to kendte "
+                        f"kolonnenavne. Forventede kolonner er bl.a. {expected}."))
+                continue
+            jobs.append((sheet.name, table, rows, header))
+        if not found:
+            names = [s.name for s in sheets]
+            have = f" Arbejdsbogen har {_listing(names)}." if names else ""
+            errors.append(Problem(
+                file_name, None, None, None, None,
+                f"Arbejdsbogen har intet kendt ark: forventet er et ark med navnet "
+                f"{_listing(list(SHEET_TITLES.values()))}.{have}"))
+
+    outputs: dict[str, list[dict[str, list]]] = {t: [] for t in TABLES}
+    for name, table, rows, header in jobs:
+        sheet = _Sheet(file_name, name, table, rows, header, errors, warnings, parsers)
+        sheet.run()
+        outputs[table].append(sheet.out)
+
+    order = {name: i for i, (name, *_rest) in enumerate(jobs)}
+
+    def place(p: Problem) -> tuple:
+        return (order.get(p.sheet, -1), p.row or 0)
+
+    errors.sort(key=place)
+    warnings.sort(key=place)
+    tables = {}
+    for table in TABLES:
+        merged: dict[str, list] = {k: [] for k in CANONICAL[table]}
+        for out in outputs[table]:
+            for k, values in merged.items():
+                values.extend(out[k])
+        tables[table] = _frame(table, merged)
+    return FileResult(file=file_name, tables=tables, errors=errors, warnings=warnings)
