@@ -1,14 +1,105 @@
 """Reading spreadsheet bytes into raw grids of cells (no interpretation yet).
 
-STUB: the interface below is fixed; the implementation is being written.
+``read_file(name, data)`` turns the bytes of one uploaded file into a list of
+:class:`RawSheet`. It never raises anything but :class:`~amo_data.errors.AmoError` (with one
+Danish sentence for the user); every failure of the underlying libraries is translated.
+
+Type detection looks at the content first and the file name second:
+
+* ``PK\\x03\\x04`` (a zip archive): ``.xlsx``/``.xlsm`` (``xl/workbook.xml``) or ``.ods``
+  (``content.xml``). A zip holding anything else, or an ``.xlsb`` workbook, is refused.
+* ``D0 CF 11 E0 A1 B1 1A E1`` (OLE2): ``.xls``. A password-protected ``.xlsx`` is also an OLE2
+  file (``EncryptedPackage``) and gets its own message.
+* anything else that decodes as text: CSV, whatever the extension says. Known binary formats
+  (PDF, PNG, JPEG, ...), NUL bytes or control characters: "not a spreadsheet".
+
+Limits (module constants, chosen where the contract is silent):
+
+* Upload size: :data:`DEFAULT_MAX_BYTES` (25 MB), or ``AMO_MAX_UPLOAD_MB`` megabytes from the
+  environment (1 MB = 1,048,576 bytes; decimals allowed), or the ``max_bytes`` argument.
+  :func:`max_bytes` gives the value in force.
+* Zip archives (workbooks) are checked BEFORE any parser sees them. First the central
+  directory only (nothing is inflated): more than :data:`MAX_ZIP_MEMBERS` members, a declared
+  total uncompressed size above :func:`zip_total_cap` (``max(200 MB, 10 x upload limit)``, so
+  250 MB by default) or a member above 5 MB whose declared size is more than 100 times its
+  compressed size is refused at once. Then, because declared sizes can lie, every member is
+  inflated as a stream (in 1 MB steps, never held whole) while the real output is counted
+  against the same caps; only deflate and stored members are accepted.
+* While inflating, the cell positions in worksheet XML (``.xlsx``) and ``content.xml``
+  (``.ods``, with its repeated rows/columns) are scanned. calamine allocates a dense grid over
+  the bounding box of the filled cells (32 bytes per cell), so two cells at ``A1`` and
+  ``XFD1048576`` in a 5 KB file would otherwise abort the whole process. A sheet is refused
+  when it reaches beyond Excel's grid (1,048,576 rows, 16,384 columns), when its bounding box
+  exceeds :data:`MAX_CELL_AREA` cells (2**24, the size of a whole ``.xls`` sheet, about 512 MB
+  in calamine) or when it has more than :data:`MAX_FILLED_CELLS` filled cells. ``.xls`` files
+  cannot exceed the area by construction (65,536 x 256); their filled cells are counted while
+  reading.
+
+Cells (decisions where the contract is silent):
+
+* ``rows[i]`` is Excel row ``i + 1`` and ``rows[i][j]`` column ``j + 1``: leading empty rows are
+  ``[]`` and leading empty columns ``None``. Rows are ragged: trailing empty cells are removed,
+  an empty row is ``[]``, and trailing empty rows are dropped.
+* A string that is empty or only whitespace becomes ``None``; other strings are kept exactly.
+* Numbers from a workbook stay as calamine gives them (Excel numbers are floats, so ``4``
+  arrives as ``4.0``); NaN or infinite numbers become ``None``.
+* Dates/times come as ``datetime.date``/``datetime.datetime``/``datetime.time``; a duration
+  cell (``[t]:mm``) becomes a ``time`` when under 24 hours, else its length in days (float).
+* An error cell (``#N/A``, ``#DIV/0!``) arrives as its text when calamine reports it, so the
+  validator can show the user what the cell displays.
+* Hidden and very hidden sheets are returned too; chart/dialog sheets are skipped.
+* CSV cells stay strings (``None`` when empty). A line break inside a quoted cell (``\\r\\n``
+  or ``\\n``) becomes ``\\n``. UTF-16 with a BOM (Excel's "Unicode text") is also accepted.
 """
 
 from __future__ import annotations
 
+import csv
+import datetime as _dt
+import io
+import math
+import os
+import re
+import struct
+import zipfile
+import zlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+
+from .errors import AmoError
 
 DEFAULT_MAX_BYTES = 25 * 1024 * 1024
 MAX_BYTES_ENV = "AMO_MAX_UPLOAD_MB"
+
+MB = 1024 * 1024
+MAX_ROWS = 1_048_576  # Excel's grid
+MAX_COLUMNS = 16_384
+MAX_CELL_AREA = 2**24  # bounding box of one sheet, in cells
+MAX_FILLED_CELLS = 5_000_000  # non-empty cells of one sheet
+MAX_ZIP_MEMBERS = 10_000
+ZIP_MIN_TOTAL_CAP = 200 * MB
+ZIP_TOTAL_FACTOR = 10  # total uncompressed size may be this many times the upload limit
+ZIP_MAX_RATIO = 100  # per member, for members above ZIP_RATIO_MIN_SIZE
+ZIP_RATIO_MIN_SIZE = 5 * MB
+
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+_BINARY_MAGICS = (
+    b"%PDF",
+    b"\x89PNG",
+    b"\xff\xd8\xff",  # JPEG
+    b"GIF87a",
+    b"GIF89a",
+    b"\x1f\x8b",  # gzip
+    b"BZh",
+    b"7z\xbc\xaf\x27\x1c",
+    b"Rar!",
+    b"\x7fELF",
+    b"%!PS",
+    b"II*\x00",  # TIFF
+    b"MM\x00*",
+)
 
 
 @dataclass
@@ -25,10 +116,704 @@ class RawSheet:
     is_csv: bool = False
 
 
+# --------------------------------------------------------------------------- limits
+
+
+def _parse_mb(text: str | None) -> int | None:
+    if text is None:
+        return None
+    try:
+        value = float(text.strip().replace(",", "."))
+    except ValueError:
+        return None
+    if not math.isfinite(value) or value <= 0:
+        return None
+    return max(1, int(value * MB))
+
+
+def max_bytes() -> int:
+    """The upload size limit in force, in bytes (``AMO_MAX_UPLOAD_MB`` or 25 MB).
+
+    An unset, empty, non-numeric or non-positive ``AMO_MAX_UPLOAD_MB`` means the default.
+    """
+    return _env_limit()
+
+
+def _env_limit() -> int:
+    parsed = _parse_mb(os.environ.get(MAX_BYTES_ENV))
+    return parsed if parsed is not None else DEFAULT_MAX_BYTES
+
+
+def max_upload_mb() -> int:
+    """The limit in whole megabytes, rounded up (for Streamlit's ``server.maxUploadSize``)."""
+    return max(1, -(-max_bytes() // MB))
+
+
+def zip_total_cap(limit: int | None = None) -> int:
+    """Largest total uncompressed size accepted for a zip-based workbook, in bytes."""
+    limit = _env_limit() if limit is None else limit
+    return max(ZIP_MIN_TOTAL_CAP, ZIP_TOTAL_FACTOR * limit)
+
+
+def _fmt_mb(nbytes: int) -> str:
+    """Megabytes the Danish way: ``25``, ``0,5``, ``1,25``."""
+    value = nbytes / MB
+    if value >= 10 or value == int(value):
+        text = f"{value:.0f}" if value == int(value) else f"{value:.1f}"
+    else:
+        text = f"{value:.2f}".rstrip("0").rstrip(".")
+        if text in ("0", ""):
+            text = f"{value:.3g}"
+    return text.replace(".", ",")
+
+
+def _fmt_int(n: int) -> str:
+    """Thousands separated the Danish way: ``1.048.576``."""
+    return f"{n:,}".replace(",", ".")
+
+
+# --------------------------------------------------------------------------- messages
+
+
+def _q(name: str) -> str:
+    return f'Filen "{name}"'
+
+
+def _err_empty(name: str) -> AmoError:
+    return AmoError(f"{_q(name)} er tom.")
+
+
+def _err_too_large(name: str, size: int, limit: int) -> AmoError:
+    return AmoError(
+        f"{_q(name)} er for stor ({_fmt_mb(size)} MB). Den må højst fylde {_fmt_mb(limit)} MB."
+    )
+
+
+def _err_not_sheet(name: str) -> AmoError:
+    return AmoError(
+        f"{_q(name)} er ikke et regneark (Excel .xlsx/.xlsm/.xls, .ods eller CSV)."
+    )
+
+
+def _err_corrupt(name: str) -> AmoError:
+    return AmoError(f"{_q(name)} er beskadiget eller afkortet og kan ikke læses.")
+
+
+def _err_bomb_total(name: str, cap: int) -> AmoError:
+    return AmoError(
+        f"{_q(name)} fylder over {_fmt_mb(cap)} MB, når den pakkes ud, og bliver ikke læst "
+        "(den kan være en zip-bombe)."
+    )
+
+
+def _err_bomb_ratio(name: str) -> AmoError:
+    return AmoError(
+        f"{_q(name)} er pakket usædvanligt tæt (over {ZIP_MAX_RATIO}:1) og bliver ikke læst "
+        "(den kan være en zip-bombe)."
+    )
+
+
+def _err_password(name: str) -> AmoError:
+    return AmoError(
+        f"{_q(name)} er beskyttet med adgangskode og kan ikke læses. "
+        "Fjern adgangskoden i Excel, og prøv igen."
+    )
+
+
+def _err_xlsb(name: str) -> AmoError:
+    return AmoError(
+        f"{_q(name)} er gemt i Excels binære format (.xlsb), som ikke kan læses. "
+        "Gem den som .xlsx, og prøv igen."
+    )
+
+
+def _err_huge(name: str, sheet: str | None, rows: int, cols: int) -> AmoError:
+    where = f'Arket "{sheet}" i filen "{name}"' if sheet else f'Et ark i filen "{name}"'
+    return AmoError(
+        f"{where} er for stort til at blive læst: det spænder over {_fmt_int(rows)} rækker "
+        f"og {_fmt_int(cols)} kolonner (højst {_fmt_int(MAX_ROWS)} rækker, "
+        f"{_fmt_int(MAX_COLUMNS)} kolonner og {_fmt_int(MAX_CELL_AREA)} celler i alt)."
+    )
+
+
+def _err_too_many_cells(name: str, sheet: str | None) -> AmoError:
+    where = f'Arket "{sheet}" i filen "{name}"' if sheet else f'Et ark i filen "{name}"'
+    return AmoError(
+        f"{where} har over {_fmt_int(MAX_FILLED_CELLS)} udfyldte celler og er for stort "
+        "til at blive læst."
+    )
+
+
+# --------------------------------------------------------------------------- entry point
+
+
 def read_file(name: str, data: bytes, max_bytes: int | None = None) -> list[RawSheet]:
     """All sheets of a workbook, or the one table of a CSV file.
 
     Raises :class:`amo_data.errors.AmoError` with one Danish sentence when the file is too
     large, an archive bomb, corrupt, truncated or not a spreadsheet.
     """
-    raise NotImplementedError
+    shown = _display_name(name)
+    try:
+        return _read(shown, data, max_bytes)
+    except AmoError:
+        raise
+    except (KeyboardInterrupt, SystemExit, GeneratorExit):
+        raise
+    except BaseException as exc:  # includes pyo3's PanicException (a BaseException)
+        raise _err_corrupt(shown) from exc
+
+
+def _display_name(name: object) -> str:
+    text = "" if name is None else str(name)
+    base = re.split(r"[\\/]", text)[-1]
+    return base or text or "uden navn"
+
+
+def _extension(name: str) -> str:
+    dot = name.rfind(".")
+    return name[dot:].lower() if dot > 0 else ""
+
+
+def _read(name: str, data: bytes, limit: int | None) -> list[RawSheet]:
+    if not isinstance(data, bytes):
+        data = bytes(data)
+    if limit is None:
+        limit = _env_limit()
+    if not data:
+        raise _err_empty(name)
+    if len(data) > limit:
+        raise _err_too_large(name, len(data), limit)
+    if data.startswith(_ZIP_MAGICS):
+        return _read_zip(name, data, limit)
+    if data.startswith(_OLE2_MAGIC):
+        if _ENCRYPTED_PACKAGE in data:
+            raise _err_password(name)
+        return _read_workbook(name, data, scanned=None)
+    if data.startswith(_BINARY_MAGICS):
+        raise _err_not_sheet(name)
+    if _extension(name) in _WORKBOOK_EXT and _looks_binary(data):
+        # A workbook extension but neither zip nor OLE2 content: most often a cut-off file.
+        raise _err_corrupt(name)
+    return [_read_csv(name, data)]
+
+
+# --------------------------------------------------------------------------- zip guard
+
+
+_WORKBOOK_EXT = (".xlsx", ".xlsm", ".ods", ".xls", ".xlsb")
+_LOCAL_HEADER = struct.Struct("<4s5H3L2H")
+_IN_CHUNK = 1 * MB
+_OUT_CHUNK = 1 * MB
+_SKIP_SCAN_EXT = (
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".gif",
+    ".emf",
+    ".wmf",
+    ".bin",
+    ".tif",
+    ".tiff",
+    ".bmp",
+)
+
+
+def _read_zip(name: str, data: bytes, limit: int) -> list[RawSheet]:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except Exception as exc:
+        raise _err_corrupt(name) from exc
+    if len(infos) > MAX_ZIP_MEMBERS:
+        raise _err_corrupt(name)
+    names = {info.filename for info in infos}
+    lower = {n.lower() for n in names}
+    if "xl/workbook.bin" in lower:
+        raise _err_xlsb(name)
+    if "xl/workbook.xml" in lower:
+        kind = "xlsx"
+    elif "content.xml" in names:
+        kind = "ods"
+    else:
+        raise _err_not_sheet(name)
+
+    cap = zip_total_cap(limit)
+    # 1. Central directory only: declared sizes, nothing inflated.
+    total = 0
+    for info in infos:
+        total += info.file_size
+        if total > cap:
+            raise _err_bomb_total(name, cap)
+        if info.file_size > ZIP_RATIO_MIN_SIZE and (
+            info.file_size > ZIP_MAX_RATIO * max(info.compress_size, 1)
+        ):
+            raise _err_bomb_ratio(name)
+        if info.flag_bits & 0x1:
+            raise _err_password(name)
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise _err_corrupt(name)
+
+    # 2. Real sizes (declared ones can lie), streamed, with the cell-position scan.
+    budget = [cap]
+    for info in infos:
+        if info.is_dir():
+            continue
+        chunks = _inflate(name, data, info, budget, cap)
+        lname = info.filename.lower()
+        if lname.endswith(_SKIP_SCAN_EXT):
+            for _ in chunks:
+                pass
+        elif kind == "xlsx" and lname.endswith(".xml"):
+            _check_box(name, _scan_xlsx_xml(chunks))
+        elif kind == "ods" and info.filename == "content.xml":
+            for box in _scan_ods_content(chunks):
+                _check_box(name, box)
+        else:
+            for _ in chunks:
+                pass
+    return _read_workbook(name, data, scanned=kind)
+
+
+def _inflate(
+    name: str, data: bytes, info: zipfile.ZipInfo, budget: list[int], cap: int
+) -> Iterator[bytes]:
+    """The member's real content in chunks, counted against ``budget[0]`` (bytes left)."""
+    start = info.header_offset
+    header = data[start : start + _LOCAL_HEADER.size]
+    if len(header) < _LOCAL_HEADER.size:
+        raise _err_corrupt(name)
+    sig, *_unused, fn_len, extra_len = _LOCAL_HEADER.unpack(header)
+    if sig != b"PK\x03\x04":
+        raise _err_corrupt(name)
+    begin = start + _LOCAL_HEADER.size + fn_len + extra_len
+    end = begin + info.compress_size
+    if end > len(data):
+        raise _err_corrupt(name)
+    raw = memoryview(data)[begin:end]
+    produced = 0
+
+    def account(chunk: bytes) -> bytes:
+        nonlocal produced
+        produced += len(chunk)
+        budget[0] -= len(chunk)
+        if budget[0] < 0:
+            raise _err_bomb_total(name, cap)
+        if produced > ZIP_RATIO_MIN_SIZE and produced > ZIP_MAX_RATIO * max(
+            info.compress_size, 1
+        ):
+            raise _err_bomb_ratio(name)
+        return chunk
+
+    if info.compress_type == zipfile.ZIP_STORED:
+        for pos in range(0, len(raw), _OUT_CHUNK):
+            yield account(bytes(raw[pos : pos + _OUT_CHUNK]))
+        return
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    pos = 0
+    try:
+        while not inflater.eof:
+            if inflater.unconsumed_tail:
+                piece = inflater.unconsumed_tail
+            elif pos < len(raw):
+                piece = raw[pos : pos + _IN_CHUNK]
+                pos += len(piece)
+            else:
+                break  # input exhausted before the end of the deflate stream
+            out = inflater.decompress(piece, _OUT_CHUNK)
+            if out:
+                yield account(out)
+    except zlib.error as exc:
+        raise _err_corrupt(name) from exc
+    if not inflater.eof:
+        raise _err_corrupt(name)
+
+
+@dataclass
+class _Box:
+    """Bounding box (1-based, inclusive) and count of filled cells found by a scan."""
+
+    min_row: int = 0
+    max_row: int = 0
+    min_col: int = 0
+    max_col: int = 0
+    cells: int = 0
+
+    def add(self, r0: int, r1: int, c0: int, c1: int) -> None:
+        if self.cells == 0 and self.max_row == 0:
+            self.min_row, self.max_row, self.min_col, self.max_col = r0, r1, c0, c1
+        else:
+            self.min_row = min(self.min_row, r0)
+            self.max_row = max(self.max_row, r1)
+            self.min_col = min(self.min_col, c0)
+            self.max_col = max(self.max_col, c1)
+
+
+def _check_box(name: str, box: _Box) -> None:
+    if box.max_row == 0:
+        return
+    rows = box.max_row - box.min_row + 1
+    cols = box.max_col - box.min_col + 1
+    if (
+        box.max_row > MAX_ROWS
+        or box.max_col > MAX_COLUMNS
+        or rows * cols > MAX_CELL_AREA
+    ):
+        raise _err_huge(name, None, box.max_row, box.max_col)
+    if box.cells > MAX_FILLED_CELLS:
+        raise _err_too_many_cells(name, None)
+
+
+_PFX = rb"(?:[A-Za-z_][\w.\-]*:)?"
+# A non-self-closing <c ...> start tag with an r="A1" reference.
+_CELL_REF = re.compile(
+    rb"<" + _PFX + rb"c(?=[\s/>])[^>]*?\sr\s*=\s*[\"']([A-Za-z]+)(\d+)[\"'][^>]*(?<!/)>"
+)
+# A non-self-closing <c ...> start tag without an r attribute.
+_CELL_NO_REF = re.compile(rb"<" + _PFX + rb"c(?=[\s/>])(?![^>]*\sr\s*=)[^>]*(?<!/)>")
+# Row and cell tags, for the exact walk used when some cells have no reference.
+_ROW_OR_CELL = re.compile(rb"<(/?)" + _PFX + rb"(row|c)(?=[\s/>])([^>]*?)(/?)>")
+_R_ATTR = re.compile(rb"(?:^|\s)r\s*=\s*[\"']([^\"']*)[\"']")
+_REF = re.compile(rb"([A-Za-z]+)(\d+)$")
+
+
+def _col_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + (ch - 64)
+        if n > 10 * MAX_COLUMNS:
+            return n  # already absurd; avoid big-int work on hostile input
+    return n
+
+
+def _chunks_with_carry(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """Re-chunk so that no tag is split: each piece ends just before its last ``<``."""
+    carry = b""
+    for chunk in chunks:
+        buf = carry + chunk
+        cut = buf.rfind(b"<")
+        if cut <= 0:
+            if len(buf) > 4 * _OUT_CHUNK:  # no tag start for megabytes: plain text
+                yield buf
+                carry = b""
+            else:
+                carry = buf
+            continue
+        yield buf[:cut]
+        carry = buf[cut:]
+    if carry:
+        yield carry
+
+
+def _scan_xlsx_xml(chunks: Iterable[bytes]) -> _Box:
+    """Bounding box of the cells calamine would store for one worksheet XML part.
+
+    Fast path: every filled cell carries ``r="B7"`` (what Excel, LibreOffice and openpyxl
+    write), so the references are collected with one regex per chunk. From the first cell
+    without a reference on, tags are walked one by one the way calamine places such cells.
+    """
+    box = _Box()
+    state: list[int] | None = None
+    for piece in _chunks_with_carry(chunks):
+        if state is None and _CELL_NO_REF.search(piece):
+            # The row that spans the chunk boundary is (at most) the last one seen.
+            state = [max(box.max_row - 1, 0), 0]
+        if state is not None:
+            _walk_xlsx(box, piece, state)
+            continue
+        refs = _CELL_REF.findall(piece)
+        if not refs:
+            continue
+        letters, digits = zip(*refs)
+        rows = list(map(int, digits))
+        cols = [_col_number(c) for c in set(letters)]
+        box.add(min(rows), max(rows), min(cols), max(cols))
+        box.cells += len(refs)
+    return box
+
+
+def _walk_xlsx(box: _Box, piece: bytes, state: list[int]) -> None:
+    """calamine's placement: ``<row r>`` sets the row, ``</row>`` advances it, a cell
+    without ``r`` sits right of the previous cell. ``state`` is [row_index, col_index]."""
+    row_index, col_index = state
+    for m in _ROW_OR_CELL.finditer(piece):
+        closing, tag, attrs, self_closing = m.groups()
+        if tag == b"row":
+            if closing:
+                row_index += 1
+                col_index = 0
+            elif not self_closing:
+                r = _R_ATTR.search(attrs)
+                if r and r.group(1).isdigit():
+                    row_index = int(r.group(1)) - 1
+            continue
+        if closing or self_closing:
+            continue
+        r = _R_ATTR.search(attrs)
+        ref = _REF.match(r.group(1)) if r else None
+        if ref:
+            row, col = int(ref.group(2)) - 1, _col_number(ref.group(1)) - 1
+            col_index = col
+        else:
+            row, col = row_index, col_index
+        box.add(row + 1, row + 1, col + 1, col + 1)
+        box.cells += 1
+        col_index += 1
+    state[0], state[1] = row_index, col_index
+
+
+_ODS_TAG = re.compile(
+    rb"<(/?)"
+    + _PFX
+    + rb"(table|table-row|table-cell|covered-table-cell)(?=[\s/>])([^>]*?)(/?)>"
+)
+_ODS_ROWS_REPEATED = re.compile(rb"number-rows-repeated\s*=\s*[\"'](\d+)[\"']")
+_ODS_COLS_REPEATED = re.compile(rb"number-columns-repeated\s*=\s*[\"'](\d+)[\"']")
+_ODS_VALUE_TYPE = re.compile(rb"value-type\s*=")
+
+
+def _scan_ods_content(chunks: Iterable[bytes]) -> Iterator[_Box]:
+    """One bounding box per table of an ODS ``content.xml`` (repeats expanded)."""
+    box: _Box | None = None
+    depth = 0
+    row = 0
+    row_repeat = 1
+    col = 0
+    row_min_col = row_max_col = 0
+    row_cells = 0
+    for piece in _chunks_with_carry(chunks):
+        for m in _ODS_TAG.finditer(piece):
+            closing, tag, attrs, self_closing = m.groups()
+            if tag == b"table":
+                if closing:
+                    depth -= 1
+                    if depth == 0 and box is not None:
+                        yield box
+                        box = None
+                elif not self_closing:
+                    depth += 1
+                    if depth == 1:
+                        box = _Box()
+                        row = 0
+                continue
+            if box is None or depth != 1:
+                continue
+            if tag == b"table-row":
+                if closing:
+                    if row_cells:
+                        box.add(row + 1, row + row_repeat, row_min_col, row_max_col)
+                        box.cells += row_cells * row_repeat
+                    row += row_repeat
+                    continue
+                rep = _ODS_ROWS_REPEATED.search(attrs)
+                row_repeat = max(1, int(rep.group(1))) if rep else 1
+                if self_closing:
+                    row += row_repeat
+                    continue
+                col = 0
+                row_cells = 0
+                row_min_col = row_max_col = 0
+                continue
+            if closing:
+                continue
+            rep = _ODS_COLS_REPEATED.search(attrs)
+            col_repeat = max(1, int(rep.group(1))) if rep else 1
+            valued = not self_closing or _ODS_VALUE_TYPE.search(attrs) is not None
+            if valued:
+                if row_cells == 0:
+                    row_min_col = col + 1
+                row_max_col = col + col_repeat
+                row_cells += col_repeat
+            col += col_repeat
+            if col > 100 * MAX_COLUMNS or row > 100 * MAX_ROWS:
+                # Absurd already; stop walking and let the check refuse it.
+                box.add(row + 1, row + row_repeat, 1, col)
+                yield box
+                return
+    if box is not None:
+        yield box
+
+
+# --------------------------------------------------------------------------- workbooks
+
+
+def _read_workbook(name: str, data: bytes, scanned: str | None) -> list[RawSheet]:
+    import python_calamine
+
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except python_calamine.PasswordError as exc:
+        raise _err_password(name) from exc
+    except Exception as exc:
+        raise _err_corrupt(name) from exc
+    sheets: list[RawSheet] = []
+    with workbook:
+        for meta in list(workbook.sheets_metadata):
+            if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
+                continue
+            try:
+                sheet = workbook.get_sheet_by_name(meta.name)
+            except python_calamine.PasswordError as exc:
+                raise _err_password(name) from exc
+            rows = _sheet_rows(name, meta.name, sheet)
+            sheets.append(RawSheet(name=meta.name, rows=rows))
+    return sheets
+
+
+def _sheet_rows(name: str, sheet_name: str, sheet) -> list[list[object]]:
+    start = sheet.start
+    if start is None:
+        return []
+    height, width = sheet.height, sheet.width
+    if (
+        start[0] + height > MAX_ROWS
+        or start[1] + width > MAX_COLUMNS
+        or height * width > MAX_CELL_AREA
+    ):
+        raise _err_huge(name, sheet_name, start[0] + height, start[1] + width)
+    rows: list[list[object]] = []
+    pending_empty = 0
+    filled = 0
+    col_pad: list[object] | None = None
+    yielded = 0
+    for raw in sheet.iter_rows():
+        yielded += 1
+        if col_pad is None:
+            # python-calamine 0.9 yields rows from the sheet's first row but columns from the
+            # data's first column; detect both layouts instead of relying on it.
+            col_pad = [None] * start[1] if len(raw) == width and start[1] else []
+        n_empty = raw.count("")
+        if n_empty == len(raw):
+            pending_empty += 1
+            continue
+        cells = [_cell(v) for v in raw]
+        while cells and cells[-1] is None:
+            cells.pop()
+        if not cells:
+            pending_empty += 1
+            continue
+        filled += sum(1 for v in cells if v is not None)
+        if filled > MAX_FILLED_CELLS:
+            raise _err_too_many_cells(name, sheet_name)
+        if pending_empty:
+            rows.extend([] for _ in range(pending_empty))
+            pending_empty = 0
+        rows.append(col_pad + cells if col_pad else cells)
+    if yielded == height and start[0]:
+        rows[:0] = [[] for _ in range(start[0])]
+    return rows
+
+
+def _cell(value: object) -> object:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value if value.strip() else None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, (_dt.datetime, _dt.date, _dt.time)):
+        return value
+    if isinstance(value, _dt.timedelta):
+        if _dt.timedelta(0) <= value < _dt.timedelta(days=1):
+            return (_dt.datetime.min + value).time()
+        return value.total_seconds() / 86400
+    return str(value)
+
+
+# --------------------------------------------------------------------------- CSV
+
+
+_CSV_DELIMITERS = (";", ",", "\t")
+_CSV_SNIFF_RECORDS = 50
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+
+
+def _looks_binary(data: bytes) -> bool:
+    head = data[:4096]
+    return b"\x00" in head or len(re.findall(rb"[\x00-\x08\x0e-\x1f\x7f]", head)) > 0
+
+
+def _decode(name: str, data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise _err_not_sheet(name) from exc
+    else:
+        if b"\x00" in data:
+            raise _err_not_sheet(name)
+        for encoding in ("utf-8-sig", "cp1252", "latin-1"):
+            try:
+                text = data.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+    text = text.lstrip("\ufeff").rstrip("\x1a")
+    if _CONTROL.search(text):
+        raise _err_not_sheet(name)
+    return text
+
+
+def _detect_delimiter(text: str) -> str:
+    best = ";"
+    best_score = (0, 0)
+    for delimiter in _CSV_DELIMITERS:
+        if delimiter not in text:
+            continue
+        counts: dict[int, int] = {}
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        try:
+            for i, record in enumerate(reader):
+                if i >= _CSV_SNIFF_RECORDS:
+                    break
+                if len(record) > 1:
+                    counts[len(record)] = counts.get(len(record), 0) + 1
+        except csv.Error:
+            continue
+        if not counts:
+            continue
+        width, freq = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
+        score = (freq, width)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _read_csv(name: str, data: bytes) -> RawSheet:
+    text = _decode(name, data)
+    if not text.strip():
+        raise _err_empty(name)
+    delimiter = _detect_delimiter(text)
+    rows: list[list[object]] = []
+    pending_empty = 0
+    filled = 0
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        for record in reader:
+            if len(rows) + pending_empty >= MAX_ROWS or len(record) > MAX_COLUMNS:
+                raise _err_huge(
+                    name, name, len(rows) + pending_empty + 1, max(len(record), 1)
+                )
+            cells: list[object] = [
+                (v.replace("\r\n", "\n").replace("\r", "\n") if v.strip() else None)
+                for v in record
+            ]
+            while cells and cells[-1] is None:
+                cells.pop()
+            if not cells:
+                pending_empty += 1
+                continue
+            filled += sum(1 for v in cells if v is not None)
+            if filled > MAX_FILLED_CELLS:
+                raise _err_too_many_cells(name, name)
+            if pending_empty:
+                rows.extend([] for _ in range(pending_empty))
+                pending_empty = 0
+            rows.append(cells)
+    except csv.Error as exc:
+        raise _err_corrupt(name) from exc
+    return RawSheet(name=name, rows=rows, is_csv=True)
