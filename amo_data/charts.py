@@ -57,7 +57,7 @@ ROLE_COLORS: dict[str, str] = {
 # Areas, departments and other open lists cycle through this sequence.
 SERIES_COLORS: tuple[str, ...] = (
     _C["blue"], _C["orange"], _C["bluish_green"], _C["vermillion"], _C["reddish_purple"],
-    _C["sky_blue"], _C["yellow"], _C["black"], _C["grey"],
+    _C["sky_blue"], "#882255", _C["black"], _C["grey"],  # Tol's wine instead of yellow: readable on white
 )
 AVERAGE_COLOR = _C["dark_grey"]
 FALLBACK_COLOR = _C["grey"]
@@ -100,15 +100,38 @@ def _help_label(value: object) -> str:
     return NO_HELP if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
 
 
+ASSUMED_WIDTH = 700  # px of a Streamlit column on a laptop, to estimate legend rows
+LEGEND_ROW = 24  # px per legend row
+MAX_HEIGHT = 750
+
+
+def _legend_rows(fig: go.Figure) -> int:
+    """How many rows the horizontal legend will take at ``ASSUMED_WIDTH``."""
+    names = [str(t.name) for t in fig.data if t.name and t.showlegend is not False]
+    if fig.data and fig.data[0].type == "heatmap":
+        return 0
+    rows, used = (1 if names else 0), 0
+    for name in names:
+        width = 45 + 7.5 * len(name)
+        if used and used + width > ASSUMED_WIDTH:
+            rows, used = rows + 1, 0
+        used += width
+    return rows
+
+
 def _layout(fig: go.Figure, title: str, x_title: str | None = None, y_title: str | None = None,
             height: int = HEIGHT, legend_title: str | None = None) -> go.Figure:
+    """Shared look: title top left, legend in rows under it, small margins, Danish numbers."""
+    rows = _legend_rows(fig)
+    top = 48 + LEGEND_ROW * max(rows, 1)
     fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
-        height=height,
+        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16},
+               "yref": "container", "y": 1, "yanchor": "top", "pad": {"t": 12}},
+        height=min(MAX_HEIGHT, height + LEGEND_ROW * max(rows - 1, 0)),
         separators=",.",
         font=FONT,
         template="plotly_white",
-        margin={"l": 10, "r": 10, "t": 90, "b": 10},
+        margin={"l": 10, "r": 10, "t": top, "b": 10},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0,
                     "title": {"text": legend_title or ""}, "traceorder": "normal"},
         hoverlabel={"namelength": -1},
@@ -407,9 +430,9 @@ def aarshjul(df: pd.DataFrame, year: int | None = None, title: str | None = None
     if largest <= 10:
         radial["dtick"] = 1
     fig.update_layout(
-        margin={"l": 30, "r": 30, "t": 100, "b": 30},
+        margin={"l": 30, "r": 30, "t": fig.layout.margin.t + 12, "b": 30},
         polar={"barmode": "stack", "bargap": 0.05, "radialaxis": radial,
-                   "angularaxis": {"direction": "clockwise", "rotation": 90, "categoryorder": "array",
+                   "angularaxis": {"direction": "clockwise", "rotation": 45, "categoryorder": "array",
                                     "categoryarray": sectors}})
     return fig
 
