@@ -194,10 +194,18 @@ def unify_departments(tables: Tables) -> dict[str, pd.DataFrame]:
 # --------------------------------------------------------------------------- filters
 
 
-def department_mask(df: pd.DataFrame, department: str) -> pd.Series:
-    """Rows of ``department`` (case-insensitive, spacing ignored)."""
-    key = _dept_key(department)
-    keep = [v for v in df["department"].dropna().unique() if _dept_key(v) == key]
+def _department_keys(department: str | Iterable[str] | None) -> set[str]:
+    """Folded keys of one department name or several (empty: no department filter)."""
+    if department is None:
+        return set()
+    names = [department] if isinstance(department, str) else list(department)
+    return {_dept_key(d) for d in names if clean(d)}
+
+
+def department_mask(df: pd.DataFrame, department: str | Iterable[str]) -> pd.Series:
+    """Rows of ``department`` or of any of several departments (case-insensitive)."""
+    keys = _department_keys(department)
+    keep = [v for v in df["department"].dropna().unique() if _dept_key(v) in keys]
     return df["department"].isin(keep)
 
 
@@ -210,18 +218,20 @@ def year_mask(df: pd.DataFrame, year: int, table: str) -> pd.Series:
 
 
 def filter_tables(tables: Tables, year: int | None = None,
-                  department: str | None = None) -> dict[str, pd.DataFrame]:
+                  department: str | Iterable[str] | None = None) -> dict[str, pd.DataFrame]:
     """The three tables reduced to one year and/or one department (None keeps everything).
 
     ``year`` keeps Arbejdsark and Handleplan rows whose År is the year and Uddannelse rows
-    whose Hvornår falls in it; ``department`` matches case-insensitively.
+    whose Hvornår falls in it; ``department`` (one name, or several for the dashboard's
+    multi-select; an empty list keeps everything) matches case-insensitively.
     """
     out = {}
+    filter_departments = bool(_department_keys(department))
     for name in TABLES:
         df = _table(tables, name)
         if year is not None:
             df = df.loc[year_mask(df, year, name)]
-        if department is not None and clean(department):
+        if filter_departments:
             df = df.loc[department_mask(df, department)]
         out[name] = df
     return out
@@ -467,7 +477,7 @@ def last_discussion(ark: pd.DataFrame) -> pd.DataFrame:
 
 
 def departments_without_discussion(tables: Tables, today: dt.date | str | None = None,
-                                   department: str | None = None) -> list[str]:
+                                   department: str | Iterable[str] | None = None) -> list[str]:
     """Departments (in any table) whose newest discussion is over 365 days old, or missing.
 
     A discussion with only År counts as held on 31 December of that year. Ignores any year
@@ -509,7 +519,7 @@ def summary(tables: Tables, year: int | None = None, department: str | None = No
 
 
 def tiles(tables: Tables, year: int | None = None, today: dt.date | str | None = None,
-          department: str | None = None) -> dict[str, int]:
+          department: str | Iterable[str] | None = None) -> dict[str, int]:
     """Key figures for the dashboard's front page (plain ints).
 
     ``year`` defaults to today's year for the "this year" figures; the other figures use the

@@ -334,3 +334,11 @@ def test_hundred_thousand_rows_summarise_fast():
     result = metrics.summary(tables, today=TODAY)
     assert time.perf_counter() - start < 1.0
     assert sum(r["count"] for r in result["actions_by_quarter"]) == n
+
+
+def test_several_departments_for_the_dashboards_multiselect(tables):
+    filtered = metrics.filter_tables(tables, department=["lager", "ÆRØ"])
+    assert sorted(filtered["arbejdsark"]["department"].unique()) == ["Lager", "Ærø"]
+    assert metrics.departments(filtered) == ["Lager", "Ærø"]
+    assert len(metrics.filter_tables(tables, department=[])["arbejdsark"]) == len(tables["arbejdsark"])
+    assert metrics.tiles(tables, 2026, TODAY, department=["Kontor"])["urgent"] == 1
