@@ -218,14 +218,18 @@ def year_mask(df: pd.DataFrame, year: int, table: str) -> pd.Series:
 
 
 def filter_tables(tables: Tables, year: int | None = None,
-                  department: str | Iterable[str] | None = None) -> dict[str, pd.DataFrame]:
-    """The three tables reduced to one year and/or one department (None keeps everything).
+                  department: str | Iterable[str] | None = None,
+                  departments: Iterable[str] | None = None) -> dict[str, pd.DataFrame]:
+    """The three tables reduced to one year and/or departments (None keeps everything).
 
     ``year`` keeps Arbejdsark and Handleplan rows whose År is the year and Uddannelse rows
-    whose Hvornår falls in it; ``department`` (one name, or several for the dashboard's
-    multi-select; an empty list keeps everything) matches case-insensitively.
+    whose Hvornår falls in it; ``department`` (one name) or ``departments`` (several, for the
+    dashboard's multi-select; empty keeps everything) match case-insensitively.
     """
     out = {}
+    if departments is not None:
+        names = [] if department is None else [department] if isinstance(department, str) else list(department)
+        department = names + [d for d in departments if isinstance(d, str)]
     filter_departments = bool(_department_keys(department))
     for name in TABLES:
         df = _table(tables, name)

@@ -341,4 +341,7 @@ def test_several_departments_for_the_dashboards_multiselect(tables):
     assert sorted(filtered["arbejdsark"]["department"].unique()) == ["Lager", "Ærø"]
     assert metrics.departments(filtered) == ["Lager", "Ærø"]
     assert len(metrics.filter_tables(tables, department=[])["arbejdsark"]) == len(tables["arbejdsark"])
+    by_keyword = metrics.filter_tables(tables, year=2026, departments=("lager", "ÆRØ"))
+    assert metrics.departments(by_keyword) == ["Lager", "Ærø"]
+    assert len(metrics.filter_tables(tables, departments=None)["handleplan"]) == len(tables["handleplan"])
     assert metrics.tiles(tables, 2026, TODAY, department=["Kontor"])["urgent"] == 1
