@@ -210,10 +210,13 @@ def check_path(path: str | Path, max_bytes: int | None = None) -> FileResult:
             return unreadable_result(name, f'Filen "{path}" findes ikke.')
         size = path.stat().st_size
         if size > limit:
+            too_large = getattr(_reader(), "_err_too_large", None)
+            if callable(too_large):  # the reader's own wording, so both paths say the same
+                return unreadable_result(name, too_large(name, size, limit).message)
             return unreadable_result(
                 name,
-                f"Filen er for stor ({_size_text(size)}); den største tilladte størrelse er "
-                f"{_size_text(limit)}.",
+                f'Filen "{name}" er for stor ({_size_text(size)}); den største tilladte '
+                f"størrelse er {_size_text(limit)}.",
             )
         data = path.read_bytes()
     except OSError as exc:
@@ -514,6 +517,7 @@ class _Sheet:
         self.p = parsers
         self.cols: dict[str, tuple[int, str]] = {}  # key -> (cell index, header as written)
         self.boxes: list[_Box] = []
+        self.written: dict[int, str] = {}  # cell index -> header as written
         self.broken = False  # a structural error: no rows are produced
         self.out: dict[str, list] = {k: [] for k in CANONICAL[table]}
         self._map_headers()
@@ -537,6 +541,7 @@ class _Sheet:
             if _empty(cell):
                 continue
             written = _as_text(cell)
+            self.written[i] = written
             key = fold(cell) if isinstance(cell, str) else fold(written)
             col = index.get(key)
             if col is not None:
@@ -987,15 +992,21 @@ def validate_sheets(file_name: str, sheets: list) -> FileResult:
                 f"{_listing(list(SHEET_TITLES.values()))}.{have}"))
 
     outputs: dict[str, list[dict[str, list]]] = {t: [] for t in TABLES}
+    sheets_done: list[_Sheet] = []
     for name, table, rows, header in jobs:
         sheet = _Sheet(file_name, name, table, rows, header, errors, warnings, parsers)
         sheet.run()
         outputs[table].append(sheet.out)
+        sheets_done.append(sheet)
 
     order = {name: i for i, (name, *_rest) in enumerate(jobs)}
+    positions: dict[tuple[str, str], int] = {}
+    for sheet in sheets_done:
+        for i, header in sheet.written.items():
+            positions.setdefault((sheet.sheet, header), i)
 
     def place(p: Problem) -> tuple:
-        return (order.get(p.sheet, -1), p.row or 0)
+        return (order.get(p.sheet, -1), p.row or 0, positions.get((p.sheet, p.column), -1))
 
     errors.sort(key=place)
     warnings.sort(key=place)

@@ -786,3 +786,113 @@ def test_arbitrary_cells_always_give_a_file_result(names, headers, grid, csv, ab
         problem.to_json()
         describe(problem)
     result.to_json()
+
+
+# --- end to end through the reader ------------------------------------------------------------
+
+
+def _xlsx(sheets: dict[str, list[list]]) -> bytes:
+    import io
+
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    for name, rows in sheets.items():
+        worksheet = workbook.create_sheet(name)
+        for row in rows:
+            worksheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_xlsx_end_to_end_with_title_rows_dates_and_errors():
+    data = _xlsx({
+        "Vejledning": [["Sådan bruger du skabelonen"]],
+        "Arbejdsark": [
+            ["Kompetencedrøftelse 2026"],
+            [],
+            ["Afdeling", "Dato", "Aar", "Omraade", "Kategori", "Beskrivelse", "Hjælp", "Vurdering"],
+            ["Lager", dt.date(2026, 3, 15), 2026, "Løft", "Lykkes", "Gode løfteteknikker", None, 4],
+            ["Lager", dt.datetime(2026, 3, 15), None, "Kemi", "Behov", "• Substitution\n• Værnemidler", "Ekstern", 4.0],
+            [],
+            ["Lager", None, "2026", "Vold", "Styrke", "Konflikthåndtering", None, "7"],
+        ],
+        "Action plan": [
+            ["Afdeling", "År", "Hvad", "Område", "Hjælp", "Hvornår", "Status"],
+            ["Lager", 2026, "Kemikursus", "Kemi", "Egen", dt.date(2026, 8, 15), None],
+            ["Lager", 2026, "Rådgiver", "Kemi", "Udefra", "4. kvartl 2026", "Planlagt"],
+        ],
+    })
+    result = check_bytes("lager.xlsx", data)
+    assert not result.unreadable and not result.ok
+    assert result.sha256 and len(result.sha256) == 64
+    assert [(p.sheet, p.row, p.column, p.value) for p in result.errors] == [
+        ("Arbejdsark", 7, "Kategori", "Styrke"),
+        ("Arbejdsark", 7, "Vurdering", "7"),
+        ("Action plan", 3, "Hvornår", "4. kvartl 2026"),
+    ]
+    assert describe(result.errors[-1]) == (
+        'lager.xlsx: Action plan, række 3, kolonne "Hvornår": "4. kvartl 2026" er ikke et kvartal '
+        '(fx "3. kvartal 2026" eller "2026-Q3")'
+    )
+    warnings = {(p.row, p.column) for p in result.warnings}
+    assert warnings == {(6, None), (7, "Omraade")}
+    arbejdsark_table = result.tables[ARBEJDSARK]
+    assert list(arbejdsark_table["description"]) == ["Gode løfteteknikker", "Substitution", "Værnemidler"]
+    assert list(arbejdsark_table["date"]) == [dt.date(2026, 3, 15)] * 3
+    assert list(arbejdsark_table["help"]) == [None, "Hjælp udefra", "Hjælp udefra"]
+    plan = result.tables[HANDLEPLAN]
+    assert list(plan["when"]) == ["15-08-2026"] and list(plan["status"]) == ["Ikke startet"]
+    assert result.to_json()["rows"] == {ARBEJDSARK: 3, HANDLEPLAN: 1, UDDANNELSE: 0}
+
+
+def test_cp1252_semicolon_csv_end_to_end():
+    text = (
+        "Uddannelsesregister;;\r\n"
+        "Afdeling;Rolle;Navn;Kursus;Timer;Hvornår;Status\r\n"
+        "Lager;Arbejdsmiljørepræsentant;ÆØ;Supplerende kursus;14,8;3. kvt. 2026;Gennemført\r\n"
+        "Kontor;Leder;;Kursus;;15-08-2026;Afslået\r\n"
+        "Kontor;Chef;;Kursus;;15-08-2026;Afslået\r\n"
+    )
+    result = check_bytes("uddannelse.csv", text.encode("cp1252"))
+    err = one_error(result)
+    assert (err.sheet, err.row, err.column, err.value) == ("Uddannelse", 5, "Rolle", "Chef")
+    table = result.tables[UDDANNELSE]
+    assert list(table["role"]) == ["AMR", "Leder"]
+    assert list(table["name"]) == ["ÆØ", None]
+    assert table["hours"].iloc[0] == 14.8 and math.isnan(table["hours"].iloc[1])
+    assert list(table["quarter"]) == ["2026-Q3", "2026-Q3"]
+    assert list(table["status"]) == ["Gennemført", "Afslået"]
+
+
+def test_utf8_comma_csv_of_the_arbejdsark_end_to_end():
+    text = "\ufeffAfdeling,År,Område,Kategori,Beskrivelse\nLager,2026,Støj,Lykkes,\"Høreværn, altid\"\n"
+    result = check_bytes("drøftelse.csv", text.encode("utf-8"))
+    assert result.ok and result.rows[ARBEJDSARK] == 1
+    assert result.tables[ARBEJDSARK]["description"].iloc[0] == "Høreværn, altid"
+
+
+def test_unreadable_files_are_one_whole_file_error():
+    for name, data in [("tom.xlsx", b""), ("klip.xlsx", _xlsx({"Arbejdsark": [AH, A_ROW]})[:300]),
+                       ("billede.csv", b"\x89PNG\r\n\x1a\n\x00\x00")]:
+        result = check_bytes(name, data)
+        assert result.unreadable, name
+        err = one_error(result)
+        assert (err.file, err.sheet, err.row, err.column) == (name, None, None, None)
+        assert result.to_json()["rows"] == {t: 0 for t in TABLES}
+
+
+def test_check_path_reads_a_real_file_and_refuses_a_huge_one_without_reading_it(tmp_path, monkeypatch):
+    good = tmp_path / "plan.xlsx"
+    good.write_bytes(_xlsx({"Handleplan": [HH, H_ROW]}))
+    result = check_path(good)
+    assert result.ok and result.file == "plan.xlsx" and result.rows[HANDLEPLAN] == 1
+    huge = tmp_path / "enorm.xlsx"
+    with huge.open("wb") as handle:  # sparse: 8 GB on paper, nothing on disk; reading it would hang
+        handle.truncate(8 * 1024**3)
+    refused = check_path(huge)
+    assert refused.unreadable and "for stor" in one_error(refused).message
+    monkeypatch.setenv("AMO_MAX_UPLOAD_MB", "0,001")
+    assert check_path(good).unreadable
