@@ -103,7 +103,8 @@ def area_order(values: Iterable[object]) -> list:
 
 
 def _numeric(series: pd.Series) -> pd.Series:
-    return pd.to_numeric(series, errors="coerce")
+    """Numbers as float64, NaN where missing (also for nullable Int64/Float64 columns)."""
+    return pd.to_numeric(series, errors="coerce").astype("float64")
 
 
 def _quarter_year(series: pd.Series) -> pd.Series:

@@ -345,3 +345,13 @@ def test_several_departments_for_the_dashboards_multiselect(tables):
     assert metrics.departments(by_keyword) == ["Lager", "Ærø"]
     assert len(metrics.filter_tables(tables, departments=None)["handleplan"]) == len(tables["handleplan"])
     assert metrics.tiles(tables, 2026, TODAY, department=["Kontor"])["urgent"] == 1
+
+
+def test_nullable_and_text_columns_from_a_store_are_accepted(tables):
+    ark = tables["arbejdsark"].assign(year=tables["arbejdsark"]["year"].astype("Int64"),
+                                      date=tables["arbejdsark"]["date"].map(lambda d: d and d.isoformat()))
+    plan = tables["handleplan"].assign(urgent=pd.array([None, False, False, False, True, True, None], dtype="boolean"),
+                                       year=pd.array([2026] * 6 + [None], dtype="Int64"))
+    training = tables["uddannelse"].assign(hours=tables["uddannelse"]["hours"].astype("Float64"))
+    mixed = {"arbejdsark": ark, "handleplan": plan, "uddannelse": training}
+    assert metrics.summary(mixed, year=2026, today=TODAY) == metrics.summary(tables, year=2026, today=TODAY)
