@@ -303,7 +303,7 @@ def _read(name: str, data: bytes, limit: int | None) -> list[RawSheet]:
 
 _WORKBOOK_EXT = (".xlsx", ".xlsm", ".ods", ".xls", ".xlsb")
 _LOCAL_HEADER = struct.Struct("<4s5H3L2H")
-_IN_CHUNK = 1 * MB
+_IN_CHUNK = 64 * 1024
 _OUT_CHUNK = 1 * MB
 _SKIP_SCAN_EXT = (
     ".png",

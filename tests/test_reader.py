@@ -1,0 +1,695 @@
+"""amo_data.reader: every accepted file type, true row numbers, and every guard."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import struct
+import time
+import zipfile
+import zlib
+
+import openpyxl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from amo_data import reader
+from amo_data.errors import AmoError
+from amo_data.reader import (
+    DEFAULT_MAX_BYTES,
+    MAX_BYTES_ENV,
+    RawSheet,
+    max_bytes,
+    read_file,
+)
+
+MB = 1024 * 1024
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def xlsx_bytes(build) -> bytes:
+    wb = openpyxl.Workbook()
+    build(wb)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def members(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return {i.filename: z.read(i.filename) for i in z.infolist()}
+
+
+def raw_zip(entries: list[tuple[str, bytes, int, int, int, int]]) -> bytes:
+    """A zip built by hand: (name, payload, method, crc, compressed size, declared size).
+
+    Lets a test declare sizes that differ from the real ones, like a hostile file would.
+    """
+    out = bytearray()
+    central = bytearray()
+    for name, payload, method, crc, csize, usize in entries:
+        fname = name.encode()
+        offset = len(out)
+        out += struct.pack(
+            "<4s5H3L2H",
+            b"PK\x03\x04",
+            20,
+            0,
+            method,
+            0,
+            0x21,
+            crc,
+            csize,
+            usize,
+            len(fname),
+            0,
+        )
+        out += fname + payload
+        central += struct.pack(
+            "<4s6H3L5H2L",
+            b"PK\x01\x02",
+            20,
+            20,
+            0,
+            method,
+            0,
+            0x21,
+            crc,
+            csize,
+            usize,
+            len(fname),
+            0,
+            0,
+            0,
+            0,
+            0,
+            offset,
+        )
+        central += fname
+    cd_offset = len(out)
+    out += central
+    out += struct.pack(
+        "<4s4H2LH",
+        b"PK\x05\x06",
+        0,
+        0,
+        len(entries),
+        len(entries),
+        len(central),
+        cd_offset,
+        0,
+    )
+    return bytes(out)
+
+
+def deflated(name: str, content: bytes) -> tuple[str, bytes, int, int, int, int]:
+    c = zlib.compressobj(6, zlib.DEFLATED, -15)
+    payload = c.compress(content) + c.flush()
+    return (name, payload, 8, zlib.crc32(content), len(payload), len(content))
+
+
+def zeros_deflated(n_mb: int) -> tuple[bytes, int]:
+    """A raw deflate stream of ``n_mb`` MB of zero bytes (about 1 KB per MB), and its CRC.
+
+    After a full flush the compressor state is reset, so one compressed megabyte can be
+    repeated: the test never compresses (or holds) the gigabyte itself.
+    """
+    block = bytes(MB)
+    c = zlib.compressobj(6, zlib.DEFLATED, -15)
+    first = c.compress(block) + c.flush(zlib.Z_FULL_FLUSH)
+    again = c.compress(block) + c.flush(zlib.Z_FULL_FLUSH)
+    assert c.compress(block) + c.flush(zlib.Z_FULL_FLUSH) == again
+    stream = first + again * (n_mb - 1) + c.flush()
+    crc = 0
+    for _ in range(n_mb):
+        crc = zlib.crc32(block, crc)
+    return stream, crc
+
+
+def workbook_entries(data: bytes, replace: dict[str, bytes] | None = None) -> list:
+    replace = replace or {}
+    return [deflated(n, replace.get(n, c)) for n, c in members(data).items()]
+
+
+def simple_xlsx() -> bytes:
+    def build(wb):
+        ws = wb.active
+        ws.title = "Arbejdsark"
+        ws.append(["Afdeling", "År", "Område"])
+        ws.append(["Lager", 2026, "Ergonomi"])
+
+    return xlsx_bytes(build)
+
+
+ODS_NS = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+)
+
+
+def ods_bytes(tables: str) -> bytes:
+    """A minimal OpenDocument spreadsheet, as LibreOffice lays it out."""
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        f'<office:document-content {ODS_NS} office:version="1.2">'
+        f"<office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body>"
+        "</office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"'
+        ' manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/"'
+        ' manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr(
+            zipfile.ZipInfo("mimetype"),
+            "application/vnd.oasis.opendocument.spreadsheet",
+        )
+        z.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
+        z.writestr(
+            "META-INF/manifest.xml", manifest, compress_type=zipfile.ZIP_DEFLATED
+        )
+    return out.getvalue()
+
+
+def ods_cell(value: str | float) -> str:
+    if isinstance(value, str):
+        return f'<table:table-cell office:value-type="string"><text:p>{value}</text:p></table:table-cell>'
+    return f'<table:table-cell office:value-type="float" office:value="{value}"/>'
+
+
+def read_one(name: str, data: bytes, **kw) -> RawSheet:
+    sheets = read_file(name, data, **kw)
+    assert len(sheets) == 1
+    return sheets[0]
+
+
+def refused(name: str, data: bytes, **kw) -> str:
+    with pytest.raises(AmoError) as info:
+        read_file(name, data, **kw)
+    message = str(info.value)
+    assert info.value.exit_code == 2
+    assert f'"{name}"' in message
+    return message
+
+
+# ----------------------------------------------------------------------------- workbooks
+
+
+def test_xlsx_rows_and_columns_keep_their_excel_numbers():
+    def build(wb):
+        ws = wb.active
+        ws.title = "Arbejdsark"
+        ws["C4"], ws["D4"], ws["E4"], ws["F4"] = (
+            "Afdeling",
+            "Dato",
+            "Vurdering",
+            "Beskrivelse",
+        )
+        ws["C5"], ws["D5"], ws["E5"] = "Lager", dt.date(2026, 3, 1), 4
+        ws["F5"] = "Første linje\nAnden linje"
+        ws["C7"], ws["D7"], ws["E7"] = "Kontor", dt.datetime(2026, 5, 2, 13, 30), 2.5
+        ws["G7"], ws["H7"] = True, dt.time(10, 15)
+        ws["C8"] = "   "  # only whitespace: nothing in the cell for a user
+
+    sheet = read_one("amo.xlsx", xlsx_bytes(build))
+    assert sheet.name == "Arbejdsark" and sheet.is_csv is False
+    # rows[i] is Excel row i + 1; leading empty rows and columns are kept.
+    assert sheet.rows[:3] == [[], [], []]
+    assert sheet.rows[3] == [None, None, "Afdeling", "Dato", "Vurdering", "Beskrivelse"]
+    assert sheet.rows[4][2:] == [
+        "Lager",
+        dt.date(2026, 3, 1),
+        4.0,
+        "Første linje\nAnden linje",
+    ]
+    assert sheet.rows[5] == []
+    assert sheet.rows[6][2:] == [
+        "Kontor",
+        dt.datetime(2026, 5, 2, 13, 30),
+        2.5,
+        None,
+        True,
+        dt.time(10, 15),
+    ]
+    assert len(sheet.rows) == 7  # the whitespace-only row 8 is trailing and dropped
+    assert isinstance(sheet.rows[4][4], float)  # whole numbers stay floats ("4.0")
+
+
+def test_every_sheet_is_returned_in_order_including_hidden_ones():
+    def build(wb):
+        wb.active.title = "Vejledning"
+        wb.active["A1"] = "Sådan udfylder du arket"
+        hidden = wb.create_sheet("Handleplan")
+        hidden.sheet_state = "hidden"
+        hidden["B2"] = "Hvad?"
+        very = wb.create_sheet("Lister")
+        very.sheet_state = "veryHidden"
+        very["A1"] = "Ergonomi"
+        wb.create_sheet("Tom")
+
+    sheets = read_file("plan.xlsx", xlsx_bytes(build))
+    assert [s.name for s in sheets] == ["Vejledning", "Handleplan", "Lister", "Tom"]
+    assert sheets[1].rows == [[], [None, "Hvad?"]]
+    assert sheets[2].rows == [["Ergonomi"]]
+    assert sheets[3].rows == []
+
+
+def test_xlsm_is_read_like_xlsx():
+    data = simple_xlsx()
+    parts = members(data)
+    types = parts["[Content_Types].xml"].replace(
+        b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+        b"application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+    )
+    assert types != parts["[Content_Types].xml"]
+    xlsm = raw_zip(workbook_entries(data, {"[Content_Types].xml": types}))
+    sheet = read_one("amo.xlsm", xlsm)
+    assert sheet.rows == [["Afdeling", "År", "Område"], ["Lager", 2026.0, "Ergonomi"]]
+
+
+def test_ods_is_read_with_true_row_numbers_and_repeats():
+    tables = (
+        '<table:table table:name="Handleplan">'
+        '<table:table-row table:number-rows-repeated="2"><table:table-cell/></table:table-row>'
+        "<table:table-row>"
+        '<table:table-cell table:number-columns-repeated="2"/>'
+        + ods_cell("Afdeling")
+        + ods_cell("Vurdering")
+        + "</table:table-row><table:table-row>"
+        '<table:table-cell table:number-columns-repeated="2"/>'
+        + ods_cell("Lager")
+        + ods_cell(4)
+        + '<table:table-cell office:value-type="date" office:date-value="2026-03-01"/>'
+        + "</table:table-row>"
+        # LibreOffice ends every sheet with a huge block of empty repeated rows.
+        '<table:table-row table:number-rows-repeated="1048572">'
+        '<table:table-cell table:number-columns-repeated="1024"/></table:table-row>'
+        "</table:table>"
+        '<table:table table:name="Ark2"><table:table-row>'
+        + ods_cell("x")
+        + "</table:table-row></table:table>"
+    )
+    sheets = read_file("plan.ods", ods_bytes(tables))
+    assert [s.name for s in sheets] == ["Handleplan", "Ark2"]
+    assert sheets[0].rows == [
+        [],
+        [],
+        [None, None, "Afdeling", "Vurdering"],
+        [None, None, "Lager", 4.0, dt.date(2026, 3, 1)],
+    ]
+    assert sheets[1].rows == [["x"]]
+
+
+def test_trailing_empty_rows_are_dropped_quickly():
+    def build(wb):
+        ws = wb.active
+        ws.append(["Afdeling", "År", "Område"])
+        ws.append(["Lager", 2026, "Ergonomi"])
+        ws.cell(row=1_000_000, column=3, value=" ")  # a stray blank far below
+
+    data = xlsx_bytes(build)
+    start = time.perf_counter()
+    sheet = read_one("lang.xlsx", data)
+    elapsed = time.perf_counter() - start
+    assert sheet.rows == [["Afdeling", "År", "Område"], ["Lager", 2026.0, "Ergonomi"]]
+    assert elapsed < 10  # sanity bound only (a few tenths of a second normally)
+
+
+# ----------------------------------------------------------------------------- CSV
+
+
+def test_csv_utf8_semicolon():
+    data = "Afdeling;År;Område\nLager;2026;Psykisk arbejdsmiljø\n".encode()
+    sheet = read_one("amo.csv", data)
+    assert sheet.is_csv and sheet.name == "amo.csv"
+    assert sheet.rows == [
+        ["Afdeling", "År", "Område"],
+        ["Lager", "2026", "Psykisk arbejdsmiljø"],
+    ]
+
+
+def test_csv_utf8_with_bom():
+    data = "\ufeffAfdeling;Område\r\nLager;Ergonomi\r\n".encode()
+    assert read_one("amo.csv", data).rows == [
+        ["Afdeling", "Område"],
+        ["Lager", "Ergonomi"],
+    ]
+
+
+def test_csv_windows_1252_from_danish_excel_with_decimal_comma():
+    text = "Afdeling;Område;Timer;År\r\nSkødstrup;Støj, lys;14,8;2026\r\n;;;\r\n"
+    data = text.encode("cp1252")
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("utf-8")
+    sheet = read_one("Uddannelse.csv", data)
+    assert sheet.rows == [
+        ["Afdeling", "Område", "Timer", "År"],
+        ["Skødstrup", "Støj, lys", "14,8", "2026"],
+    ]
+
+
+def test_csv_latin1_last_resort():
+    data = "Afdeling;Område\nÅrhus\x81;Ergonomi\n".encode("latin-1")
+    sheet = read_one("amo.csv", data)
+    assert sheet.rows[1] == ["Århus\x81", "Ergonomi"]
+
+
+@pytest.mark.parametrize("delimiter", [",", "\t", ";"])
+def test_csv_delimiter_is_detected(delimiter):
+    rows = [["Afdeling", "År", "Hvad", "Timer"], ["Lager", "2026", "Kursus i APV", "7"]]
+    data = "\n".join(delimiter.join(r) for r in rows).encode()
+    assert read_one("amo.csv", data).rows == rows
+
+
+def test_csv_comma_file_with_semicolons_in_text_and_title_line():
+    data = (
+        "Handleplan 2026\n"
+        "Afdeling,Hvad,Hvorfor\n"
+        "Lager,Kursus,Fordi; og derfor\n"
+        'Kontor,Møde,"Ja, nej"\n'
+    ).encode()
+    sheet = read_one("plan.csv", data)
+    assert sheet.rows[1] == ["Afdeling", "Hvad", "Hvorfor"]
+    assert sheet.rows[2] == ["Lager", "Kursus", "Fordi; og derfor"]
+    assert sheet.rows[3] == ["Kontor", "Møde", "Ja, nej"]
+
+
+def test_csv_quoted_fields_with_delimiter_and_line_breaks_keep_record_numbers():
+    data = (
+        "Afdeling;Beskrivelse;Område\r\n"
+        'Lager;"Første punkt\r\nAndet punkt; med semikolon";Ergonomi\r\n'
+        "\r\n"
+        'Kontor;"Sagde ""nej""\nto gange";Støj\r\n'
+    ).encode()
+    sheet = read_one("amo.csv", data)
+    assert sheet.rows == [
+        ["Afdeling", "Beskrivelse", "Område"],
+        ["Lager", "Første punkt\nAndet punkt; med semikolon", "Ergonomi"],
+        [],  # record 3 is empty; record 4 is still rows[3]
+        ["Kontor", 'Sagde "nej"\nto gange', "Støj"],
+    ]
+
+
+def test_csv_empty_cells_become_none_and_text_is_kept_as_written():
+    data = b"Afdeling;;Omr\xc3\xa5de ;\n;x;;\n"
+    sheet = read_one("amo.csv", data)
+    assert sheet.rows == [["Afdeling", None, "Område "], [None, "x"]]
+
+
+def test_csv_with_unknown_extension_or_txt_is_read_as_text():
+    data = "Afdeling;Område\nLager;Ergonomi\n".encode()
+    assert read_one("eksport.txt", data).rows[1] == ["Lager", "Ergonomi"]
+    assert read_one("eksport", data).rows[1] == ["Lager", "Ergonomi"]
+
+
+def test_csv_utf16_with_bom_from_excel_unicode_text():
+    data = "Afdeling\tOmråde\r\nLager\tErgonomi\r\n".encode("utf-16")
+    assert read_one("amo.txt", data).rows == [
+        ["Afdeling", "Område"],
+        ["Lager", "Ergonomi"],
+    ]
+
+
+def test_csv_with_too_many_columns_is_refused():
+    data = (";".join(["x"] * 20_000)).encode()
+    assert "for stort" in refused("bred.csv", data)
+
+
+# ----------------------------------------------------------------------------- size
+
+
+def test_default_limit_and_env(monkeypatch):
+    monkeypatch.delenv(MAX_BYTES_ENV, raising=False)
+    assert max_bytes() == DEFAULT_MAX_BYTES == 25 * MB
+    monkeypatch.setenv(MAX_BYTES_ENV, "2")
+    assert max_bytes() == 2 * MB
+    monkeypatch.setenv(MAX_BYTES_ENV, "0,5")
+    assert max_bytes() == MB // 2
+    for bad in ("", "nej", "-3", "0", "nan"):
+        monkeypatch.setenv(MAX_BYTES_ENV, bad)
+        assert max_bytes() == DEFAULT_MAX_BYTES
+
+
+def test_too_large_file_is_refused_naming_the_limit(monkeypatch):
+    data = ("Afdeling;Område\n" + "Lager;Ergonomi\n" * 100).encode()
+    message = refused("stor.csv", data, max_bytes=1024)
+    assert "for stor" in message and "MB" in message
+    monkeypatch.setenv(MAX_BYTES_ENV, "1")
+    big = b"a;b\n" * (MB // 4 + 1)
+    message = refused("stor.csv", big)
+    assert "højst fylde 1 MB" in message
+    # The argument wins over the environment.
+    assert read_one("stor.csv", big, max_bytes=2 * MB).rows[0] == ["a", "b"]
+
+
+def test_file_at_exactly_the_limit_is_accepted():
+    data = b"a;b\n" * 256
+    assert len(read_one("lige.csv", data, max_bytes=len(data)).rows) == 256
+
+
+# ----------------------------------------------------------------------------- refusals
+
+
+def test_empty_file():
+    assert refused("tom.csv", b"") == 'Filen "tom.csv" er tom.'
+    assert refused("tom.xlsx", b"") == 'Filen "tom.xlsx" er tom.'
+    assert refused("blank.csv", b"\xef\xbb\xbf \r\n\r\n") == 'Filen "blank.csv" er tom.'
+
+
+NOT_SHEET = 'Filen "{}" er ikke et regneark (Excel .xlsx/.xlsm/.xls, .ods eller CSV).'
+
+
+@pytest.mark.parametrize(
+    "name, data",
+    [
+        ("billede.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256))),
+        ("billede.xlsx", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256))),
+        (
+            "rapport.pdf",
+            b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n",
+        ),
+        ("foto.csv", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01"),
+        ("data.bin", bytes(range(256)) * 4),
+        ("noter.csv", b"Afdeling;Omr\x00de\n"),
+    ],
+)
+def test_not_a_spreadsheet(name, data):
+    assert refused(name, data) == NOT_SHEET.format(name)
+
+
+def test_zip_that_is_not_a_workbook():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("word/document.xml", "<w:document/>")
+    assert refused("brev.xlsx", out.getvalue()) == NOT_SHEET.format("brev.xlsx")
+
+
+def test_truncated_xlsx_is_reported_as_damaged():
+    data = simple_xlsx()
+    expected = 'Filen "afkortet.xlsx" er beskadiget eller afkortet og kan ikke læses.'
+    for cut in (len(data) // 2, len(data) - 30, len(data) - 1, 200, 10):
+        assert refused("afkortet.xlsx", data[:cut]) == expected
+
+
+def test_damaged_member_is_reported_as_damaged():
+    data = simple_xlsx()
+    entries = workbook_entries(data)
+    damaged = []
+    for name, payload, method, crc, csize, usize in entries:
+        if name == "xl/worksheets/sheet1.xml":
+            payload = b"\xff" * len(payload)
+        damaged.append((name, payload, method, crc, csize, usize))
+    message = refused("skadet.xlsx", raw_zip(damaged))
+    assert "beskadiget" in message
+
+
+def test_ole2_garbage_and_encrypted_workbooks():
+    garbage = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600)
+    assert "beskadiget" in refused("gammel.xls", garbage)
+    encrypted = garbage + "EncryptedPackage".encode("utf-16-le") + bytes(100)
+    assert "adgangskode" in refused("hemmelig.xlsx", encrypted)
+
+
+def test_xlsb_is_refused_with_advice():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("xl/workbook.bin", b"\x83\x01\x00")
+    assert ".xlsb" in refused("binær.xlsb", out.getvalue())
+
+
+# ----------------------------------------------------------------------------- bombs
+
+
+def test_zip_bomb_is_refused_from_the_directory_in_well_under_a_second():
+    stream, crc = zeros_deflated(1024)  # 1 GB of zeros in about 1 MB
+    assert len(stream) < 2 * MB
+    entries = workbook_entries(simple_xlsx())
+    entries.append(("xl/worksheets/sheet2.xml", stream, 8, crc, len(stream), 1024 * MB))
+    bomb = raw_zip(entries)
+    start = time.perf_counter()
+    message = refused("bombe.xlsx", bomb)
+    elapsed = time.perf_counter() - start
+    assert "pakkes ud" in message or "pakket" in message
+    assert elapsed < 1.0  # sanity bound only: nothing is inflated
+
+
+def test_zip_bomb_written_by_zipfile_streaming():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, content in members(simple_xlsx()).items():
+            z.writestr(name, content)
+        with z.open("xl/media/fyld.bin", "w", force_zip64=True) as member:
+            block = bytes(MB)
+            for _ in range(210):
+                member.write(block)
+    start = time.perf_counter()
+    # The total cap is max(200 MB, 10 x the upload limit): 200 MB for a 1 MB limit.
+    assert "over 200 MB" in refused("bombe.xlsx", out.getvalue(), max_bytes=MB)
+    assert time.perf_counter() - start < 1.0
+
+
+def test_zip_bomb_with_lying_sizes_is_stopped_while_inflating():
+    stream, crc = zeros_deflated(400)
+    entries = workbook_entries(simple_xlsx())
+    entries.append(("xl/media/image1.png", stream, 8, crc, len(stream), 1000))
+    message = refused("løgn.xlsx", raw_zip(entries))
+    assert "zip-bombe" in message
+
+
+def test_highly_compressed_member_is_refused_by_ratio():
+    stream, crc = zeros_deflated(8)  # 8 MB in about 8 KB: ratio about 1000:1
+    entries = workbook_entries(simple_xlsx())
+    entries.append(("xl/media/image1.png", stream, 8, crc, len(stream), 8 * MB))
+    assert "100:1" in refused("tæt.xlsx", raw_zip(entries))
+
+
+def test_sparse_sheet_spanning_the_whole_grid_is_refused_without_allocating():
+    def build(wb):
+        ws = wb.active
+        ws["A1"] = "Afdeling"
+        ws["XFD1048576"] = "slut"
+
+    start = time.perf_counter()
+    message = refused("spredt.xlsx", xlsx_bytes(build))
+    assert "for stort" in message and "1.048.576 rækker" in message
+    assert time.perf_counter() - start < 5
+
+
+def test_cells_without_references_are_placed_like_calamine_places_them():
+    data = simple_xlsx()
+    parts = members(data)
+    sheet_xml = parts["xl/worksheets/sheet1.xml"]
+    head, _, tail = sheet_xml.partition(b"<sheetData>")
+    _, _, tail = tail.partition(b"</sheetData>")
+    body = (
+        b'<sheetData><row r="2"><c t="inlineStr"><is><t>a</t></is></c>'
+        b'<c t="inlineStr"><is><t>b</t></is></c></row>'
+        b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>'
+    )
+    hostile = raw_zip(
+        workbook_entries(data, {"xl/worksheets/sheet1.xml": head + body + tail})
+    )
+    assert "for stort" in refused("uden_r.xlsx", hostile)
+    fine_body = (
+        b'<sheetData><row r="2"><c t="inlineStr"><is><t>a</t></is></c>'
+        b'<c t="inlineStr"><is><t>b</t></is></c></row></sheetData>'
+    )
+    fine = raw_zip(
+        workbook_entries(data, {"xl/worksheets/sheet1.xml": head + fine_body + tail})
+    )
+    assert read_one("uden_r.xlsx", fine).rows == [[], ["a", "b"]]
+
+
+def test_ods_with_repeated_cells_spanning_the_grid_is_refused():
+    tables = (
+        '<table:table table:name="Ark1">'
+        '<table:table-row table:number-rows-repeated="1048576">'
+        '<table:table-cell office:value-type="float" office:value="4"'
+        ' table:number-columns-repeated="16384"/>'
+        "</table:table-row></table:table>"
+    )
+    start = time.perf_counter()
+    assert "for stort" in refused("bombe.ods", ods_bytes(tables))
+    assert time.perf_counter() - start < 5
+
+
+def test_ods_with_too_many_filled_cells_is_refused():
+    tables = (
+        '<table:table table:name="Ark1">'
+        '<table:table-row table:number-rows-repeated="100000">'
+        '<table:table-cell office:value-type="float" office:value="4"'
+        ' table:number-columns-repeated="100"/>'
+        "</table:table-row></table:table>"
+    )
+    assert "5.000.000 udfyldte celler" in refused("fuld.ods", ods_bytes(tables))
+
+
+# ----------------------------------------------------------------------------- properties
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    name=st.text(max_size=30),
+    data=st.one_of(
+        st.binary(max_size=2000),
+        st.text(max_size=500).map(lambda t: t.encode("utf-8")),
+        st.text(alphabet=';,\t"\r\n aøÅ1', max_size=300).map(
+            lambda t: t.encode("cp1252")
+        ),
+    ),
+)
+def test_any_bytes_give_sheets_or_amo_error(name, data):
+    try:
+        sheets = read_file(name, data)
+    except AmoError as exc:
+        assert str(exc) and exc.exit_code == 2
+        return
+    assert isinstance(sheets, list)
+    for sheet in sheets:
+        assert isinstance(sheet, RawSheet)
+        for row in sheet.rows:
+            assert isinstance(row, list)
+            for cell in row:
+                assert cell is None or isinstance(
+                    cell, (str, int, float, bool, dt.datetime, dt.date, dt.time)
+                )
+                assert cell != ""
+
+
+_VALID_XLSX = None
+
+
+def _valid_xlsx() -> bytes:
+    global _VALID_XLSX
+    if _VALID_XLSX is None:
+        _VALID_XLSX = simple_xlsx()
+    return _VALID_XLSX
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_damaged_workbooks_give_sheets_or_amo_error(draw):
+    data = bytearray(_valid_xlsx())
+    for _ in range(draw.draw(st.integers(1, 8))):
+        pos = draw.draw(st.integers(0, len(data) - 1))
+        data[pos] = draw.draw(st.integers(0, 255))
+    cut = draw.draw(st.integers(1, len(data)))
+    try:
+        sheets = read_file("skadet.xlsx", bytes(data[:cut]))
+    except AmoError:
+        return
+    assert all(isinstance(s, RawSheet) for s in sheets)
+
+
+def test_reader_module_never_imports_streamlit():
+    assert "streamlit" not in reader.__dict__
