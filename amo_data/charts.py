@@ -437,6 +437,55 @@ def aarshjul(df: pd.DataFrame, year: int | None = None, title: str | None = None
     return fig
 
 
+def aarshjul_actions(df: pd.DataFrame, year: int, title: str | None = None) -> go.Figure:
+    """The year wheel with every action: quarters inside, the actions around, coloured by status.
+
+    ``df``: :func:`metrics.actions_of_year` (quarter_number | department | what | help | status).
+    """
+    title = title or f"Årshjul {year}: handleplanens indsatser"
+    if _is_empty(df):
+        return empty_figure(title, height=500)
+    sectors = [f"{n}. kvartal" for n in range(1, 5)]
+    counts = df["quarter_number"].value_counts()
+    ids, labels, parents, colors, hover, values = [], [], [], [], [], []
+    # Plotly draws sunburst sectors counter-clockwise: add the quarters 4..1 so that they
+    # read clockwise from the top, every quarter the same size like a wheel.
+    rows = df.sort_values("quarter_number", kind="stable").iloc[::-1]
+    for number in range(4, 0, -1):
+        sector = sectors[number - 1]
+        ids.append(sector)
+        labels.append(sector)
+        parents.append("")
+        colors.append("#F2F2F2")
+        hover.append(f"{sector} {year}<br>Handlinger: {int(counts.get(number, 0))}")
+        values.append(1.0)
+    for i, row in enumerate(rows.itertuples(index=False)):
+        sector = sectors[int(row.quarter_number) - 1]
+        what = str(row.what) if row.what is not None else ""
+        short = what if len(what) <= 28 else what[:27] + "…"
+        ids.append(f"{sector}/{i}")
+        labels.append(short)
+        parents.append(sector)
+        colors.append(STATUS_COLORS.get(row.status, FALLBACK_COLOR))
+        urgent = "<br>Hastende" if row.urgent else ""
+        hover.append(f"{what}<br>Afdeling: {row.department}<br>Hjælp: {_help_label(row.help)}"
+                     f"<br>Status: {row.status}{urgent}")
+        values.append(1.0 / int(counts[row.quarter_number]))
+    fig = go.Figure(go.Sunburst(
+        ids=ids, labels=labels, parents=parents, values=values, branchvalues="total",
+        marker={"colors": colors, "line": {"color": "white", "width": 1}},
+        hovertext=hover, hovertemplate="%{hovertext}<extra></extra>", insidetextorientation="radial",
+        sort=False, rotation=90, leaf={"opacity": 1.0}))
+    # A legend for the status colours (sunburst has none of its own).
+    for status in _ordered(df["status"], vocab.STATUS.values):
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=str(status), hoverinfo="skip",
+                                 marker={"size": 12, "symbol": "square",
+                                         "color": STATUS_COLORS.get(status, FALLBACK_COLOR)}))
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return _layout(fig, title, height=500)
+
+
 # --------------------------------------------------------------------------- Uddannelse
 
 

@@ -423,6 +423,27 @@ def urgent_actions(plan: pd.DataFrame) -> pd.DataFrame:
     return plan.loc[_urgent(plan) & _open(plan)]
 
 
+def actions_of_year(plan: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The actions whose quarter lies in ``year`` (for the year wheel), in quarter order.
+
+    Columns: quarter | quarter_number | department | what | help | status | urgent.
+    """
+    years = _quarter_year(plan["quarter"])
+    rows = plan.loc[years == int(year)]
+    out = pd.DataFrame({
+        "quarter": rows["quarter"].astype(object),
+        "quarter_number": rows["quarter"].map(lambda q: parse_label(str(q)).quarter).astype("int64"),
+        "department": rows["department"].astype(object),
+        "what": rows["what"].astype(object),
+        "help": rows["help"].astype(object),
+        "status": _status(rows).astype(object),
+        "urgent": _urgent(rows),
+    })
+    rank = _rank(out["status"].unique(), STATUS_ORDER)
+    out = out.assign(_r=_rank_of(out["status"], rank))
+    return out.sort_values(["quarter_number", "_r"], kind="stable").drop(columns="_r").reset_index(drop=True)
+
+
 # --------------------------------------------------------------------------- Uddannelse
 
 

@@ -161,3 +161,19 @@ def test_every_builder_handles_empty_input():
     assert charts.departments_vs_average(pd.DataFrame(), pd.DataFrame(), []).layout.annotations[0].text == (
         "Ingen data endnu")
     assert charts.strengths_vs_needs_by_area(None).layout.annotations[0].text == "Ingen data endnu"
+
+
+def test_aarshjul_with_every_action(tables):
+    actions = metrics.actions_of_year(tables["handleplan"], 2026)
+    assert actions["quarter_number"].tolist() == [1, 2, 3, 3, 3, 4]
+    fig = charts.aarshjul_actions(actions, 2026)
+    wheel = fig.data[0]
+    assert wheel.type == "sunburst"
+    assert list(wheel.labels[:4]) == ["4. kvartal", "3. kvartal", "2. kvartal", "1. kvartal"]  # drawn clockwise
+    assert list(wheel.values[:4]) == [1.0, 1.0, 1.0, 1.0]  # four equal quarters
+    leaves = dict(zip(wheel.ids[4:], wheel.marker.colors[4:], strict=True))
+    assert sorted(leaves.values()) == sorted(charts.STATUS_COLORS[s] for s in actions["status"])
+    assert any("Afdeling: Kontor" in h and "Hastende" in h for h in wheel.hovertext)
+    assert [t.name for t in fig.data[1:]] == ["Ikke startet", "Planlagt", "I gang", "Gennemført"]
+    empty = charts.aarshjul_actions(metrics.actions_of_year(tables["handleplan"], 2031), 2031)
+    assert empty.layout.annotations[0].text == "Ingen data endnu"
