@@ -375,24 +375,45 @@ def add_guide_sheet(wb: Workbook) -> Worksheet:
     """The Danish ``Vejledning`` sheet (ignored when the workbook is read)."""
     ws = wb.create_sheet(GUIDE_TITLE, 0)
     ws.sheet_properties.tabColor = "1F5C4D"
-    ws.column_dimensions["A"].width = 28
-    ws.column_dimensions["B"].width = 16
-    ws.column_dimensions["C"].width = 95
-    for letter in "DEFGHIJKL":
-        ws.column_dimensions[letter].width = 22
+    widths = {"A": 26, "B": 16}
+    widths.update({get_column_letter(i): 20 for i in range(3, 13)})
+    for letter, width in widths.items():
+        ws.column_dimensions[letter].width = width
     wrap = Alignment(wrap_text=True, vertical="top")
     row = 1
 
     def line(*values: str, font: Font | None = None, fill: bool = False) -> None:
+        """One row; a paragraph spans A:H, an explanation (three values) spans C:H."""
         nonlocal row
+        spans: dict[int, int] = {}  # first column -> last column of a merged cell
+        if len(values) == 1 and font is None:
+            spans[1] = 8
+        elif len(values) == 3:
+            spans[3] = 8
+        heading = len(values) == 1 and font is not None  # a heading overflows to the right
+        lines = 1
         for index, value in enumerate(values, start=1):
             cell = set_cell(ws, row, index, value)
-            cell.alignment = wrap
+            cell.alignment = Alignment(vertical="top") if heading else wrap
             if font is not None:
                 cell.font = font
             if fill:
                 cell.font = HEADER_FONT
                 cell.fill = HEADER_FILL
+            last = spans.get(index, index)
+            width = sum(widths[get_column_letter(i)] for i in range(index, last + 1))
+            if value and not heading:
+                needed = sum(max(1, math.ceil(len(part) * 1.1 / width)) for part in str(value).split("\n"))
+                lines = max(lines, needed)
+        for first, last in spans.items():
+            if fill:
+                for i in range(first + 1, last + 1):
+                    ws.cell(row=row, column=i).fill = HEADER_FILL
+            ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+        if lines > 1:
+            ws.row_dimensions[row].height = 15 * lines + 2
+        elif font is TITLE_FONT:
+            ws.row_dimensions[row].height = 24
         row += 1
 
     def blank() -> None:
@@ -421,6 +442,8 @@ def add_guide_sheet(wb: Workbook) -> Worksheet:
                 must = "Ja"
             elif table == ARBEJDSARK and col.key in ("date", "year"):
                 must = "Dato eller År"
+            elif table == HANDLEPLAN and col.key == "year":
+                must = "Ja, medmindre alle Hvornår har et år"
             else:
                 must = "Nej"
             line(col.header, must, col.help)
