@@ -215,6 +215,9 @@ def need_share_by_area(df: pd.DataFrame, title: str = "Andel behov pr. område")
     """
     if _is_empty(df):
         return empty_figure(title)
+    if "need_share" not in df.columns:  # plain entries_by_area: compute the share here
+        total = (df["brug_for_at_styrke"] + df["lykkes"]).astype("float64")
+        df = df.assign(need_share=df["brug_for_at_styrke"] / total.where(total > 0))
     df = df.loc[df["need_share"].notna()]
     if df.empty:
         return empty_figure(title)
@@ -252,7 +255,7 @@ def department_area_heatmap(matrix: pd.DataFrame, measure: str = "needs", title:
              "need_share": ("Andel behov pr. afdeling og område", "Andel behov")}
     default_title, value_name = names.get(measure, names["needs"])
     title = title or default_title
-    if matrix is None or matrix.size == 0:
+    if matrix is None or matrix.size == 0 or matrix.isna().all().all():
         return empty_figure(title)
     share = measure == "need_share"
     value_format = ":.0%" if share else ""

@@ -177,3 +177,11 @@ def test_aarshjul_with_every_action(tables):
     assert [t.name for t in fig.data[1:]] == ["Ikke startet", "Planlagt", "I gang", "Gennemført"]
     empty = charts.aarshjul_actions(metrics.actions_of_year(tables["handleplan"], 2031), 2031)
     assert empty.layout.annotations[0].text == "Ingen data endnu"
+
+
+def test_share_charts_without_any_strength_or_need_say_so(tables):
+    only_tasks = tables["arbejdsark"].loc[tables["arbejdsark"]["category"] == "Vigtig opgave"]
+    heat = charts.department_area_heatmap(metrics.department_area_matrix(only_tasks, "need_share"), "need_share")
+    assert heat.layout.annotations[0].text == "Ingen data endnu"
+    from_counts = charts.need_share_by_area(metrics.entries_by_area(tables["arbejdsark"]))
+    assert list(from_counts.data[0].x) == pytest.approx([1.0, 1 / 3, 0.0, 1.0])
