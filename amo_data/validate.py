@@ -186,7 +186,8 @@ def _size_text(n: int) -> str:
 
 def check_bytes(name: str, data: bytes, max_bytes: int | None = None) -> FileResult:
     """Read and validate one file. Never raises for bad input: problems are in the result."""
-    name = Path(str(name)).name or str(name)
+    text = "" if name is None else str(name)
+    name = re.split(r"[\\/]", text)[-1] or text or "uden navn"
     try:
         sheets = _reader().read_file(name, data, max_bytes)
     except AmoError as exc:
@@ -404,6 +405,8 @@ def _parse_category(value: object) -> tuple[str | None, str | None]:
 
 def _when_text(value: object) -> str:
     """Hvornår as written; a date (cell or Excel serial) as dd-mm-yyyy."""
+    if isinstance(value, dt.datetime) and 1000 <= value.year:
+        return value.strftime("%d-%m-%Y")
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         day = quarters.parse_date(value)
         if day is not None:
@@ -636,7 +639,12 @@ class _Sheet:
             problems.append((number, header, None,
                              f'Kolonnen "{header}" skal udfyldes, men cellen er tom.'))
             return None
-        return self.p["text"](value)
+        text = self.p["text"](value)
+        if not text:
+            problems.append((number, header, value,
+                             f'Kolonnen "{header}" skal udfyldes, men cellen indeholder ingen tekst.'))
+            return None
+        return text
 
     def optional_text(self, row: list, key: str) -> str | None:
         value, _ = self.cell(row, key)

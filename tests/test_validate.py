@@ -896,3 +896,25 @@ def test_check_path_reads_a_real_file_and_refuses_a_huge_one_without_reading_it(
     assert refused.unreadable and "for stor" in one_error(refused).message
     monkeypatch.setenv("AMO_MAX_UPLOAD_MB", "0,001")
     assert check_path(good).unreadable
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(table=st.sampled_from([HANDLEPLAN, UDDANNELSE]),
+       grid=st.lists(st.lists(_cells, min_size=12, max_size=12), min_size=1, max_size=6))
+def test_every_data_row_gives_one_table_row_or_an_error(table, grid):
+    headers = [c.header for c in COLUMNS[table]]
+    rows = [row[: len(headers)] for row in grid]
+    result = validate_sheets("f.xlsx", [RawSheet(table.capitalize(), [headers, *rows])])
+    filled = [i + 2 for i, row in enumerate(rows) if any(not _blank(c) for c in row)]
+    with_errors = {p.row for p in result.errors}
+    assert result.rows[table] + len(with_errors) == len(filled)
+    assert with_errors <= set(filled)
+    frame = result.tables[table]
+    assert frame["year"].between(2000, 2100).all()
+    assert frame["quarter"].str.fullmatch(r"\d{4}-Q[1-4]").all()
+    assert frame["department"].map(lambda v: isinstance(v, str) and v == v.strip() and v != "").all()
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip()) or (
+        isinstance(value, float) and math.isnan(value))
