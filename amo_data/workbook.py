@@ -80,15 +80,21 @@ def _lists() -> dict[str, tuple[str, ...]]:
         "Hjælp": vocab.HELP.values,
         "Status": vocab.STATUS.values,
         "Rolle (uddannelse)": vocab.TRAINING_ROLE.values,
+        "Rolle (arbejdsark)": ARBEJDSARK_ROLES,
         "Status (uddannelse)": vocab.TRAINING_STATUS.values,
     }
 
+
+# Suggestions for the free-text Rolle of Arbejdsark (any other text is accepted too).
+ARBEJDSARK_ROLES = ("AMR", "Arbejdsleder", "Leder", "Medarbejder", "TR")
+SUGGESTION_LISTS = frozenset({"Rolle (arbejdsark)"})
 
 # (table, header) -> list name on the Lister sheet.
 VALIDATED_COLUMNS: dict[tuple[str, str], str] = {
     (ARBEJDSARK, "Område"): "Område",
     (ARBEJDSARK, "Kategori"): "Kategori",
     (ARBEJDSARK, "Hjælp"): "Hjælp",
+    (ARBEJDSARK, "Rolle"): "Rolle (arbejdsark)",
     (HANDLEPLAN, "Område"): "Område",
     (HANDLEPLAN, "Hjælp"): "Hjælp",
     (HANDLEPLAN, "Status"): "Status",
@@ -280,9 +286,10 @@ def add_data_sheet(wb: Workbook, table: str, rows: Sequence[Sequence[Any]] = (),
             list_name = VALIDATED_COLUMNS.get((table, header))
             if list_name is None or list_name not in list_ranges:
                 continue
+            suggestion = list_name in SUGGESTION_LISTS  # free text: the list only helps
             dv = DataValidation(type="list", formula1=list_ranges[list_name], allow_blank=True,
-                                showDropDown=False, showErrorMessage=True, errorStyle="warning",
-                                errorTitle="Ukendt værdi",
+                                showDropDown=False, showErrorMessage=not suggestion,
+                                errorStyle="warning", errorTitle="Ukendt værdi",
                                 error=f'Værdien står ikke på listen for "{header}". Vælg fra listen, '
                                       "eller fortsæt, hvis du er sikker.",
                                 showInputMessage=True, promptTitle=header[:32],

@@ -102,8 +102,21 @@ def test_every_vocabulary_column_has_a_drop_down_list(wb, table, header):
 def test_free_text_columns_have_no_drop_down(wb):
     ws = wb["Arbejdsark"]
     letters = {str(dv.sqref)[0] for dv in ws.data_validations.dataValidation}
-    # Afdeling (A), Beskrivelse (F) and Rolle (I, free text on Arbejdsark) are free text.
-    assert not letters & {"A", "F", "I"}
+    # Afdeling (A) and Beskrivelse (F) are free text.
+    assert not letters & {"A", "F"}
+
+
+def test_arbejdsark_role_suggests_but_accepts_any_text(wb):
+    ws = wb["Arbejdsark"]
+    (dv,) = [dv for dv in ws.data_validations.dataValidation if str(dv.sqref).startswith("I2:")]
+    assert _list_values(wb, dv.formula1) == ["AMR", "Arbejdsleder", "Leder", "Medarbejder", "TR"]
+    assert not dv.showErrorMessage
+
+
+def test_vocabulary_lists_warn_on_other_values(wb):
+    # Aliases (e.g. "Færdig" for Gennemført) are valid in the file, so Excel only warns.
+    dvs = [dv for ws in wb.worksheets for dv in ws.data_validations.dataValidation if dv.showErrorMessage]
+    assert dvs and all(dv.errorStyle == "warning" for dv in dvs)
 
 
 def test_guide_explains_every_column_quarters_help_routes_and_example(wb):
