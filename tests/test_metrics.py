@@ -13,6 +13,7 @@ import pytest
 
 from amo_data import metrics
 from amo_data.schema import CANONICAL
+from amo_data.text import danish_key
 
 D = dt.date
 TODAY = D(2026, 11, 26)
@@ -355,3 +356,53 @@ def test_nullable_and_text_columns_from_a_store_are_accepted(tables):
     training = tables["uddannelse"].assign(hours=tables["uddannelse"]["hours"].astype("Float64"))
     mixed = {"arbejdsark": ark, "handleplan": plan, "uddannelse": training}
     assert metrics.summary(mixed, year=2026, today=TODAY) == metrics.summary(tables, year=2026, today=TODAY)
+
+
+DEPARTMENT_NAMES = ["Lager", "Kontor", "Ærø", "Østerbro", "Åbyhøj", "Aabenraa"]
+AREAS = ["Ergonomi", "Sygefravær", "Psykisk arbejdsmiljø", "Vold og trusler"]
+
+
+def _random_tables(data):
+    from hypothesis import strategies as st
+
+    ark_rows = data.draw(st.lists(st.builds(
+        ark_row, st.sampled_from(DEPARTMENT_NAMES), st.integers(2023, 2027), st.sampled_from(AREAS),
+        st.sampled_from(list(metrics.CATEGORY_COLUMNS)),
+        st.one_of(st.none(), st.dates(D(2023, 1, 1), D(2027, 12, 31))),
+        st.sampled_from([None, *metrics.HELP_ORDER])), max_size=25))
+    plan_rows = data.draw(st.lists(st.builds(
+        plan_row, st.sampled_from(DEPARTMENT_NAMES), st.integers(2025, 2026),
+        st.sampled_from(["2025-Q4", "2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"]),
+        st.sampled_from(metrics.HELP_ORDER), st.sampled_from(metrics.STATUS_ORDER), st.booleans()), max_size=15))
+    return {"arbejdsark": frame("arbejdsark", ark_rows), "handleplan": frame("handleplan", plan_rows)}, ark_rows, plan_rows
+
+
+def test_summary_agrees_with_a_row_by_row_count():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=60, deadline=None)
+    @given(st.data(), st.dates(D(2025, 1, 1), D(2027, 6, 30)), st.sampled_from([None, 2025, 2026]))
+    def check(data, today, year):
+        tables, ark_rows, plan_rows = _random_tables(data)
+        result = metrics.summary(tables, year=year, today=today)
+        ark_in = [r for r in ark_rows if year is None or r["year"] == year]
+        plan_in = [r for r in plan_rows if year is None or r["year"] == year]
+        assert sum(sum(v for k, v in row.items() if k != "area") for row in result["entries_by_area"]) == len(ark_in)
+        assert sum(r["count"] for r in result["actions_by_quarter"]) == len(plan_in)
+        assert all(r["count"] > 0 for r in result["actions_by_quarter"] + result["needs_by_help"])
+        open_rows = [r for r in plan_in if r["status"] not in ("Gennemført", "Aflyst")]
+        ends = {"2025-Q4": D(2025, 12, 31), "2026-Q1": D(2026, 3, 31), "2026-Q2": D(2026, 6, 30),
+                "2026-Q3": D(2026, 9, 30), "2026-Q4": D(2026, 12, 31)}
+        assert result["overdue_actions"] == sum(ends[r["quarter"]] < today for r in open_rows)
+        assert result["urgent_actions"] == sum(r["urgent"] for r in open_rows)
+        newest = {}
+        for r in ark_rows:  # the 365-day rule ignores the year filter
+            held = r["date"] or D(r["year"], 12, 31)
+            newest[r["department"]] = max(newest.get(r["department"], held), held)
+        everyone = {r["department"] for r in ark_rows + plan_rows}
+        expected = [d for d in everyone if d not in newest or (today - newest[d]).days > 365]
+        assert result["departments_without_discussion"] == sorted(expected, key=danish_key)
+        json.dumps(result, allow_nan=False)
+
+    check()
