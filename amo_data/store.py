@@ -1,0 +1,861 @@
+"""The store: versioned canonical tables in SQLite or PostgreSQL (SQLAlchemy 2 Core).
+
+Where the data lives
+--------------------
+``Store(url)`` resolves its database as: the explicit ``url``, else the environment variable
+``AMO_DATABASE_URL``, else the embedded SQLite file ``<project root>/data/amo.sqlite`` (the
+folder is created). ``postgresql://`` and ``postgres://`` URLs use psycopg 3
+(``postgresql+psycopg://``). A value without ``://`` is taken as the path of a SQLite file.
+
+Tables
+------
+- ``arbejdsark``, ``handleplan``, ``uddannelse``: every canonical column of
+  :data:`amo_data.schema.CANONICAL`, plus ``id`` (stable row id) and ``version_id``. Rows are
+  never updated except an action's ``status`` (:meth:`Store.set_action_status`) and never
+  deleted.
+- ``group_versions``: one row per (table, department, year) group written by a batch:
+  ``state`` is ``current`` (its rows are the current data of that group), ``replaced`` (a later
+  batch wrote the group; ``replaced_by`` names it) or ``undone``. ``previous_id`` is the version
+  this one replaced: the chain that :meth:`Store.undo` follows. At most one version of a group is
+  current (a partial unique index enforces it).
+- ``batches``: one per import that changed something: created_at (UTC), user, files,
+  sha256, rows per table (as in the files), state ``current`` | ``replaced`` | ``undone``.
+- ``audit``: who did what and when (imports, unchanged imports, undo, status edits).
+- ``meta``: ``schema_version`` and ``data_version`` (bumped by every write; the dashboard keys
+  its caches on it).
+
+Import semantics (contract: "What an import does")
+--------------------------------------------------
+- One call of :meth:`Store.import_results` is one transaction: all files or nothing.
+- Rows are grouped per table by (department, year); for uddannelse the year column already is
+  the year of Hvornår. Departments match case-insensitively (after trimming and collapsing
+  inner whitespace) against the departments of the current data and keep the stored spelling;
+  a department that is not in the current data keeps the first spelling met in the import
+  (files in the order given, tables in the order arbejdsark, handleplan, uddannelse).
+- Two files of one call that carry the same group: their rows are concatenated (file order).
+- A group whose new rows equal its current rows (compared as a multiset of canonical rows:
+  row order does not matter) is left as it is. If every group of the call is like that (or the
+  files hold no rows), nothing is stored: ``ImportOutcome.unchanged`` is True, ``batch_id`` is
+  None; one ``import_unchanged`` audit line is written.
+- Otherwise a new batch is created; for each changed group the previous current version (if
+  any) becomes ``replaced`` and the new rows become current. Groups not in the files are
+  untouched.
+- A batch all of whose groups were superseded by later batches gets state ``replaced``; a batch
+  with at least one group still current stays ``current``.
+
+Undo
+----
+``undo(B)``: for every group where B's version is current, the version B replaced becomes
+current again (or the group disappears if B created it). For a group that a later batch L
+wrote over B, L stays current; B's version is cut out of the chain so that undoing L later
+restores what B had replaced (never B's undone rows). B's state becomes ``undone``; batches
+whose versions become current again get state ``current``. Unknown or already undone batches
+raise :class:`AmoError` (exit code 2).
+
+Concurrency
+-----------
+- SQLite: WAL journal, ``busy_timeout`` 30 s, foreign keys on. Write transactions start with
+  ``BEGIN IMMEDIATE`` (SQLAlchemy ``begin`` event), so concurrent importers queue for the write
+  lock instead of failing on a read-to-write upgrade; reads use a plain deferred ``BEGIN``.
+- PostgreSQL: every write transaction first takes the transaction-level advisory lock
+  ``pg_advisory_xact_lock(AMO_LOCK_KEY)``: imports, undos and status edits are serialised, and the
+  lock is released at commit or rollback. Reads run in REPEATABLE READ so one read sees one
+  snapshot across the three tables.
+
+Schema versions
+---------------
+A fresh store is created from the table definitions below and stamped with
+:data:`SCHEMA_VERSION`. An older store is brought up to date by :data:`MIGRATIONS`
+(target version -> function), each run in the same transaction, under the write lock, and
+written so that running it twice does no harm. To change the schema: change the tables
+below, add ``MIGRATIONS[n + 1]`` doing the same to an existing store, and bump
+:data:`SCHEMA_VERSION`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import sqlite3
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Self
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
+
+from . import vocab
+from .errors import AmoError
+from .schema import ARBEJDSARK, CANONICAL, HANDLEPLAN, TABLES, UDDANNELSE
+from .text import clean, danish_key
+from .validate import FileResult
+
+DATABASE_ENV = "AMO_DATABASE_URL"
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_SQLITE_PATH = PROJECT_ROOT / "data" / "amo.sqlite"
+
+SCHEMA_VERSION = 2
+AMO_LOCK_KEY = 0x414D4F  # "AMO": the PostgreSQL advisory lock every write takes
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+CHUNK = 5_000
+
+CURRENT, REPLACED, UNDONE = "current", "replaced", "undone"
+
+# Column kinds of the canonical tables (everything else is text).
+INT_COLUMNS = frozenset({"year"})
+NULLABLE_INT_COLUMNS = frozenset({"rating"})
+FLOAT_COLUMNS = frozenset({"hours"})
+BOOL_COLUMNS = frozenset({"urgent"})
+DATE_COLUMNS = frozenset({"date", "joined"})
+REQUIRED: dict[str, frozenset[str]] = {
+    ARBEJDSARK: frozenset({"department", "year", "area", "category", "description"}),
+    HANDLEPLAN: frozenset({"department", "year", "what", "area", "help", "when", "quarter", "urgent", "status"}),
+    UDDANNELSE: frozenset({"department", "role", "course", "when", "year", "quarter", "status"}),
+}
+
+
+# --------------------------------------------------------------------------- URLs
+
+
+def default_url() -> str:
+    """The embedded SQLite store: ``<project root>/data/amo.sqlite``."""
+    return f"sqlite:///{DEFAULT_SQLITE_PATH}"
+
+
+def resolve_url(url: str | None = None) -> str:
+    """Explicit URL, else ``AMO_DATABASE_URL``, else :func:`default_url`; psycopg for PostgreSQL."""
+    text = (url or "").strip() or os.environ.get(DATABASE_ENV, "").strip() or default_url()
+    for prefix in ("postgresql://", "postgres://"):
+        if text.startswith(prefix):
+            return "postgresql+psycopg://" + text[len(prefix):]
+    if "://" not in text:  # a bare file path
+        return f"sqlite:///{Path(text).expanduser().resolve()}"
+    return text
+
+
+def department_key(name: object) -> str:
+    """The key two spellings of one department share: trimmed, whitespace collapsed, casefolded."""
+    return clean(name).casefold()
+
+
+# --------------------------------------------------------------------------- tables
+
+metadata = sa.MetaData()
+
+
+def _canonical_column(table: str, name: str) -> sa.Column:
+    if name in INT_COLUMNS or name in NULLABLE_INT_COLUMNS:
+        kind: Any = sa.Integer()
+    elif name in FLOAT_COLUMNS:
+        kind = sa.Float()
+    elif name in BOOL_COLUMNS:
+        kind = sa.Boolean(create_constraint=False)
+    elif name in DATE_COLUMNS:
+        kind = sa.Date()
+    else:
+        kind = sa.Text()
+    return sa.Column(name, kind, nullable=name not in REQUIRED[table])
+
+
+batches = sa.Table(
+    "batches",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("user_name", sa.Text, nullable=False),
+    sa.Column("files", sa.JSON, nullable=False),
+    sa.Column("sha256", sa.JSON, nullable=False),
+    sa.Column("rows", sa.JSON, nullable=False),
+    sa.Column("state", sa.Text, nullable=False),
+)
+
+versions = sa.Table(
+    "group_versions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("table_name", sa.Text, nullable=False),
+    sa.Column("dept_key", sa.Text, nullable=False),
+    sa.Column("department", sa.Text, nullable=False),
+    sa.Column("year", sa.Integer, nullable=False),
+    sa.Column("batch_id", sa.Integer, sa.ForeignKey("batches.id"), nullable=False, index=True),
+    sa.Column("previous_id", sa.Integer, sa.ForeignKey("group_versions.id"), nullable=True, index=True),
+    sa.Column("replaced_by", sa.Integer, sa.ForeignKey("batches.id"), nullable=True),
+    sa.Column("state", sa.Text, nullable=False),
+    sa.Column("row_count", sa.Integer, nullable=False),
+    sa.Index("ix_group_versions_group", "table_name", "dept_key", "year"),
+    sa.Index("ix_group_versions_state", "state", "table_name"),
+    sa.Index(
+        "ux_group_versions_current",
+        "table_name",
+        "dept_key",
+        "year",
+        unique=True,
+        sqlite_where=sa.text("state = 'current'"),
+        postgresql_where=sa.text("state = 'current'"),
+    ),
+)
+
+audit = sa.Table(
+    "audit",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("user_name", sa.Text, nullable=False),
+    sa.Column("action", sa.Text, nullable=False),
+    sa.Column("details", sa.JSON, nullable=False),
+    sa.Index("ix_audit_at", "at"),  # added in schema version 2
+)
+
+meta = sa.Table(
+    "meta",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.BigInteger, nullable=False),
+)
+
+DATA: dict[str, sa.Table] = {
+    table: sa.Table(
+        table,
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("version_id", sa.Integer, sa.ForeignKey("group_versions.id"), nullable=False, index=True),
+        *(_canonical_column(table, name) for name in CANONICAL[table]),
+        *([sa.CheckConstraint("rating IS NULL OR rating BETWEEN 1 AND 5", name=f"ck_{table}_rating")]
+          if "rating" in CANONICAL[table] else []),
+    )
+    for table in TABLES
+}
+
+
+def _migrate_to_2(conn: Connection) -> None:
+    """Version 2: an index on audit.at for the audit page (newest first)."""
+    conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_audit_at ON audit (at)")
+
+
+# Target schema version -> migration from the version before it. Each runs inside the
+# schema transaction under the write lock and must be idempotent.
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _migrate_to_2}
+
+
+# --------------------------------------------------------------------------- values
+
+
+def _is_missing(value: object) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    if isinstance(value, float):
+        return math.isnan(value)
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _to_text(value: object) -> str | None:
+    if type(value) is str:
+        return value
+    return None if _is_missing(value) else str(value)
+
+
+def _to_int(value: object) -> int | None:
+    if type(value) is int:
+        return value
+    return None if _is_missing(value) else int(value)  # type: ignore[call-overload]
+
+
+def _to_float(value: object) -> float | None:
+    if type(value) is float:
+        return None if math.isnan(value) else value
+    return None if _is_missing(value) else float(value)  # type: ignore[arg-type]
+
+
+def _to_bool(value: object) -> bool:
+    if type(value) is bool:
+        return value
+    return False if _is_missing(value) else bool(value)
+
+
+def _to_date(value: object) -> dt.date | None:
+    if type(value) is dt.date:
+        return value
+    if _is_missing(value):
+        return None
+    if isinstance(value, dt.datetime):  # also pd.Timestamp
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def _converter(name: str) -> Callable[[object], Any]:
+    if name in INT_COLUMNS or name in NULLABLE_INT_COLUMNS:
+        return _to_int
+    if name in FLOAT_COLUMNS:
+        return _to_float
+    if name in BOOL_COLUMNS:
+        return _to_bool
+    if name in DATE_COLUMNS:
+        return _to_date
+    return _to_text
+
+
+CONVERTERS = {name: _converter(name) for table in TABLES for name in CANONICAL[table]}
+
+
+def _frame_rows(table: str, frame: pd.DataFrame | None) -> list[tuple]:
+    """A canonical DataFrame as row tuples of plain Python values (CANONICAL order)."""
+    if frame is None or len(frame) == 0:
+        return []
+    columns = []
+    for name in CANONICAL[table]:
+        if name in frame.columns:
+            convert = CONVERTERS[name]
+            columns.append([convert(v) for v in frame[name].tolist()])
+        else:
+            columns.append([None] * len(frame))
+    return list(zip(*columns, strict=True))
+
+
+def _empty_series(name: str, values: list) -> pd.Series:
+    if name in INT_COLUMNS:
+        return pd.Series(values, dtype="int64")
+    if name in NULLABLE_INT_COLUMNS:
+        return pd.Series(values, dtype="Int64")
+    if name in FLOAT_COLUMNS:
+        return pd.Series([math.nan if v is None else v for v in values], dtype="float64")
+    if name in BOOL_COLUMNS:
+        return pd.Series([bool(v) for v in values], dtype="bool")
+    if name in DATE_COLUMNS:
+        return pd.Series(values, dtype="object")
+    return pd.Series(values, dtype="str")
+
+
+def _frame(table: str, rows: list[Any]) -> pd.DataFrame:
+    """Database rows (id first, then CANONICAL order) as a canonical DataFrame with ``id``."""
+    names = ("id", *CANONICAL[table])
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
+    data = {"id": pd.Series(list(columns[0]), dtype="int64")}
+    for i, name in enumerate(CANONICAL[table], start=1):
+        # Values come typed from SQLAlchemy (str, int, float, bool, date or None).
+        data[name] = _empty_series(name, list(columns[i]))
+    return pd.DataFrame(data, columns=list(names))
+
+
+def _integrity_errors() -> tuple[type[BaseException], ...]:
+    """Constraint violations, whether raised through SQLAlchemy or by a bulk path's driver."""
+    errors: list[type[BaseException]] = [sa.exc.IntegrityError, sqlite3.IntegrityError]
+    try:
+        import psycopg
+    except ImportError:  # pragma: no cover - psycopg is a requirement
+        pass
+    else:
+        errors.append(psycopg.IntegrityError)
+    return tuple(errors)
+
+
+def _sqlite_value(kind: int, value: Any) -> Any:
+    if value is None or kind == 0:
+        return value
+    if kind == 1:
+        return value.isoformat()
+    return int(value)
+
+
+def _utc(value: dt.datetime) -> dt.datetime:
+    if value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC)
+
+
+def _iso(value: dt.datetime) -> str:
+    return _utc(value).isoformat(timespec="seconds")
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def _chunks(items: list, size: int = CHUNK) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+# --------------------------------------------------------------------------- outcome
+
+
+@dataclass
+class ImportOutcome:
+    batch_id: int | None  # the new batch, None when nothing changed
+    unchanged: bool  # every group of the import already had exactly this content
+    groups_replaced: int = 0  # groups that had current rows which the import replaced
+    groups_new: int = 0  # groups that had no current rows before
+    rows: dict[str, int] = field(default_factory=lambda: dict.fromkeys(TABLES, 0))  # rows in the files
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "batch_id": self.batch_id,
+            "unchanged": self.unchanged,
+            "groups_replaced": self.groups_replaced,
+            "groups_new": self.groups_new,
+            "rows": dict(self.rows),
+        }
+
+
+# --------------------------------------------------------------------------- store
+
+
+class Store:
+    """Versioned storage of the canonical tables; see the module docstring for the rules."""
+
+    def __init__(self, url: str | None = None):
+        self.url = resolve_url(url)
+        try:
+            parsed = sa.engine.make_url(self.url)
+        except sa.exc.ArgumentError as exc:
+            raise AmoError(f'Databaseadressen "{self.url}" er ikke en gyldig SQLAlchemy-URL.') from exc
+        self._shown_url = parsed.render_as_string(hide_password=True)
+        self.backend = parsed.get_backend_name()
+        self.is_sqlite = self.backend == "sqlite"
+        self.is_postgresql = self.backend == "postgresql"
+        try:
+            self.engine = self._create_engine(parsed)
+        except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError) as exc:
+            raise AmoError(f'Databaseadressen "{self._shown_url}" kan ikke bruges: {exc}') from exc
+        try:
+            self._ensure_schema()
+        except sa.exc.OperationalError as exc:
+            self.engine.dispose()
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+            raise AmoError(f'Kan ikke åbne databasen "{self._shown_url}": {reason}') from exc
+
+    # ----------------------------------------------------------------- engine
+
+    def _create_engine(self, parsed: sa.URL) -> Engine:
+        if not self.is_sqlite:
+            return sa.create_engine(parsed, pool_pre_ping=True)
+        database = parsed.database or ""
+        memory = database in ("", ":memory:") or database.startswith("file::memory:")
+        if not memory:
+            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        kwargs: dict[str, Any] = {"connect_args": {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}}
+        if memory:
+            kwargs["poolclass"] = sa.pool.StaticPool
+            kwargs["connect_args"]["check_same_thread"] = False
+        engine = sa.create_engine(parsed, **kwargs)
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_connection, _record):
+            # Let SQLAlchemy's "begin" event below emit BEGIN (pysqlite's own is disabled).
+            dbapi_connection.isolation_level = None
+            cursor = dbapi_connection.cursor()
+            cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+            cursor.execute("PRAGMA foreign_keys = ON")
+            if not memory:
+                cursor.execute("PRAGMA journal_mode = WAL")
+                cursor.execute("PRAGMA synchronous = NORMAL")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn: Connection) -> None:
+            write = conn.get_execution_options().get("amo_write", False)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+        return engine
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Store({self._shown_url!r})"
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        """One write transaction holding the store's write lock (see "Concurrency")."""
+        with self.engine.connect() as conn:
+            conn.execution_options(amo_write=True)
+            with conn.begin():
+                if self.is_postgresql:
+                    conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": AMO_LOCK_KEY})
+                yield conn
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn:
+            if self.is_postgresql:
+                conn.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                yield conn
+
+    # ----------------------------------------------------------------- schema
+
+    def schema_version(self) -> int:
+        with self._read() as conn:
+            return self._meta(conn, "schema_version")
+
+    def _ensure_schema(self) -> None:
+        with self._read() as conn:
+            if sa.inspect(conn).has_table("meta") and self._meta(conn, "schema_version") == SCHEMA_VERSION:
+                return
+        with self._write() as conn:
+            if not sa.inspect(conn).has_table("meta"):
+                metadata.create_all(conn)
+                conn.execute(meta.insert(), [
+                    {"key": "schema_version", "value": SCHEMA_VERSION},
+                    {"key": "data_version", "value": 0},
+                ])
+                return
+            self._migrate(conn, self._meta(conn, "schema_version"))
+
+    def _migrate(self, conn: Connection, found: int) -> None:
+        if found > SCHEMA_VERSION:
+            raise AmoError(
+                f"Databasen har skemaversion {found}, men dette program kender kun op til "
+                f"version {SCHEMA_VERSION}. Opdatér programmet."
+            )
+        for target in range(found + 1, SCHEMA_VERSION + 1):
+            MIGRATIONS[target](conn)
+            conn.execute(meta.update().where(meta.c.key == "schema_version").values(value=target))
+
+    def run_migrations(self, from_version: int) -> int:
+        """Run the migrations after ``from_version`` again (they are idempotent); the new version."""
+        with self._write() as conn:
+            self._migrate(conn, from_version)
+            return self._meta(conn, "schema_version")
+
+    @staticmethod
+    def _meta(conn: Connection, key: str) -> int:
+        value = conn.execute(sa.select(meta.c.value).where(meta.c.key == key)).scalar()
+        return int(value or 0)
+
+    @staticmethod
+    def _bump(conn: Connection) -> None:
+        conn.execute(meta.update().where(meta.c.key == "data_version").values(value=meta.c.value + 1))
+
+    @staticmethod
+    def _audit(conn: Connection, user: str, action: str, details: dict[str, Any]) -> None:
+        conn.execute(audit.insert().values(at=_now(), user_name=user or "", action=action, details=details))
+
+    # ----------------------------------------------------------------- import
+
+    def import_results(self, results: list[FileResult], user: str) -> ImportOutcome:
+        """Store the canonical tables of checked files: one transaction, all or nothing."""
+        if not results:
+            raise AmoError("Der er ingen filer at indlæse.", 2)
+        bad = [r.file for r in results if not r.ok or r.unreadable]
+        if bad:
+            names = ", ".join(f'"{name}"' for name in bad)
+            raise AmoError(f"Der er fejl i {names}. Intet er gemt; ret fejlene og prøv igen.", 1)
+
+        rows_in_files = {t: sum(r.rows[t] for r in results) for t in TABLES}
+        files = [r.file for r in results]
+        hashes = [r.sha256 for r in results]
+        converted = [{t: _frame_rows(t, r.tables.get(t)) for t in TABLES} for r in results]
+
+        try:
+            with self._write() as conn:
+                return self._import_locked(conn, converted, files, hashes, rows_in_files, user)
+        except _integrity_errors() as exc:
+            reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+            raise AmoError(f"Databasen afviste rækkerne, og intet er gemt: {reason}", 3) from exc
+
+    def _import_locked(self, conn: Connection, converted: list[dict[str, list[tuple]]], files: list[str],
+                       hashes: list[str], rows_in_files: dict[str, int], user: str) -> ImportOutcome:
+        current = {
+            (row.table_name, row.dept_key, row.year): row
+            for row in conn.execute(
+                sa.select(versions.c.id, versions.c.table_name, versions.c.dept_key, versions.c.department,
+                          versions.c.year, versions.c.batch_id, versions.c.row_count)
+                .where(versions.c.state == CURRENT)
+            )
+        }
+        spelling = {key: row.department for (_t, key, _y), row in current.items()}
+
+        # (table, key, year) -> [department, rows]; files in order, rows concatenated.
+        groups: dict[tuple[str, str, int | None], list] = {}
+        names_seen: dict[object, tuple[str | None, str]] = {}  # raw -> (stored spelling, key)
+        for per_file in converted:
+            for table in TABLES:
+                year_index = CANONICAL[table].index("year")
+                for row in per_file[table]:
+                    raw = row[0]  # "department" is the first canonical column of every table
+                    if raw not in names_seen:
+                        name = clean(raw) or None
+                        key = department_key(name) if name else ""
+                        names_seen[raw] = (spelling.setdefault(key, name) if name else None, key)
+                    name, key = names_seen[raw]
+                    row = (name, *row[1:])
+                    group = groups.setdefault((table, key, row[year_index]), [name, []])
+                    group[1].append(row)
+
+        changed = []
+        for gkey, (name, rows) in groups.items():
+            previous = current.get(gkey)
+            if (previous is not None and previous.row_count == len(rows)
+                    and self._same_rows(conn, gkey[0], previous.id, rows)):
+                continue
+            changed.append((gkey, name, rows, previous))
+
+        if not changed:
+            self._audit(conn, user, "import_unchanged", {"files": files, "sha256": hashes, "rows": rows_in_files})
+            self._bump(conn)
+            return ImportOutcome(None, True, 0, 0, rows_in_files)
+
+        batch_id = conn.execute(batches.insert().values(
+            created_at=_now(), user_name=user or "", files=files, sha256=hashes,
+            rows=rows_in_files, state=CURRENT,
+        )).inserted_primary_key[0]
+
+        replaced = [prev.id for _g, _n, _r, prev in changed if prev is not None]
+        for chunk in _chunks(replaced):
+            conn.execute(versions.update().where(versions.c.id.in_(chunk))
+                         .values(state=REPLACED, replaced_by=batch_id))
+
+        inserts: dict[str, list[tuple]] = {t: [] for t in TABLES}
+        for (table, key, year), name, rows, previous in changed:
+            version_id = conn.execute(versions.insert().values(
+                table_name=table, dept_key=key, department=name, year=year, batch_id=batch_id,
+                previous_id=previous.id if previous is not None else None, state=CURRENT,
+                row_count=len(rows),
+            )).inserted_primary_key[0]
+            inserts[table].extend((version_id, *row) for row in rows)
+        for table, records in inserts.items():
+            self._bulk_insert(conn, table, records)
+
+        self._refresh_batch_states(conn, {prev.batch_id for _g, _n, _r, prev in changed if prev is not None})
+        outcome = ImportOutcome(batch_id, False, len(replaced), len(changed) - len(replaced), rows_in_files)
+        self._audit(conn, user, "import", {"batch_id": batch_id, "files": files, "sha256": hashes,
+                                           "rows": rows_in_files, "groups_replaced": outcome.groups_replaced,
+                                           "groups_new": outcome.groups_new})
+        self._bump(conn)
+        return outcome
+
+    def _bulk_insert(self, conn: Connection, table: str, records: list[tuple]) -> None:
+        """Insert rows ``(version_id, *canonical values)``: COPY on PostgreSQL, executemany elsewhere."""
+        if not records:
+            return
+        names = ("version_id", *CANONICAL[table])
+        columns = ", ".join(f'"{name}"' for name in names)
+        driver = conn.connection.driver_connection  # the DBAPI connection: same transaction
+        if self.is_postgresql:
+            with driver.cursor() as cursor, cursor.copy(f'COPY "{table}" ({columns}) FROM STDIN') as copy:
+                for record in records:
+                    copy.write_row(record)
+        elif self.is_sqlite:
+            # As SQLAlchemy stores them on SQLite: dates as ISO text, booleans as 0/1.
+            kinds = [1 if n in DATE_COLUMNS else 2 if n in BOOL_COLUMNS else 0 for n in names]
+            plain = all(k == 0 for k in kinds)
+            marks = ", ".join("?" * len(names))
+            sql = f'INSERT INTO "{table}" ({columns}) VALUES ({marks})'
+            cursor = driver.cursor()
+            try:
+                for chunk in _chunks(records):
+                    if not plain:
+                        chunk = [tuple(_sqlite_value(k, v) for k, v in zip(kinds, record, strict=True))
+                                 for record in chunk]
+                    cursor.executemany(sql, chunk)
+            finally:
+                cursor.close()
+        else:
+            for chunk in _chunks(records):
+                conn.execute(DATA[table].insert(), [dict(zip(names, record, strict=True)) for record in chunk])
+
+    @staticmethod
+    def _same_rows(conn: Connection, table: str, version_id: int, rows: list[tuple]) -> bool:
+        data = DATA[table]
+        stored = conn.execute(
+            sa.select(*(data.c[name] for name in CANONICAL[table])).where(data.c.version_id == version_id)
+        ).all()
+        # Values come typed from SQLAlchemy, like the converted rows of the files.
+        return Counter(tuple(row) for row in stored) == Counter(rows)
+
+    @staticmethod
+    def _refresh_batch_states(conn: Connection, batch_ids: Iterable[int]) -> None:
+        """Batches that are not undone: current while any of their versions is current."""
+        ids = sorted(set(batch_ids))
+        for chunk in _chunks(ids):
+            has_current = (
+                sa.select(versions.c.id)
+                .where(versions.c.batch_id == batches.c.id, versions.c.state == CURRENT)
+                .exists()
+            )
+            conn.execute(batches.update().where(batches.c.id.in_(chunk), batches.c.state != UNDONE)
+                         .values(state=sa.case((has_current, CURRENT), else_=REPLACED)))
+
+    # ----------------------------------------------------------------- undo
+
+    def undo(self, batch_id: int, user: str = "") -> dict[str, Any]:
+        """Undo one import (see the module docstring); returns what happened."""
+        with self._write() as conn:
+            batch = conn.execute(sa.select(batches).where(batches.c.id == int(batch_id))).first()
+            if batch is None:
+                raise AmoError(f"Import nr. {batch_id} findes ikke.", 2)
+            if batch.state == UNDONE:
+                raise AmoError(f"Import nr. {batch_id} er allerede fortrudt.", 2)
+            own = conn.execute(sa.select(versions).where(versions.c.batch_id == batch.id)
+                               .order_by(versions.c.id)).all()
+            restored = removed = kept = 0
+            touched: set[int] = set()
+            for version in own:
+                if version.state == CURRENT:
+                    conn.execute(versions.update().where(versions.c.id == version.id).values(state=UNDONE))
+                    if version.previous_id is not None:
+                        conn.execute(versions.update().where(versions.c.id == version.previous_id)
+                                     .values(state=CURRENT, replaced_by=None))
+                        touched.add(conn.execute(sa.select(versions.c.batch_id)
+                                                 .where(versions.c.id == version.previous_id)).scalar_one())
+                        restored += 1
+                    else:
+                        removed += 1
+                elif version.state == REPLACED:
+                    # A later batch wrote over this group: it stays current. Cut this version
+                    # out of the chain so undoing the later batch restores our predecessor.
+                    successor = conn.execute(
+                        sa.select(versions.c.id, versions.c.batch_id).where(versions.c.previous_id == version.id)
+                    ).first()
+                    if successor is not None:
+                        conn.execute(versions.update().where(versions.c.id == successor.id)
+                                     .values(previous_id=version.previous_id))
+                        if version.previous_id is not None:
+                            conn.execute(versions.update().where(versions.c.id == version.previous_id)
+                                         .values(replaced_by=successor.batch_id))
+                    conn.execute(versions.update().where(versions.c.id == version.id).values(state=UNDONE))
+                    kept += 1
+            conn.execute(batches.update().where(batches.c.id == batch.id).values(state=UNDONE))
+            self._refresh_batch_states(conn, touched)
+            result = {
+                "batch_id": batch.id,
+                "state": UNDONE,
+                "groups_restored": restored,
+                "groups_removed": removed,
+                "groups_kept": kept,
+                "message": _undo_message(batch.id, restored, removed, kept),
+            }
+            self._audit(conn, user, "undo", {k: v for k, v in result.items() if k != "message"})
+            self._bump(conn)
+            return result
+
+    # ----------------------------------------------------------------- status edits
+
+    def set_action_status(self, action_id: int, status: str, user: str) -> None:
+        """Change one current Handleplan action's status in place (audited)."""
+        canonical = status if status in vocab.STATUS.values else vocab.STATUS.match(status)
+        if canonical is None:
+            raise AmoError(f'"{status}" er ikke en gyldig status. Vælg en af: {vocab.STATUS.listing()}.', 2)
+        plan = DATA[HANDLEPLAN]
+        with self._write() as conn:
+            row = conn.execute(
+                sa.select(plan.c.id, plan.c.status, plan.c.department, plan.c.year, plan.c.what)
+                .join(versions, versions.c.id == plan.c.version_id)
+                .where(plan.c.id == int(action_id), versions.c.state == CURRENT)
+            ).first()
+            if row is None:
+                raise AmoError(f"Handling nr. {action_id} findes ikke i de gældende data.", 2)
+            if row.status == canonical:
+                return
+            conn.execute(plan.update().where(plan.c.id == row.id).values(status=canonical))
+            self._audit(conn, user, "status", {
+                "action_id": row.id, "department": row.department, "year": row.year, "what": row.what,
+                "old": row.status, "new": canonical,
+            })
+            self._bump(conn)
+
+    # ----------------------------------------------------------------- reading
+
+    def current(self, year: int | None = None, department: str | None = None) -> dict[str, pd.DataFrame]:
+        """The current canonical tables, ``id`` first; filters run in SQL.
+
+        ``year`` is the group year (År; for uddannelse the year of Hvornår); ``department``
+        matches case-insensitively.
+        """
+        out: dict[str, pd.DataFrame] = {}
+        with self._read() as conn:
+            for table in TABLES:
+                data = DATA[table]
+                query = (
+                    sa.select(data.c.id, *(data.c[name] for name in CANONICAL[table]))
+                    .join(versions, versions.c.id == data.c.version_id)
+                    .where(versions.c.state == CURRENT, versions.c.table_name == table)
+                )
+                if year is not None:
+                    query = query.where(versions.c.year == int(year))
+                if department is not None:
+                    query = query.where(versions.c.dept_key == department_key(department))
+                out[table] = _frame(table, conn.execute(query.order_by(data.c.id)).all())
+        return out
+
+    def history(self) -> list[dict[str, Any]]:
+        """The batches, newest first, as ``history --json`` shows them."""
+        with self._read() as conn:
+            rows = conn.execute(sa.select(batches).order_by(batches.c.id.desc())).all()
+        return [
+            {
+                "id": row.id,
+                "created_at": _iso(row.created_at),
+                "user": row.user_name,
+                "files": list(row.files),
+                "sha256": list(row.sha256),
+                "rows": {t: int(row.rows.get(t, 0)) for t in TABLES},
+                "state": row.state,
+            }
+            for row in rows
+        ]
+
+    def audit_log(self, limit: int | None = None) -> list[dict[str, Any]]:
+        """Audit lines, newest first: ``{"id", "at", "user", "action", "details"}``."""
+        query = sa.select(audit).order_by(audit.c.id.desc())
+        if limit is not None:
+            query = query.limit(int(limit))
+        with self._read() as conn:
+            rows = conn.execute(query).all()
+        return [{"id": r.id, "at": _iso(r.at), "user": r.user_name, "action": r.action, "details": r.details}
+                for r in rows]
+
+    def data_version(self) -> int:
+        with self._read() as conn:
+            return self._meta(conn, "data_version")
+
+    def departments(self) -> list[str]:
+        """Departments that have current data in any table, Danish alphabetical order."""
+        with self._read() as conn:
+            names = conn.execute(
+                sa.select(versions.c.department).where(versions.c.state == CURRENT).distinct()
+            ).scalars().all()
+        return sorted(set(names), key=lambda n: (danish_key(n), n))
+
+    def years(self) -> list[int]:
+        """Years that have current data in any table, ascending."""
+        with self._read() as conn:
+            years = conn.execute(
+                sa.select(versions.c.year).where(versions.c.state == CURRENT).distinct()
+            ).scalars().all()
+        return sorted(int(y) for y in years)
+
+    def is_empty(self) -> bool:
+        """True when there is no current data (never imported, or everything undone)."""
+        with self._read() as conn:
+            return conn.execute(sa.select(versions.c.id).where(versions.c.state == CURRENT).limit(1)).first() is None
+
+
+def _undo_message(batch_id: int, restored: int, removed: int, kept: int) -> str:
+    parts = [f"Import nr. {batch_id} er fortrudt."]
+    if restored:
+        parts.append(f"{restored} {'gruppe' if restored == 1 else 'grupper'} har fået de tidligere data tilbage.")
+    if removed:
+        parts.append(f"{removed} {'gruppe' if removed == 1 else 'grupper'} uden tidligere data er fjernet.")
+    if kept:
+        parts.append(
+            f"{kept} {'gruppe' if kept == 1 else 'grupper'} var allerede erstattet af en senere import og er uændret."
+        )
+    return " ".join(parts)

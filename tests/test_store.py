@@ -1,0 +1,564 @@
+"""The store on both backends: SQLite (a file in tmp_path) and PostgreSQL (tests/pg.py).
+
+FileResults are built here directly from small canonical DataFrames, so these tests do not
+depend on reading or validating spreadsheets.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import multiprocessing
+import time
+import traceback
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+from amo_data.errors import AmoError, Problem
+from amo_data.schema import ARBEJDSARK, CANONICAL, HANDLEPLAN, TABLES, UDDANNELSE
+from amo_data.store import (
+    DATABASE_ENV,
+    DEFAULT_SQLITE_PATH,
+    PROJECT_ROOT,
+    SCHEMA_VERSION,
+    ImportOutcome,
+    Store,
+    default_url,
+    resolve_url,
+)
+from amo_data.validate import FileResult
+from tests.pg import fresh_database
+
+# --------------------------------------------------------------------------- builders
+
+
+def ark(department: str, year: int = 2026, description: str = "Vi taler om trivsel", **kw) -> dict:
+    row = {"department": department, "year": year, "date": None, "area": "Psykisk arbejdsmiljø",
+           "category": "Lykkes", "description": description, "help": None, "rating": None, "role": None}
+    row.update(kw)
+    return row
+
+
+def plan(department: str, year: int = 2026, what: str = "Kursus i kemi", **kw) -> dict:
+    row = {"department": department, "year": year, "date": None, "what": what,
+           "area": "Kemisk og biologisk arbejdsmiljø", "why": None, "how": None,
+           "help": "Egen kompetenceudvikling", "when": f"3. kvartal {year}", "quarter": f"{year}-Q3",
+           "urgent": False, "who": None, "follow_up": None, "status": "Ikke startet"}
+    row.update(kw)
+    return row
+
+
+def udd(department: str, year: int = 2026, course: str = "Supplerende uddannelse", **kw) -> dict:
+    row = {"department": department, "role": "AMR", "name": None, "joined": None, "course": course,
+           "hours": 14.8, "when": f"{year}-Q2", "year": year, "quarter": f"{year}-Q2", "status": "Tilmeldt"}
+    row.update(kw)
+    return row
+
+
+def frame(table: str, rows: list[dict]) -> pd.DataFrame:
+    df = pd.DataFrame(rows, columns=list(CANONICAL[table]))
+    df["year"] = df["year"].astype("int64")
+    if "rating" in df:
+        df["rating"] = df["rating"].astype("Int64")
+    if "hours" in df:
+        df["hours"] = df["hours"].astype("float64")
+    if "urgent" in df:
+        df["urgent"] = df["urgent"].astype("bool")
+    return df
+
+
+def result(file: str, arbejdsark=(), handleplan=(), uddannelse=(), errors=()) -> FileResult:
+    tables = {ARBEJDSARK: frame(ARBEJDSARK, list(arbejdsark)),
+              HANDLEPLAN: frame(HANDLEPLAN, list(handleplan)),
+              UDDANNELSE: frame(UDDANNELSE, list(uddannelse))}
+    digest = hashlib.sha256(repr((file, arbejdsark, handleplan, uddannelse)).encode()).hexdigest()
+    return FileResult(file=file, tables=tables, errors=list(errors), sha256=digest)
+
+
+def texts(store: Store, table: str = ARBEJDSARK, column: str = "description", **filters) -> list:
+    return sorted(store.current(**filters)[table][column].tolist())
+
+
+# --------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request, tmp_path):
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'amo.sqlite'}"
+    else:
+        with fresh_database() as pg_url:
+            yield pg_url
+
+
+@pytest.fixture
+def store(url):
+    s = Store(url)
+    yield s
+    s.close()
+
+
+# --------------------------------------------------------------------------- URL resolution
+
+
+def test_url_resolution(monkeypatch, tmp_path):
+    monkeypatch.delenv(DATABASE_ENV, raising=False)
+    assert DEFAULT_SQLITE_PATH == PROJECT_ROOT / "data" / "amo.sqlite"
+    assert resolve_url(None) == default_url() == f"sqlite:///{DEFAULT_SQLITE_PATH}"
+    monkeypatch.setenv(DATABASE_ENV, "sqlite:////tmp/from-env.sqlite")
+    assert resolve_url(None) == "sqlite:////tmp/from-env.sqlite"
+    assert resolve_url("sqlite:////tmp/explicit.sqlite") == "sqlite:////tmp/explicit.sqlite"
+    assert resolve_url("postgresql://u:p@h:5432/db") == "postgresql+psycopg://u:p@h:5432/db"
+    assert resolve_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert resolve_url("postgresql+psycopg://u@h/db") == "postgresql+psycopg://u@h/db"
+    path = tmp_path / "sub" / "dir" / "store.sqlite"
+    s = Store(f"sqlite:///{path}")  # creates the folder
+    assert path.parent.is_dir() and s.is_empty()
+    s.close()
+
+
+def test_unusable_url_is_a_danish_error():
+    with pytest.raises(AmoError) as info:
+        Store("nosuchdb://x/y")
+    assert info.value.exit_code == 2 and "Databaseadressen" in info.value.message
+
+
+# --------------------------------------------------------------------------- basics
+
+
+def test_fresh_store_has_schema_version_and_no_data(store):
+    assert store.schema_version() == SCHEMA_VERSION
+    assert store.data_version() == 0
+    assert store.is_empty()
+    assert store.history() == []
+    assert store.departments() == []
+    tables = store.current()
+    assert set(tables) == set(TABLES)
+    for table in TABLES:
+        assert list(tables[table].columns) == ["id", *CANONICAL[table]]
+        assert len(tables[table]) == 0
+
+
+def test_import_round_trips_canonical_tables(store):
+    file = result(
+        "plan.xlsx",
+        arbejdsark=[ark("Lager", 2026, "Godt samarbejde", date=dt.date(2026, 3, 15), rating=4, role="AMR"),
+                    ark("Lager", 2026, "Mere viden om kemi", category="Brug for at styrke",
+                        help="Hjælp udefra")],
+        handleplan=[plan("Lager", 2026, "Kursus", urgent=True, when="Snarest", quarter="2026-Q1",
+                         date=dt.date(2026, 1, 10), why="Fordi", status="Planlagt")],
+        uddannelse=[udd("Lager", 2026, hours=11.1, joined=dt.date(2024, 9, 1), name="AB"),
+                    udd("Lager", 2026, course="Ergonomi", hours=None)],
+    )
+    before = store.data_version()
+    outcome = store.import_results([file], user="anna")
+    assert isinstance(outcome, ImportOutcome)
+    assert outcome.batch_id == 1 and not outcome.unchanged
+    assert outcome.groups_new == 3 and outcome.groups_replaced == 0
+    assert outcome.rows == {ARBEJDSARK: 2, HANDLEPLAN: 1, UDDANNELSE: 2}
+    assert store.data_version() > before
+    assert not store.is_empty()
+
+    cur = store.current()
+    a = cur[ARBEJDSARK]
+    assert list(a.columns) == ["id", *CANONICAL[ARBEJDSARK]]
+    assert str(a["id"].dtype) == "int64" and str(a["year"].dtype) == "int64"
+    assert str(a["rating"].dtype) == "Int64"
+    assert a["rating"].iloc[0] == 4 and pd.isna(a["rating"].iloc[1])
+    assert a["date"].iloc[0] == dt.date(2026, 3, 15) and a["date"].iloc[1] is None
+    assert a["description"].tolist() == ["Godt samarbejde", "Mere viden om kemi"]
+    assert pd.isna(a["help"].iloc[0]) and a["help"].iloc[1] == "Hjælp udefra"
+    h = cur[HANDLEPLAN]
+    assert str(h["urgent"].dtype) == "bool" and bool(h["urgent"].iloc[0]) is True
+    assert h["quarter"].iloc[0] == "2026-Q1" and h["status"].iloc[0] == "Planlagt"
+    assert h["date"].iloc[0] == dt.date(2026, 1, 10)
+    u = cur[UDDANNELSE]
+    assert str(u["hours"].dtype) == "float64"
+    assert u["hours"].iloc[0] == 11.1 and pd.isna(u["hours"].iloc[1])
+    assert u["joined"].iloc[0] == dt.date(2024, 9, 1) and u["joined"].iloc[1] is None
+    assert a["id"].is_unique and h["id"].is_unique
+
+    [batch] = store.history()
+    assert set(batch) == {"id", "created_at", "user", "files", "sha256", "rows", "state"}
+    assert batch["id"] == 1 and batch["user"] == "anna" and batch["state"] == "current"
+    assert batch["files"] == ["plan.xlsx"] and batch["sha256"] == [file.sha256]
+    assert batch["rows"] == {ARBEJDSARK: 2, HANDLEPLAN: 1, UDDANNELSE: 2}
+    created = dt.datetime.fromisoformat(batch["created_at"])
+    assert batch["created_at"].endswith("+00:00")
+    assert abs((dt.datetime.now(dt.UTC) - created).total_seconds()) < 120
+    assert store.audit_log()[0]["action"] == "import"
+
+
+# --------------------------------------------------------------------------- replace semantics
+
+
+def test_import_replaces_exactly_its_groups(store):
+    store.import_results([result("a.xlsx", arbejdsark=[
+        ark("Lager", 2025, "L25 a"), ark("Lager", 2025, "L25 b"),
+        ark("Lager", 2026, "L26 a"), ark("Lager", 2026, "L26 b"),
+        ark("Kontor", 2026, "K26"),
+    ], handleplan=[plan("Lager", 2026, "Plan A")])], user="a")
+    outcome = store.import_results([result("b.xlsx", arbejdsark=[ark("Lager", 2026, "L26 ny")])], user="b")
+    assert outcome.groups_replaced == 1 and outcome.groups_new == 0
+
+    assert texts(store) == ["K26", "L25 a", "L25 b", "L26 ny"]
+    # the Handleplan group (Lager, 2026) is another table's group: untouched
+    assert texts(store, HANDLEPLAN, "what") == ["Plan A"]
+    # batch a still has current groups: it stays current
+    assert [(b["id"], b["state"]) for b in store.history()] == [(2, "current"), (1, "current")]
+
+    # once every group of batch a is superseded, a is "replaced"
+    store.import_results([result("c.xlsx", arbejdsark=[ark("Lager", 2025, "L25 ny"), ark("Kontor", 2026, "K ny")],
+                                 handleplan=[plan("Lager", 2026, "Plan C")])], user="c")
+    assert [(b["id"], b["state"]) for b in store.history()] == [(3, "current"), (2, "current"), (1, "replaced")]
+    assert texts(store) == ["K ny", "L25 ny", "L26 ny"]
+
+
+def test_same_content_twice_changes_nothing(store):
+    rows = [ark("Lager", 2026, "Et"), ark("Lager", 2026, "To"), ark("Kontor", 2025, "Tre")]
+    first = store.import_results([result("a.xlsx", arbejdsark=rows, uddannelse=[udd("Lager")])], user="a")
+    before = store.current()
+    again = store.import_results([result("a.xlsx", arbejdsark=rows, uddannelse=[udd("Lager")])], user="a")
+    assert first.batch_id == 1
+    assert again.unchanged and again.batch_id is None
+    assert again.groups_replaced == 0 and again.groups_new == 0
+    assert len(store.history()) == 1
+    for table in TABLES:
+        pd.testing.assert_frame_equal(store.current()[table], before[table])
+    # documented: the comparison ignores row order
+    reordered = store.import_results([result("b.xlsx", arbejdsark=list(reversed(rows)),
+                                              uddannelse=[udd("Lager")])], user="a")
+    assert reordered.unchanged and len(store.history()) == 1
+    # one changed group among unchanged ones: only that group gets a new version
+    changed = store.import_results([result("c.xlsx", arbejdsark=rows[:2] + [ark("Kontor", 2025, "Fire")])],
+                                   user="a")
+    assert changed.batch_id == 2 and changed.groups_replaced == 1 and changed.groups_new == 0
+    assert texts(store) == ["Et", "Fire", "To"]
+
+
+def test_two_files_of_one_call_touching_one_group_are_concatenated(store):
+    outcome = store.import_results([
+        result("a.xlsx", arbejdsark=[ark("Lager", 2026, "fra a")]),
+        result("b.csv", arbejdsark=[ark("Lager", 2026, "fra b")]),
+    ], user="u")
+    assert outcome.groups_new == 1
+    assert store.current()[ARBEJDSARK]["description"].tolist() == ["fra a", "fra b"]
+    [batch] = store.history()
+    assert batch["files"] == ["a.xlsx", "b.csv"] and batch["rows"][ARBEJDSARK] == 2
+
+
+def test_filters_by_year_and_department_case_insensitively(store):
+    store.import_results([result("a.xlsx",
+                                 arbejdsark=[ark("Lager", 2025, "L25"), ark("Lager", 2026, "L26"),
+                                             ark("Kontor", 2026, "K26")],
+                                 uddannelse=[udd("Lager", 2025), udd("Kontor", 2026)])], user="u")
+    assert texts(store, year=2026) == ["K26", "L26"]
+    assert texts(store, department="  lager ") == ["L25", "L26"]
+    assert texts(store, year=2025, department="LAGER") == ["L25"]
+    assert texts(store, UDDANNELSE, "department", year=2026) == ["Kontor"]
+    assert texts(store, department="Ingen") == []
+    assert store.years() == [2025, 2026]
+
+
+# --------------------------------------------------------------------------- departments
+
+
+def test_department_matching_keeps_the_stored_spelling(store):
+    store.import_results([result("a.xlsx", arbejdsark=[ark("Lager", 2025, "første")])], user="u")
+    store.import_results([result("b.xlsx", arbejdsark=[ark("  LAGER ", 2026, "anden")],
+                                 handleplan=[plan("lager", 2026)])], user="u")
+    cur = store.current()
+    assert set(cur[ARBEJDSARK]["department"]) == {"Lager"}
+    assert set(cur[HANDLEPLAN]["department"]) == {"Lager"}
+    assert store.departments() == ["Lager"]
+    # same rows with another case: the same content, nothing changes
+    again = store.import_results([result("c.xlsx", arbejdsark=[ark("lager", 2025, "første")])], user="u")
+    assert again.unchanged
+    # a department new to the store: the first spelling of the import wins
+    store.import_results([result("d.xlsx", arbejdsark=[ark("kontor", 2026, "x")]),
+                          result("e.xlsx", arbejdsark=[ark("KONTOR", 2026, "y")],
+                                 uddannelse=[udd("Kontor")])], user="u")
+    cur = store.current()
+    assert sorted(set(cur[ARBEJDSARK]["department"])) == ["Lager", "kontor"]
+    assert set(cur[UDDANNELSE]["department"]) == {"kontor"}
+    assert texts(store, department="Kontor") == ["x", "y"]
+
+
+def test_departments_sorted_in_danish_order(store):
+    store.import_results([result("a.xlsx", arbejdsark=[ark(n, 2026, "x") for n in
+                                                        ["Åby", "Øst", "Zulu", "Ærø", "administration"]])],
+                         user="u")
+    assert store.departments() == ["administration", "Zulu", "Ærø", "Øst", "Åby"]
+
+
+# --------------------------------------------------------------------------- undo
+
+
+def test_undo_restores_what_the_batch_replaced(store):
+    store.import_results([result("a.xlsx", arbejdsark=[ark("Lager", 2026, "gammel"), ark("Kontor", 2026, "K")])],
+                         user="a")
+    after_a = store.current()
+    store.import_results([result("b.xlsx", arbejdsark=[ark("Lager", 2026, "ny"), ark("Lager", 2027, "27")])],
+                         user="b")
+    assert texts(store) == ["27", "K", "ny"]
+    assert store.history()[1]["state"] == "current"
+
+    version = store.data_version()
+    info = store.undo(2, user="chef")
+    assert info["batch_id"] == 2 and info["state"] == "undone"
+    assert info["groups_restored"] == 1 and info["groups_removed"] == 1
+    assert "fortrudt" in info["message"]
+    assert store.data_version() > version
+    assert [(b["id"], b["state"]) for b in store.history()] == [(2, "undone"), (1, "current")]
+    cur = store.current()
+    for table in TABLES:
+        pd.testing.assert_frame_equal(cur[table], after_a[table])  # the very rows, ids included
+    entry = store.audit_log()[0]
+    assert entry["action"] == "undo" and entry["user"] == "chef" and entry["details"]["batch_id"] == 2
+
+    for bad in (2, 99):
+        with pytest.raises(AmoError) as info:
+            store.undo(bad, user="chef")
+        assert info.value.exit_code == 2 and str(bad) in info.value.message
+
+    store.undo(1, user="chef")
+    assert store.is_empty()
+    assert [b["state"] for b in store.history()] == ["undone", "undone"]
+
+
+def test_undo_of_a_batch_that_was_replaced_later(store):
+    store.import_results([result("a.xlsx", arbejdsark=[ark("Lager", 2026, "a"), ark("Kontor", 2026, "k1")])],
+                         user="u")
+    store.import_results([result("b.xlsx", arbejdsark=[ark("Lager", 2026, "b"), ark("Kontor", 2026, "k2")])],
+                         user="u")
+    store.import_results([result("c.xlsx", arbejdsark=[ark("Lager", 2026, "c")])], user="u")
+    assert texts(store) == ["c", "k2"]
+    assert [b["state"] for b in store.history()] == ["current", "current", "replaced"]
+
+    info = store.undo(2, user="u")
+    # Lager: the later batch c stays current; Kontor: what b replaced (k1) is back
+    assert texts(store) == ["c", "k1"]
+    assert info["groups_restored"] == 1 and info["groups_kept"] == 1
+    assert [b["state"] for b in store.history()] == ["current", "undone", "current"]
+
+    # undoing c now restores what the undone b had replaced (a), never b's rows
+    store.undo(3, user="u")
+    assert texts(store) == ["a", "k1"]
+    assert [b["state"] for b in store.history()] == ["undone", "undone", "current"]
+
+
+def test_undo_of_a_fully_replaced_batch_changes_no_current_data(store):
+    store.import_results([result("a.xlsx", arbejdsark=[ark("Lager", 2026, "a")])], user="u")
+    store.import_results([result("b.xlsx", arbejdsark=[ark("Lager", 2026, "b")])], user="u")
+    assert store.history()[1]["state"] == "replaced"
+    store.undo(1, user="u")
+    assert texts(store) == ["b"]
+    store.undo(2, user="u")  # a was undone: nothing comes back
+    assert store.is_empty()
+
+
+# --------------------------------------------------------------------------- all or nothing
+
+
+def _snapshot(store: Store):
+    return store.current(), store.history(), store.data_version()
+
+
+def _assert_same(store: Store, snapshot) -> None:
+    cur, history, version = snapshot
+    now = store.current()
+    for table in TABLES:
+        pd.testing.assert_frame_equal(now[table], cur[table])
+    assert store.history() == history
+    assert store.data_version() == version
+
+
+def test_multi_file_call_is_all_or_nothing(store):
+    store.import_results([result("a.xlsx", arbejdsark=[ark("Lager", 2026, "før")],
+                                 handleplan=[plan("Lager", 2026)])], user="u")
+    snapshot = _snapshot(store)
+    good = result("good.xlsx", arbejdsark=[ark("Lager", 2026, "efter"), ark("Ny", 2026, "ny")],
+                  uddannelse=[udd("Lager")])
+    # a row without the required Beskrivelse violates a NOT NULL constraint at insert time
+    broken = result("broken.xlsx", arbejdsark=[ark("Kontor", 2026, None)])
+    with pytest.raises(AmoError) as info:
+        store.import_results([good, broken], user="u")
+    assert info.value.exit_code == 3 and "intet er gemt" in info.value.message
+    _assert_same(store, snapshot)
+
+    # an out-of-range rating violates a CHECK constraint
+    with pytest.raises(AmoError):
+        store.import_results([good, result("bad.xlsx", arbejdsark=[ark("Kontor", 2026, "x", rating=9)])], user="u")
+    _assert_same(store, snapshot)
+
+    # a row without a department fails when its group is written
+    with pytest.raises(AmoError):
+        store.import_results([good, result("bad.xlsx", arbejdsark=[ark("  ", 2026, "x")])], user="u")
+    _assert_same(store, snapshot)
+
+    # the precondition: a file with errors is refused before anything is written
+    problem = Problem("bad.xlsx", "Handleplan", 7, "Hvornår", "4. kvartl 2026", "ikke et kvartal")
+    with pytest.raises(AmoError) as info:
+        store.import_results([good, result("bad.xlsx", errors=[problem])], user="u")
+    assert info.value.exit_code == 1 and "bad.xlsx" in info.value.message
+    _assert_same(store, snapshot)
+
+    # and the good file alone goes in
+    store.import_results([good], user="u")
+    assert texts(store) == ["efter", "ny"]
+
+
+# --------------------------------------------------------------------------- status edits
+
+
+def test_status_edit_is_in_place_and_audited(store):
+    store.import_results([result("a.xlsx", handleplan=[plan("Lager", 2026, "Kursus"),
+                                                       plan("Lager", 2026, "APV")])], user="u")
+    plans = store.current()[HANDLEPLAN]
+    action = int(plans["id"].iloc[1])
+    version = store.data_version()
+    store.set_action_status(action, "I gang", user="anna")
+    plans2 = store.current()[HANDLEPLAN]
+    assert plans2["id"].tolist() == plans["id"].tolist()  # in place: same rows, same ids
+    assert plans2.set_index("id").loc[action, "status"] == "I gang"
+    assert plans2.set_index("id").loc[int(plans["id"].iloc[0]), "status"] == "Ikke startet"
+    assert store.data_version() > version
+    assert len(store.history()) == 1
+    entry = store.audit_log()[0]
+    assert entry["action"] == "status" and entry["user"] == "anna"
+    assert entry["details"]["action_id"] == action
+    assert entry["details"]["old"] == "Ikke startet" and entry["details"]["new"] == "I gang"
+    assert entry["at"].endswith("+00:00")
+
+    store.set_action_status(action, "Done", user="anna")  # an alias means the canonical value
+    assert store.current()[HANDLEPLAN].set_index("id").loc[action, "status"] == "Gennemført"
+
+    with pytest.raises(AmoError) as info:
+        store.set_action_status(action, "Halvt færdig", user="anna")
+    assert info.value.exit_code == 2 and "status" in info.value.message
+    with pytest.raises(AmoError):
+        store.set_action_status(123456, "I gang", user="anna")
+
+    # the file's status differs from the edited one: re-importing it is a change
+    again = store.import_results([result("a.xlsx", handleplan=[plan("Lager", 2026, "Kursus"),
+                                                               plan("Lager", 2026, "APV")])], user="u")
+    assert not again.unchanged
+    assert set(store.current()[HANDLEPLAN]["status"]) == {"Ikke startet"}
+    # an action of a replaced version is no longer editable
+    with pytest.raises(AmoError):
+        store.set_action_status(action, "I gang", user="anna")
+
+
+# --------------------------------------------------------------------------- schema migration
+
+
+def test_migration_from_version_1_is_idempotent(url):
+    store = Store(url)
+    store.import_results([result("a.xlsx", arbejdsark=[ark("Lager", 2026, "x")])], user="u")
+    before = store.current()
+    # turn the store back into a version 1 store: no audit.at index, schema_version 1
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql("DROP INDEX ix_audit_at")
+        conn.exec_driver_sql("UPDATE meta SET value = 1 WHERE key = 'schema_version'")
+    store.close()
+
+    def audit_indexes(s: Store) -> set[str]:
+        with s.engine.connect() as conn:
+            return {ix["name"] for ix in sa.inspect(conn).get_indexes("audit")}
+
+    migrated = Store(url)
+    assert migrated.schema_version() == SCHEMA_VERSION
+    assert "ix_audit_at" in audit_indexes(migrated)
+    assert migrated.run_migrations(from_version=1) == SCHEMA_VERSION  # running it again is harmless
+    assert "ix_audit_at" in audit_indexes(migrated)
+    pd.testing.assert_frame_equal(migrated.current()[ARBEJDSARK], before[ARBEJDSARK])
+    assert len(migrated.history()) == 1
+    migrated.close()
+
+
+def test_newer_schema_than_the_program_is_refused(url):
+    store = Store(url)
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql(f"UPDATE meta SET value = {SCHEMA_VERSION + 1} WHERE key = 'schema_version'")
+    store.close()
+    with pytest.raises(AmoError) as info:
+        Store(url)
+    assert "skemaversion" in info.value.message
+
+
+# --------------------------------------------------------------------------- concurrency
+
+WORKERS = 8
+ROWS_PER_WORKER = 300
+
+
+def _worker_rows(n: int):
+    department = f"Afdeling {n}"
+    return (
+        [ark(department, 2025 + i % 2, f"punkt {i}") for i in range(ROWS_PER_WORKER)],
+        [plan(department, 2026, f"indsats {i}") for i in range(20)],
+        [udd(department, 2026, f"kursus {i}") for i in range(10)],
+    )
+
+
+def _import_worker(url: str, n: int, barrier) -> None:
+    try:
+        barrier.wait(timeout=120)  # everybody opens the (possibly fresh) store at once
+        store = Store(url)
+        arbejdsark, handleplan, uddannelse = _worker_rows(n)
+        file = result(f"afd{n}.xlsx", arbejdsark, handleplan, uddannelse)
+        barrier.wait(timeout=120)  # ... and imports at once
+        outcome = store.import_results([file], user=f"proces {n}")
+        assert outcome.batch_id is not None and outcome.groups_new == 4
+        store.close()
+    except BaseException:  # noqa: BLE001 - report anything, then fail the process
+        traceback.print_exc()
+        raise SystemExit(1) from None
+
+
+def test_concurrent_importing_processes(url):
+    ctx = multiprocessing.get_context("spawn")
+    barrier = ctx.Barrier(WORKERS)
+    processes = [ctx.Process(target=_import_worker, args=(url, n, barrier)) for n in range(WORKERS)]
+    for p in processes:
+        p.start()
+    for p in processes:
+        p.join(timeout=240)
+    codes = [p.exitcode for p in processes]
+    for p in processes:
+        if p.is_alive():
+            p.kill()
+    assert codes == [0] * WORKERS
+
+    store = Store(url)
+    history = store.history()
+    assert len(history) == WORKERS and {b["state"] for b in history} == {"current"}
+    assert sorted(b["id"] for b in history) == list(range(1, WORKERS + 1))
+    cur = store.current()
+    assert len(cur[ARBEJDSARK]) == WORKERS * ROWS_PER_WORKER
+    assert len(cur[HANDLEPLAN]) == WORKERS * 20 and len(cur[UDDANNELSE]) == WORKERS * 10
+    assert store.departments() == sorted(f"Afdeling {n}" for n in range(WORKERS))
+    for n in range(WORKERS):
+        got = sorted(store.current(department=f"afdeling {n}")[ARBEJDSARK]["description"])
+        assert got == sorted(f"punkt {i}" for i in range(ROWS_PER_WORKER))
+    store.close()
+
+
+# --------------------------------------------------------------------------- speed
+
+
+def test_bulk_import_is_fast(store):
+    n = 20_000
+    rows = [ark(f"Afd {i % 10}", 2020 + (i // 10) % 5, f"punkt {i}", rating=1 + i % 5) for i in range(n)]
+    file = result("stor.xlsx", arbejdsark=rows)
+    start = time.perf_counter()
+    outcome = store.import_results([file], user="u")
+    elapsed = time.perf_counter() - start
+    assert outcome.groups_new == 50 and outcome.rows[ARBEJDSARK] == n
+    assert elapsed < 15, f"importing {n} rows took {elapsed:.1f} s"
+    start = time.perf_counter()
+    assert len(store.current()[ARBEJDSARK]) == n
+    assert store.import_results([file], user="u").unchanged
+    assert time.perf_counter() - start < 15
