@@ -162,6 +162,8 @@ def _number(value: Any) -> int | float | None:
 def set_cell(ws: Worksheet, row: int, column: int, value: Any, *, date: bool = False):
     """Write one value; text always as a text cell (never a formula), dates as date cells."""
     cell = ws.cell(row=row, column=column)
+    if type(value) is str and not date:  # the common case, without the checks below
+        return _set_text(cell, value)
     if _is_missing(value):
         cell.value = None
         return cell
@@ -176,14 +178,20 @@ def set_cell(ws: Worksheet, row: int, column: int, value: Any, *, date: bool = F
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         cell.value = value
         return cell
-    text = _text(value)
+    return _set_text(cell, str(value))
+
+
+def _set_text(cell, value: str):
+    text = ILLEGAL_CHARACTERS_RE.sub("", value) if ILLEGAL_CHARACTERS_RE.search(value) else value
+    if not text:
+        cell.value = None
+        return cell
     cell.value = text
-    if text is not None:
-        cell.data_type = "s"  # never a formula, whatever the text starts with
-        if text.startswith(FORMULA_START):
-            cell.quotePrefix = True
-        if "\n" in text:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    cell.data_type = "s"  # never a formula, whatever the text starts with
+    if text.startswith(FORMULA_START):
+        cell.quotePrefix = True
+    if "\n" in text:
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
     return cell
 
 

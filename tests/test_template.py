@@ -305,3 +305,12 @@ def test_formula_like_text_reads_back_exactly():
     assert list(result.tables[ARBEJDSARK]["description"]) == FORMULA_LIKE
     plan = result.tables[HANDLEPLAN].iloc[0]
     assert (plan["what"], plan["why"], plan["how"], plan["who"]) == ("=SUM(A1)", "+45 1234", "-virker ikke", "@bruger")
+
+
+def test_control_characters_do_not_break_the_file():
+    ark = [{"department": "Lager", "year": 2026, "date": None, "area": "Ergonomi", "category": "Lykkes",
+            "description": "Bip\x07 og linje\nto", "help": None, "rating": None, "role": None}]
+    buffer = io.BytesIO()
+    write_workbook(_tables(arbejdsark=ark), buffer)
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(buffer.getvalue())).get_sheet_by_name("Arbejdsark").to_python()
+    assert rows[1][5] == "Bip og linje\nto"
