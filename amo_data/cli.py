@@ -75,6 +75,9 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--department", default=None, help="kun én afdeling")
     p.add_argument("--today", type=_date, default=None, metavar="ÅÅÅÅ-MM-DD", help="fast dato for 'i dag'")
     p.add_argument("--json", action="store_true", help="resultat som JSON")
+
+    p = sub.add_parser("seed-sample", help="læg eksempeldata i en tom database (bruges af 'make run')")
+    _db(p)
     return parser
 
 
@@ -238,9 +241,31 @@ def _cmd_summary(args) -> int:
     return OK
 
 
+def _cmd_seed_sample(args) -> int:
+    from .store import SAMPLE_USER, Store
+    from .validate import check_path
+
+    store = Store(args.db)
+    if not store.is_empty():
+        print("Databasen har allerede data; eksempeldata er ikke lagt ind.")
+        return OK
+    files = sorted(p for p in SAMPLE_DIR.iterdir() if p.is_file() and not p.name.startswith("."))
+    results = [check_path(p) for p in files]
+    bad = [r for r in results if not r.ok]
+    if bad:
+        _report(bad)
+        return _status(results)
+    outcome = store.import_results(results, user=SAMPLE_USER)
+    print(f"Eksempeldata ({len(files)} filer) er lagt ind som import nr. {outcome.batch_id}.")
+    return OK
+
+
+SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
+
 COMMANDS = {
     "template": _cmd_template, "sample": _cmd_sample, "check": _cmd_check, "import": _cmd_import,
     "history": _cmd_history, "undo": _cmd_undo, "export": _cmd_export, "summary": _cmd_summary,
+    "seed-sample": _cmd_seed_sample,
 }
 
 
