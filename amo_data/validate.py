@@ -207,6 +207,8 @@ def check_path(path: str | Path, max_bytes: int | None = None) -> FileResult:
     name = path.name
     limit = _limit(max_bytes)
     try:
+        if path.is_dir():
+            return unreadable_result(name, f'"{path}" er en mappe, ikke en fil.')
         if not path.is_file():
             return unreadable_result(name, f'Filen "{path}" findes ikke.')
         size = path.stat().st_size
