@@ -607,9 +607,20 @@ class _Sheet:
         skipped: list[int] = []
         process = {ARBEJDSARK: self._arbejdsark, HANDLEPLAN: self._handleplan,
                    UDDANNELSE: self._uddannelse}[self.table]
+        width = len(self.rows[self.header])
+        headless = [j for j in range(width) if j not in self.written]  # empty header cells
+        stray: dict[int, tuple[int, object]] = {}  # column -> (first row, value) without a header
         for i in range(self.header + 1, len(self.rows)):
             row = self.rows[i]
             n = len(row)
+            if n > width:
+                for j in range(width, n):
+                    if j not in stray and not _empty(row[j]):
+                        stray[j] = (i + 1, row[j])
+            if headless:
+                for j in headless:
+                    if j < n and j not in stray and not _empty(row[j]):
+                        stray[j] = (i + 1, row[j])
             if not any(j < n and not _empty(row[j]) for j in used):
                 pending.append(i + 1)
                 continue
@@ -624,6 +635,11 @@ class _Sheet:
             else:
                 msg = f"{len(skipped)} tomme rækker blev sprunget over (række {shown})."
             self.warn(skipped[0], None, None, msg)
+        for j in sorted(stray):
+            number, value = stray[j]
+            self.warn(number, None, value,
+                      f"Kolonne {_letters(j)} har indhold (første gang i række {number}), men ingen "
+                      "overskrift, så den bliver ignoreret.")
 
     def cell(self, row: list, key: str) -> tuple[object, str | None]:
         """(raw value, header as written) of a column; (None, None) when the sheet lacks it."""
@@ -889,6 +905,16 @@ class _Sheet:
         out["year"].append(quarter.year)
         out["quarter"].append(quarter.label)
         out["status"].append(status)
+
+
+def _letters(index: int) -> str:
+    """Excel's column letters for a 0-based column index (0 -> A, 26 -> AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def _out_of_range(value: object) -> str | None:

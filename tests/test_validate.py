@@ -918,3 +918,13 @@ def test_every_data_row_gives_one_table_row_or_an_error(table, grid):
 def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip()) or (
         isinstance(value, float) and math.isnan(value))
+
+
+def test_data_in_a_column_without_header_is_a_warning():
+    result = arbejdsark([*A_ROW, None, "note"], [*A_ROW[:2], None, *A_ROW[3:]], headers=[*AH[:2], None, *AH[3:]])
+    assert not result.ok  # the Område column has no header any more
+    result = arbejdsark(A_ROW, [*A_ROW, None, "Husk kaffe"])
+    assert result.ok and result.rows[ARBEJDSARK] == 2
+    [warning] = result.warnings
+    assert (warning.row, warning.column, warning.value) == (3, None, "Husk kaffe")
+    assert "Kolonne J" in warning.message
