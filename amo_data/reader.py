@@ -465,12 +465,11 @@ def _check_box(name: str, box: _Box) -> None:
 
 
 _PFX = rb"(?:[A-Za-z_][\w.\-]*:)?"
-# A non-self-closing <c ...> start tag with an r="A1" reference.
-_CELL_REF = re.compile(
-    rb"<" + _PFX + rb"c(?=[\s/>])[^>]*?\sr\s*=\s*[\"']([A-Za-z]+)(\d+)[\"'][^>]*(?<!/)>"
-)
-# A non-self-closing <c ...> start tag without an r attribute.
-_CELL_NO_REF = re.compile(rb"<" + _PFX + rb"c(?=[\s/>])(?![^>]*\sr\s*=)[^>]*(?<!/)>")
+# Fast path: a non-self-closing cell tag in the standard form ``<c r="B7" ...>``.
+_CELL_REF = re.compile(rb'<c r="([A-Za-z]+)(\d+)"[^>]*(?<!/)>')
+# Any cell tag written with a namespace prefix (``<x:c ...>``).
+_PREFIXED_CELL = re.compile(rb"<[A-Za-z_][\w.\-]*:c[\s/>]")
+_CELL_START = re.compile(rb"<c[\s/>]")
 # Row and cell tags, for the exact walk used when some cells have no reference.
 _ROW_OR_CELL = re.compile(rb"<(/?)" + _PFX + rb"(row|c)(?=[\s/>])([^>]*?)(/?)>")
 _R_ATTR = re.compile(rb"(?:^|\s)r\s*=\s*[\"']([^\"']*)[\"']")
@@ -508,15 +507,20 @@ def _chunks_with_carry(chunks: Iterable[bytes]) -> Iterator[bytes]:
 def _scan_xlsx_xml(chunks: Iterable[bytes]) -> _Box:
     """Bounding box of the cells calamine would store for one worksheet XML part.
 
-    Fast path: every filled cell carries ``r="B7"`` (what Excel, LibreOffice and openpyxl
-    write), so the references are collected with one regex per chunk. From the first cell
-    without a reference on, tags are walked one by one the way calamine places such cells.
+    Fast path: every cell tag is ``<c r="B7" ...`` (what Excel, LibreOffice and openpyxl
+    write), so the references are collected with one regex per chunk. From the first chunk
+    with any other form on, tags are walked one by one the way calamine places cells.
     """
     box = _Box()
     state: list[int] | None = None
     for piece in _chunks_with_carry(chunks):
-        if state is None and _CELL_NO_REF.search(piece):
-            # The row that spans the chunk boundary is (at most) the last one seen.
+        if state is None and (
+            piece.count(b'<c r="') != len(_CELL_START.findall(piece))
+            or _PREFIXED_CELL.search(piece)
+        ):
+            # Some cell is not in the standard form (no reference, r not first, another
+            # quote or a prefix): walk tags one by one from here on. The row that spans
+            # the chunk boundary is (at most) the last one seen.
             state = [max(box.max_row - 1, 0), 0]
         if state is not None:
             _walk_xlsx(box, piece, state)
@@ -524,9 +528,9 @@ def _scan_xlsx_xml(chunks: Iterable[bytes]) -> _Box:
         refs = _CELL_REF.findall(piece)
         if not refs:
             continue
-        letters, digits = zip(*refs)
-        rows = list(map(int, digits))
-        cols = [_col_number(c) for c in set(letters)]
+        distinct = set(refs)
+        rows = list(map(int, {d for _, d in distinct}))
+        cols = [_col_number(c) for c in {c for c, _ in distinct}]
         box.add(min(rows), max(rows), min(cols), max(cols))
         box.cells += len(refs)
     return box
@@ -686,13 +690,23 @@ def _sheet_rows(name: str, sheet_name: str, sheet) -> list[list[object]]:
         if n_empty == len(raw):
             pending_empty += 1
             continue
-        cells = [_cell(v) for v in raw]
+        # Inlined _cell() for the common types: this loop sees every cell of the sheet.
+        cells = [
+            (v if v.strip() else None)
+            if (t := type(v)) is str
+            else (v if _NEG_INF < v < _INF else None)
+            if t is float
+            else v
+            if t in _KEEP_TYPES
+            else _cell(v)
+            for v in raw
+        ]
         while cells and cells[-1] is None:
             cells.pop()
         if not cells:
             pending_empty += 1
             continue
-        filled += sum(1 for v in cells if v is not None)
+        filled += len(cells) - cells.count(None)
         if filled > MAX_FILLED_CELLS:
             raise _err_too_many_cells(name, sheet_name)
         if pending_empty:
@@ -702,6 +716,11 @@ def _sheet_rows(name: str, sheet_name: str, sheet) -> list[list[object]]:
     if yielded == height and start[0]:
         rows[:0] = [[] for _ in range(start[0])]
     return rows
+
+
+_INF = math.inf
+_NEG_INF = -math.inf
+_KEEP_TYPES = frozenset({bool, int, _dt.date, _dt.datetime, _dt.time})
 
 
 def _cell(value: object) -> object:
@@ -807,7 +826,7 @@ def _read_csv(name: str, data: bytes) -> RawSheet:
             if not cells:
                 pending_empty += 1
                 continue
-            filled += sum(1 for v in cells if v is not None)
+            filled += len(cells) - cells.count(None)
             if filled > MAX_FILLED_CELLS:
                 raise _err_too_many_cells(name, name)
             if pending_empty:
