@@ -11,7 +11,9 @@ Decisions where the contract is silent (documented for users and developers):
 - A missing required column is one error per column with ``row`` = the header row and
   ``column`` = None (the file wrote no such header); the message lists the column's aliases.
 - Rows with an error are left out of the returned tables (so every value in a table has its
-  canonical type); ``FileResult.ok`` is False whenever there is an error.
+  canonical type); ``FileResult.ok`` is False whenever there is an error. ``FileResult.rows``
+  (the ``rows`` of ``check --json``) counts the rows read: table rows plus the data rows left
+  out for errors (each such row counts once, also in the box layout).
 - Skipped empty rows between data rows give one warning per sheet, ``row`` = the first of them.
   Empty rows after the last data row are the end of the table and give no warning.
 - A ``Hjælp`` on an Arbejdsark row whose Kategori is not ``Brug for at styrke`` is a warning and
@@ -73,6 +75,8 @@ class FileResult:
     warnings: list[Problem] = field(default_factory=list)
     sha256: str = ""
     unreadable: bool = False  # the file could not be read at all (CLI exit 2)
+    # Data rows per table left out of ``tables`` because they have errors.
+    rejected: dict[str, int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -80,7 +84,11 @@ class FileResult:
 
     @property
     def rows(self) -> dict[str, int]:
-        return {t: (0 if self.unreadable else len(self.tables.get(t, ()))) for t in TABLES}
+        """Rows per table as read from the file: table rows plus data rows with errors."""
+        return {
+            t: (0 if self.unreadable else len(self.tables.get(t, ())) + self.rejected.get(t, 0))
+            for t in TABLES
+        }
 
     def to_json(self) -> dict:
         return {
@@ -524,6 +532,7 @@ class _Sheet:
         self.boxes: list[_Box] = []
         self.written: dict[int, str] = {}  # cell index -> header as written
         self.broken = False  # a structural error: no rows are produced
+        self.rejected = 0  # data rows left out because of errors
         self.out: dict[str, list] = {k: [] for k in CANONICAL[table]}
         self._map_headers()
 
@@ -703,7 +712,10 @@ class _Sheet:
     def flush(self, problems: list) -> bool:
         for number, header, value, message in problems:
             self.error(number, header, value, message)
-        return not problems and not self.broken
+        if problems or self.broken:
+            self.rejected += 1
+            return False
+        return True
 
     # -- Arbejdsark -------------------------------------------------------------------------
 
@@ -1028,12 +1040,14 @@ def validate_sheets(file_name: str, sheets: list) -> FileResult:
                 f"{_listing(list(SHEET_TITLES.values()))}.{have}"))
 
     outputs: dict[str, list[dict[str, list]]] = {t: [] for t in TABLES}
+    rejected: dict[str, int] = dict.fromkeys(TABLES, 0)
     sheets_done: list[_Sheet] = []
     for name, table, rows, header in jobs:
         sheet = _Sheet(file_name, name, table, rows, header, errors, warnings, parsers)
         sheet.run()
         outputs[table].append(sheet.out)
         sheets_done.append(sheet)
+        rejected[table] += sheet.rejected
 
     order = {name: i for i, (name, *_rest) in enumerate(jobs)}
     positions: dict[tuple[str, str], int] = {}
@@ -1053,4 +1067,5 @@ def validate_sheets(file_name: str, sheets: list) -> FileResult:
             for k, values in merged.items():
                 values.extend(out[k])
         tables[table] = _frame(table, merged)
-    return FileResult(file=file_name, tables=tables, errors=errors, warnings=warnings)
+    return FileResult(file=file_name, tables=tables, errors=errors, warnings=warnings,
+                      rejected=rejected)

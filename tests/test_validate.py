@@ -203,7 +203,7 @@ def test_header_row_below_title_rows_and_row_numbers_as_excel_shows_them():
                        [None, *with_cell(H_ROW, HH, "Hvornår", "4. kvartl 2026")]))
     err = one_error(result)
     assert (err.sheet, err.row, err.column, err.value) == ("Handleplan", 6, "Hvornår", "4. kvartl 2026")
-    assert result.rows[HANDLEPLAN] == 1
+    assert len(result.tables[HANDLEPLAN]) == 1 and result.rows[HANDLEPLAN] == 2
 
 
 def test_empty_columns_and_empty_rows_are_skipped_with_a_warning():
@@ -242,7 +242,7 @@ def test_missing_required_columns_one_error_each_listing_aliases():
         assert (problem.sheet, problem.row, problem.column) == ("Handleplan", 2, None)
     assert '"Kvartal"' in missing["Hvornår"].message and '"Deadline"' in missing["Hvornår"].message
     assert '"Indsats"' in missing["Hvad"].message
-    assert result.rows[HANDLEPLAN] == 0
+    assert len(result.tables[HANDLEPLAN]) == 0
 
 
 def test_arbejdsark_without_date_and_year_columns_is_an_error():
@@ -351,7 +351,7 @@ def test_required_arbejdsark_value_empty(header):
     err = one_error(result)
     assert (err.row, err.column) == (3, header)
     assert "udfyld" in err.message
-    assert result.rows[ARBEJDSARK] == 1
+    assert len(result.tables[ARBEJDSARK]) == 1 and result.rows[ARBEJDSARK] == 2
 
 
 @pytest.mark.parametrize("header", ["Afdeling", "Hvad", "Område", "Hjælp", "Hvornår"])
@@ -713,8 +713,15 @@ def test_canonical_tables_have_exact_columns_and_types_also_when_empty():
 
 def test_rows_with_errors_are_left_out_of_the_tables():
     result = handleplan(H_ROW, with_cell(H_ROW, HH, "Hvornår", "snart"), H_ROW)
-    assert not result.ok and result.rows[HANDLEPLAN] == 2
-    assert result.to_json()["rows"] == {ARBEJDSARK: 0, HANDLEPLAN: 2, UDDANNELSE: 0}
+    assert not result.ok and len(result.tables[HANDLEPLAN]) == 2
+    # "rows" counts the rows read, the one with an error included
+    assert result.to_json()["rows"] == {ARBEJDSARK: 0, HANDLEPLAN: 3, UDDANNELSE: 0}
+
+
+def test_rows_of_a_sheet_with_a_missing_column_are_all_counted_but_none_returned():
+    result = run(sheet("Handleplan", HH[:-2], H_ROW[:-2], H_ROW[:-2]))
+    assert len(result.tables[HANDLEPLAN]) == 0
+    assert result.rows[HANDLEPLAN] == 2
 
 
 # --- reading files ----------------------------------------------------------------------------
@@ -845,7 +852,7 @@ def test_xlsx_end_to_end_with_title_rows_dates_and_errors():
     assert list(arbejdsark_table["help"]) == [None, "Hjælp udefra", "Hjælp udefra"]
     plan = result.tables[HANDLEPLAN]
     assert list(plan["when"]) == ["15-08-2026"] and list(plan["status"]) == ["Ikke startet"]
-    assert result.to_json()["rows"] == {ARBEJDSARK: 3, HANDLEPLAN: 1, UDDANNELSE: 0}
+    assert result.to_json()["rows"] == {ARBEJDSARK: 4, HANDLEPLAN: 2, UDDANNELSE: 0}
 
 
 def test_cp1252_semicolon_csv_end_to_end():
@@ -907,7 +914,7 @@ def test_every_data_row_gives_one_table_row_or_an_error(table, grid):
     result = validate_sheets("f.xlsx", [RawSheet(table.capitalize(), [headers, *rows])])
     filled = [i + 2 for i, row in enumerate(rows) if any(not _blank(c) for c in row)]
     with_errors = {p.row for p in result.errors}
-    assert result.rows[table] + len(with_errors) == len(filled)
+    assert len(result.tables[table]) + len(with_errors) == len(filled) == result.rows[table]
     assert with_errors <= set(filled)
     frame = result.tables[table]
     assert frame["year"].between(2000, 2100).all()
