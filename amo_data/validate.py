@@ -32,6 +32,10 @@ Decisions where the contract is silent (documented for users and developers):
 - A ``Dato`` (Arbejdsark, Handleplan) must lie in the years 2000–2100 when the row's year is
   derived from it; ``Tiltrådt`` may be any date.
 - Text columns of the canonical tables hold ``str`` or ``None`` (object dtype).
+- Data in a column whose header cell is empty gives one warning per column (it is ignored).
+- An ``År`` cell holding a date whose Excel serial is 2000–2100 (2026 typed into a
+  date-formatted cell, shown as 18-07-1905) is read as that year.
+- Problems are ordered by sheet, row and column position.
 """
 
 from __future__ import annotations
@@ -361,6 +365,12 @@ def _cached(func: Callable[[object], Any]) -> Callable[[object], Any]:
 
 
 def _parse_year(value: object) -> tuple[int | None, str | None]:
+    if isinstance(value, dt.date):
+        # 2026 typed into a date-formatted cell shows as 18-07-1905: Excel's serial 2026.
+        day = value.date() if isinstance(value, dt.datetime) else value
+        serial = (day - quarters.EXCEL_EPOCH).days
+        if 2000 <= serial <= 2100 and (not isinstance(value, dt.datetime) or value.time() == dt.time(0)):
+            return serial, None
     year = _whole(value)
     if year is None or not 2000 <= year <= 2100:
         return None, f'"{_shown(value)}" er ikke et gyldigt år (et helt tal fra 2000 til 2100, fx 2026).'

@@ -935,3 +935,12 @@ def test_data_in_a_column_without_header_is_a_warning():
     [warning] = result.warnings
     assert (warning.row, warning.column, warning.value) == (3, None, "Husk kaffe")
     assert "Kolonne J" in warning.message
+
+
+def test_year_typed_into_a_date_formatted_cell_is_read_as_the_year():
+    # Excel shows 2026 in a date-formatted cell as 18-07-1905 (serial 2026).
+    result = arbejdsark(with_cell(A_ROW, AH, "År", dt.datetime(1905, 7, 18)))
+    assert result.ok
+    assert result.tables[ARBEJDSARK]["year"].iloc[0] == 2026
+    err = one_error(arbejdsark(with_cell(A_ROW, AH, "År", dt.date(2026, 3, 1))))
+    assert err.column == "År"
