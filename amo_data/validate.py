@@ -440,7 +440,6 @@ def _when_text(value: object) -> str:
 
 
 _INDEXES = {t: column_index(t) for t in TABLES}
-_HEADER_TITLES = dict(SHEET_TITLES)
 
 
 def _matches(row: list, table: str) -> set[str]:
