@@ -115,11 +115,9 @@ def parse_quarter(value: object, row_year: int | None = None, row_date: dt.date 
         if row_year is not None:
             return Quarter(row_year, 1, urgent=True)
         return None
-    if not isinstance(value, (str, dt.date)):
+    if not isinstance(value, str):
         day = parse_date(value)
-        return Quarter(day.year, quarter_of(day)) if day else None
-    if isinstance(value, dt.date):
-        return Quarter(value.year, quarter_of(value))
+        return Quarter(day.year, quarter_of(day)) if day and _valid_year(day.year) else None
     text = fold(value)
     year: int | None
     if m := _Q_YEAR_FIRST.match(text):

@@ -56,3 +56,8 @@ def test_quarter_labels_and_ends():
 )
 def test_dates_in_danish_and_iso_forms(value, expected):
     assert parse_date(value) == expected
+
+
+def test_date_cells_outside_2000_to_2100_are_not_quarters():
+    assert parse_quarter(dt.date(1905, 7, 18)) is None
+    assert parse_quarter(dt.datetime(2101, 1, 1)) is None
