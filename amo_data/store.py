@@ -83,7 +83,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import pandas as pd
 import sqlalchemy as sa
@@ -94,7 +94,9 @@ from . import vocab
 from .errors import AmoError
 from .schema import ARBEJDSARK, CANONICAL, HANDLEPLAN, TABLES, UDDANNELSE
 from .text import clean, danish_key
-from .validate import FileResult
+
+if TYPE_CHECKING:  # the store needs only FileResult's fields, not the validation code
+    from .validate import FileResult
 
 DATABASE_ENV = "AMO_DATABASE_URL"
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -106,6 +108,7 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 CHUNK = 5_000
 
 CURRENT, REPLACED, UNDONE = "current", "replaced", "undone"
+SAMPLE_USER = "eksempeldata"  # the user name the sample data is imported under
 
 # Column kinds of the canonical tables (everything else is text).
 INT_COLUMNS = frozenset({"year"})
@@ -843,9 +846,18 @@ class Store:
         return sorted(int(y) for y in years)
 
     def is_empty(self) -> bool:
-        """True when there is no current data (never imported, or everything undone)."""
+        """True when nothing was ever imported (no batch at all, not even an undone one).
+
+        This is what ``seed-sample`` asks: a store whose imports were all undone is not empty,
+        so sample data the user removed does not come back. See :meth:`has_current_data`.
+        """
         with self._read() as conn:
-            return conn.execute(sa.select(versions.c.id).where(versions.c.state == CURRENT).limit(1)).first() is None
+            return conn.execute(sa.select(batches.c.id).limit(1)).first() is None
+
+    def has_current_data(self) -> bool:
+        """True when some group has current rows (what the dashboard shows)."""
+        with self._read() as conn:
+            return conn.execute(sa.select(versions.c.id).where(versions.c.state == CURRENT).limit(1)).first() is not None
 
 
 def _undo_message(batch_id: int, restored: int, removed: int, kept: int) -> str:

@@ -131,7 +131,7 @@ def test_unusable_url_is_a_danish_error():
 def test_fresh_store_has_schema_version_and_no_data(store):
     assert store.schema_version() == SCHEMA_VERSION
     assert store.data_version() == 0
-    assert store.is_empty()
+    assert store.is_empty() and not store.has_current_data()
     assert store.history() == []
     assert store.departments() == []
     tables = store.current()
@@ -159,7 +159,7 @@ def test_import_round_trips_canonical_tables(store):
     assert outcome.groups_new == 3 and outcome.groups_replaced == 0
     assert outcome.rows == {ARBEJDSARK: 2, HANDLEPLAN: 1, UDDANNELSE: 2}
     assert store.data_version() > before
-    assert not store.is_empty()
+    assert not store.is_empty() and store.has_current_data()
 
     cur = store.current()
     a = cur[ARBEJDSARK]
@@ -324,7 +324,8 @@ def test_undo_restores_what_the_batch_replaced(store):
         assert info.value.exit_code == 2 and str(bad) in info.value.message
 
     store.undo(1, user="chef")
-    assert store.is_empty()
+    assert not store.has_current_data()
+    assert not store.is_empty()  # it has a history
     assert [b["state"] for b in store.history()] == ["undone", "undone"]
 
 
@@ -356,7 +357,7 @@ def test_undo_of_a_fully_replaced_batch_changes_no_current_data(store):
     store.undo(1, user="u")
     assert texts(store) == ["b"]
     store.undo(2, user="u")  # a was undone: nothing comes back
-    assert store.is_empty()
+    assert not store.has_current_data()
 
 
 # --------------------------------------------------------------------------- all or nothing
@@ -497,7 +498,8 @@ ROWS_PER_WORKER = 300
 def _worker_rows(n: int):
     department = f"Afdeling {n}"
     return (
-        [ark(department, 2025 + i % 2, f"punkt {i}") for i in range(ROWS_PER_WORKER)],
+        [ark(department, 2025 + i % 2, f"punkt {i}") for i in range(ROWS_PER_WORKER)]
+        + [ark("Fælles", 2026, f"fælles fra {n}") for _ in range(3)],  # one group every process writes
         [plan(department, 2026, f"indsats {i}") for i in range(20)],
         [udd(department, 2026, f"kursus {i}") for i in range(10)],
     )
@@ -511,7 +513,7 @@ def _import_worker(url: str, n: int, barrier) -> None:
         file = result(f"afd{n}.xlsx", arbejdsark, handleplan, uddannelse)
         barrier.wait(timeout=120)  # ... and imports at once
         outcome = store.import_results([file], user=f"proces {n}")
-        assert outcome.batch_id is not None and outcome.groups_new == 4
+        assert outcome.batch_id is not None and outcome.groups_new + outcome.groups_replaced == 5
         store.close()
     except BaseException:  # noqa: BLE001 - report anything, then fail the process
         traceback.print_exc()
@@ -519,17 +521,23 @@ def _import_worker(url: str, n: int, barrier) -> None:
 
 
 def test_concurrent_importing_processes(url):
+    """8 processes import at once into one fresh store: each its own department, and all the same
+    shared group. All succeed, every row arrives, the shared group has one current version."""
     ctx = multiprocessing.get_context("spawn")
     barrier = ctx.Barrier(WORKERS)
     processes = [ctx.Process(target=_import_worker, args=(url, n, barrier)) for n in range(WORKERS)]
     for p in processes:
         p.start()
-    for p in processes:
-        p.join(timeout=240)
+    deadline = time.monotonic() + 300
+    while any(p.is_alive() for p in processes) and time.monotonic() < deadline:
+        if any(p.exitcode not in (None, 0) for p in processes):
+            barrier.abort()  # a process died: release the others at once instead of at the timeout
+        time.sleep(0.1)
     codes = [p.exitcode for p in processes]
     for p in processes:
         if p.is_alive():
             p.kill()
+        p.join()
     assert codes == [0] * WORKERS
 
     store = Store(url)
@@ -537,12 +545,17 @@ def test_concurrent_importing_processes(url):
     assert len(history) == WORKERS and {b["state"] for b in history} == {"current"}
     assert sorted(b["id"] for b in history) == list(range(1, WORKERS + 1))
     cur = store.current()
-    assert len(cur[ARBEJDSARK]) == WORKERS * ROWS_PER_WORKER
+    assert len(cur[ARBEJDSARK]) == WORKERS * ROWS_PER_WORKER + 3
     assert len(cur[HANDLEPLAN]) == WORKERS * 20 and len(cur[UDDANNELSE]) == WORKERS * 10
-    assert store.departments() == sorted(f"Afdeling {n}" for n in range(WORKERS))
+    assert store.departments() == sorted(f"Afdeling {n}" for n in range(WORKERS)) + ["Fælles"]
     for n in range(WORKERS):
         got = sorted(store.current(department=f"afdeling {n}")[ARBEJDSARK]["description"])
         assert got == sorted(f"punkt {i}" for i in range(ROWS_PER_WORKER))
+    # the shared group: the last import (highest batch id) wins, the others were replaced
+    last = history[0]["user"].removeprefix("proces ")
+    assert texts(store, department="Fælles") == [f"fælles fra {last}"] * 3
+    imports = [e for e in store.audit_log() if e["action"] == "import"]
+    assert sum(e["details"]["groups_replaced"] for e in imports) == WORKERS - 1
     store.close()
 
 
