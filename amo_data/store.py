@@ -334,9 +334,7 @@ def _empty_series(name: str, values: list) -> pd.Series:
         return pd.Series([math.nan if v is None else v for v in values], dtype="float64")
     if name in BOOL_COLUMNS:
         return pd.Series([bool(v) for v in values], dtype="bool")
-    if name in DATE_COLUMNS:
-        return pd.Series(values, dtype="object")
-    return pd.Series(values, dtype="str")
+    return pd.Series(values, dtype="object")  # dates: date | None; text: str | None (as validate gives)
 
 
 def _frame(table: str, rows: list[Any]) -> pd.DataFrame:
@@ -778,6 +776,10 @@ class Store:
 
     def current(self, year: int | None = None, department: str | None = None) -> dict[str, pd.DataFrame]:
         """The current canonical tables, ``id`` first; filters run in SQL.
+
+        Dtypes as validation produces them: year int64, rating Int64, hours float64, urgent bool,
+        text and date columns object (``str`` / ``datetime.date`` or None). ``id`` (int64) is the
+        row's stable id, e.g. for :meth:`set_action_status`; rows are in import order.
 
         ``year`` is the group year (År; for uddannelse the year of Hvornår); ``department``
         matches case-insensitively.

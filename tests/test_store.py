@@ -57,16 +57,13 @@ def udd(department: str, year: int = 2026, course: str = "Supplerende uddannelse
     return row
 
 
+DTYPES = {"year": "int64", "rating": "Int64", "hours": "float64", "urgent": "bool"}  # others: object
+
+
 def frame(table: str, rows: list[dict]) -> pd.DataFrame:
-    df = pd.DataFrame(rows, columns=list(CANONICAL[table]))
-    df["year"] = df["year"].astype("int64")
-    if "rating" in df:
-        df["rating"] = df["rating"].astype("Int64")
-    if "hours" in df:
-        df["hours"] = df["hours"].astype("float64")
-    if "urgent" in df:
-        df["urgent"] = df["urgent"].astype("bool")
-    return df
+    """A canonical table as validation builds it (text and dates: object dtype, None when empty)."""
+    return pd.DataFrame({name: pd.Series([row[name] for row in rows], dtype=DTYPES.get(name, "object"))
+                         for name in CANONICAL[table]}, columns=list(CANONICAL[table]))
 
 
 def result(file: str, arbejdsark=(), handleplan=(), uddannelse=(), errors=()) -> FileResult:
@@ -162,8 +159,12 @@ def test_import_round_trips_canonical_tables(store):
     assert not store.is_empty() and store.has_current_data()
 
     cur = store.current()
+    for table in TABLES:
+        expected = {"id": "int64", **{n: DTYPES.get(n, "object") for n in CANONICAL[table]}}
+        assert {n: str(t) for n, t in cur[table].dtypes.items()} == expected
+        assert list(cur[table].columns) == ["id", *CANONICAL[table]]
     a = cur[ARBEJDSARK]
-    assert list(a.columns) == ["id", *CANONICAL[ARBEJDSARK]]
+    assert a["help"].iloc[0] is None and a["role"].iloc[0] == "AMR"
     assert str(a["id"].dtype) == "int64" and str(a["year"].dtype) == "int64"
     assert str(a["rating"].dtype) == "Int64"
     assert a["rating"].iloc[0] == 4 and pd.isna(a["rating"].iloc[1])
