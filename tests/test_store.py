@@ -116,6 +116,28 @@ def test_url_resolution(monkeypatch, tmp_path):
     s.close()
 
 
+def test_store_without_url_uses_the_environment(monkeypatch, tmp_path):
+    path = tmp_path / "env.sqlite"
+    monkeypatch.setenv(DATABASE_ENV, f"sqlite:///{path}")
+    s = Store()
+    assert s.url == f"sqlite:///{path}" and path.exists()
+    s.close()
+
+
+def test_text_survives_exactly(store):
+    odd = ["linje 1\nlinje 2", "tab\there", "back\\slash \\N", "citat \"x\" og 'y'; komma, semikolon",
+           "æøå ÆØÅ – “smart” 🙂", "  kant  ", "\\.", ""]
+    store.import_results([result("a.xlsx", arbejdsark=[ark("Lager", 2026, text) for text in odd],
+                                 handleplan=[plan("Lager", 2026, "Hvad?", why="\\N", how="NULL")])], user="ø")
+    cur = store.current()
+    assert cur[ARBEJDSARK]["description"].tolist() == odd
+    assert cur[HANDLEPLAN]["why"].iloc[0] == "\\N" and cur[HANDLEPLAN]["how"].iloc[0] == "NULL"
+    assert store.history()[0]["user"] == "ø"
+    again = store.import_results([result("a.xlsx", arbejdsark=[ark("Lager", 2026, text) for text in odd])],
+                                 user="ø")
+    assert again.unchanged
+
+
 def test_unusable_url_is_a_danish_error():
     with pytest.raises(AmoError) as info:
         Store("nosuchdb://x/y")
