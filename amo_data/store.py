@@ -698,8 +698,12 @@ class Store:
 
     def undo(self, batch_id: int, user: str = "") -> dict[str, Any]:
         """Undo one import (see the module docstring); returns what happened."""
+        try:
+            batch_id = int(batch_id)
+        except (TypeError, ValueError):
+            raise AmoError(f'"{batch_id}" er ikke et importnummer.', 2) from None
         with self._write() as conn:
-            batch = conn.execute(sa.select(batches).where(batches.c.id == int(batch_id))).first()
+            batch = conn.execute(sa.select(batches).where(batches.c.id == batch_id)).first()
             if batch is None:
                 raise AmoError(f"Import nr. {batch_id} findes ikke.", 2)
             if batch.state == UNDONE:
@@ -754,12 +758,16 @@ class Store:
         canonical = status if status in vocab.STATUS.values else vocab.STATUS.match(status)
         if canonical is None:
             raise AmoError(f'"{status}" er ikke en gyldig status. Vælg en af: {vocab.STATUS.listing()}.', 2)
+        try:
+            action_id = int(action_id)
+        except (TypeError, ValueError):
+            raise AmoError(f'"{action_id}" er ikke et handlingsnummer.', 2) from None
         plan = DATA[HANDLEPLAN]
         with self._write() as conn:
             row = conn.execute(
                 sa.select(plan.c.id, plan.c.status, plan.c.department, plan.c.year, plan.c.what)
                 .join(versions, versions.c.id == plan.c.version_id)
-                .where(plan.c.id == int(action_id), versions.c.state == CURRENT)
+                .where(plan.c.id == action_id, versions.c.state == CURRENT)
             ).first()
             if row is None:
                 raise AmoError(f"Handling nr. {action_id} findes ikke i de gældende data.", 2)

@@ -341,6 +341,9 @@ def test_undo_restores_what_the_batch_replaced(store):
     entry = store.audit_log()[0]
     assert entry["action"] == "undo" and entry["user"] == "chef" and entry["details"]["batch_id"] == 2
 
+    with pytest.raises(AmoError) as info:
+        store.undo("x", user="chef")
+    assert info.value.exit_code == 2
     for bad in (2, 99):
         with pytest.raises(AmoError) as info:
             store.undo(bad, user="chef")
