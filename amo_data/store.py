@@ -52,6 +52,21 @@ restores what B had replaced (never B's undone rows). B's state becomes ``undone
 whose versions become current again get state ``current``. Unknown or already undone batches
 raise :class:`AmoError` (exit code 2).
 
+Status edits, errors, reading
+-----------------------------
+- :meth:`Store.set_action_status` changes the ``status`` of one *current* Handleplan row in
+  place (a canonical status or one of its aliases), writes an audit line with the old and new
+  value and bumps ``data_version``. It creates no batch. Re-importing the original file later is
+  a change (the status differs) and replaces the group as usual.
+- Precondition failures raise :class:`AmoError`: files with errors -> exit code 1; no files,
+  unknown/undone batch, bad status or action id -> exit code 2. Rows the database refuses
+  (a constraint violation; validated data never does this) roll the whole call back and raise
+  :class:`AmoError` with exit code 3.
+- :meth:`Store.current` returns ``id`` plus the canonical columns; ``is_empty()`` means "nothing
+  was ever imported" (for seeding sample data), ``has_current_data()`` means "something to show".
+- Every committed write bumps ``data_version`` (also an unchanged import, which writes an audit
+  line).
+
 Concurrency
 -----------
 - SQLite: WAL journal, ``busy_timeout`` 30 s, foreign keys on. Write transactions start with
