@@ -33,6 +33,7 @@ Import semantics (contract: "What an import does")
   a department that is not in the current data keeps the first spelling met in the import
   (files in the order given, tables in the order arbejdsark, handleplan, uddannelse).
 - Two files of one call that carry the same group: their rows are concatenated (file order).
+  The very same file given twice in one call (equal SHA-256) is stored once.
 - A group whose new rows equal its current rows (compared as a multiset of canonical rows:
   row order does not matter) is left as it is. If every group of the call is like that (or the
   files hold no rows), nothing is stored: ``ImportOutcome.unchanged`` is True, ``batch_id`` is
@@ -574,6 +575,9 @@ class Store:
             names = ", ".join(f'"{name}"' for name in bad)
             raise AmoError(f"Der er fejl i {names}. Intet er gemt; ret fejlene og prøv igen.", 1)
 
+        # The very same file given twice in one call (same SHA-256) counts once.
+        seen: set[str] = set()
+        results = [r for r in results if not r.sha256 or not (r.sha256 in seen or seen.add(r.sha256))]
         rows_in_files = {t: sum(r.rows[t] for r in results) for t in TABLES}
         files = [r.file for r in results]
         hashes = [r.sha256 for r in results]

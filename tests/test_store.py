@@ -270,6 +270,11 @@ def test_two_files_of_one_call_touching_one_group_are_concatenated(store):
     assert store.current()[ARBEJDSARK]["description"].tolist() == ["fra a", "fra b"]
     [batch] = store.history()
     assert batch["files"] == ["a.xlsx", "b.csv"] and batch["rows"][ARBEJDSARK] == 2
+    # the very same file twice in one call is stored once
+    same = result("c.xlsx", arbejdsark=[ark("Kontor", 2026, "én gang")])
+    store.import_results([same, same], user="u")
+    assert texts(store, department="Kontor") == ["én gang"]
+    assert store.history()[0]["files"] == ["c.xlsx"]
 
 
 def test_filters_by_year_and_department_case_insensitively(store):
