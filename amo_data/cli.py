@@ -210,8 +210,8 @@ def _cmd_history(args) -> int:
 def _cmd_undo(args) -> int:
     from .store import Store
 
-    Store(args.db).undo(args.batch_id, user=_user(args.user))
-    print(f"Import nr. {args.batch_id} er fortrudt; det den erstattede, gælder igen.")
+    result = Store(args.db).undo(args.batch_id, user=_user(args.user))
+    print(result["message"])
     return OK
 
 

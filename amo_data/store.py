@@ -888,6 +888,23 @@ class Store:
         with self._read() as conn:
             return conn.execute(sa.select(versions.c.id).where(versions.c.state == CURRENT).limit(1)).first() is not None
 
+    def sample_batches(self) -> list[int]:
+        """Ids of the sample-data imports that are not undone, newest first."""
+        with self._read() as conn:
+            return list(conn.execute(
+                sa.select(batches.c.id).where(batches.c.user_name == SAMPLE_USER, batches.c.state != "undone")
+                .order_by(batches.c.id.desc())).scalars())
+
+    def has_sample_data(self) -> bool:
+        return bool(self.sample_batches())
+
+    def remove_sample_data(self, user: str) -> int:
+        """Undo every sample-data import (kept in the history and the audit); returns how many."""
+        ids = self.sample_batches()
+        for batch_id in ids:
+            self.undo(batch_id, user=user)
+        return len(ids)
+
 
 def _undo_message(batch_id: int, restored: int, removed: int, kept: int) -> str:
     parts = [f"Import nr. {batch_id} er fortrudt."]

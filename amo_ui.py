@@ -1,0 +1,374 @@
+"""The small shared UI layer: page setup, the common sidebar, cached data and empty states.
+
+Pages call into this module and into ``amo_data``; nothing here computes a figure.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import os
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from amo_data import metrics
+from amo_data.quarters import parse_label
+from amo_data.schema import SHEET_TITLES
+from amo_data.store import SAMPLE_USER, Store, resolve_url
+from amo_data.text import danish_key
+
+APP_TITLE = "AMO-kompetencer"
+UPLOAD_PAGE = "pages/1_Upload.py"
+LOCAL_USER = "lokal bruger"
+
+
+def setup(title: str, icon: str = "🦺") -> None:
+    """Page configuration and the sidebar heading every page shares."""
+    st.set_page_config(page_title=f"{title} · {APP_TITLE}", page_icon=icon, layout="wide")
+    st.sidebar.caption(f"{APP_TITLE} · lokal enkeltbrugertilstand")
+    if message := st.session_state.pop("_toast", None):
+        st.toast(message, icon="💾")
+
+
+def current_user() -> str:
+    return LOCAL_USER
+
+
+def today() -> dt.date:
+    """'Today' for every figure; AMO_TODAY (YYYY-MM-DD) fixes it for demos and tests."""
+    fixed = os.environ.get("AMO_TODAY")
+    return dt.date.fromisoformat(fixed) if fixed else dt.date.today()
+
+
+# --- store and cached data --------------------------------------------------------------------
+
+@st.cache_resource(show_spinner=False)
+def _store(url: str) -> Store:
+    return Store(url)
+
+
+def store() -> Store:
+    return _store(resolve_url(os.environ.get("AMO_DATABASE_URL") or None))
+
+
+@st.cache_data(show_spinner="Henter data …", max_entries=8)
+def _tables(url: str, version: int) -> dict[str, pd.DataFrame]:
+    return _store(url).current()
+
+
+def tables() -> dict[str, pd.DataFrame]:
+    """The current data, cached until the store's data version changes (any process)."""
+    s = store()
+    return _tables(s.url, s.data_version())
+
+
+def is_empty(data: dict[str, pd.DataFrame]) -> bool:
+    return all(df.empty for df in data.values())
+
+
+def empty_state(data: dict[str, pd.DataFrame]) -> None:
+    """Stop the page with a clear next step when nothing is stored yet."""
+    if not is_empty(data):
+        return
+    st.info("Der er ingen data endnu. Hent skabelonen, udfyld den efter jeres årlige drøftelse, "
+            "og indlæs den på siden Upload.")
+    st.page_link(UPLOAD_PAGE, label="Gå til Upload", icon="📤")
+    st.stop()
+
+
+# --- filters shared by every page (kept in session state and in the link) -------------------
+
+@dataclass(frozen=True)
+class Filters:
+    year: int | None
+    departments: tuple[str, ...]
+
+    def scope(self, data: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+        """Only the chosen departments (all years)."""
+        return metrics.filter_tables(data, departments=self.departments or None)
+
+    def apply(self, data: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+        """The chosen departments and year."""
+        return metrics.filter_tables(data, year=self.year, departments=self.departments or None)
+
+
+def _years(data: dict[str, pd.DataFrame]) -> list[int]:
+    years = set()
+    for df in data.values():
+        if not df.empty:
+            years.update(int(y) for y in df["year"].dropna().unique())
+    return sorted(years, reverse=True)
+
+
+def _departments(data: dict[str, pd.DataFrame]) -> list[str]:
+    names = set()
+    for df in data.values():
+        names.update(df["department"].dropna().unique())
+    return sorted(names, key=danish_key)
+
+
+def _remember(key: str, param: str) -> None:
+    value = st.session_state[key]
+    st.session_state[f"_keep_{key}"] = value
+    if isinstance(value, list):
+        st.query_params[param] = value
+    elif value is None or value == ALL_YEARS:
+        st.query_params.pop(param, None)
+    else:
+        st.query_params[param] = str(value)
+
+
+ALL_YEARS = "Alle år"
+
+
+def sidebar_filters(data: dict[str, pd.DataFrame], *, default_year: int | None = None) -> Filters:
+    """Year and departments in the sidebar; they survive page changes and live in the URL."""
+    years = _years(data)
+    departments = _departments(data)
+    params = st.query_params
+
+    year_opts: list = [ALL_YEARS, *years]
+    kept_year = st.session_state.get("_keep_year")
+    if "aar" in params and params["aar"].isdigit() and int(params["aar"]) in years:
+        kept_year = int(params["aar"])
+    if kept_year not in year_opts:
+        kept_year = default_year if default_year in years else (years[0] if years else ALL_YEARS)
+    st.session_state["year"] = kept_year
+    year = st.sidebar.selectbox("År", year_opts, key="year", on_change=_remember, args=("year", "aar"),
+                                format_func=str)
+
+    kept_deps = st.session_state.get("_keep_departments", [])
+    if "afd" in params:
+        kept_deps = params.get_all("afd")
+    kept_deps = [d for d in kept_deps if d in departments]
+    st.session_state["departments"] = kept_deps
+    chosen = st.sidebar.multiselect("Afdelinger", departments, key="departments", placeholder="Alle afdelinger",
+                                    on_change=_remember, args=("departments", "afd"))
+    _remember("year", "aar")
+    _remember("departments", "afd")
+    return Filters(None if year == ALL_YEARS else int(year), tuple(chosen))
+
+
+# --- sample data banner --------------------------------------------------------------------
+
+def sample_banner() -> None:
+    """Mark sample data clearly and offer one button that removes it."""
+    s = store()
+    if not s.has_sample_data():
+        return
+    box = st.container(border=True)
+    box.warning("Du ser **eksempeldata** for en opdigtet virksomhed. Fjern dem, før I indlæser jeres egne ark.")
+    if box.button("Fjern eksempeldata", key="remove_sample"):
+        s.remove_sample_data(user=current_user())
+        st.cache_data.clear()
+        st.rerun()
+
+
+# --- presentation helpers ------------------------------------------------------------------
+
+def danish_date(value) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
+        return ""
+    if isinstance(value, (dt.date, dt.datetime, pd.Timestamp)):
+        return value.strftime("%d-%m-%Y")
+    return str(value)
+
+
+def danish_quarter(label) -> str:
+    return parse_label(label).danish if isinstance(label, str) and "-Q" in label else ""
+
+
+def show_table(df: pd.DataFrame, columns: dict[str, str], *, empty: str | None = None, **kwargs) -> None:
+    """A read-only table with Danish headings; dates as dd-mm-åååå, quarters as '3. kvt. 2026'.
+
+    Cells are shown as plain text (never Markdown or HTML), whatever a user typed.
+    """
+    if df.empty and empty:
+        st.caption(empty)
+        return
+    view = display_frame(df, columns)
+    st.dataframe(view, hide_index=True, width="stretch", **kwargs)
+
+
+def danish_number(value: float, decimals: int = 1) -> str:
+    text = f"{value:,.{decimals}f}".replace(",", "\u00a0").replace(".", ",").replace("\u00a0", ".")
+    return text[:-2] if text.endswith(",0") else text
+
+
+POINT_COLUMNS = {"department": "Afdeling", "year": "År", "date": "Dato", "area": "Område", "category": "Kategori",
+                 "description": "Beskrivelse", "help": "Hjælp", "rating": "Vurdering", "role": "Rolle"}
+ACTION_COLUMNS = {"department": "Afdeling", "year": "År", "what": "Hvad", "area": "Område", "why": "Hvorfor",
+                  "how": "Hvordan", "help": "Hjælp", "quarter": "Hvornår", "urgent": "Haster", "who": "Hvem",
+                  "follow_up": "Opfølgning", "status": "Status"}
+ACTION_SHORT_COLUMNS = {"department": "Afdeling", "what": "Hvad", "help": "Hjælp", "quarter": "Hvornår",
+                        "who": "Hvem", "status": "Status"}
+TRAINING_COLUMNS = {"department": "Afdeling", "role": "Rolle", "name": "Navn", "joined": "Tiltrådt",
+                    "course": "Kursus", "hours": "Timer", "quarter": "Hvornår", "status": "Status"}
+
+
+def action_editor(actions: pd.DataFrame) -> None:
+    """The actions with Status editable in place; a change is saved at once with who and when.
+
+    The editor's key follows the shown actions and the data version, so an edit can never be
+    applied to another action after a filter change or a save.
+    """
+    from amo_data import vocab
+
+    if actions.empty:
+        st.caption("Ingen handlinger for de valgte filtre.")
+        return
+    view = display_frame(actions, ACTION_COLUMNS)
+    digest = hashlib.sha1(",".join(map(str, actions["id"])).encode()).hexdigest()[:10]
+    key = f"plan_editor_{store().data_version()}_{digest}"
+    st.session_state["_plan_editor_key"] = key
+    disabled = [c for c in view.columns if c != "Status"]
+    edited = st.data_editor(
+        view, key=key, hide_index=True, width="stretch", disabled=disabled, num_rows="fixed",
+        column_config={"Status": st.column_config.SelectboxColumn("Status", options=list(vocab.STATUS.values),
+                                                                  required=True)},
+    )
+    changed = [(int(i), new) for i, old, new in zip(actions["id"], view["Status"], edited["Status"]) if new != old]
+    for action_id, status in changed:
+        store().set_action_status(action_id, status, user=current_user())
+    if changed:
+        st.session_state["_toast"] = f"Status gemt for {len(changed)} handling{'er' if len(changed) > 1 else ''}."
+        st.rerun()
+
+
+def display_frame(df: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
+    view = df[[c for c in columns if c in df.columns]].copy()
+    for col in view.columns:
+        if col in {"date", "joined", "created_at"}:
+            view[col] = view[col].map(danish_date)
+        elif col == "quarter":
+            view[col] = view[col].map(danish_quarter)
+        elif col == "urgent":
+            view[col] = view[col].map(lambda v: "Ja" if v else "")
+    return view.rename(columns=columns)
+
+
+def chart(fig) -> None:
+    st.plotly_chart(fig, width="stretch", config={"displaylogo": False, "locale": "da"})
+
+
+def excel_bytes(write, *args) -> bytes:
+    """Run a workbook writer into memory (for download buttons)."""
+    buf = io.BytesIO()
+    write(*args, buf)
+    return buf.getvalue()
+
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+PROBLEM_COLUMNS = {"sheet": "Ark", "row": "Række", "column": "Kolonne", "value": "Værdi", "message": "Besked"}
+
+
+# --- upload, check and save ------------------------------------------------------------------
+
+def check_uploads(files, check) -> list:
+    """Check every uploaded file once (cached in the session by the upload's file id)."""
+    cache = st.session_state.setdefault("_checked", {})
+    results = []
+    todo = [f for f in files if f.file_id not in cache]
+    progress = st.progress(0.0, text="Kontrollerer filer …") if todo else None
+    for i, f in enumerate(todo, start=1):
+        if progress:
+            progress.progress((i - 1) / len(todo), text=f"Kontrollerer {f.name} ({i} af {len(todo)}) …")
+        cache[f.file_id] = check(f.name, f.getvalue())
+    if progress:
+        progress.empty()
+    for f in files:
+        results.append(cache[f.file_id])
+    st.session_state["_upload_ids"] = tuple(f.file_id for f in files)
+    return results
+
+
+def show_check_result(result) -> None:
+    icon = "✅" if result.ok else "❌"
+    with st.container(border=True):
+        st.markdown(f"{icon} **{md_escape(result.file)}**")
+        cols = st.columns(3)
+        for col, (table, n) in zip(cols, result.rows.items()):
+            col.metric(f"Rækker i {SHEET_TITLES[table]}", n)
+        if result.errors:
+            st.error(f"{len(result.errors)} fejl — filen kan ikke gemmes, før de er rettet.")
+            st.dataframe(_problems(result.errors), hide_index=True, width="stretch")
+        if result.warnings:
+            st.warning(f"{len(result.warnings)} advarsler — filen kan gemmes, men se dem igennem.")
+            st.dataframe(_problems(result.warnings), hide_index=True, width="stretch")
+        if result.ok and not result.warnings:
+            st.success("Ingen fejl eller advarsler.")
+
+
+def _problems(problems) -> pd.DataFrame:
+    rows = [{"sheet": p.sheet or "", "row": p.row, "column": p.column or "",
+             "value": "" if p.value is None else str(p.value), "message": p.message} for p in problems]
+    df = pd.DataFrame(rows, columns=list(PROBLEM_COLUMNS))
+    df["row"] = df["row"].astype("Int64")
+    return df.rename(columns=PROBLEM_COLUMNS)
+
+
+def save_uploads(results) -> None:
+    """Store the checked files once; a rerun with the same uploads does not import again."""
+    ids = st.session_state.get("_upload_ids")
+    if ids and st.session_state.get("_saved_ids") == ids:
+        st.session_state["_saved_message"] = ("info", "Disse filer er allerede gemt.")
+        return
+    outcome = store().import_results(results, user=current_user())
+    st.session_state["_saved_ids"] = ids
+    if outcome.unchanged:
+        st.session_state["_saved_message"] = ("info", "Uændret: præcis de samme data var allerede gemt.")
+    else:
+        st.session_state["_saved_message"] = (
+            "success", f"Gemt som import nr. {outcome.batch_id}. Alle sider viser nu de nye data.")
+
+
+def show_saved_message() -> None:
+    kind, text = st.session_state.pop("_saved_message", (None, None))
+    if kind == "success":
+        st.success(text, icon="✅")
+    elif kind:
+        st.info(text)
+
+
+STATE_DA = {"current": "Gældende", "replaced": "Erstattet", "undone": "Fortrudt"}
+
+
+def history_with_undo() -> None:
+    batches = store().history()
+    if not batches:
+        st.caption("Ingen importer endnu.")
+        return
+    rows = [{"Nr.": b["id"], "Tidspunkt": _danish_time(b["created_at"]), "Bruger": b["user"],
+             "Filer": ", ".join(b["files"]), "Arbejdsark": b["rows"].get("arbejdsark", 0),
+             "Handleplan": b["rows"].get("handleplan", 0), "Uddannelse": b["rows"].get("uddannelse", 0),
+             "Tilstand": STATE_DA.get(b["state"], b["state"])} for b in batches]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    undoable = [b["id"] for b in batches if b["state"] != "undone"]
+    if not undoable:
+        return
+    with st.expander("Fortryd en import"):
+        batch_id = st.selectbox("Import nr.", undoable, key="undo_batch")
+        st.caption("Det, importen erstattede, bliver gældende igen. Importen kan ses i historikken bagefter.")
+        confirm = st.checkbox(f"Ja, fortryd import nr. {batch_id}", key="undo_confirm")
+        if st.button("Fortryd", disabled=not confirm, key="undo_button"):
+            store().undo(batch_id, user=current_user())
+            st.session_state["_saved_message"] = ("success", f"Import nr. {batch_id} er fortrudt.")
+            st.session_state.pop("undo_confirm", None)
+            st.rerun()
+
+
+def _danish_time(iso: str) -> str:
+    try:
+        t = dt.datetime.fromisoformat(iso).astimezone()
+    except ValueError:
+        return iso
+    return t.strftime("%d-%m-%Y %H:%M")
+
+
+def md_escape(text: str) -> str:
+    """Show user text literally inside Markdown."""
+    return "".join("\\" + c if c in "\\`*_{}[]()#+-.!|<>~" else c for c in text)

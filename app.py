@@ -1,0 +1,51 @@
+"""AMO-kompetencer — home page (Overblik) for management.
+
+Streamlit's automatic multipage mode: this file is the home page and ``pages/`` holds the other
+screens, numbered for order. Shared configuration and the sidebar live in ``amo_ui``.
+"""
+
+import streamlit as st
+
+import amo_ui as ui
+from amo_data import charts, metrics
+
+ui.setup("Overblik", "🦺")
+st.title("Overblik over arbejdsmiljøkompetencerne")
+st.caption("Hvad lykkes vi med, hvad har vi brug for at styrke, og hvordan går det med handleplanen? "
+           "Samlet for alle afdelinger ud fra den årlige drøftelse af kompetencerne i AMO.")
+
+data = ui.tables()
+ui.sample_banner()
+ui.empty_state(data)
+filters = ui.sidebar_filters(data, default_year=ui.today().year)
+scoped = filters.scope(data)
+view = filters.apply(data)
+
+t = metrics.tiles(scoped, year=filters.year, today=ui.today())
+year_text = str(filters.year) if filters.year else "i år"
+row1 = st.columns(4)
+row1[0].metric(f"Afdelinger med drøftelse {year_text}",
+               f"{t['departments_with_discussion_this_year']} af {t['departments_total']}")
+row1[1].metric("Styrker", t["strengths"], help="Punkter i kategorien Lykkes")
+row1[2].metric("Behov", t["needs"], help="Punkter i kategorien Brug for at styrke")
+row1[3].metric("Åbne handlinger", t["open_actions"], help="Hverken Gennemført eller Aflyst")
+row2 = st.columns(4)
+row2[0].metric("Overskredne handlinger", t["overdue"], help="Åbne handlinger, hvis kvartal er slut")
+row2[1].metric("Hastende handlinger", t["urgent"], help="'Snarest' eller 'Straks' og stadig åbne")
+row2[2].metric(f"Sagkyndig bistand {year_text}", t["expert_requests_this_year"],
+               help="Handlinger med Hjælp udefra i året")
+row2[3].metric("Supplerende uddannelse gennemført", t["training_actions_completed"],
+               help="Handlinger med Egen kompetenceudvikling og status Gennemført")
+
+missing = metrics.departments_without_discussion(scoped, ui.today())
+if missing:
+    st.warning("**Afdelinger uden årlig drøftelse** (ingen drøftelse de seneste 365 dage): "
+               + ", ".join(ui.md_escape(d) for d in missing))
+else:
+    st.success("Alle afdelinger har holdt deres årlige drøftelse af kompetencerne.")
+
+left, right = st.columns(2)
+with left:
+    ui.chart(charts.strengths_vs_needs_by_area(metrics.entries_by_area(view["arbejdsark"])))
+with right:
+    ui.chart(charts.actions_by_quarter(metrics.actions_by_quarter(view["handleplan"])))

@@ -1,0 +1,48 @@
+"""Upload (AMO): template, check of filled sheets, saving, import history with undo, export."""
+
+import pandas as pd
+import streamlit as st
+
+import amo_ui as ui
+from amo_data.reader import max_bytes
+from amo_data.template import write_template
+from amo_data.validate import check_bytes
+from amo_data.workbook import write_workbook
+
+ui.setup("Upload", "📤")
+st.title("Upload af kompetenceark")
+st.write("Hent skabelonen, udfyld den efter jeres årlige drøftelse af arbejdsmiljøkompetencerne, "
+         "og indlæs den her. Filerne kontrolleres, før noget gemmes.")
+
+st.download_button("Hent Excel-skabelonen", ui.excel_bytes(write_template), "AMO-kompetencer-skabelon.xlsx",
+                   mime=ui.XLSX_MIME, icon="📥")
+
+files = st.file_uploader(
+    f"Vælg en eller flere filer (Excel eller CSV, højst {max_bytes() // 2**20} MB pr. fil)",
+    type=["xlsx", "xlsm", "xls", "ods", "csv", "txt"], accept_multiple_files=True, key="uploads",
+)
+
+results = ui.check_uploads(files or [], check_bytes)
+for result in results:
+    ui.show_check_result(result)
+
+if results:
+    if all(r.ok for r in results):
+        if st.button("Gem", type="primary", icon="💾"):
+            ui.save_uploads(results)
+    else:
+        st.error("Der er fejl i mindst én fil. Ret fejlene i filen, og upload den igen: intet er gemt.")
+ui.show_saved_message()
+
+st.divider()
+st.subheader("Importhistorik")
+ui.history_with_undo()
+
+st.divider()
+st.subheader("Eksport")
+data = ui.tables()
+if ui.is_empty(data):
+    st.caption("Der er endnu ingen gemte data at eksportere.")
+else:
+    st.download_button("Hent de gemte data som Excel", ui.excel_bytes(write_workbook, data),
+                       "AMO-kompetencer-data.xlsx", mime=ui.XLSX_MIME, icon="📊")

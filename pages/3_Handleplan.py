@@ -1,0 +1,49 @@
+"""Handleplan (AMO): the actions with filters, status edited in place, plans by quarter, årshjul."""
+
+import streamlit as st
+
+import amo_ui as ui
+from amo_data import charts, metrics, vocab
+from amo_data.export import write_action_plan
+
+ui.setup("Handleplan", "✅")
+st.title("Handleplan")
+st.caption("Hvad? Hvorfor? Hvordan? Hvornår? Hvem? Opfølgning? — og hvordan det går.")
+
+data = ui.tables()
+ui.sample_banner()
+ui.empty_state(data)
+filters = ui.sidebar_filters(data)
+plan = filters.apply(data)["handleplan"]
+
+c1, c2, c3, c4 = st.columns(4)
+areas = c1.multiselect("Område", metrics.area_order(plan["area"].dropna().unique()), placeholder="Alle")
+helps = c2.multiselect("Hjælp", vocab.HELP.values, placeholder="Alle")
+statuses = c3.multiselect("Status", vocab.STATUS.values, placeholder="Alle")
+quarters = c4.multiselect("Kvartal", metrics.quarters(plan), format_func=ui.danish_quarter, placeholder="Alle")
+shown = metrics.select_actions(plan, areas=areas, helps=helps, statuses=statuses, quarters=quarters)
+
+st.write(f"{len(shown)} handlinger. Ret status direkte i tabellen; ændringen gemmes med dit navn og tidspunkt.")
+ui.action_editor(shown)
+
+today = ui.today()
+overdue, urgent = metrics.overdue_actions(plan, today), metrics.urgent_actions(plan)
+left, right = st.columns(2)
+with left:
+    st.subheader(f"Overskredne ({len(overdue)})")
+    ui.show_table(overdue, ui.ACTION_SHORT_COLUMNS, empty="Ingen overskredne handlinger.")
+with right:
+    st.subheader(f"Hastende ({len(urgent)})")
+    ui.show_table(urgent, ui.ACTION_SHORT_COLUMNS, empty="Ingen hastende handlinger.")
+
+left, right = st.columns(2)
+with left:
+    ui.chart(charts.supplementary_training_by_quarter(metrics.supplementary_training_by_quarter(plan)))
+with right:
+    ui.chart(charts.expert_assistance_by_quarter(metrics.expert_assistance_by_quarter(plan)))
+
+wheel_year = filters.year or today.year
+ui.chart(charts.aarshjul(metrics.actions_by_quarter(plan), year=wheel_year, title=f"Årshjul {wheel_year}"))
+
+st.download_button("Hent handleplanen til opslag (Excel, liggende A4)", ui.excel_bytes(write_action_plan, shown),
+                   "Handleplan.xlsx", mime=ui.XLSX_MIME, icon="🖨️")

@@ -1,0 +1,40 @@
+"""Sammenlign afdelinger (consultant): heatmap, chosen departments against the average, trend."""
+
+import streamlit as st
+
+import amo_ui as ui
+from amo_data import charts, metrics
+from amo_data.export import csv_bytes
+
+ui.setup("Sammenlign afdelinger", "🔍")
+st.title("Sammenlign afdelinger")
+st.caption("Hvor ligger behovene og styrkerne i de enkelte afdelinger, og hvordan udvikler de sig?")
+
+data = ui.tables()
+ui.sample_banner()
+ui.empty_state(data)
+filters = ui.sidebar_filters(data)
+ark = filters.apply(data)["arbejdsark"]
+
+measures = {"needs": "Behov", "strengths": "Styrker", "need_share": "Andel behov"}
+measure = st.radio("Vis", list(measures), format_func=measures.get, horizontal=True, key="heatmap_measure")
+matrix = metrics.department_area_matrix(ark, measure)
+ui.chart(charts.department_area_heatmap(matrix, measure))
+st.download_button("Hent tabellen (CSV)", csv_bytes(matrix.reset_index()), f"afdelinger-{measure}.csv",
+                   mime="text/csv", icon="📄")
+
+st.subheader("Udvalgte afdelinger mod gennemsnittet")
+departments = metrics.departments({"arbejdsark": ark})
+chosen = st.multiselect("Vælg 2–4 afdelinger", departments, default=departments[:2], max_selections=4,
+                        key="compare_departments")
+categories = {"brug_for_at_styrke": "Brug for at styrke", "lykkes": "Lykkes", "vigtig_opgave": "Vigtig opgave"}
+category = st.radio("Kategori", list(categories), format_func=categories.get, horizontal=True, key="compare_category")
+if len(chosen) < 2:
+    st.info("Vælg mindst to afdelinger for at sammenligne dem.")
+else:
+    ui.chart(charts.departments_vs_average(metrics.entries_by_department_area(ark),
+                                           metrics.company_average_by_area(ark), chosen, category))
+
+st.subheader("Udviklingen over årene")
+trend_ark = filters.scope(data)["arbejdsark"]  # every year, the chosen departments
+ui.chart(charts.needs_trend(metrics.needs_trend(trend_ark)))

@@ -1,0 +1,203 @@
+"""Every page through Streamlit's AppTest: with sample data and with an empty store.
+
+Values, not presence: the figures a user sees are compared with hand-checked numbers of the
+committed sample data (see test_summary_sample.py) and with the store after each action.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from streamlit.testing.v1 import AppTest
+
+from amo_data.cli import main as cli
+from amo_data.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")
+PAGES = ["pages/1_Upload.py", "pages/2_Styrker_og_behov.py", "pages/3_Handleplan.py",
+         "pages/4_Sammenlign_afdelinger.py", "pages/5_Uddannelse.py", "pages/6_Mødeguide.py"]
+DATA_PAGES = [p for p in PAGES if "Upload" not in p and "Mødeguide" not in p]
+TODAY = "2026-11-26"
+
+
+@pytest.fixture(autouse=True)
+def _fixed_today(monkeypatch):
+    monkeypatch.setenv("AMO_TODAY", TODAY)
+
+
+@pytest.fixture
+def sample_store():
+    assert cli(["seed-sample"]) == 0
+    return Store()
+
+
+def open_page(page: str | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def metric(at: AppTest, label: str) -> str:
+    found = [m.value for m in at.metric if m.label == label]
+    assert found, f"no metric {label!r}; have {[m.label for m in at.metric]}"
+    return found[0]
+
+
+def figure(at: AppTest, index: int) -> dict:
+    return json.loads(at.get("plotly_chart")[index].proto.spec)
+
+
+def texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [m.value for m in at.caption]
+    parts += [e.value for kind in (at.info, at.warning, at.error, at.success) for e in kind]
+    return "\n".join(parts)
+
+
+# --- empty store ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("page", [None, *DATA_PAGES])
+def test_every_data_page_says_what_to_do_when_the_store_is_empty(page):
+    at = open_page(page)
+    assert "Der er ingen data endnu" in texts(at)
+    assert not at.get("plotly_chart")
+
+
+def test_upload_and_guide_pages_work_on_an_empty_store():
+    at = open_page("pages/1_Upload.py")
+    assert "Ingen importer endnu." in texts(at)
+    assert [b.label for b in at.get("download_button")][0] == "Hent Excel-skabelonen"
+    at = open_page("pages/6_Mødeguide.py")
+    assert "Slut med en handleplan" in [h.value for h in at.header]
+
+
+# --- sample data ------------------------------------------------------------------------------
+
+def test_overview_shows_the_sample_companys_figures(sample_store):
+    at = open_page()
+    assert "eksempeldata" in texts(at)
+    # Sample data, year 2026 (the default year), today 2026-11-26: 5 of 6 departments held their
+    # discussion in 2026; Administration's newest discussion is from 2024.
+    assert metric(at, "Afdelinger med drøftelse 2026") == "5 af 6"
+    assert "Administration" in "\n".join(w.value for w in at.warning)
+    tiles = _tiles(sample_store, 2026)
+    assert metric(at, "Styrker") == str(tiles["strengths"])
+    assert metric(at, "Behov") == str(tiles["needs"])
+    assert metric(at, "Overskredne handlinger") == str(tiles["overdue"])
+    assert len(at.get("plotly_chart")) == 2
+
+
+def _tiles(store: Store, year: int | None) -> dict:
+    from amo_data import metrics
+
+    return metrics.tiles(store.current(), year=year, today=TODAY)
+
+
+def test_the_year_filter_changes_the_figures_and_lives_in_the_link(sample_store):
+    at = open_page()
+    needs_2026 = metric(at, "Behov")
+    at.sidebar.selectbox(key="year").set_value(2024).run()
+    assert metric(at, "Behov") == str(_tiles(sample_store, 2024)["needs"]) != needs_2026
+    assert at.query_params["aar"] in ("2024", ["2024"])
+
+
+def test_each_page_renders_with_sample_data(sample_store):
+    for page in DATA_PAGES:
+        at = open_page(page)
+        assert at.get("plotly_chart"), page
+
+
+def test_a_status_edit_is_saved_with_who_and_when(sample_store):
+    at = open_page("pages/3_Handleplan.py")
+    key = at.session_state["_plan_editor_key"]
+    first = sample_store.current()["handleplan"]
+    at.session_state[key] = {"edited_rows": {0: {"Status": "Aflyst"}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert not at.exception
+    plan = Store().current()["handleplan"]
+    changed = plan.merge(first, on="id", suffixes=("", "_before"))
+    changed = changed[changed["status"] != changed["status_before"]]
+    assert list(changed["status"]) == ["Aflyst"]
+    assert Store().audit_log()[0]["action"] == "status"
+
+
+def test_printable_plan_is_landscape_fitted_to_width_with_repeated_header(sample_store):
+    from amo_data.export import write_action_plan
+
+    buf = io.BytesIO()
+    write_action_plan(sample_store.current()["handleplan"], buf)
+    ws = load_workbook(io.BytesIO(buf.getvalue()))["Handleplan"]
+    assert ws.page_setup.orientation == "landscape"
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+    assert ws.print_title_rows == "$3:$3"
+    assert [c.value for c in ws[3]][:5] == ["Afdeling", "Hvad?", "Hvorfor?", "Hvordan?", "Hvornår?"]
+
+
+# --- upload -----------------------------------------------------------------------------------
+
+GOOD = ("Afdeling;År;Hvad;Område;Hjælp;Hvornår;Status\n"
+        "Kantine;2027;Kursus i kemisk risikovurdering;Kemi;Sagkyndig bistand;1. kvartal 2027;Planlagt\n")
+BAD = ("Afdeling;År;Hvad;Område;Hjælp;Hvornår\n"
+       "Kantine;2027;Kursus i kemi;Kemi;Udefra;4. kvartl 2026\n")
+
+
+def _upload(at: AppTest, name: str, text: str) -> AppTest:
+    at.file_uploader[0].set_value((name, text.encode("cp1252"), "text/csv")).run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_uploading_a_good_file_stores_it_and_the_overview_changes(sample_store):
+    before = open_page()
+    before.sidebar.selectbox(key="year").set_value("Alle år").run()
+    open_before = int(metric(before, "Åbne handlinger"))
+    at = _upload(open_page("pages/1_Upload.py"), "kantine-plan.csv", GOOD)
+    assert "Ingen fejl eller advarsler." in texts(at)
+    assert [m.value for m in at.metric if m.label == "Rækker i Handleplan"] == ["1"]
+    [save] = [b for b in at.button if b.label == "Gem"]
+    save.click().run()
+    batch = Store().history()[0]
+    assert any(f"Gemt som import nr. {batch['id']}" in s.value for s in at.success)
+    assert batch["files"] == ["kantine-plan.csv"] and batch["rows"]["handleplan"] == 1
+    after = open_page()
+    after.sidebar.selectbox(key="year").set_value("Alle år").run()
+    assert int(metric(after, "Åbne handlinger")) == open_before + 1
+
+
+def test_uploading_a_bad_file_shows_its_errors_and_stores_nothing(sample_store):
+    history_before, data_before = Store().history(), Store().current()
+    at = _upload(open_page("pages/1_Upload.py"), "kantine-plan.csv", BAD)
+    errors = at.dataframe[0].value
+    assert list(errors.columns) == ["Ark", "Række", "Kolonne", "Værdi", "Besked"]
+    row = errors.iloc[0]
+    assert (row["Ark"], row["Række"], row["Kolonne"], row["Værdi"]) == ("Handleplan", 2, "Hvornår", "4. kvartl 2026")
+    assert "er ikke et kvartal" in row["Besked"]
+    assert not [b for b in at.button if b.label == "Gem"]
+    assert Store().history() == history_before
+    assert all(Store().current()[t].equals(data_before[t]) for t in data_before)
+
+
+def test_undo_needs_confirmation_then_restores(sample_store):
+    at = _upload(open_page("pages/1_Upload.py"), "kantine-plan.csv", GOOD)
+    [b for b in at.button if b.label == "Gem"][0].click().run()
+    new_id = Store().history()[0]["id"]
+    undo = at.button(key="undo_button")
+    assert undo.disabled
+    at.selectbox(key="undo_batch").set_value(new_id)
+    at.checkbox(key="undo_confirm").check().run()
+    at.button(key="undo_button").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert Store().history()[0]["state"] == "undone" and Store().history()[0]["id"] == new_id
+
+
+def test_removing_the_sample_data_empties_the_dashboard(sample_store):
+    at = open_page()
+    at.button(key="remove_sample").click().run()
+    assert "Der er ingen data endnu" in texts(at)
