@@ -25,6 +25,7 @@ run: seed
 	$(PY) -m streamlit run app.py --server.port $(PORT) --browser.gatherUsageStats false
 
 test: install-dev
+	$(VENV)/bin/ruff check .
 	$(PY) -m pytest -q
 
 bench: install-dev

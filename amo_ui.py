@@ -17,7 +17,7 @@ import streamlit as st
 from amo_data import metrics
 from amo_data.quarters import parse_label
 from amo_data.schema import SHEET_TITLES
-from amo_data.store import SAMPLE_USER, Store, resolve_url
+from amo_data.store import Store, resolve_url
 from amo_data.text import danish_key
 
 APP_TITLE = "AMO-kompetencer"

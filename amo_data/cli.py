@@ -276,6 +276,8 @@ def main(argv: list[str] | None = None) -> int:
     except AmoError as exc:
         print(f"Fejl: {exc.message}", file=sys.stderr)
         return exc.exit_code
+    except BrokenPipeError:  # output piped into `head` and the like
+        return OK
     except KeyboardInterrupt:
         print("Afbrudt.", file=sys.stderr)
         return UNEXPECTED

@@ -25,7 +25,7 @@ def summary_text(s: dict) -> str:
     lines.append("")
     lines.append("Behov pr. hjælpetype:")
     for r in s["needs_by_help"]:
-        lines.append(f"  {r['help'] or 'Ikke angivet'}: {r['count']}")
+        lines.append(f"  {r['help'] or 'Ingen hjælp angivet'}: {r['count']}")
     lines.append("")
     lines.append("Handlinger pr. kvartal:")
     for r in s["actions_by_quarter"]:

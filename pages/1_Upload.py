@@ -1,6 +1,5 @@
 """Upload (AMO): template, check of filled sheets, saving, import history with undo, export."""
 
-import pandas as pd
 import streamlit as st
 
 import amo_ui as ui
