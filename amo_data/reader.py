@@ -34,6 +34,8 @@ Limits (module constants, chosen where the contract is silent):
   in calamine) or when it has more than :data:`MAX_FILLED_CELLS` filled cells. ``.xls`` files
   cannot exceed the area by construction (65,536 x 256); their filled cells are counted while
   reading.
+* An ``.ods`` file's ``content.xml`` must be well-formed XML (checked with expat while
+  inflating): python-calamine 0.9 loops forever on some malformed ODS documents.
 
 Cells (decisions where the contract is silent):
 
@@ -45,10 +47,11 @@ Cells (decisions where the contract is silent):
   arrives as ``4.0``); NaN or infinite numbers become ``None``.
 * Dates/times come as ``datetime.date``/``datetime.datetime``/``datetime.time``; a duration
   cell (``[t]:mm``) becomes a ``time`` when under 24 hours, else its length in days (float).
-* An error cell (``#N/A``, ``#DIV/0!``) arrives as its text when calamine reports it, so the
-  validator can show the user what the cell displays.
+* An error cell (``#N/A``, ``#DIV/0!``) arrives as ``None``: python-calamine 0.9 reports
+  error cells as empty, so the reader cannot show their text.
 * Hidden and very hidden sheets are returned too; chart/dialog sheets are skipped.
-* CSV cells stay strings (``None`` when empty). A line break inside a quoted cell (``\\r\\n``
+* CSV: a first line ``sep=;`` (Excel's delimiter hint, which Excel does not show as a row)
+  sets the delimiter and is not a row. CSV cells stay strings (``None`` when empty). A line break inside a quoted cell (``\\r\\n``
   or ``\\n``) becomes ``\\n``. UTF-16 with a BOM (Excel's "Unicode text") is also accepted.
 """
 
@@ -63,6 +66,7 @@ import re
 import struct
 import zipfile
 import zlib
+from xml.parsers import expat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -172,6 +176,10 @@ def _fmt_int(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
+def _count(n: int, one: str, many: str) -> str:
+    return f"{_fmt_int(n)} {one if n == 1 else many}"
+
+
 # --------------------------------------------------------------------------- messages
 
 
@@ -184,15 +192,11 @@ def _err_empty(name: str) -> AmoError:
 
 
 def _err_too_large(name: str, size: int, limit: int) -> AmoError:
-    return AmoError(
-        f"{_q(name)} er for stor ({_fmt_mb(size)} MB). Den må højst fylde {_fmt_mb(limit)} MB."
-    )
+    return AmoError(f"{_q(name)} er for stor ({_fmt_mb(size)} MB). Den må højst fylde {_fmt_mb(limit)} MB.")
 
 
 def _err_not_sheet(name: str) -> AmoError:
-    return AmoError(
-        f"{_q(name)} er ikke et regneark (Excel .xlsx/.xlsm/.xls, .ods eller CSV)."
-    )
+    return AmoError(f"{_q(name)} er ikke et regneark (Excel .xlsx/.xlsm/.xls, .ods eller CSV).")
 
 
 def _err_corrupt(name: str) -> AmoError:
@@ -201,8 +205,7 @@ def _err_corrupt(name: str) -> AmoError:
 
 def _err_bomb_total(name: str, cap: int) -> AmoError:
     return AmoError(
-        f"{_q(name)} fylder over {_fmt_mb(cap)} MB, når den pakkes ud, og bliver ikke læst "
-        "(den kan være en zip-bombe)."
+        f"{_q(name)} fylder over {_fmt_mb(cap)} MB, når den pakkes ud, og bliver ikke læst (den kan være en zip-bombe)."
     )
 
 
@@ -215,33 +218,28 @@ def _err_bomb_ratio(name: str) -> AmoError:
 
 def _err_password(name: str) -> AmoError:
     return AmoError(
-        f"{_q(name)} er beskyttet med adgangskode og kan ikke læses. "
-        "Fjern adgangskoden i Excel, og prøv igen."
+        f"{_q(name)} er beskyttet med adgangskode og kan ikke læses. Fjern adgangskoden i Excel, og prøv igen."
     )
 
 
 def _err_xlsb(name: str) -> AmoError:
     return AmoError(
-        f"{_q(name)} er gemt i Excels binære format (.xlsb), som ikke kan læses. "
-        "Gem den som .xlsx, og prøv igen."
+        f"{_q(name)} er gemt i Excels binære format (.xlsb), som ikke kan læses. Gem den som .xlsx, og prøv igen."
     )
 
 
 def _err_huge(name: str, sheet: str | None, rows: int, cols: int) -> AmoError:
     where = f'Arket "{sheet}" i filen "{name}"' if sheet else f'Et ark i filen "{name}"'
     return AmoError(
-        f"{where} er for stort til at blive læst: det spænder over {_fmt_int(rows)} rækker "
-        f"og {_fmt_int(cols)} kolonner (højst {_fmt_int(MAX_ROWS)} rækker, "
+        f"{where} er for stort til at blive læst: det spænder over "
+        f"{_count(rows, 'række', 'rækker')} og {_count(cols, 'kolonne', 'kolonner')} (højst {_fmt_int(MAX_ROWS)} rækker, "
         f"{_fmt_int(MAX_COLUMNS)} kolonner og {_fmt_int(MAX_CELL_AREA)} celler i alt)."
     )
 
 
 def _err_too_many_cells(name: str, sheet: str | None) -> AmoError:
     where = f'Arket "{sheet}" i filen "{name}"' if sheet else f'Et ark i filen "{name}"'
-    return AmoError(
-        f"{where} har over {_fmt_int(MAX_FILLED_CELLS)} udfyldte celler og er for stort "
-        "til at blive læst."
-    )
+    return AmoError(f"{where} har over {_fmt_int(MAX_FILLED_CELLS)} udfyldte celler og er for stort til at blive læst.")
 
 
 # --------------------------------------------------------------------------- entry point
@@ -345,9 +343,7 @@ def _read_zip(name: str, data: bytes, limit: int) -> list[RawSheet]:
         total += info.file_size
         if total > cap:
             raise _err_bomb_total(name, cap)
-        if info.file_size > ZIP_RATIO_MIN_SIZE and (
-            info.file_size > ZIP_MAX_RATIO * max(info.compress_size, 1)
-        ):
+        if info.file_size > ZIP_RATIO_MIN_SIZE and (info.file_size > ZIP_MAX_RATIO * max(info.compress_size, 1)):
             raise _err_bomb_ratio(name)
         if info.flag_bits & 0x1:
             raise _err_password(name)
@@ -367,7 +363,9 @@ def _read_zip(name: str, data: bytes, limit: int) -> list[RawSheet]:
         elif kind == "xlsx" and lname.endswith(".xml"):
             _check_box(name, _scan_xlsx_xml(chunks))
         elif kind == "ods" and info.filename == "content.xml":
-            for box in _scan_ods_content(chunks):
+            # calamine 0.9 loops forever on some malformed ODS XML (a mismatched end tag),
+            # so content.xml must be well-formed before calamine sees it.
+            for box in _scan_ods_content(_well_formed(name, chunks)):
                 _check_box(name, box)
         else:
             for _ in chunks:
@@ -375,9 +373,7 @@ def _read_zip(name: str, data: bytes, limit: int) -> list[RawSheet]:
     return _read_workbook(name, data, scanned=kind)
 
 
-def _inflate(
-    name: str, data: bytes, info: zipfile.ZipInfo, budget: list[int], cap: int
-) -> Iterator[bytes]:
+def _inflate(name: str, data: bytes, info: zipfile.ZipInfo, budget: list[int], cap: int) -> Iterator[bytes]:
     """The member's real content in chunks, counted against ``budget[0]`` (bytes left)."""
     start = info.header_offset
     header = data[start : start + _LOCAL_HEADER.size]
@@ -399,9 +395,7 @@ def _inflate(
         budget[0] -= len(chunk)
         if budget[0] < 0:
             raise _err_bomb_total(name, cap)
-        if produced > ZIP_RATIO_MIN_SIZE and produced > ZIP_MAX_RATIO * max(
-            info.compress_size, 1
-        ):
+        if produced > ZIP_RATIO_MIN_SIZE and produced > ZIP_MAX_RATIO * max(info.compress_size, 1):
             raise _err_bomb_ratio(name)
         return chunk
 
@@ -429,6 +423,19 @@ def _inflate(
         raise _err_corrupt(name)
 
 
+def _well_formed(name: str, chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """Pass the chunks through, checking with expat (C speed, no handlers) that the XML
+    is well-formed; a malformed document is reported as a damaged file."""
+    parser = expat.ParserCreate()
+    try:
+        for chunk in chunks:
+            parser.Parse(chunk, False)
+            yield chunk
+        parser.Parse(b"", True)
+    except expat.ExpatError as exc:
+        raise _err_corrupt(name) from exc
+
+
 @dataclass
 class _Box:
     """Bounding box (1-based, inclusive) and count of filled cells found by a scan."""
@@ -454,11 +461,7 @@ def _check_box(name: str, box: _Box) -> None:
         return
     rows = box.max_row - box.min_row + 1
     cols = box.max_col - box.min_col + 1
-    if (
-        box.max_row > MAX_ROWS
-        or box.max_col > MAX_COLUMNS
-        or rows * cols > MAX_CELL_AREA
-    ):
+    if box.max_row > MAX_ROWS or box.max_col > MAX_COLUMNS or rows * cols > MAX_CELL_AREA:
         raise _err_huge(name, None, box.max_row, box.max_col)
     if box.cells > MAX_FILLED_CELLS:
         raise _err_too_many_cells(name, None)
@@ -515,8 +518,7 @@ def _scan_xlsx_xml(chunks: Iterable[bytes]) -> _Box:
     state: list[int] | None = None
     for piece in _chunks_with_carry(chunks):
         if state is None and (
-            piece.count(b'<c r="') != len(_CELL_START.findall(piece))
-            or _PREFIXED_CELL.search(piece)
+            piece.count(b'<c r="') != len(_CELL_START.findall(piece)) or _PREFIXED_CELL.search(piece)
         ):
             # Some cell is not in the standard form (no reference, r not first, another
             # quote or a prefix): walk tags one by one from here on. The row that spans
@@ -566,11 +568,7 @@ def _walk_xlsx(box: _Box, piece: bytes, state: list[int]) -> None:
     state[0], state[1] = row_index, col_index
 
 
-_ODS_TAG = re.compile(
-    rb"<(/?)"
-    + _PFX
-    + rb"(table|table-row|table-cell|covered-table-cell)(?=[\s/>])([^>]*?)(/?)>"
-)
+_ODS_TAG = re.compile(rb"<(/?)" + _PFX + rb"(table|table-row|table-cell|covered-table-cell)(?=[\s/>])([^>]*?)(/?)>")
 _ODS_ROWS_REPEATED = re.compile(rb"number-rows-repeated\s*=\s*[\"'](\d+)[\"']")
 _ODS_COLS_REPEATED = re.compile(rb"number-columns-repeated\s*=\s*[\"'](\d+)[\"']")
 _ODS_VALUE_TYPE = re.compile(rb"value-type\s*=")
@@ -669,11 +667,7 @@ def _sheet_rows(name: str, sheet_name: str, sheet) -> list[list[object]]:
     if start is None:
         return []
     height, width = sheet.height, sheet.width
-    if (
-        start[0] + height > MAX_ROWS
-        or start[1] + width > MAX_COLUMNS
-        or height * width > MAX_CELL_AREA
-    ):
+    if start[0] + height > MAX_ROWS or start[1] + width > MAX_COLUMNS or height * width > MAX_CELL_AREA:
         raise _err_huge(name, sheet_name, start[0] + height, start[1] + width)
     rows: list[list[object]] = []
     pending_empty = 0
@@ -747,6 +741,7 @@ def _cell(value: object) -> object:
 
 
 _CSV_DELIMITERS = (";", ",", "\t")
+_SEP_HINT = re.compile(r"sep=(\\t|[;,|:\t])[ \t]*(?:\r\n|\r|\n|$)", re.IGNORECASE)
 _CSV_SNIFF_RECORDS = 50
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
@@ -804,9 +799,14 @@ def _detect_delimiter(text: str) -> str:
 
 def _read_csv(name: str, data: bytes) -> RawSheet:
     text = _decode(name, data)
+    hint = _SEP_HINT.match(text)
+    if hint:
+        delimiter = "\t" if hint.group(1) == "\\t" else hint.group(1)
+        text = text[hint.end() :]
     if not text.strip():
         raise _err_empty(name)
-    delimiter = _detect_delimiter(text)
+    if not hint:
+        delimiter = _detect_delimiter(text)
     rows: list[list[object]] = []
     pending_empty = 0
     filled = 0
@@ -814,13 +814,8 @@ def _read_csv(name: str, data: bytes) -> RawSheet:
     try:
         for record in reader:
             if len(rows) + pending_empty >= MAX_ROWS or len(record) > MAX_COLUMNS:
-                raise _err_huge(
-                    name, name, len(rows) + pending_empty + 1, max(len(record), 1)
-                )
-            cells: list[object] = [
-                (v.replace("\r\n", "\n").replace("\r", "\n") if v.strip() else None)
-                for v in record
-            ]
+                raise _err_huge(name, name, len(rows) + pending_empty + 1, max(len(record), 1))
+            cells: list[object] = [(v.replace("\r\n", "\n").replace("\r", "\n") if v.strip() else None) for v in record]
             while cells and cells[-1] is None:
                 cells.pop()
             if not cells:

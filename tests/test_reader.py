@@ -175,9 +175,7 @@ def ods_bytes(tables: str) -> bytes:
             "application/vnd.oasis.opendocument.spreadsheet",
         )
         z.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
-        z.writestr(
-            "META-INF/manifest.xml", manifest, compress_type=zipfile.ZIP_DEFLATED
-        )
+        z.writestr("META-INF/manifest.xml", manifest, compress_type=zipfile.ZIP_DEFLATED)
     return out.getvalue()
 
 
@@ -295,9 +293,7 @@ def test_ods_is_read_with_true_row_numbers_and_repeats():
         '<table:table-row table:number-rows-repeated="1048572">'
         '<table:table-cell table:number-columns-repeated="1024"/></table:table-row>'
         "</table:table>"
-        '<table:table table:name="Ark2"><table:table-row>'
-        + ods_cell("x")
-        + "</table:table-row></table:table>"
+        '<table:table table:name="Ark2"><table:table-row>' + ods_cell("x") + "</table:table-row></table:table>"
     )
     sheets = read_file("plan.ods", ods_bytes(tables))
     assert [s.name for s in sheets] == ["Handleplan", "Ark2"]
@@ -372,12 +368,7 @@ def test_csv_delimiter_is_detected(delimiter):
 
 
 def test_csv_comma_file_with_semicolons_in_text_and_title_line():
-    data = (
-        "Handleplan 2026\n"
-        "Afdeling,Hvad,Hvorfor\n"
-        "Lager,Kursus,Fordi; og derfor\n"
-        'Kontor,Møde,"Ja, nej"\n'
-    ).encode()
+    data = ('Handleplan 2026\nAfdeling,Hvad,Hvorfor\nLager,Kursus,Fordi; og derfor\nKontor,Møde,"Ja, nej"\n').encode()
     sheet = read_one("plan.csv", data)
     assert sheet.rows[1] == ["Afdeling", "Hvad", "Hvorfor"]
     assert sheet.rows[2] == ["Lager", "Kursus", "Fordi; og derfor"]
@@ -596,17 +587,13 @@ def test_cells_without_references_are_placed_like_calamine_places_them():
         b'<c t="inlineStr"><is><t>b</t></is></c></row>'
         b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>'
     )
-    hostile = raw_zip(
-        workbook_entries(data, {"xl/worksheets/sheet1.xml": head + body + tail})
-    )
+    hostile = raw_zip(workbook_entries(data, {"xl/worksheets/sheet1.xml": head + body + tail}))
     assert "for stort" in refused("uden_r.xlsx", hostile)
     fine_body = (
         b'<sheetData><row r="2"><c t="inlineStr"><is><t>a</t></is></c>'
         b'<c t="inlineStr"><is><t>b</t></is></c></row></sheetData>'
     )
-    fine = raw_zip(
-        workbook_entries(data, {"xl/worksheets/sheet1.xml": head + fine_body + tail})
-    )
+    fine = raw_zip(workbook_entries(data, {"xl/worksheets/sheet1.xml": head + fine_body + tail}))
     assert read_one("uden_r.xlsx", fine).rows == [[], ["a", "b"]]
 
 
@@ -643,9 +630,7 @@ def test_ods_with_too_many_filled_cells_is_refused():
     data=st.one_of(
         st.binary(max_size=2000),
         st.text(max_size=500).map(lambda t: t.encode("utf-8")),
-        st.text(alphabet=';,\t"\r\n aøÅ1', max_size=300).map(
-            lambda t: t.encode("cp1252")
-        ),
+        st.text(alphabet=';,\t"\r\n aøÅ1', max_size=300).map(lambda t: t.encode("cp1252")),
     ),
 )
 def test_any_bytes_give_sheets_or_amo_error(name, data):
@@ -660,9 +645,7 @@ def test_any_bytes_give_sheets_or_amo_error(name, data):
         for row in sheet.rows:
             assert isinstance(row, list)
             for cell in row:
-                assert cell is None or isinstance(
-                    cell, (str, int, float, bool, dt.datetime, dt.date, dt.time)
-                )
+                assert cell is None or isinstance(cell, (str, int, float, bool, dt.datetime, dt.date, dt.time))
                 assert cell != ""
 
 
@@ -693,3 +676,48 @@ def test_damaged_workbooks_give_sheets_or_amo_error(draw):
 
 def test_reader_module_never_imports_streamlit():
     assert "streamlit" not in reader.__dict__
+
+
+# ----------------------------------------------------------------------------- more cases
+
+
+def test_csv_sep_hint_line_sets_the_delimiter_and_is_not_a_row():
+    data = b"sep=,\r\nAfdeling,Hvorfor\r\nLager,Fordi; derfor\r\n"
+    assert read_one("amo.csv", data).rows == [["Afdeling", "Hvorfor"], ["Lager", "Fordi; derfor"]]
+    assert refused("kun_sep.csv", b"sep=;\r\n") == 'Filen "kun_sep.csv" er tom.'
+
+
+def test_file_name_in_messages_has_no_directory():
+    assert refused("tom.csv", b"") == 'Filen "tom.csv" er tom.'
+    with pytest.raises(AmoError) as info:
+        read_file("C:\\Users\\amr\\Skrivebord\\tom.csv", b"")
+    assert str(info.value) == 'Filen "tom.csv" er tom.'
+
+
+def test_error_cells_and_formulas_without_cached_values_are_empty():
+    data = simple_xlsx()
+    parts = members(data)
+    sheet_xml = parts["xl/worksheets/sheet1.xml"]
+    extra = (
+        b'<row r="3"><c r="A3" t="e"><f>1/0</f><v>#DIV/0!</v></c><c r="B3" t="e"><v>#N/A</v></c>'
+        b'<c r="C3"><f>SUM(A1:A2)</f></c><c r="D3" t="inlineStr"><is><t>ok</t></is></c></row>'
+    )
+    sheet_xml = sheet_xml.replace(b"</sheetData>", extra + b"</sheetData>")
+    sheet = read_one("fejl.xlsx", raw_zip(workbook_entries(data, {"xl/worksheets/sheet1.xml": sheet_xml})))
+    assert sheet.rows[2] == [None, None, None, "ok"]
+
+
+def test_malformed_ods_xml_is_damaged_and_does_not_hang():
+    # python-calamine 0.9 loops forever on a mismatched end tag in content.xml.
+    tables = '<table:table table:name="A"><table:table-row>' + ods_cell("a")
+    tables += "</table:table-row></ta3le:table>"
+    start = time.perf_counter()
+    assert "beskadiget" in refused("skadet.ods", ods_bytes(tables))
+    assert time.perf_counter() - start < 5
+
+
+def test_max_upload_mb_for_streamlit(monkeypatch):
+    monkeypatch.delenv(MAX_BYTES_ENV, raising=False)
+    assert reader.max_upload_mb() == 25
+    monkeypatch.setenv(MAX_BYTES_ENV, "0.5")
+    assert reader.max_upload_mb() == 1
