@@ -75,3 +75,59 @@ def test_wrong_usage_exits_2():
     assert run("check").returncode == 2
     assert run("findes-ikke").returncode == 2
     assert run("summary", "--today", "i morgen").returncode == 2
+
+
+PLAN = ("Afdeling;År;Hvad;Område;Hjælp;Hvornår;Status\n"
+        "Lager;2026;Kursus i kemisk risikovurdering;Kemi;Sagkyndig bistand;3. kvartal 2026;Planlagt\n")
+
+
+def test_import_history_undo_export_summary(tmp_path):
+    db = f"sqlite:///{tmp_path / 'amo.sqlite'}"
+    plan = tmp_path / "plan.csv"
+    plan.write_text(PLAN, encoding="cp1252")
+    first = run("import", str(plan), "--json", "--user", "ama", db=db)
+    assert first.returncode == 0, first.stderr
+    out = json.loads(first.stdout)
+    assert out["stored"] is True and out["batch_id"] == 1 and out["files"][0]["rows"]["handleplan"] == 1
+    # "the same content imported again changes nothing and says `unchanged`"
+    again = json.loads(run("import", str(plan), "--json", db=db).stdout)
+    assert again["unchanged"] is True and again["stored"] is False and again["batch_id"] is None
+
+    plan.write_text(PLAN.replace("Planlagt", "Gennemført"), encoding="cp1252")
+    assert json.loads(run("import", str(plan), "--json", db=db).stdout)["batch_id"] == 2
+    history = json.loads(run("history", "--json", db=db).stdout)["batches"]
+    assert [(b["id"], b["state"]) for b in history] == [(2, "current"), (1, "replaced")]
+    assert history[1]["user"] == "ama" and history[1]["files"] == ["plan.csv"] and len(history[1]["sha256"][0]) == 64
+    assert history[1]["rows"] == {"arbejdsark": 0, "handleplan": 1, "uddannelse": 0}
+
+    def statuses():
+        s = json.loads(run("summary", "--json", "--today", "2026-11-26", db=db).stdout)
+        return [(r["status"], r["count"]) for r in s["actions_by_quarter"]]
+
+    assert statuses() == [("Gennemført", 1)]
+    undo = run("undo", "2", db=db)
+    assert undo.returncode == 0 and "fortrudt" in undo.stdout
+    assert statuses() == [("Planlagt", 1)]
+    assert run("undo", "2", db=db).returncode == 2  # already undone
+    assert run("undo", "99", db=db).returncode == 2
+
+    out_file = tmp_path / "eksport.xlsx"
+    assert run("export", str(out_file), "--year", "2026", "--department", "lager", db=db).returncode == 0
+    assert json.loads(run("check", str(out_file), "--json").stdout)["files"][0]["rows"]["handleplan"] == 1
+
+
+def test_import_with_one_bad_file_stores_nothing(tmp_path):
+    db = f"sqlite:///{tmp_path / 'amo.sqlite'}"
+    good, bad = tmp_path / "god.csv", tmp_path / "fejl.csv"
+    good.write_text(PLAN, encoding="utf-8")
+    bad.write_text(PLAN.replace("3. kvartal 2026", "4. kvartl 2026"), encoding="utf-8")
+    proc = run("import", str(good), str(bad), "--json", db=db)
+    assert proc.returncode == 1
+    assert json.loads(proc.stdout)["stored"] is False
+    assert json.loads(run("history", "--json", db=db).stdout) == {"batches": []}
+
+
+def test_a_broken_database_url_is_one_clear_line(tmp_path):
+    proc = run("summary", "--db", "ikke-en-url://")
+    assert proc.returncode in (2, 3)
+    assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
