@@ -200,6 +200,104 @@ def refused(name: str, data: bytes, **kw) -> str:
     return message
 
 
+# ----------------------------------------------------------------------------- .xls by hand
+# No package here writes BIFF8, so a minimal .xls is assembled: a BIFF8 workbook stream
+# (BOF, fonts, XF records, BOUNDSHEET, EOF; per sheet BOF, LABEL/NUMBER cells, EOF) inside a
+# version 3 compound file with 512-byte sectors.
+
+
+def _biff_rec(rtype, payload):
+    return struct.pack("<HH", rtype, len(payload)) + payload
+
+
+def _ustr16(text):  # XLUnicodeString, 16-bit length, UTF-16LE chars
+    return struct.pack("<HB", len(text), 1) + text.encode("utf-16-le")
+
+
+def _ustr8(text):
+    raw = text.encode("latin-1")
+    return struct.pack("<BB", len(text), 0) + raw
+
+
+def biff8_workbook(sheets):
+    """sheets: list of (name, {(row0, col0): value}) -> Workbook stream bytes."""
+    bof_glob = _biff_rec(0x0809, struct.pack("<HHHHII", 0x0600, 0x0005, 0x0DBB, 0x07CC, 0, 0x06))
+    codepage = _biff_rec(0x0042, struct.pack("<H", 1200))  # UTF-16, as Excel writes
+    # 16 XF records (15 style + 1 cell), all general format
+    xf = b"".join(
+        _biff_rec(0x00E0, struct.pack("<HHHBBBBIIH", 0, 0, 0xFFF5 if i < 15 else 0x0001, 0x20, 0, 0, 0, 0, 0, 0x20C0))
+        for i in range(16)
+    )
+    font = _biff_rec(0x0031, struct.pack("<HHHHHBBBB", 200, 0, 0x7FFF, 400, 0, 0, 0, 0, 0) + _ustr8("Arial"))
+    fonts = font * 5
+    eof = _biff_rec(0x000A, b"")
+    bodies = []
+    for name, cells in sheets:
+        body = _biff_rec(0x0809, struct.pack("<HHHHII", 0x0600, 0x0010, 0x0DBB, 0x07CC, 0, 0x06))
+        for (r, c), v in sorted(cells.items()):
+            if isinstance(v, str):
+                body += _biff_rec(0x0204, struct.pack("<HHH", r, c, 15) + _ustr16(v))
+            else:
+                body += _biff_rec(0x0203, struct.pack("<HHHd", r, c, 15, float(v)))
+        body += eof
+        bodies.append((name, body))
+
+    def glob(offsets):
+        out = bof_glob + codepage + fonts + xf
+        for (name, _), off in zip(bodies, offsets):
+            out += _biff_rec(0x0085, struct.pack("<IBB", off, 0, 0) + _ustr8(name))
+        return out + eof
+
+    g = glob([0] * len(bodies))
+    offsets, pos = [], len(g)
+    for _, body in bodies:
+        offsets.append(pos)
+        pos += len(body)
+    return glob(offsets) + b"".join(b for _, b in bodies)
+
+
+def compound_file(stream, name="Workbook"):
+    """A minimal compound file (v3, 512-byte sectors) holding one stream >= 4096 bytes."""
+    stream = stream + bytes(max(0, 4096 - len(stream)))
+    n = -(-len(stream) // 512)
+    data = stream + bytes(n * 512 - len(stream))
+    ENDOFCHAIN, FREESECT, FATSECT, NOSTREAM = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD, 0xFFFFFFFF
+    assert n + 2 <= 128
+    fat = [FATSECT, ENDOFCHAIN] + [i + 1 for i in range(2, 2 + n - 1)] + [ENDOFCHAIN]
+    fat += [FREESECT] * (128 - len(fat))
+    header = struct.pack(
+        "<8s16sHHHHH6sIIIIIIIII",
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+        bytes(16),
+        0x003E,
+        0x0003,
+        0xFFFE,
+        9,
+        6,
+        bytes(6),
+        0,
+        1,
+        1,
+        0,
+        4096,
+        ENDOFCHAIN,
+        0,
+        ENDOFCHAIN,
+        0,
+    )
+    header += struct.pack("<109I", 0, *([FREESECT] * 108))
+
+    def entry(ename, etype, child, start, size):
+        raw = ename.encode("utf-16-le") + b"\x00\x00" if ename else b""
+        return struct.pack(
+            "<64sHBBIII16sIQQIQ", raw, len(raw), etype, 1, NOSTREAM, NOSTREAM, child, bytes(16), 0, 0, 0, start, size
+        )
+
+    directory = entry("Root Entry", 5, 1, ENDOFCHAIN, 0) + entry(name, 2, NOSTREAM, 2, len(stream))
+    directory += entry("", 0, NOSTREAM, 0, 0) * 2
+    return header + struct.pack("<128I", *fat) + directory + data
+
+
 # ----------------------------------------------------------------------------- workbooks
 
 
@@ -721,3 +819,32 @@ def test_max_upload_mb_for_streamlit(monkeypatch):
     assert reader.max_upload_mb() == 25
     monkeypatch.setenv(MAX_BYTES_ENV, "0.5")
     assert reader.max_upload_mb() == 1
+
+
+def test_xls_is_read_with_true_row_numbers():
+    workbook = biff8_workbook(
+        [
+            (
+                "Arbejdsark",
+                {
+                    (3, 2): "Afdeling",
+                    (3, 3): "Område",
+                    (3, 4): "Vurdering",
+                    (4, 2): "Skødstrup",
+                    (4, 3): "Støj",
+                    (4, 4): 4,
+                },
+            ),
+            ("Lister", {(0, 0): "Psykisk arbejdsmiljø"}),
+        ]
+    )
+    sheets = read_file("gammel.xls", compound_file(workbook))
+    assert [s.name for s in sheets] == ["Arbejdsark", "Lister"]
+    assert sheets[0].rows == [
+        [],
+        [],
+        [],
+        [None, None, "Afdeling", "Område", "Vurdering"],
+        [None, None, "Skødstrup", "Støj", 4.0],
+    ]
+    assert sheets[1].rows == [["Psykisk arbejdsmiljø"]]
