@@ -1,0 +1,57 @@
+"""The benchmark script runs end to end on a tiny input and writes its table.
+
+The benchmark itself (bench/run.py, `make bench`) is not a unit test; this only checks that
+it still works: 3 departments x 1 year, 1 repetition.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+
+from generate import generate  # noqa: E402
+
+from amo_data.validate import check_path  # noqa: E402
+
+
+def test_generated_workbook_is_valid_and_sized(tmp_path):
+    path = generate(tmp_path / "g.xlsx", departments=3, years=2)
+    result = check_path(path)
+    assert result.ok, result.errors[:3]
+    assert not result.warnings
+    assert result.rows == {"arbejdsark": 3 * 2 * 40, "handleplan": 3 * 2 * 8, "uddannelse": 0}
+    assert load_workbook(path, read_only=True).sheetnames == ["Arbejdsark", "Handleplan"]
+
+
+def test_benchmark_runs_on_a_tiny_input(tmp_path):
+    out = tmp_path / "out"
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--departments", "3", "--years", "1", "--reps", "1",
+         "--out", str(out)],
+        capture_output=True, text=True, timeout=240, cwd=ROOT,
+    )
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    report = (out / "results.md").read_text(encoding="utf-8")
+    assert "| bare python-calamine read |" in report
+    assert "import ÷ bare calamine read" in report
+    assert "summary: big ÷ small store" in report
+    assert "page pages/3_Handleplan.py, cached" in report
+    assert report.strip() in proc.stdout
+    res = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    m = res["medians"]
+    for key in ("calamine", "pandas_openpyxl", "import", "summary_big", "summary_small"):
+        assert m[key] > 0
+    assert 0 < m["import_peak_mb"] < 4000
+    assert set(m["pages"]) == {"app.py", "pages/1_Upload.py", "pages/2_Styrker_og_behov.py",
+                               "pages/3_Handleplan.py", "pages/4_Sammenlign_afdelinger.py",
+                               "pages/5_Uddannelse.py", "pages/6_Mødeguide.py"}
+    assert any(t["name"] == "import peak memory" for t in res["targets"])
+    # the workbook is cached: a second run does not generate it again
+    assert (out / "bench-3x1.xlsx").exists()
