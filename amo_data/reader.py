@@ -30,10 +30,12 @@ Limits (module constants, chosen where the contract is silent):
   the bounding box of the filled cells (32 bytes per cell), so two cells at ``A1`` and
   ``XFD1048576`` in a 5 KB file would otherwise abort the whole process. A sheet is refused
   when it reaches beyond Excel's grid (1,048,576 rows, 16,384 columns), when its bounding box
-  exceeds :data:`MAX_CELL_AREA` cells (2**24, the size of a whole ``.xls`` sheet, about 512 MB
-  in calamine) or when it has more than :data:`MAX_FILLED_CELLS` filled cells. ``.xls`` files
-  cannot exceed the area by construction (65,536 x 256); their filled cells are counted while
-  reading.
+  exceeds :data:`MAX_CELL_AREA` cells (2**24, about 512 MB
+  in calamine) or when it has more than :data:`MAX_FILLED_CELLS` filled cells. For ``.xls``
+  the compound file is opened in Python (allocation tables, directory) and the ``Workbook``
+  stream's cell records are scanned the same way before calamine sees it, with a bounding
+  box limit of :data:`MAX_XLS_AREA` (2**22 cells, e.g. 65,536 rows x 64 columns): BIFF8's
+  whole grid (65,536 x 256) would otherwise let a 5 KB file cost about 1 GB of memory.
 * An ``.ods`` file's ``content.xml`` must be well-formed XML (checked with expat while
   inflating): python-calamine 0.9 loops forever on some malformed ODS documents.
 
@@ -79,6 +81,7 @@ MB = 1024 * 1024
 MAX_ROWS = 1_048_576  # Excel's grid
 MAX_COLUMNS = 16_384
 MAX_CELL_AREA = 2**24  # bounding box of one sheet, in cells
+MAX_XLS_AREA = 2**22  # the same for .xls (BIFF8's whole grid is 2**24 cells)
 MAX_FILLED_CELLS = 5_000_000  # non-empty cells of one sheet
 MAX_ZIP_MEMBERS = 10_000
 ZIP_MIN_TOTAL_CAP = 200 * MB
@@ -228,12 +231,12 @@ def _err_xlsb(name: str) -> AmoError:
     )
 
 
-def _err_huge(name: str, sheet: str | None, rows: int, cols: int) -> AmoError:
+def _err_huge(name: str, sheet: str | None, rows: int, cols: int, max_area: int = MAX_CELL_AREA) -> AmoError:
     where = f'Arket "{sheet}" i filen "{name}"' if sheet else f'Et ark i filen "{name}"'
     return AmoError(
         f"{where} er for stort til at blive læst: det spænder over "
         f"{_count(rows, 'række', 'rækker')} og {_count(cols, 'kolonne', 'kolonner')} (højst {_fmt_int(MAX_ROWS)} rækker, "
-        f"{_fmt_int(MAX_COLUMNS)} kolonner og {_fmt_int(MAX_CELL_AREA)} celler i alt)."
+        f"{_fmt_int(MAX_COLUMNS)} kolonner og {_fmt_int(max_area)} celler i alt)."
     )
 
 
@@ -287,7 +290,9 @@ def _read(name: str, data: bytes, limit: int | None) -> list[RawSheet]:
     if data.startswith(_OLE2_MAGIC):
         if _ENCRYPTED_PACKAGE in data:
             raise _err_password(name)
-        return _read_workbook(name, data, scanned=None)
+        for box in _scan_xls(name, data):
+            _check_box(name, box, MAX_XLS_AREA)
+        return _read_workbook(name, data, scanned="xls")
     if data.startswith(_BINARY_MAGICS):
         raise _err_not_sheet(name)
     if _extension(name) in _WORKBOOK_EXT and _looks_binary(data):
@@ -456,13 +461,13 @@ class _Box:
             self.max_col = max(self.max_col, c1)
 
 
-def _check_box(name: str, box: _Box) -> None:
+def _check_box(name: str, box: _Box, max_area: int = MAX_CELL_AREA) -> None:
     if box.max_row == 0:
         return
     rows = box.max_row - box.min_row + 1
     cols = box.max_col - box.min_col + 1
-    if box.max_row > MAX_ROWS or box.max_col > MAX_COLUMNS or rows * cols > MAX_CELL_AREA:
-        raise _err_huge(name, None, box.max_row, box.max_col)
+    if box.max_row > MAX_ROWS or box.max_col > MAX_COLUMNS or rows * cols > max_area:
+        raise _err_huge(name, None, box.max_row, box.max_col, max_area)
     if box.cells > MAX_FILLED_CELLS:
         raise _err_too_many_cells(name, None)
 
@@ -634,6 +639,117 @@ def _scan_ods_content(chunks: Iterable[bytes]) -> Iterator[_Box]:
                 return
     if box is not None:
         yield box
+
+
+# --------------------------------------------------------------------------- .xls guard
+
+_FREE_OR_END = 0xFFFFFFFA  # sector numbers at or above this are markers, not sectors
+_BIFF_BOF = 0x0809
+# BIFF8 records holding a cell value (BLANK/MULBLANK are not stored by calamine).
+_BIFF_CELLS = frozenset({0x0203, 0x0204, 0x00FD, 0x027E, 0x0205, 0x0006, 0x00D6})
+_BIFF_MULRK = 0x00BD
+
+
+def _scan_xls(name: str, data: bytes) -> Iterator[_Box]:
+    """One bounding box per BIFF substream of an ``.xls`` compound file.
+
+    Reads the compound file's allocation tables and directory to find the ``Workbook``
+    stream, then walks its records (row and column are the first two fields of every cell
+    record). Anything that does not add up is a damaged file.
+    """
+    stream = _cfb_stream(name, data, ("workbook", "book"))
+    box: _Box | None = None
+    pos = 0
+    end = len(stream)
+    unpack = struct.unpack_from
+    while pos + 4 <= end:
+        rtype, rlen = unpack("<HH", stream, pos)
+        body = pos + 4
+        pos = body + rlen
+        if rtype == _BIFF_BOF:
+            if box is not None:
+                yield box
+            box = _Box()
+        elif box is None or rlen < 4:
+            continue
+        elif rtype in _BIFF_CELLS:
+            row, col = unpack("<HH", stream, body)
+            box.add(row + 1, row + 1, col + 1, col + 1)
+            box.cells += 1
+        elif rtype == _BIFF_MULRK and rlen >= 6:
+            row, first = unpack("<HH", stream, body)
+            (last,) = unpack("<H", stream, body + rlen - 2)
+            if last >= first:
+                box.add(row + 1, row + 1, first + 1, last + 1)
+                box.cells += last - first + 1
+    if box is not None:
+        yield box
+
+
+def _cfb_stream(name: str, data: bytes, wanted: tuple[str, ...]) -> bytes:
+    """The first stream whose name (case-insensitive) is in ``wanted``, from an OLE2 file."""
+    if len(data) < 512:
+        raise _err_corrupt(name)
+    shift, mini_shift = struct.unpack_from("<HH", data, 30)
+    if shift not in (9, 12) or mini_shift != 6:
+        raise _err_corrupt(name)
+    size = 1 << shift
+    (n_fat, first_dir, _tx, mini_cutoff, first_minifat, n_minifat, first_difat, n_difat) = struct.unpack_from(
+        "<8I", data, 44
+    )
+    n_sectors = (len(data) - size) // size + 1  # a last, partly written sector counts
+
+    def sector(i: int) -> bytes:
+        if i >= n_sectors:
+            raise _err_corrupt(name)
+        return data[(i + 1) * size : (i + 2) * size]
+
+    fat_sectors = [x for x in struct.unpack_from("<109I", data, 76) if x < _FREE_OR_END]
+    nxt, seen = first_difat, 0
+    per = size // 4 - 1
+    while nxt < _FREE_OR_END and seen <= n_difat and seen < n_sectors:
+        entries = struct.unpack(f"<{per + 1}I", sector(nxt).ljust(size, b"\0"))
+        fat_sectors += [x for x in entries[:per] if x < _FREE_OR_END]
+        nxt, seen = entries[per], seen + 1
+    fat_bytes = b"".join(sector(i).ljust(size, b"\0") for i in fat_sectors[: n_fat or None])
+    fat = struct.unpack(f"<{len(fat_bytes) // 4}I", fat_bytes)
+
+    def chain(start: int, table: tuple[int, ...], limit: int) -> list[int]:
+        out: list[int] = []
+        while start < _FREE_OR_END:
+            if start >= len(table) or len(out) > limit:
+                raise _err_corrupt(name)
+            out.append(start)
+            start = table[start]
+        return out
+
+    directory = b"".join(sector(i) for i in chain(first_dir, fat, n_sectors))
+    root_start = None
+    found = None
+    for off in range(0, len(directory) - 127, 128):
+        name_len, kind = struct.unpack_from("<HB", directory, off + 64)
+        start, stream_size = struct.unpack_from("<IQ", directory, off + 116)
+        if kind == 5 and root_start is None:
+            root_start = start
+        entry_name = directory[off : off + max(0, min(name_len, 64) - 2)].decode("utf-16-le", "replace")
+        if kind == 2 and found is None and entry_name.lower() in wanted:
+            found = (start, stream_size)
+    if found is None:
+        raise _err_corrupt(name)
+    start, stream_size = found
+    if stream_size > len(data) * 2:
+        raise _err_corrupt(name)
+    if stream_size >= mini_cutoff:
+        raw = b"".join(sector(i) for i in chain(start, fat, n_sectors))
+    else:
+        if root_start is None:
+            raise _err_corrupt(name)
+        mini_stream = b"".join(sector(i) for i in chain(root_start, fat, n_sectors))
+        minifat_bytes = b"".join(sector(i) for i in chain(first_minifat, fat, n_sectors))
+        minifat = struct.unpack(f"<{len(minifat_bytes) // 4}I", minifat_bytes)
+        mini = 1 << mini_shift
+        raw = b"".join(mini_stream[i * mini : (i + 1) * mini] for i in chain(start, minifat, len(minifat)))
+    return raw[:stream_size]
 
 
 # --------------------------------------------------------------------------- workbooks

@@ -256,46 +256,78 @@ def biff8_workbook(sheets):
     return glob(offsets) + b"".join(b for _, b in bodies)
 
 
-def compound_file(stream, name="Workbook"):
-    """A minimal compound file (v3, 512-byte sectors) holding one stream >= 4096 bytes."""
-    stream = stream + bytes(max(0, 4096 - len(stream)))
-    n = -(-len(stream) // 512)
-    data = stream + bytes(n * 512 - len(stream))
-    ENDOFCHAIN, FREESECT, FATSECT, NOSTREAM = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD, 0xFFFFFFFF
-    assert n + 2 <= 128
-    fat = [FATSECT, ENDOFCHAIN] + [i + 1 for i in range(2, 2 + n - 1)] + [ENDOFCHAIN]
-    fat += [FREESECT] * (128 - len(fat))
+def compound_file(stream, name="Workbook", mini=False):
+    """A minimal compound file (v3, 512-byte sectors) holding one stream.
+
+    Streams under 4096 bytes live in the mini stream (64-byte sectors); with ``mini=False``
+    the stream is padded to 4096 bytes so it uses ordinary sectors, as Excel's files do.
+    """
+    end_of_chain, free, fat_sector, no_stream = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD, 0xFFFFFFFF
+    if mini:
+        assert len(stream) < 4096
+        k = -(-len(stream) // 64)
+        container = stream + bytes(k * 64 - len(stream))
+        m = -(-len(container) // 512)
+        container += bytes(m * 512 - len(container))
+        minifat = [i + 1 for i in range(k - 1)] + [end_of_chain]
+        minifat += [free] * (128 - len(minifat))
+        fat = [fat_sector, end_of_chain, end_of_chain]
+        fat += [3 + i + 1 for i in range(m - 1)] + [end_of_chain]
+        body = struct.pack("<128I", *minifat) + container
+        first_minifat, n_minifat, root_start, root_size, start = 2, 1, 3, k * 64, 0
+    else:
+        stream = stream + bytes(max(0, 4096 - len(stream)))
+        n = -(-len(stream) // 512)
+        body = stream + bytes(n * 512 - len(stream))
+        fat = [fat_sector, end_of_chain] + [i + 1 for i in range(2, 2 + n - 1)] + [end_of_chain]
+        first_minifat, n_minifat, root_start, root_size, start = end_of_chain, 0, end_of_chain, 0, 2
+    assert len(fat) <= 128
+    fat += [free] * (128 - len(fat))
     header = struct.pack(
-        "<8s16sHHHHH6sIIIIIIIII",
+        "<8s16sHHHHH6s9I",
         b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
         bytes(16),
         0x003E,
         0x0003,
         0xFFFE,
-        9,
-        6,
+        9,  # 512-byte sectors
+        6,  # 64-byte mini sectors
         bytes(6),
+        0,  # directory sectors (always 0 in version 3)
+        1,  # FAT sectors
+        1,  # first directory sector
         0,
-        1,
-        1,
-        0,
-        4096,
-        ENDOFCHAIN,
-        0,
-        ENDOFCHAIN,
+        4096,  # mini stream cutoff
+        first_minifat,
+        n_minifat,
+        end_of_chain,  # no DIFAT sectors
         0,
     )
-    header += struct.pack("<109I", 0, *([FREESECT] * 108))
+    header += struct.pack("<109I", 0, *([free] * 108))
 
-    def entry(ename, etype, child, start, size):
+    def entry(ename, etype, child, first, size):
         raw = ename.encode("utf-16-le") + b"\x00\x00" if ename else b""
         return struct.pack(
-            "<64sHBBIII16sIQQIQ", raw, len(raw), etype, 1, NOSTREAM, NOSTREAM, child, bytes(16), 0, 0, 0, start, size
+            "<64sHBBIII16sIQQIQ",
+            raw,
+            len(raw),
+            etype,
+            1,
+            no_stream,
+            no_stream,
+            child,
+            bytes(16),
+            0,
+            0,
+            0,
+            first,
+            size,
         )
 
-    directory = entry("Root Entry", 5, 1, ENDOFCHAIN, 0) + entry(name, 2, NOSTREAM, 2, len(stream))
-    directory += entry("", 0, NOSTREAM, 0, 0) * 2
-    return header + struct.pack("<128I", *fat) + directory + data
+    directory = entry("Root Entry", 5, 1, root_start, root_size)
+    directory += entry(name, 2, no_stream, start, len(stream))
+    directory += entry("", 0, no_stream, 0, 0) * 2
+    return header + struct.pack("<128I", *fat) + directory + body
 
 
 # ----------------------------------------------------------------------------- workbooks
@@ -848,3 +880,25 @@ def test_xls_is_read_with_true_row_numbers():
         [None, None, "Skødstrup", "Støj", 4.0],
     ]
     assert sheets[1].rows == [["Psykisk arbejdsmiljø"]]
+
+
+def test_small_xls_in_the_mini_stream_is_read():
+    workbook = biff8_workbook([("Ark1", {(1, 1): "Afdeling", (2, 1): 3})])
+    assert len(workbook) < 4096
+    sheets = read_file("lille.xls", compound_file(workbook, mini=True))
+    assert sheets[0].rows == [[], [None, "Afdeling"], [None, 3.0]]
+
+
+def test_xls_spanning_the_whole_biff_grid_is_refused_before_calamine():
+    workbook = biff8_workbook([("Ark1", {(0, 0): "a", (65535, 255): 1})])
+    start = time.perf_counter()
+    message = refused("spredt.xls", compound_file(workbook))
+    assert "for stort" in message and "65.536 rækker og 256 kolonner" in message
+    assert time.perf_counter() - start < 5
+
+
+def test_xls_with_broken_compound_file_is_damaged():
+    data = compound_file(biff8_workbook([("Ark1", {(0, 0): "a"})]))
+    broken = data[:76] + struct.pack("<I", 999) + data[80:]  # FAT sector out of range
+    assert "beskadiget" in refused("skadet.xls", broken)
+    assert "beskadiget" in refused("kort.xls", data[:700])
