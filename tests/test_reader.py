@@ -601,6 +601,8 @@ NOT_SHEET = 'Filen "{}" er ikke et regneark (Excel .xlsx/.xlsm/.xls, .ods eller 
         ),
         ("foto.csv", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01"),
         ("data.bin", bytes(range(256)) * 4),
+        ("tilfældig.xlsx", bytes(range(255, -1, -1)) * 4),
+        ("tilfældig.xls", b"\x01\x02garbage\x03"),
         ("noter.csv", b"Afdeling;Omr\x00de\n"),
     ],
 )
@@ -902,3 +904,10 @@ def test_xls_with_broken_compound_file_is_damaged():
     broken = data[:76] + struct.pack("<I", 999) + data[80:]  # FAT sector out of range
     assert "beskadiget" in refused("skadet.xls", broken)
     assert "beskadiget" in refused("kort.xls", data[:700])
+
+
+def test_text_with_a_workbook_extension_is_read_as_text():
+    # Web applications often export tab-separated text as ".xls".
+    data = "Afdeling\tOmråde\nLager\tErgonomi\n".encode()
+    sheet = read_one("eksport.xls", data)
+    assert sheet.is_csv and sheet.rows == [["Afdeling", "Område"], ["Lager", "Ergonomi"]]
