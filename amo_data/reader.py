@@ -289,7 +289,7 @@ def _read(name: str, data: bytes, limit: int | None) -> list[RawSheet]:
             raise _err_password(name)
         for box in _scan_xls(name, data):
             _check_box(name, box, MAX_XLS_AREA)
-        return _read_workbook(name, data, scanned="xls")
+        return _read_workbook(name, data)
     if data.startswith(_BINARY_MAGICS):
         raise _err_not_sheet(name)
     return [_read_csv(name, data)]
@@ -301,18 +301,6 @@ def _read(name: str, data: bytes, limit: int | None) -> list[RawSheet]:
 _LOCAL_HEADER = struct.Struct("<4s5H3L2H")
 _IN_CHUNK = 64 * 1024
 _OUT_CHUNK = 1 * MB
-_SKIP_SCAN_EXT = (
-    ".png",
-    ".jpg",
-    ".jpeg",
-    ".gif",
-    ".emf",
-    ".wmf",
-    ".bin",
-    ".tif",
-    ".tiff",
-    ".bmp",
-)
 
 
 def _read_zip(name: str, data: bytes, limit: int) -> list[RawSheet]:
@@ -354,11 +342,9 @@ def _read_zip(name: str, data: bytes, limit: int) -> list[RawSheet]:
         if info.is_dir():
             continue
         chunks = _inflate(name, data, info, budget, cap)
-        lname = info.filename.lower()
-        if lname.endswith(_SKIP_SCAN_EXT):
-            for _ in chunks:
-                pass
-        elif kind == "xlsx" and lname.endswith(".xml"):
+        if kind == "xlsx":
+            # Every member: calamine finds worksheets through the relationships, and a
+            # worksheet part may have any name (even "image1.png").
             _check_box(name, _scan_xlsx_xml(chunks))
         elif kind == "ods" and info.filename == "content.xml":
             # calamine 0.9 loops forever on some malformed ODS XML (a mismatched end tag),
@@ -368,7 +354,7 @@ def _read_zip(name: str, data: bytes, limit: int) -> list[RawSheet]:
         else:
             for _ in chunks:
                 pass
-    return _read_workbook(name, data, scanned=kind)
+    return _read_workbook(name, data)
 
 
 def _inflate(name: str, data: bytes, info: zipfile.ZipInfo, budget: list[int], cap: int) -> Iterator[bytes]:
@@ -748,7 +734,7 @@ def _cfb_stream(name: str, data: bytes, wanted: tuple[str, ...]) -> bytes:
 # --------------------------------------------------------------------------- workbooks
 
 
-def _read_workbook(name: str, data: bytes, scanned: str | None) -> list[RawSheet]:
+def _read_workbook(name: str, data: bytes) -> list[RawSheet]:
     import python_calamine
 
     try:

@@ -911,3 +911,23 @@ def test_text_with_a_workbook_extension_is_read_as_text():
     data = "Afdeling\tOmråde\nLager\tErgonomi\n".encode()
     sheet = read_one("eksport.xls", data)
     assert sheet.is_csv and sheet.rows == [["Afdeling", "Område"], ["Lager", "Ergonomi"]]
+
+
+def test_worksheet_part_with_an_odd_name_is_still_scanned():
+    data = simple_xlsx()
+    parts = members(data)
+    rels = parts["xl/_rels/workbook.xml.rels"].replace(b"worksheets/sheet1.xml", b"media/image1.png")
+    sheet_xml = parts["xl/worksheets/sheet1.xml"].replace(
+        b"</sheetData>",
+        b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>',
+    )
+    entries = [
+        deflated(n, rels if n == "xl/_rels/workbook.xml.rels" else c)
+        for n, c in parts.items()
+        if n != "xl/worksheets/sheet1.xml"
+    ]
+    entries.append(deflated("xl/media/image1.png", sheet_xml))
+    assert "for stort" in refused("skjult.xlsx", raw_zip(entries))
+    # Without the far cell the renamed part is an ordinary sheet.
+    entries[-1] = deflated("xl/media/image1.png", parts["xl/worksheets/sheet1.xml"])
+    assert read_one("skjult.xlsx", raw_zip(entries)).rows[1] == ["Lager", 2026.0, "Ergonomi"]
