@@ -906,6 +906,139 @@ class Store:
         return len(ids)
 
 
+    # ----------------------------------------------------------------- access and data protection
+    # Added for sign-in and roles (amo_data.auth): which departments a batch or an action
+    # belongs to, and the two erasures of issue 6 (a department; a person in Uddannelse).
+
+    def batch_departments(self, batch_id: int) -> list[str]:
+        """Departments the batch wrote (any state of its versions), Danish alphabetical order.
+
+        Unknown batches, and batches whose data was erased with :meth:`delete_department`,
+        give an empty list.
+        """
+        try:
+            batch_id = int(batch_id)
+        except (TypeError, ValueError):
+            raise AmoError(f'"{batch_id}" er ikke et importnummer.', 2) from None
+        with self._read() as conn:
+            names = conn.execute(
+                sa.select(versions.c.department).where(versions.c.batch_id == batch_id).distinct()
+            ).scalars().all()
+        return _danish_sorted(names)
+
+    def action_department(self, action_id: int) -> str | None:
+        """The department of one Handleplan row (any version), None when there is no such row."""
+        try:
+            action_id = int(action_id)
+        except (TypeError, ValueError):
+            return None
+        plan = DATA[HANDLEPLAN]
+        with self._read() as conn:
+            return conn.execute(sa.select(plan.c.department).where(plan.c.id == action_id)).scalar()
+
+    def delete_department(self, department: str, user: Any) -> dict[str, Any]:
+        """Erase every row of ``department`` in every table and every version (not an undo).
+
+        The department matches like imports do (trimmed, whitespace collapsed, case-insensitive).
+        Its rows and its group versions are deleted, so no undo can bring them back; batches keep
+        their history entry and their row counts (what the files held). One ``delete_department``
+        audit line records who, the department and the counts. Unknown department -> AmoError.
+        Returns ``{"department", "rows": {table: n}, "groups", "batches", "message"}``.
+        """
+        key = department_key(department)
+        if not key:
+            raise AmoError("Angiv den afdeling, hvis data skal slettes.", 2)
+        with self._write() as conn:
+            found = conn.execute(
+                sa.select(versions.c.id, versions.c.table_name, versions.c.department, versions.c.batch_id,
+                          versions.c.state)
+                .where(versions.c.dept_key == key).order_by(versions.c.id)
+            ).all()
+            if not found:
+                raise AmoError(f'Afdelingen "{clean(department)}" findes ikke i databasen.', 2)
+            current_names = [v.department for v in found if v.state == CURRENT]
+            name = current_names[0] if current_names else found[-1].department
+            ids = [v.id for v in found]
+            rows = dict.fromkeys(TABLES, 0)
+            for table in TABLES:
+                data = DATA[table]
+                for chunk in _chunks(ids):
+                    rows[table] += conn.execute(data.delete().where(data.c.version_id.in_(chunk))).rowcount
+            # previous_id only links versions of the same group, so whole chains go at once.
+            for chunk in _chunks(ids):
+                conn.execute(versions.delete().where(versions.c.id.in_(chunk)))
+            batch_ids = sorted({v.batch_id for v in found})
+            self._refresh_batch_states(conn, batch_ids)
+            result = {
+                "department": name,
+                "rows": rows,
+                "groups": len(ids),
+                "batches": batch_ids,
+            }
+            self._audit(conn, _user_name(user), "delete_department", dict(result))
+            self._bump(conn)
+        total = sum(rows.values())
+        result["message"] = (
+            f'Alle data for afdelingen "{name}" er slettet: {total} {"række" if total == 1 else "rækker"} '
+            f"i alle versioner. Sletningen er skrevet i loggen og kan ikke fortrydes."
+        )
+        return result
+
+    def delete_person(self, name: str, user: Any, department: str | None = None) -> dict[str, Any]:
+        """Erase the Uddannelse rows of one person (``Navn``, case-insensitive), in every version.
+
+        ``department`` limits the erasure to one department. The audit line keeps the name or
+        initials exactly as the administrator typed them (needed to show what was erased), the
+        department filter and the counts, nothing else about the person. A version whose rows
+        all belonged to the person stays as an empty version, so undo chains keep working.
+        No matching row (or an unknown department) -> AmoError.
+        Returns ``{"name", "department", "rows", "versions", "message"}``.
+        """
+        wanted = department_key(name)
+        if not wanted:
+            raise AmoError("Angiv navnet eller initialerne på den person, hvis data skal slettes.", 2)
+        dept = department_key(department) if department is not None and clean(department) else None
+        data = DATA[UDDANNELSE]
+        with self._write() as conn:
+            shown_department = None
+            if dept is not None:
+                shown_department = conn.execute(
+                    sa.select(versions.c.department).where(versions.c.dept_key == dept)
+                    .order_by(versions.c.id.desc()).limit(1)
+                ).scalar()
+                if shown_department is None:
+                    raise AmoError(f'Afdelingen "{clean(department)}" findes ikke i databasen.', 2)
+            query = (sa.select(data.c.id, data.c.version_id, data.c.name)
+                     .join(versions, versions.c.id == data.c.version_id)
+                     .where(data.c.name.is_not(None)))
+            if dept is not None:
+                query = query.where(versions.c.dept_key == dept)
+            # Compared in Python: SQLite's lower() folds ASCII only (Æ, Ø, Å).
+            hits = [row for row in conn.execute(query) if department_key(row.name) == wanted]
+            if not hits:
+                where = f' i afdelingen "{shown_department}"' if shown_department else ""
+                raise AmoError(f'Der er ingen rækker i Uddannelse med navnet "{clean(name)}"{where}.', 2)
+            per_version = Counter(row.version_id for row in hits)
+            for chunk in _chunks([row.id for row in hits]):
+                conn.execute(data.delete().where(data.c.id.in_(chunk)))
+            for version_id, count in per_version.items():
+                conn.execute(versions.update().where(versions.c.id == version_id)
+                             .values(row_count=versions.c.row_count - count))
+            result = {
+                "name": clean(name),
+                "department": shown_department,
+                "rows": len(hits),
+                "versions": len(per_version),
+            }
+            self._audit(conn, _user_name(user), "delete_person", dict(result))
+            self._bump(conn)
+        n = len(hits)
+        result["message"] = (
+            f'{n} {"række" if n == 1 else "rækker"} i Uddannelse med navnet "{clean(name)}" er slettet '
+            f"i alle versioner. Sletningen er skrevet i loggen og kan ikke fortrydes."
+        )
+        return result
+
 def _undo_message(batch_id: int, restored: int, removed: int, kept: int) -> str:
     parts = [f"Import nr. {batch_id} er fortrudt."]
     if restored:
@@ -917,3 +1050,14 @@ def _undo_message(batch_id: int, restored: int, removed: int, kept: int) -> str:
             f"{kept} {'gruppe' if kept == 1 else 'grupper'} var allerede erstattet af en senere import og er uændret."
         )
     return " ".join(parts)
+
+
+def _danish_sorted(names: Iterable[str]) -> list[str]:
+    return sorted(set(names), key=lambda n: (danish_key(n), n))
+
+
+def _user_name(user: Any) -> str:
+    """The name audit lines record: a plain string, or a signed-in user's ``username``."""
+    if user is None:
+        return ""
+    return str(getattr(user, "username", user))
