@@ -1,0 +1,209 @@
+"""Data protection: erasing one department, or one person in the training register.
+
+Both erasures run on SQLite (a file in tmp_path) and PostgreSQL (tests/pg.py). Files are real
+CSV bytes checked by amo_data.validate, as an upload would be.
+"""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from amo_data.errors import AmoError
+from amo_data.schema import ARBEJDSARK, HANDLEPLAN, TABLES, UDDANNELSE
+from amo_data.store import DATA, Store, versions
+from amo_data.validate import FileResult, check_bytes
+from tests.pg import fresh_database
+
+ADMIN = "admin"
+
+
+def csv(name: str, header: str, *lines: str) -> FileResult:
+    result = check_bytes(name, ("\n".join((header, *lines)) + "\n").encode("utf-8"))
+    assert result.ok, result.errors
+    return result
+
+
+def ark(name: str, *lines: str) -> FileResult:
+    return csv(name, "Afdeling;År;Område;Kategori;Beskrivelse", *lines)
+
+
+def plan(name: str, *lines: str) -> FileResult:
+    return csv(name, "Afdeling;År;Hvad;Område;Hjælp;Hvornår;Status", *lines)
+
+
+def udd(name: str, *lines: str) -> FileResult:
+    return csv(name, "Afdeling;Rolle;Navn;Kursus;Timer;Hvornår;Status", *lines)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request, tmp_path):
+    if request.param == "sqlite":
+        s = Store(f"sqlite:///{tmp_path / 'amo.sqlite'}")
+        yield s
+        s.close()
+    else:
+        with fresh_database() as url:
+            s = Store(url)
+            yield s
+            s.close()
+
+
+def all_rows(store: Store, department: str) -> dict[str, int]:
+    """Rows of a department in every version (current, replaced, undone), per table."""
+    with store.engine.connect() as conn:
+        return {t: conn.execute(sa.select(sa.func.count()).select_from(DATA[t])
+                                .where(sa.func.lower(DATA[t].c.department) == department.lower())).scalar_one()
+                for t in TABLES}
+
+
+def current_departments(store: Store) -> dict[str, set[str]]:
+    return {t: set(frame["department"]) for t, frame in store.current().items()}
+
+
+def two_versions_of_salg(store: Store) -> tuple[int, int]:
+    """Batch 1: Salg and Lager in all tables; batch 2 replaces Salg's groups."""
+    first = store.import_results([
+        ark("ark.csv", "Salg;2026;Ergonomi;Lykkes;Gode løfteteknikker", "Lager;2026;Ergonomi;Behov;Truckkørsel",
+            "Salg;2025;Trivsel;Behov;Travlhed"),
+        plan("plan.csv", "Salg;2026;Kursus i stress;Trivsel;Egen;3. kvartal 2026;Planlagt",
+             "Lager;2026;Kemikursus;Kemi;Udefra;Q4 2026;Ikke startet"),
+        udd("udd.csv", "Salg;AMR;MH;Supplerende kursus;14,8;2026-Q2;Tilmeldt",
+            "Lager;AMR;PJ;Supplerende kursus;14,8;2026-Q2;Gennemført"),
+    ], user="mette")
+    second = store.import_results([
+        ark("ark2.csv", "Salg;2026;Ergonomi;Lykkes;Bedre løfteteknikker"),
+        plan("plan2.csv", "Salg;2026;Kursus i stress og trivsel;Trivsel;Egen;3. kvartal 2026;I gang"),
+        udd("udd2.csv", "SALG;AMR;MH;Supplerende kursus, del 2;11,1;2026-Q4;Tilbudt"),
+    ], user="mette")
+    return first.batch_id, second.batch_id
+
+
+def test_delete_department_erases_current_and_historical_rows(store):
+    first, second = two_versions_of_salg(store)
+    lager_before = {t: f[f["department"] == "Lager"].drop(columns="id").to_dict("records")
+                    for t, f in store.current().items()}
+    history_before = store.history()
+    version_before = store.data_version()
+    assert all_rows(store, "Salg") == {ARBEJDSARK: 3, HANDLEPLAN: 2, UDDANNELSE: 2}
+
+    result = store.delete_department("  salg ", user=ADMIN)
+
+    assert result["department"] == "Salg"
+    assert result["rows"] == {ARBEJDSARK: 3, HANDLEPLAN: 2, UDDANNELSE: 2}
+    assert "Salg" in result["message"] and "7 rækker" in result["message"]
+    assert all_rows(store, "Salg") == dict.fromkeys(TABLES, 0)
+    with store.engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(versions)
+                            .where(versions.c.dept_key == "salg")).scalar_one() == 0
+    assert all("Salg" not in names for names in current_departments(store).values())
+    assert store.departments() == ["Lager"]
+    # Other departments are untouched, row for row.
+    assert {t: f[f["department"] == "Lager"].drop(columns="id").to_dict("records")
+            for t, f in store.current().items()} == lager_before
+    # The history keeps its batches and what the files held.
+    assert [(b["id"], b["rows"], b["files"]) for b in store.history()] == \
+        [(b["id"], b["rows"], b["files"]) for b in history_before]
+    assert store.data_version() > version_before
+    line = store.audit_log(limit=1)[0]
+    assert line["action"] == "delete_department"
+    assert line["user"] == ADMIN
+    assert line["details"]["department"] == "Salg"
+    assert line["details"]["rows"] == {ARBEJDSARK: 3, HANDLEPLAN: 2, UDDANNELSE: 2}
+    assert store.batch_departments(second) == []
+    assert store.batch_departments(first) == ["Lager"]
+
+
+def test_undo_after_deleting_a_department_does_not_bring_it_back(store):
+    first, second = two_versions_of_salg(store)
+    store.delete_department("Salg", user=ADMIN)
+
+    store.undo(second, user=ADMIN)  # wrote only Salg: nothing of it is left to restore
+    assert all_rows(store, "Salg") == dict.fromkeys(TABLES, 0)
+    assert "Salg" not in store.departments()
+
+    store.undo(first, user=ADMIN)  # removes Lager as an undo does; Salg stays erased
+    assert all_rows(store, "Salg") == dict.fromkeys(TABLES, 0)
+    assert not store.has_current_data()
+
+    # A new import of the department starts afresh.
+    store.import_results([ark("ny.csv", "Salg;2027;Ergonomi;Lykkes;Ny start")], user="mette")
+    assert store.current()[ARBEJDSARK]["description"].tolist() == ["Ny start"]
+
+
+def test_delete_unknown_department_is_a_danish_error_and_changes_nothing(store):
+    two_versions_of_salg(store)
+    version = store.data_version()
+    audit = len(store.audit_log())
+    with pytest.raises(AmoError, match='Afdelingen "Marketing" findes ikke'):
+        store.delete_department("Marketing", user=ADMIN)
+    with pytest.raises(AmoError):
+        store.delete_department("   ", user=ADMIN)
+    assert store.data_version() == version
+    assert len(store.audit_log()) == audit
+
+
+def test_delete_person_erases_the_name_in_every_version(store):
+    two_versions_of_salg(store)
+    store.import_results([udd("lager.csv", "Lager;AMR;PJ;Supplerende kursus;14,8;2026-Q2;Gennemført",
+                              "Lager;Arbejdsleder;mh;Førstehjælp;7,4;2026-Q3;Tilmeldt")], user="lars")
+    kept_other_names = {"PJ"}
+
+    result = store.delete_person(" Mh ", user=ADMIN)
+
+    assert result["rows"] == 3  # Salg v1 + Salg v2 (SALG) + Lager
+    assert "3 rækker" in result["message"]
+    with store.engine.connect() as conn:
+        names = conn.execute(sa.select(DATA[UDDANNELSE].c.name)).scalars().all()
+    assert {n.casefold() for n in names} == {"pj"}
+    assert set(store.current()[UDDANNELSE]["name"]) == kept_other_names
+    # Arbejdsark and Handleplan are untouched.
+    assert all_rows(store, "Salg")[ARBEJDSARK] == 3
+    line = store.audit_log(limit=1)[0]
+    assert line["action"] == "delete_person"
+    assert line["user"] == ADMIN
+    assert line["details"] == {"name": "Mh", "department": None, "rows": 3, "versions": 3}
+
+
+def test_delete_person_in_one_department_only(store):
+    store.import_results([udd("udd.csv", "Lager;AMR;Åse;Kursus;14,8;2026-Q2;Tilmeldt",
+                              "Salg;AMR;åse;Kursus;14,8;2026-Q2;Tilmeldt")], user="lars")
+    result = store.delete_person("ÅSE", user=ADMIN, department="lager")
+    assert result["rows"] == 1 and result["department"] == "Lager"
+    assert store.current()[UDDANNELSE][["department", "name"]].values.tolist() == [["Salg", "åse"]]
+    with pytest.raises(AmoError, match='ingen rækker i Uddannelse med navnet "Åse" i afdelingen "Lager"'):
+        store.delete_person("Åse", user=ADMIN, department="Lager")
+    with pytest.raises(AmoError, match='Afdelingen "Kontor" findes ikke'):
+        store.delete_person("åse", user=ADMIN, department="Kontor")
+
+
+def test_reimporting_the_file_without_the_person_changes_nothing(store):
+    store.import_results([udd("udd.csv", "Lager;AMR;PJ;Kursus;14,8;2026-Q2;Tilmeldt",
+                              "Lager;AMR;MH;Kursus;14,8;2026-Q2;Tilmeldt")], user="lars")
+    store.delete_person("MH", user=ADMIN)
+    again = store.import_results([udd("udd-rettet.csv", "Lager;AMR;PJ;Kursus;14,8;2026-Q2;Tilmeldt")], user="lars")
+    assert again.unchanged
+
+
+def test_delete_unknown_person_is_an_error_and_audits_nothing(store):
+    two_versions_of_salg(store)
+    audit = len(store.audit_log())
+    with pytest.raises(AmoError, match='ingen rækker i Uddannelse med navnet "XY"'):
+        store.delete_person("XY", user=ADMIN)
+    with pytest.raises(AmoError):
+        store.delete_person("", user=ADMIN)
+    assert len(store.audit_log()) == audit
+
+
+def test_batch_and_action_departments(store):
+    first, second = two_versions_of_salg(store)
+    assert store.batch_departments(first) == ["Lager", "Salg"]
+    assert store.batch_departments(second) == ["Salg"]
+    assert store.batch_departments(999) == []
+    plan_rows = store.current()[HANDLEPLAN]
+    for action_id, department in zip(plan_rows["id"], plan_rows["department"], strict=True):
+        assert store.action_department(int(action_id)) == department
+    assert store.action_department(999_999) is None
+    assert store.action_department("x") is None
+    with pytest.raises(AmoError, match="ikke et importnummer"):
+        store.batch_departments("x")
