@@ -131,8 +131,11 @@ class RawSheet:
 def _parse_mb(text: str | None) -> int | None:
     if text is None:
         return None
+    text = text.strip()
+    if text[-2:].lower() == "mb":  # "25MB" or "25 mb" means the same as "25"
+        text = text[:-2].strip()
     try:
-        value = float(text.strip().replace(",", "."))
+        value = float(text.replace(",", "."))
     except ValueError:
         return None
     if not math.isfinite(value) or value <= 0:

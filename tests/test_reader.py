@@ -556,6 +556,8 @@ def test_default_limit_and_env(monkeypatch):
     assert max_bytes() == 2 * MB
     monkeypatch.setenv(MAX_BYTES_ENV, "0,5")
     assert max_bytes() == MB // 2
+    monkeypatch.setenv(MAX_BYTES_ENV, " 10 MB ")
+    assert max_bytes() == 10 * MB
     for bad in ("", "nej", "-3", "0", "nan"):
         monkeypatch.setenv(MAX_BYTES_ENV, bad)
         assert max_bytes() == DEFAULT_MAX_BYTES
