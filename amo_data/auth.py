@@ -1,0 +1,390 @@
+"""Sign-in and roles: who may read, import, undo, edit and delete (no Streamlit here).
+
+Configuration
+-------------
+Users live in ``.streamlit/secrets.toml`` (git-ignored; ``.streamlit/secrets.example.toml`` is
+the documented example), one table per user::
+
+    [users.mette]
+    name = "Mette Hansen"
+    role = "amo"                       # ledelse | konsulent | amo | admin
+    departments = ["Lager", "Produktion"]   # required for amo, ignored for other roles
+    password_hash = "$argon2id$v=19$..."    # made by: python -m amo_data user add mette ...
+
+:func:`load_users` reads that mapping (``st.secrets`` or a dict from ``tomllib``) and refuses
+invalid entries with one Danish sentence naming the user. Without any ``[users]`` table the
+app runs in local single-user mode as :data:`LOCAL_USER` (an administrator).
+
+Roles
+-----
+=========== ====== ============================ ============== ======== ==============
+role        reads  imports / edits status       undo           audit    delete data
+=========== ====== ============================ ============== ======== ==============
+ledelse     all    no                           no             yes      no
+konsulent   all    no                           no             no       no
+amo         all    own departments only         own batches    no       no
+admin       all    all                          all            yes      yes
+=========== ====== ============================ ============== ======== ==============
+
+Departments are compared like :func:`amo_data.store.department_key`: trimmed, inner whitespace
+collapsed, case-insensitive. An ``amo`` user may undo a batch only when every department the
+batch wrote is one of its own (a batch whose data was all erased touches no department and may
+be undone by anyone who can import; it changes nothing).
+
+Passwords
+---------
+argon2id through :class:`argon2.PasswordHasher` with its RFC 9106 "low memory" defaults
+(time cost 3, 64 MiB, parallelism 4). Only hashes are stored, and only in ``secrets.toml``;
+the database never sees a password or a hash. :func:`authenticate` runs one verification
+even for an unknown user name (against a dummy hash), so the answer time does not tell which
+user names exist, and it never logs anything.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+import argon2
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from .errors import AmoError, Problem
+from .schema import SHEET_TITLES, TABLES
+from .text import clean, danish_key, fold
+
+if TYPE_CHECKING:
+    from .validate import FileResult
+
+LEDELSE, KONSULENT, AMO, ADMIN = "ledelse", "konsulent", "amo", "admin"
+ROLES = (LEDELSE, KONSULENT, AMO, ADMIN)
+ROLE_LABELS = {LEDELSE: "Ledelse", KONSULENT: "Konsulent", AMO: "AMO", ADMIN: "Administrator"}
+
+MIN_PASSWORD_LENGTH = 8
+MAX_PASSWORD_LENGTH = 1024  # argon2 hashes any length; this only stops absurd input
+USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")
+_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+
+_HASHER = argon2.PasswordHasher()  # argon2id, RFC 9106 low-memory profile
+
+
+def department_key(name: object) -> str:
+    """The same key as :func:`amo_data.store.department_key` (not imported: no SQLAlchemy here)."""
+    return clean(name).casefold()
+
+
+def _listing(names: Iterable[str]) -> str:
+    ordered = sorted(set(names), key=lambda n: (danish_key(n), n))
+    return ", ".join(ordered)
+
+
+# --------------------------------------------------------------------------- users
+
+
+@dataclass(frozen=True)
+class User:
+    """A signed-in user (or :data:`LOCAL_USER`). ``departments`` matter for ``amo`` only."""
+
+    username: str
+    name: str
+    role: str
+    departments: tuple[str, ...] = ()
+    is_local: bool = False  # local single-user mode: no sign-in configured
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS.get(self.role, self.role)
+
+    @property
+    def label(self) -> str:
+        """For the sidebar, e.g. ``Mette Hansen (AMO: Lager, Produktion)``."""
+        if self.role == AMO and self.departments:
+            return f"{self.name} ({self.role_label}: {_listing(self.departments)})"
+        return f"{self.name} ({self.role_label})"
+
+    def can_import(self) -> bool:
+        return self.role in (AMO, ADMIN)
+
+    def may_change(self, department: object) -> bool:
+        """May this user import into / edit / undo data of ``department``?"""
+        if self.role == ADMIN:
+            return True
+        if self.role == AMO:
+            key = department_key(department)
+            return bool(key) and key in {department_key(d) for d in self.departments}
+        return False
+
+    def can_edit_status(self, department: object) -> bool:
+        """Status edits in the action plan follow :meth:`may_change`."""
+        return self.may_change(department)
+
+    def can_undo(self, batch_departments: Iterable[str]) -> bool:
+        """Admin: always. AMO: when every department the batch wrote is its own."""
+        if self.role == ADMIN:
+            return True
+        if self.role == AMO:
+            return all(self.may_change(d) for d in batch_departments)
+        return False
+
+    def can_see_audit(self) -> bool:
+        return self.role in (ADMIN, LEDELSE)
+
+    def can_delete_data(self) -> bool:
+        return self.role == ADMIN
+
+
+LOCAL_USER = User(username="lokal", name="Lokal bruger", role=ADMIN, departments=(), is_local=True)
+
+
+@dataclass(frozen=True)
+class UserRecord:
+    """One configured user as read from ``secrets.toml`` (the hash never leaves this module's use)."""
+
+    username: str
+    name: str
+    role: str
+    departments: tuple[str, ...]
+    password_hash: str
+
+    def user(self) -> User:
+        return User(self.username, self.name, self.role, self.departments)
+
+
+# --------------------------------------------------------------------------- passwords
+
+
+def hash_password(password: str) -> str:
+    """An argon2id hash of ``password`` (a fresh random salt each time)."""
+    check_password(password)
+    return _HASHER.hash(password)
+
+
+def check_password(password: object) -> None:
+    """Refuse passwords that are not text, too short or absurdly long (Danish AmoError)."""
+    if not isinstance(password, str) or not password:
+        raise AmoError("Adgangskoden mangler.", 2)
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AmoError(f"Adgangskoden skal være på mindst {MIN_PASSWORD_LENGTH} tegn.", 2)
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise AmoError(f"Adgangskoden må højst være på {MAX_PASSWORD_LENGTH} tegn.", 2)
+
+
+def verify_password(password_hash: object, password: object) -> bool:
+    """True when ``password`` matches ``password_hash``; False for anything else, never raises."""
+    if not isinstance(password_hash, str) or not isinstance(password, str):
+        return False
+    try:
+        return _HASHER.verify(password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+    except Exception:  # noqa: BLE001 - a malformed hash must never break the sign-in form
+        return False
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash no password is known for: verified against for unknown user names (timing)."""
+    return _HASHER.hash("amo-kompetencer: no such user")
+
+
+# --------------------------------------------------------------------------- configuration
+
+
+def _role(value: object) -> str | None:
+    key = fold(value)
+    for role in ROLES:
+        if key in (role, fold(ROLE_LABELS[role])):
+            return role
+    return None
+
+
+def _departments(value: object) -> tuple[str, ...] | None:
+    """A list of department names (a single string is one name); None when not a list of text."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if isinstance(value, Mapping) or not isinstance(value, Iterable):
+        return None
+    names: list[str] = []
+    seen: set[str] = set()
+    for item in value:
+        if not isinstance(item, str):
+            return None
+        name = clean(item)
+        if name and department_key(name) not in seen:
+            seen.add(department_key(name))
+            names.append(name)
+    return tuple(names)
+
+
+def users_configured(config: Mapping | None) -> bool:
+    """True when ``config`` has a non-empty ``[users]`` table (else: local single-user mode)."""
+    if config is None:
+        return False
+    try:
+        users = config.get("users")
+    except Exception:  # noqa: BLE001 - st.secrets without a file raises on any access
+        return False
+    return isinstance(users, Mapping) and len(users) > 0
+
+
+def load_users(config: Mapping | None) -> dict[str, UserRecord]:
+    """The ``[users.<username>]`` tables of ``config``, keyed by the casefolded user name.
+
+    An empty result means local single-user mode. Raises :class:`AmoError` (Danish, naming the
+    user) for: an entry that is not a table, an unknown role, an ``amo`` user without
+    departments, a missing or malformed password hash, two user names that differ only in case.
+    """
+    if not users_configured(config):
+        return {}
+    users = config["users"]  # type: ignore[index]
+    out: dict[str, UserRecord] = {}
+    for raw_name, entry in users.items():
+        username = clean(raw_name)
+        shown = username or str(raw_name)
+        if not username or not USERNAME_PATTERN.match(username):
+            raise AmoError(
+                f'Brugernavnet "{shown}" i [users] er ugyldigt: brug bogstaver a-z, tal og . _ - @ '
+                "(højst 64 tegn, ingen mellemrum).", 2)
+        if not isinstance(entry, Mapping):
+            raise AmoError(f'Brugeren "{shown}" i [users] skal være en tabel: [users.{shown}].', 2)
+        role = _role(entry.get("role"))
+        if role is None:
+            given = entry.get("role")
+            what = f'den ukendte rolle "{given}"' if given not in (None, "") else "ingen rolle"
+            raise AmoError(
+                f'Brugeren "{shown}" har {what}. Vælg en af: {", ".join(ROLES)}.', 2)
+        departments = _departments(entry.get("departments"))
+        if departments is None:
+            raise AmoError(
+                f'Brugeren "{shown}": departments skal være en liste af afdelingsnavne, '
+                'fx departments = ["Lager", "Produktion"].', 2)
+        if role == AMO and not departments:
+            raise AmoError(
+                f'Brugeren "{shown}" har rollen amo, men ingen afdelinger. Angiv fx '
+                'departments = ["Lager"].', 2)
+        password_hash = entry.get("password_hash")
+        if not isinstance(password_hash, str) or not password_hash.strip():
+            raise AmoError(
+                f'Brugeren "{shown}" mangler password_hash. Lav den med: '
+                f"python -m amo_data user add {shown} --role {role}", 2)
+        password_hash = password_hash.strip()
+        try:
+            argon2.extract_parameters(password_hash)
+        except Exception:  # noqa: BLE001 - any parse failure means: not an argon2 hash
+            raise AmoError(
+                f'Brugeren "{shown}" har en password_hash, der ikke er en gyldig argon2-hash. '
+                f"Lav en ny med: python -m amo_data user add {shown} --role {role}", 2) from None
+        name = clean(entry.get("name")) if isinstance(entry.get("name"), str) else ""
+        key = username.casefold()
+        if key in out:
+            raise AmoError(
+                f'Brugernavnet "{shown}" findes to gange i [users] (store og små bogstaver '
+                "tæller ikke som forskellige).", 2)
+        out[key] = UserRecord(username, name or username, role, departments, password_hash)
+    return out
+
+
+def authenticate(users: Mapping[str, UserRecord], username: object, password: object) -> User | None:
+    """The user when ``username`` (case-insensitive) and ``password`` match, else None.
+
+    Always runs exactly one argon2 verification, also for an unknown user name.
+    """
+    key = clean(username).casefold() if isinstance(username, str) else ""
+    record = users.get(key) if key else None
+    if record is None:
+        verify_password(_dummy_hash(), password if isinstance(password, str) else "")
+        return None
+    if verify_password(record.password_hash, password):
+        return record.user()
+    return None
+
+
+# --------------------------------------------------------------------------- new users
+
+
+def _toml_key(text: str) -> str:
+    return text if _BARE_KEY.match(text) else json.dumps(text, ensure_ascii=False)
+
+
+def _toml_string(text: str) -> str:
+    # JSON string escapes (\" \\ \n \uXXXX) are valid TOML basic-string escapes.
+    return json.dumps(text, ensure_ascii=False)
+
+
+def user_toml(username: str, name: str | None, role: str, departments: Iterable[str] | None,
+              password: str) -> str:
+    """The ``[users.<username>]`` block to paste into ``.streamlit/secrets.toml``.
+
+    Validates the user name, role and departments (required for ``amo``, refused for other
+    roles) and the password (at least :data:`MIN_PASSWORD_LENGTH` characters), then hashes
+    the password. Raises :class:`AmoError` (exit code 2) with a Danish message.
+    """
+    username = clean(username)
+    if not username or not USERNAME_PATTERN.match(username):
+        raise AmoError(
+            f'Brugernavnet "{username}" er ugyldigt: brug bogstaver a-z, tal og . _ - @ '
+            "(højst 64 tegn, ingen mellemrum).", 2)
+    canonical = _role(role)
+    if canonical is None:
+        raise AmoError(f'"{role}" er ikke en rolle. Vælg en af: {", ".join(ROLES)}.', 2)
+    names = _departments(list(departments or ()))
+    if names is None:  # pragma: no cover - a list of str always parses
+        raise AmoError("Afdelingerne skal være tekst.", 2)
+    if canonical == AMO and not names:
+        raise AmoError("Rollen amo kræver mindst én afdeling (--department).", 2)
+    if canonical != AMO and names:
+        raise AmoError(f"Afdelinger bruges kun til rollen amo, ikke til {canonical}.", 2)
+    shown_name = clean(name) or username
+    password_hash = hash_password(password)
+    lines = [
+        f"[users.{_toml_key(username)}]",
+        f"name = {_toml_string(shown_name)}",
+        f"role = {_toml_string(canonical)}",
+    ]
+    if names:
+        lines.append("departments = [" + ", ".join(_toml_string(d) for d in names) + "]")
+    lines.append(f"password_hash = {_toml_string(password_hash)}")
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------- uploads
+
+
+def departments_outside(user: User, results: Iterable[FileResult]) -> list[Problem]:
+    """One error per (file, table, department) in ``results`` that ``user`` may not change.
+
+    Canonical tables keep no Excel row numbers, so each message says how many rows of the
+    sheet carry that department. Empty when the upload is allowed.
+    """
+    problems: list[Problem] = []
+    own = _listing(user.departments)
+    for result in results:
+        tables = getattr(result, "tables", None) or {}
+        for table in TABLES:
+            frame = tables.get(table)
+            if frame is None or len(frame) == 0 or "department" not in frame.columns:
+                continue
+            counts: dict[str, list[Any]] = {}  # key -> [first spelling, rows]
+            for value in frame["department"].tolist():
+                if not isinstance(value, str) or not clean(value):
+                    continue
+                entry = counts.setdefault(department_key(value), [clean(value), 0])
+                entry[1] += 1
+            sheet = SHEET_TITLES[table]
+            for name, rows in counts.values():
+                if user.may_change(name):
+                    continue
+                where = f"{rows} {'række' if rows == 1 else 'rækker'} i {sheet}"
+                if user.role == AMO and own:
+                    message = (f'Afdelingen "{name}" er ikke din ({where}). '
+                               f"Du kan kun indlæse data for: {own}.")
+                else:
+                    message = (f'Du må ikke indlæse data for afdelingen "{name}" ({where}). '
+                               f"Rollen {user.role_label} kan ikke indlæse data.")
+                problems.append(Problem(result.file, sheet, None, "Afdeling", name, message))
+    return problems
