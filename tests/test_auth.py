@@ -291,3 +291,20 @@ def test_user_toml_quotes_what_toml_needs():
 def test_user_toml_validates_in_danish(args, message):
     with pytest.raises(AmoError, match=message):
         user_toml(*args)
+
+
+# --------------------------------------------------------------------------- the example file
+
+EXAMPLE = auth.__file__.rsplit("/", 2)[0] + "/.streamlit/secrets.example.toml"
+
+
+def test_example_secrets_are_refused_until_the_hashes_are_replaced(password_hash):
+    with open(EXAMPLE, "rb") as handle:
+        config = tomllib.load(handle)
+    with pytest.raises(AmoError, match="ikke er en gyldig argon2-hash"):
+        load_users(config)
+    for entry in config["users"].values():
+        entry["password_hash"] = password_hash
+    users = load_users(config)
+    assert {u.role for u in users.values()} == {"amo", "admin"}
+    assert users["mette"].departments == ("Lager", "Produktion")
