@@ -1,0 +1,70 @@
+"""Regenerate the screenshots in docs/screenshots/ (one PNG per page of the dashboard).
+
+    .venv/bin/python docs/make_screenshots.py [--out docs/screenshots] [--width 1280]
+
+Starts the dashboard on a fresh SQLite store with the sample data (AMO_TODAY fixed, so the
+figures are the same every time), opens every page from the sidebar in Debian's Chromium and
+saves a full-page PNG, reduced to at most ~250 KB. The Upload page is shown with two checked
+CSV files, as a user sees it just before pressing "Gem". Nothing is saved into any real store.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests import browser as B  # noqa: E402
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--width", type=int, default=1280, help="browser width in pixels")
+    parser.add_argument("--max-kb", type=int, default=250, help="largest PNG size in KB")
+    args = parser.parse_args(argv)
+
+    from playwright.sync_api import sync_playwright
+
+    if not Path(B.CHROMIUM).exists():
+        print(f"Chromium mangler: {B.CHROMIUM} (Debian-pakken 'chromium')", file=sys.stderr)
+        return 1
+    args.out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="amo-shots-") as tmp:
+        work = Path(tmp)
+        env = B.seeded_env(work)
+        with B.streamlit_server(env, work / "streamlit.log") as url, sync_playwright() as p:
+            browser = B.launch(p)
+            context = browser.new_context(viewport={"width": args.width, "height": 900}, locale="da-DK")
+            page = context.new_page()
+            page.set_default_timeout(30_000)
+            page.goto(url + "/")
+            B.wait_ready(page)
+            for link, heading, stem in B.PAGES:
+                B.go_to(page, link, heading)
+                if link == "Upload":
+                    paths = []
+                    for f in B.RENGORING_FILES:
+                        paths.append(work / f["name"])
+                        paths[-1].write_bytes(f["buffer"])
+                    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(paths)
+                    page.get_by_text("Ingen fejl eller advarsler.").nth(len(paths) - 1).wait_for()
+                    B.wait_ready(page)
+                    page.mouse.move(0, 0)
+                errors = B.exceptions(page)
+                if errors:
+                    print(f"{stem}: Python-fejl på siden:\n" + "\n".join(errors), file=sys.stderr)
+                png = B.shrink_png(B.full_page_png(page), max_bytes=args.max_kb * 1000, width=args.width)
+                target = args.out / f"{stem}.png"
+                target.write_bytes(png)
+                print(f"{target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}: {len(png) // 1000} KB")
+            context.close()
+            browser.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

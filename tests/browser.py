@@ -1,0 +1,194 @@
+"""Helpers for driving the real dashboard in a real browser (Playwright + Debian's Chromium).
+
+Used by ``tests/test_browser.py`` and ``docs/make_screenshots.py``. Nothing here is a mock: a
+Streamlit server runs ``app.py`` against a fresh SQLite store seeded with the sample data.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+TODAY = "2026-11-26"
+VIEWPORT = {"width": 1280, "height": 900}
+
+READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
+
+# Every page as (sidebar link, heading, screenshot name). The home page's link is the first one,
+# whatever Streamlit calls it (its label comes from the file name app.py).
+HOME = None
+PAGES = [
+    (HOME, "Overblik over arbejdsmiljøkompetencerne", "01-overblik"),
+    ("Upload", "Upload af kompetenceark", "02-upload"),
+    ("Styrker og behov", "Styrker og behov", "03-styrker-og-behov"),
+    ("Handleplan", "Handleplan", "04-handleplan"),
+    ("Sammenlign afdelinger", "Sammenlign afdelinger", "05-sammenlign-afdelinger"),
+    ("Uddannelse", "Supplerende arbejdsmiljøuddannelse", "06-uddannelse"),
+    ("Mødeguide", "Mødeguide", "07-modeguide"),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def seeded_env(directory: Path, *, today: str = TODAY) -> dict[str, str]:
+    """An environment whose store is a new SQLite file in ``directory`` holding the sample data."""
+    env = dict(os.environ)
+    env["AMO_DATABASE_URL"] = f"sqlite:///{Path(directory) / 'amo.sqlite'}"
+    env["AMO_TODAY"] = today
+    env.pop("STREAMLIT_SERVER_PORT", None)
+    subprocess.run([sys.executable, "-m", "amo_data", "seed-sample"], cwd=ROOT, env=env, check=True,
+                   stdout=subprocess.DEVNULL, timeout=120)
+    return env
+
+
+@contextmanager
+def streamlit_server(env: dict[str, str], log: Path, *, timeout: float = 60.0):
+    """Run ``streamlit run app.py`` on a free local port; yields the base URL."""
+    port = free_port()
+    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+           "--server.port", str(port), "--server.address", "127.0.0.1",
+           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    url = f"http://127.0.0.1:{port}"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"Streamlit stopped (exit {proc.returncode}):\n{Path(log).read_text()}")
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.read().decode().strip() == "ok":
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Streamlit did not answer within {timeout} s:\n{Path(log).read_text()}")
+            time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+def launch(playwright):
+    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+
+
+def wait_ready(page, timeout: float = 30_000) -> None:
+    """Wait until the script has finished and nothing is still a placeholder."""
+    page.wait_for_selector(READY, state="attached", timeout=timeout)
+    page.wait_for_function(
+        "() => !document.querySelector(\"[data-testid='stSkeleton']\")"
+        " && !document.querySelector(\"[data-testid='stSpinner']\")"
+        " && document.querySelector(\"[data-testid='stApp'][data-test-script-state='notRunning']\")",
+        timeout=timeout,
+    )
+    # Plotly draws after the script has finished: wait for every chart's SVG.
+    page.wait_for_function(
+        "() => [...document.querySelectorAll(\"[data-testid='stPlotlyChart']\")]"
+        ".every(c => c.querySelector('.main-svg'))",
+        timeout=timeout,
+    )
+
+
+def sidebar_link(page, name: str | None):
+    """The sidebar link named ``name``; ``HOME`` (None) is the first link, the home page."""
+    nav = page.get_by_test_id("stSidebarNav")
+    if name is HOME:
+        return nav.get_by_role("link").first
+    return nav.get_by_role("link", name=name, exact=True)
+
+
+def go_to(page, name: str | None, heading: str, timeout: float = 30_000) -> None:
+    """Follow the sidebar link ``name`` and wait until ``heading`` is shown and the page is ready."""
+    sidebar_link(page, name).click()
+    page.get_by_role("heading", name=heading).first.wait_for(timeout=timeout)
+    wait_ready(page, timeout)
+
+
+def exceptions(page) -> list[str]:
+    return page.get_by_test_id("stException").all_inner_texts()
+
+
+def main_text(page) -> str:
+    return page.get_by_test_id("stMain").inner_text()
+
+
+def full_page_png(page, *, settle_ms: int = 600) -> bytes:
+    """A PNG of the whole page (Streamlit scrolls inside ``stMain``, not the document).
+
+    The viewport is made as tall as the content, then set back.
+    """
+    size = page.viewport_size or VIEWPORT
+    height = page.evaluate(
+        "() => { const m = document.querySelector(\"[data-testid='stMain']\");"
+        " return m ? m.scrollHeight : document.documentElement.scrollHeight; }")
+    page.set_viewport_size({"width": size["width"], "height": max(int(height), size["height"])})
+    page.wait_for_timeout(settle_ms)  # charts re-lay out for the new size
+    wait_ready(page)
+    png = page.screenshot(full_page=True, type="png", animations="disabled", caret="hide")
+    page.set_viewport_size(size)
+    return png
+
+
+def shrink_png(png: bytes, *, max_bytes: int = 250_000, width: int = 1280) -> bytes:
+    """Make a screenshot small enough to commit: as is if it fits, else 256 colours, else narrower."""
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    if image.width > width:
+        image = image.resize((width, round(image.height * width / image.width)), Image.LANCZOS)
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    if len(out.getvalue()) <= max_bytes:
+        return out.getvalue()
+    while True:
+        out = io.BytesIO()
+        image.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(
+            out, format="PNG", optimize=True)
+        data = out.getvalue()
+        if len(data) <= max_bytes or image.width <= 640:
+            return data
+        image = image.resize((round(image.width * 0.85), round(image.height * 0.85)), Image.LANCZOS)
+
+
+# An Arbejdsark and a Handleplan for a department that is not in the sample data, written the way
+# Excel saves a Danish CSV (Windows-1252, semicolons, CRLF).
+RENGORING_ARBEJDSARK = (
+    "Afdeling;Dato;År;Område;Kategori;Beskrivelse;Hjælp;Vurdering;Rolle\r\n"
+    "Rengøring;12-11-2026;2026;Ergonomi;Lykkes;Vi bruger de nye mopper med lange skafter;;4;Medarbejder\r\n"
+    "Rengøring;12-11-2026;2026;Ergonomi;Brug for at styrke;Tunge løft af affaldssække;Egen kompetenceudvikling;2;"
+    "Arbejdsmiljørepræsentant\r\n"
+).encode("cp1252")
+RENGORING_HANDLEPLAN = (
+    "Afdeling;År;Dato;Hvad;Område;Hvorfor;Hvordan;Hjælp;Hvornår;Hvem;Opfølgning;Status\r\n"
+    "Rengøring;2026;12-11-2026;Kursus i ergonomi ved gulvvask;Ergonomi;Mange får ondt i skuldre og ryg;"
+    "Supplerende arbejdsmiljøuddannelse for AMR og arbejdsleder;Egen kompetenceudvikling;Snarest;"
+    "AMR;På næste AMO-møde;Planlagt\r\n"
+).encode("cp1252")
+RENGORING_FILES = [
+    {"name": "rengoering_arbejdsark.csv", "mimeType": "text/csv", "buffer": RENGORING_ARBEJDSARK},
+    {"name": "rengoering_handleplan.csv", "mimeType": "text/csv", "buffer": RENGORING_HANDLEPLAN},
+]

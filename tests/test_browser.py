@@ -1,0 +1,156 @@
+"""The dashboard in a real browser: a Streamlit server on the sample data, driven by Chromium.
+
+One journey a safety representative would take: read the overview, upload a Danish Excel CSV
+for a new department, save it, then open every page from the sidebar and find the new
+department there. Every page is screenshotted; no page may show a Python exception.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests import browser as B
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    if not Path(B.CHROMIUM).exists():
+        pytest.skip(f"Chromium is not installed at {B.CHROMIUM} (Debian package 'chromium')")
+    pytest.importorskip("playwright.sync_api")
+    work = tmp_path_factory.mktemp("browser")
+    env = B.seeded_env(work)
+    log = work / "streamlit.log"
+    with B.streamlit_server(env, log) as url:
+        yield url, log
+
+
+@pytest.fixture(scope="module")
+def browser_page(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = B.launch(p)
+        context = browser.new_context(viewport=B.VIEWPORT, locale="da-DK")
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        yield page
+        context.close()
+        browser.close()
+
+
+def _screenshot(page, directory: Path, name: str) -> Path:
+    path = directory / f"{name}.png"
+    path.write_bytes(B.full_page_png(page))
+    return path
+
+
+def _no_exception(page, where: str, log: Path) -> None:
+    errors = B.exceptions(page)
+    assert not errors, (f"{where}: the page shows an exception:\n" + "\n".join(errors)
+                        + "\n--- server log (tail) ---\n" + log.read_text(errors="replace")[-4000:])
+
+
+def _count(pattern: str, text: str) -> int:
+    match = re.search(pattern, text)
+    assert match, f"{pattern!r} not found in:\n{text}"
+    return int(match.group(1))
+
+
+def test_overview_upload_and_every_page(server, browser_page, tmp_path):
+    url, log = server
+    page = browser_page
+    shots = tmp_path / "shots"
+    shots.mkdir()
+    taken: list[Path] = []
+
+    # --- Overblik ------------------------------------------------------------------------------
+    page.goto(url + "/")
+    B.wait_ready(page)
+    page.get_by_role("heading", name="Overblik over arbejdsmiljøkompetencerne").wait_for()
+    metrics = page.get_by_test_id("stMetricValue").all_inner_texts()
+    assert "5 af 6" in metrics, metrics
+    warning = page.get_by_test_id("stAlert").filter(has_text="uden årlig drøftelse")
+    assert "Administration" in warning.inner_text()
+    assert page.get_by_test_id("stPlotlyChart").count() >= 2
+    _no_exception(page, "Overblik", log)
+    taken.append(_screenshot(page, shots, "01-overblik"))
+
+    # --- Handleplan before the upload, to compare with afterwards ------------------------------
+    B.go_to(page, "Handleplan", "Handleplan")
+    before = B.main_text(page)
+    actions_before = _count(r"(\d+) handling", before)
+    urgent_before = _count(r"Hastende \((\d+)\)", before)
+
+    # --- Upload: two Danish Excel CSV files for a new department -------------------------------
+    B.go_to(page, "Upload", "Upload af kompetenceark")
+    paths = []
+    for f in B.RENGORING_FILES:
+        paths.append(tmp_path / f["name"])
+        paths[-1].write_bytes(f["buffer"])
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(paths)
+    page.get_by_text("Ingen fejl eller advarsler.").nth(1).wait_for()
+    B.wait_ready(page)
+    assert page.get_by_text("Ingen fejl eller advarsler.").count() == 2
+    _no_exception(page, "Upload efter kontrol", log)
+    page.get_by_role("button", name=re.compile(r"^\W*Gem$")).click()
+    success = page.get_by_test_id("stAlertContentSuccess").filter(has_text="Gemt som import nr.")
+    success.wait_for()
+    assert re.search(r"Gemt som import nr\. \d+", success.inner_text())
+    B.wait_ready(page)
+    _no_exception(page, "Upload efter gem", log)
+    taken.append(_screenshot(page, shots, "02-upload"))
+
+    # --- Every other page, from the sidebar ----------------------------------------------------
+    B.go_to(page, "Styrker og behov", "Styrker og behov")
+    text = B.main_text(page)
+    assert "Punkterne med jeres egne ord" in text
+    assert page.get_by_test_id("stPlotlyChart").count() >= 3
+    _no_exception(page, "Styrker og behov", log)
+    taken.append(_screenshot(page, shots, "03-styrker-og-behov"))
+
+    B.go_to(page, "Handleplan", "Handleplan")
+    text = B.main_text(page)
+    assert _count(r"(\d+) handling", text) == actions_before + 1, "the new action is not in the plan"
+    assert _count(r"Hastende \((\d+)\)", text) == urgent_before + 1, "the 'Snarest' action is not urgent"
+    assert page.get_by_test_id("stDataFrame").count() >= 1
+    assert "Årshjul" in text
+    _no_exception(page, "Handleplan", log)
+    taken.append(_screenshot(page, shots, "04-handleplan"))
+
+    B.go_to(page, "Sammenlign afdelinger", "Sammenlign afdelinger")
+    heatmap = page.get_by_test_id("stPlotlyChart").first
+    assert "Rengøring" in heatmap.inner_text(), "the new department is missing from the heatmap"
+    assert "Lager" in heatmap.inner_text()
+    assert "Udviklingen over årene" in B.main_text(page)
+    _no_exception(page, "Sammenlign afdelinger", log)
+    taken.append(_screenshot(page, shots, "05-sammenlign-afdelinger"))
+
+    B.go_to(page, "Uddannelse", "Supplerende arbejdsmiljøuddannelse")
+    text = B.main_text(page)
+    assert "Kurser" in text
+    assert page.get_by_test_id("stMetricValue").count() == 3
+    _no_exception(page, "Uddannelse", log)
+    taken.append(_screenshot(page, shots, "06-uddannelse"))
+
+    B.go_to(page, "Mødeguide", "Mødeguide: drøft kompetencerne til jeres arbejdsmiljøarbejde")
+    text = B.main_text(page)
+    assert "Hvad siger reglerne?" in text
+    assert "Supplerende uddannelse" in text
+    assert page.get_by_test_id("stDownloadButton").count() >= 1
+    _no_exception(page, "Mødeguide", log)
+    taken.append(_screenshot(page, shots, "07-modeguide"))
+
+    # --- Back home: the new department counts and can be chosen in the sidebar filter ----------
+    B.go_to(page, B.HOME, "Overblik over arbejdsmiljøkompetencerne")
+    assert "6 af 7" in page.get_by_test_id("stMetricValue").all_inner_texts()
+    _no_exception(page, "Overblik efter upload", log)
+    page.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect").click()
+    page.get_by_role("option", name="Rengøring").wait_for()
+    page.keyboard.press("Escape")
+
+    for path in taken:
+        assert path.stat().st_size > 20_000, f"{path.name} looks empty ({path.stat().st_size} bytes)"
+    assert len(taken) == 7
