@@ -802,7 +802,7 @@ def _sheet_rows(name: str, sheet_name: str, sheet) -> list[list[object]]:
         if filled > MAX_FILLED_CELLS:
             raise _err_too_many_cells(name, sheet_name)
         if pending_empty:
-            rows.extend([] for _ in range(pending_empty))
+            rows.extend([[] for _ in range(pending_empty)])
             pending_empty = 0
         rows.append(col_pad + cells if col_pad else cells)
     if yielded == height and start[0]:
@@ -918,7 +918,7 @@ def _read_csv(name: str, data: bytes) -> RawSheet:
             if filled > MAX_FILLED_CELLS:
                 raise _err_too_many_cells(name, name)
             if pending_empty:
-                rows.extend([] for _ in range(pending_empty))
+                rows.extend([[] for _ in range(pending_empty)])
                 pending_empty = 0
             rows.append(cells)
     except csv.Error as exc:
