@@ -32,8 +32,8 @@ Limits (module constants, chosen where the contract is silent):
   the bounding box of the filled cells (32 bytes per cell), so two cells at ``A1`` and
   ``XFD1048576`` in a 5 KB file would otherwise abort the whole process. A sheet is refused
   when it reaches beyond Excel's grid (1,048,576 rows, 16,384 columns), when its bounding box
-  exceeds :data:`MAX_CELL_AREA` cells (2**24, about 512 MB
-  in calamine) or when it has more than :data:`MAX_FILLED_CELLS` filled cells. For ``.xls``
+  exceeds :data:`MAX_CELL_AREA` cells (2**24, about 512 MB in calamine) or when it has more
+  than :data:`MAX_FILLED_CELLS` filled cells. For ``.xls``
   the compound file is opened in Python (allocation tables, directory) and the ``Workbook``
   stream's cell records are scanned the same way before calamine sees it, with a bounding
   box limit of :data:`MAX_XLS_AREA` (2**22 cells, e.g. 65,536 rows x 64 columns): BIFF8's
@@ -54,9 +54,13 @@ Cells (decisions where the contract is silent):
 * An error cell (``#N/A``, ``#DIV/0!``) arrives as ``None``: python-calamine 0.9 reports
   error cells as empty, so the reader cannot show their text.
 * Hidden and very hidden sheets are returned too; chart/dialog sheets are skipped.
-* CSV: a first line ``sep=;`` (Excel's delimiter hint, which Excel does not show as a row)
-  sets the delimiter and is not a row. CSV cells stay strings (``None`` when empty). A line break inside a quoted cell (``\\r\\n``
-  or ``\\n``) becomes ``\\n``. UTF-16 with a BOM (Excel's "Unicode text") is also accepted.
+* CSV: UTF-8 (BOM or not), else Windows-1252, else latin-1; UTF-16 with a BOM (Excel's
+  "Unicode text") is also accepted. The delimiter (``;``, ``,`` or tab) is the one giving
+  the most records with the same number (> 1) of fields among the first 50 records, parsed
+  with quotes honoured; ties prefer ``;`` (Danish Excel). A first line ``sep=;`` (Excel's
+  delimiter hint, which Excel does not show as a row) sets the delimiter and is not a row.
+  ``rows[i]`` is CSV record ``i + 1`` (a quoted cell may span lines). Cells stay strings
+  (``None`` when empty); a line break inside a quoted cell becomes ``\\n``.
 """
 
 from __future__ import annotations
