@@ -926,5 +926,11 @@ def _read_csv(name: str, data: bytes) -> RawSheet:
                 pending_empty = 0
             rows.append(cells)
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            limit = _fmt_int(csv.field_size_limit())
+            raise AmoError(
+                f"{_q(name)} har en celle med over {limit} tegn og kan ikke læses "
+                "(tjek at alle anførselstegn er lukket)."
+            ) from exc
         raise _err_corrupt(name) from exc
     return RawSheet(name=name, rows=rows, is_csv=True)

@@ -793,16 +793,38 @@ def _valid_xlsx() -> bytes:
     return _VALID_XLSX
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+_VALID_OTHERS: dict[str, bytes] = {}
+
+
+def _valid_workbook(kind: str) -> bytes:
+    if kind == "xlsx":
+        return _valid_xlsx()
+    if kind not in _VALID_OTHERS:
+        if kind == "ods":
+            _VALID_OTHERS[kind] = ods_bytes(
+                '<table:table table:name="A"><table:table-row>'
+                + ods_cell("Afdeling")
+                + ods_cell(2026)
+                + "</table:table-row></table:table>"
+            )
+        else:
+            _VALID_OTHERS[kind] = compound_file(
+                biff8_workbook([("A", {(1, 1): "Afdeling", (2, 2): 4}), ("B", {(0, 0): "x"})])
+            )
+    return _VALID_OTHERS[kind]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_damaged_workbooks_give_sheets_or_amo_error(draw):
-    data = bytearray(_valid_xlsx())
+    kind = draw.draw(st.sampled_from(["xlsx", "ods", "xls"]))
+    data = bytearray(_valid_workbook(kind))
     for _ in range(draw.draw(st.integers(1, 8))):
         pos = draw.draw(st.integers(0, len(data) - 1))
         data[pos] = draw.draw(st.integers(0, 255))
     cut = draw.draw(st.integers(1, len(data)))
     try:
-        sheets = read_file("skadet.xlsx", bytes(data[:cut]))
+        sheets = read_file(f"skadet.{kind}", bytes(data[:cut]))
     except AmoError:
         return
     assert all(isinstance(s, RawSheet) for s in sheets)
@@ -933,3 +955,9 @@ def test_worksheet_part_with_an_odd_name_is_still_scanned():
     # Without the far cell the renamed part is an ordinary sheet.
     entries[-1] = deflated("xl/media/image1.png", parts["xl/worksheets/sheet1.xml"])
     assert read_one("skjult.xlsx", raw_zip(entries)).rows[1] == ["Lager", 2026.0, "Ergonomi"]
+
+
+def test_csv_with_an_unclosed_quote_swallowing_the_file():
+    data = ('Afdeling;Beskrivelse\nLager;"' + "x" * 200_000 + "\n").encode()
+    message = refused("citat.csv", data)
+    assert "anførselstegn" in message
