@@ -959,6 +959,7 @@ class Store:
             current_names = [v.department for v in found if v.state == CURRENT]
             name = current_names[0] if current_names else found[-1].department
             ids = [v.id for v in found]
+            self._secure_delete(conn)
             rows = dict.fromkeys(TABLES, 0)
             for table in TABLES:
                 data = DATA[table]
@@ -977,6 +978,7 @@ class Store:
             }
             self._audit(conn, _user_name(user), "delete_department", dict(result))
             self._bump(conn)
+        self._checkpoint()
         total = sum(rows.values())
         result["message"] = (
             f'Alle data for afdelingen "{name}" er slettet: {total} {"række" if total == 1 else "rækker"} '
@@ -1019,6 +1021,7 @@ class Store:
                 where = f' i afdelingen "{shown_department}"' if shown_department else ""
                 raise AmoError(f'Der er ingen rækker i Uddannelse med navnet "{clean(name)}"{where}.', 2)
             per_version = Counter(row.version_id for row in hits)
+            self._secure_delete(conn)
             for chunk in _chunks([row.id for row in hits]):
                 conn.execute(data.delete().where(data.c.id.in_(chunk)))
             for version_id, count in per_version.items():
@@ -1032,12 +1035,34 @@ class Store:
             }
             self._audit(conn, _user_name(user), "delete_person", dict(result))
             self._bump(conn)
+        self._checkpoint()
         n = len(hits)
         result["message"] = (
             f'{n} {"række" if n == 1 else "rækker"} i Uddannelse med navnet "{clean(name)}" er slettet '
             f"i alle versioner. Sletningen er skrevet i loggen og kan ikke fortrydes."
         )
         return result
+
+    def _secure_delete(self, conn: Connection) -> None:
+        """SQLite: overwrite erased content with zeros instead of leaving it in free pages."""
+        if self.is_sqlite:
+            conn.exec_driver_sql("PRAGMA secure_delete = ON")
+
+    def _checkpoint(self) -> None:
+        """SQLite: copy the WAL into the database file and empty it now (best effort), so the
+        erased rows do not linger in the ``-wal`` file. PostgreSQL: autovacuum reclaims them."""
+        if not self.is_sqlite:
+            return
+        try:
+            raw = self.engine.raw_connection()
+            try:
+                cursor = raw.cursor()
+                cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                cursor.close()
+            finally:
+                raw.close()
+        except (sa.exc.DBAPIError, sqlite3.Error):  # busy readers: the next checkpoint does it
+            pass
 
 def _undo_message(batch_id: int, restored: int, removed: int, kept: int) -> str:
     parts = [f"Import nr. {batch_id} er fortrudt."]
