@@ -207,3 +207,20 @@ def test_batch_and_action_departments(store):
     assert store.action_department("x") is None
     with pytest.raises(AmoError, match="ikke et importnummer"):
         store.batch_departments("x")
+
+
+def test_sqlite_file_keeps_no_trace_of_erased_rows(tmp_path):
+    path = tmp_path / "amo.sqlite"
+    secret = "Fortrolig-punkt-7Q9Z"
+    with Store(f"sqlite:///{path}") as store:
+        store.import_results([ark("ark.csv", f"Salg;2026;Ergonomi;Lykkes;{secret}",
+                                  "Lager;2026;Ergonomi;Lykkes;Andet punkt")], user="mette")
+        store.import_results([ark("ark2.csv", f"Salg;2026;Ergonomi;Lykkes;{secret} igen")], user="mette")
+
+        def on_disk() -> bytes:
+            return b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("amo.sqlite"))
+
+        assert secret.encode() in on_disk()
+        store.delete_department("Salg", user=ADMIN)
+        assert secret.encode() not in on_disk()
+        assert b"Andet punkt" in on_disk()
