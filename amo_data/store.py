@@ -12,7 +12,8 @@ Tables
 - ``arbejdsark``, ``handleplan``, ``uddannelse``: every canonical column of
   :data:`amo_data.schema.CANONICAL`, plus ``id`` (stable row id) and ``version_id``. Rows are
   never updated except an action's ``status`` (:meth:`Store.set_action_status`) and never
-  deleted.
+  deleted, except by the two audited erasures for data protection
+  (:meth:`Store.delete_department`, :meth:`Store.delete_person`; see docs/security.md).
 - ``group_versions``: one row per (table, department, year) group written by a batch:
   ``state`` is ``current`` (its rows are the current data of that group), ``replaced`` (a later
   batch wrote the group; ``replaced_by`` names it) or ``undone``. ``previous_id`` is the version
@@ -20,7 +21,7 @@ Tables
   current (a partial unique index enforces it).
 - ``batches``: one per import that changed something: created_at (UTC), user, files,
   sha256, rows per table (as in the files), state ``current`` | ``replaced`` | ``undone``.
-- ``audit``: who did what and when (imports, unchanged imports, undo, status edits).
+- ``audit``: who did what and when (imports, unchanged imports, undo, status edits, erasures).
 - ``meta``: ``schema_version`` and ``data_version`` (bumped by every write; the dashboard keys
   its caches on it).
 
