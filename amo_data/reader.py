@@ -721,7 +721,7 @@ def _cfb_stream(name: str, data: bytes, wanted: tuple[str, ...]) -> bytes:
         if kind == 2 and found is None and entry_name.lower() in wanted:
             found = (start, stream_size)
     if found is None:
-        raise _err_corrupt(name)
+        raise _err_not_sheet(name)  # an OLE2 file without a workbook: .doc, .ppt, .msg
     start, stream_size = found
     if stream_size > len(data) * 2:
         raise _err_corrupt(name)

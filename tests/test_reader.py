@@ -961,3 +961,8 @@ def test_csv_with_an_unclosed_quote_swallowing_the_file():
     data = ('Afdeling;Beskrivelse\nLager;"' + "x" * 200_000 + "\n").encode()
     message = refused("citat.csv", data)
     assert "anførselstegn" in message
+
+
+def test_ole2_file_without_a_workbook_stream_is_not_a_spreadsheet():
+    word = compound_file(b"Word document body", name="WordDocument")
+    assert refused("brev.doc", word) == NOT_SHEET.format("brev.doc")
