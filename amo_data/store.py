@@ -1044,6 +1044,22 @@ class Store:
         )
         return result
 
+    def known_departments(self) -> list[str]:
+        """Every department with rows in any version (also replaced or undone), Danish order.
+
+        What :meth:`delete_department` can erase; :meth:`departments` lists current data only.
+        """
+        with self._read() as conn:
+            rows = conn.execute(
+                sa.select(versions.c.dept_key, versions.c.department, versions.c.state)
+                .order_by(versions.c.id.desc())
+            ).all()
+        names: dict[str, tuple[str, str]] = {}
+        for row in rows:  # newest spelling, a current one first
+            if row.dept_key not in names or (row.state == CURRENT and names[row.dept_key][1] != CURRENT):
+                names[row.dept_key] = (row.department, row.state)
+        return _danish_sorted(name for name, _state in names.values())
+
     def _secure_delete(self, conn: Connection) -> None:
         """SQLite: overwrite erased content with zeros instead of leaving it in free pages."""
         if self.is_sqlite:
