@@ -224,3 +224,14 @@ def test_sqlite_file_keeps_no_trace_of_erased_rows(tmp_path):
         store.delete_department("Salg", user=ADMIN)
         assert secret.encode() not in on_disk()
         assert b"Andet punkt" in on_disk()
+
+
+def test_known_departments_include_undone_data_until_erased(store):
+    first, _second = two_versions_of_salg(store)
+    store.import_results([ark("kontor.csv", "Kontor;2026;Ergonomi;Lykkes;Hæve-sænkeborde")], user="lis")
+    kontor = store.history()[0]["id"]
+    store.undo(kontor, user=ADMIN)
+    assert store.departments() == ["Lager", "Salg"]
+    assert store.known_departments() == ["Kontor", "Lager", "Salg"]
+    store.delete_department("kontor", user=ADMIN)
+    assert store.known_departments() == ["Lager", "Salg"]
