@@ -47,15 +47,21 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def seeded_env(directory: Path, *, today: str = TODAY) -> dict[str, str]:
-    """An environment whose store is a new SQLite file in ``directory`` holding the sample data."""
+def store_env(directory: Path, *, seed: bool = True, today: str = TODAY) -> dict[str, str]:
+    """An environment whose store is a new SQLite file in ``directory``, with the sample data if ``seed``."""
     env = dict(os.environ)
     env["AMO_DATABASE_URL"] = f"sqlite:///{Path(directory) / 'amo.sqlite'}"
     env["AMO_TODAY"] = today
     env.pop("STREAMLIT_SERVER_PORT", None)
-    subprocess.run([sys.executable, "-m", "amo_data", "seed-sample"], cwd=ROOT, env=env, check=True,
-                   stdout=subprocess.DEVNULL, timeout=120)
+    if seed:
+        subprocess.run([sys.executable, "-m", "amo_data", "seed-sample"], cwd=ROOT, env=env, check=True,
+                       stdout=subprocess.DEVNULL, timeout=120)
     return env
+
+
+def seeded_env(directory: Path, *, today: str = TODAY) -> dict[str, str]:
+    """An environment whose store is a new SQLite file in ``directory`` holding the sample data."""
+    return store_env(directory, seed=True, today=today)
 
 
 @contextmanager

@@ -15,30 +15,38 @@ import pytest
 from tests import browser as B
 
 
+def _start(tmp_path_factory, *, seed: bool):
+    work = tmp_path_factory.mktemp("browser")
+    log = work / "streamlit.log"
+    return B.streamlit_server(B.store_env(work, seed=seed), log), log
+
+
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def browser():
     if not Path(B.CHROMIUM).exists():
         pytest.skip(f"Chromium is not installed at {B.CHROMIUM} (Debian package 'chromium')")
-    pytest.importorskip("playwright.sync_api")
-    work = tmp_path_factory.mktemp("browser")
-    env = B.seeded_env(work)
-    log = work / "streamlit.log"
-    with B.streamlit_server(env, log) as url:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        browser = B.launch(p)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def server(browser, tmp_path_factory):
+    """The dashboard on a fresh store with the sample data: (base URL, server log)."""
+    running, log = _start(tmp_path_factory, seed=True)
+    with running as url:
         yield url, log
 
 
-@pytest.fixture(scope="module")
-def browser_page(server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = B.launch(p)
-        context = browser.new_context(viewport=B.VIEWPORT, locale="da-DK")
-        page = context.new_page()
-        page.set_default_timeout(30_000)
-        yield page
-        context.close()
-        browser.close()
+@pytest.fixture
+def new_page(browser):
+    context = browser.new_context(viewport=B.VIEWPORT, locale="da-DK")
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    yield page
+    context.close()
 
 
 def _screenshot(page, directory: Path, name: str) -> Path:
@@ -59,9 +67,9 @@ def _count(pattern: str, text: str) -> int:
     return int(match.group(1))
 
 
-def test_overview_upload_and_every_page(server, browser_page, tmp_path):
+def test_overview_upload_and_every_page(server, new_page, tmp_path):
     url, log = server
-    page = browser_page
+    page = new_page
     shots = tmp_path / "shots"
     shots.mkdir()
     taken: list[Path] = []
@@ -154,3 +162,25 @@ def test_overview_upload_and_every_page(server, browser_page, tmp_path):
     for path in taken:
         assert path.stat().st_size > 20_000, f"{path.name} looks empty ({path.stat().st_size} bytes)"
     assert len(taken) == 7
+
+
+def test_empty_store_points_to_upload(browser, new_page, tmp_path_factory):
+    """A first-time user on an empty store, arriving by a deep link, is sent on to Upload."""
+    page = new_page
+    running, log = _start(tmp_path_factory, seed=False)
+    with running as url:
+        page.goto(url + "/Handleplan")
+        B.wait_ready(page)
+        page.get_by_text("Der er ingen data endnu.").wait_for()
+        _no_exception(page, "Handleplan uden data", log)
+        assert page.get_by_test_id("stDataFrame").count() == 0
+        assert page.get_by_test_id("stPlotlyChart").count() == 0
+        page.get_by_test_id("stMain").get_by_role("link", name=re.compile("Gå til Upload")).click()
+        page.get_by_role("heading", name="Upload af kompetenceark").wait_for()
+        B.wait_ready(page)
+        _no_exception(page, "Upload uden data", log)
+        assert "Ingen importer endnu." in B.main_text(page)
+        assert "Der er endnu ingen gemte data at eksportere." in B.main_text(page)
+        B.go_to(page, B.HOME, "Overblik over arbejdsmiljøkompetencerne")
+        assert "Der er ingen data endnu." in B.main_text(page)
+        _no_exception(page, "Overblik uden data", log)
