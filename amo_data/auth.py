@@ -45,7 +45,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -147,7 +147,7 @@ class UserRecord:
     name: str
     role: str
     departments: tuple[str, ...]
-    password_hash: str
+    password_hash: str = field(repr=False)  # never in logs or tracebacks
 
     def user(self) -> User:
         return User(self.username, self.name, self.role, self.departments)

@@ -308,3 +308,9 @@ def test_example_secrets_are_refused_until_the_hashes_are_replaced(password_hash
     users = load_users(config)
     assert {u.role for u in users.values()} == {"amo", "admin"}
     assert users["mette"].departments == ("Lager", "Produktion")
+
+
+def test_user_record_repr_hides_the_hash(config, password_hash):
+    record = load_users(config)["mette"]
+    assert password_hash not in repr(record)
+    assert "Mette Hansen" in repr(record)
