@@ -42,12 +42,14 @@ user names exist, and it never logs anything.
 
 from __future__ import annotations
 
+import getpass
 import json
 import re
-from collections.abc import Iterable, Mapping
+import sys
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 import argon2
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -350,6 +352,27 @@ def user_toml(username: str, name: str | None, role: str, departments: Iterable[
         lines.append("departments = [" + ", ".join(_toml_string(d) for d in names) + "]")
     lines.append(f"password_hash = {_toml_string(password_hash)}")
     return "\n".join(lines) + "\n"
+
+
+def read_new_password(from_stdin: bool = False, stdin: TextIO | None = None,
+                      prompt: Callable[[str], str] | None = None) -> str:
+    """The password for ``user add``: one line of ``stdin`` (``--password-stdin``; the line
+    break is removed, nothing else), or asked twice without echo (:func:`getpass.getpass`).
+
+    Raises :class:`AmoError` (exit code 2, Danish) when the two entries differ or the password
+    is too short. Never prints the password.
+    """
+    if from_stdin:
+        line = (stdin or sys.stdin).readline()
+        password = line[:-1] if line.endswith("\n") else line
+        password = password[:-1] if password.endswith("\r") else password
+    else:
+        ask = prompt or getpass.getpass
+        password = ask("Adgangskode: ")
+        if ask("Gentag adgangskoden: ") != password:
+            raise AmoError("De to adgangskoder er ikke ens. Prøv igen.", 2)
+    check_password(password)
+    return password
 
 
 # --------------------------------------------------------------------------- uploads

@@ -5,6 +5,7 @@ argon2 is slow on purpose (about 0.1-0.5 s per hash here), so hashes are made on
 
 from __future__ import annotations
 
+import io
 import tomllib
 
 import pytest
@@ -314,3 +315,23 @@ def test_user_record_repr_hides_the_hash(config, password_hash):
     record = load_users(config)["mette"]
     assert password_hash not in repr(record)
     assert "Mette Hansen" in repr(record)
+
+
+# --------------------------------------------------------------------------- user add: the password
+
+
+def test_read_new_password_from_stdin_keeps_everything_but_the_line_break():
+    assert auth.read_new_password(True, io.StringIO(" med mellemrum \r\n")) == " med mellemrum "
+    assert auth.read_new_password(True, io.StringIO("uden-linjeskift")) == "uden-linjeskift"
+    with pytest.raises(AmoError, match="Adgangskoden mangler"):
+        auth.read_new_password(True, io.StringIO(""))
+
+
+def test_read_new_password_asks_twice():
+    answers = iter(["hemmelig123", "hemmelig123"])
+    prompts = []
+    assert auth.read_new_password(prompt=lambda p: prompts.append(p) or next(answers)) == "hemmelig123"
+    assert prompts == ["Adgangskode: ", "Gentag adgangskoden: "]
+    answers = iter(["hemmelig123", "hemmelig124"])
+    with pytest.raises(AmoError, match="ikke ens"):
+        auth.read_new_password(prompt=lambda p: next(answers))
