@@ -357,7 +357,12 @@ def _empty_series(name: str, values: list) -> pd.Series:
 def _frame(table: str, rows: list[Any]) -> pd.DataFrame:
     """Database rows (id first, then CANONICAL order) as a canonical DataFrame with ``id``."""
     names = ("id", *CANONICAL[table])
-    columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
+    return _frame_of_columns(table, list(zip(*rows, strict=True)) if rows else [() for _ in names])
+
+
+def _frame_of_columns(table: str, columns: list[Any]) -> pd.DataFrame:
+    """Like :func:`_frame`, from the columns (id first, then CANONICAL order)."""
+    names = ("id", *CANONICAL[table])
     data = {"id": pd.Series(list(columns[0]), dtype="int64")}
     for i, name in enumerate(CANONICAL[table], start=1):
         # Values come typed from SQLAlchemy (str, int, float, bool, date or None).
@@ -643,13 +648,17 @@ class Store:
             conn.execute(versions.update().where(versions.c.id.in_(chunk))
                          .values(state=REPLACED, replaced_by=batch_id))
 
+        # One multi-row INSERT … RETURNING for all new versions (ids in parameter order) instead
+        # of one compiled statement per group (5,000 groups: 0.3 s of CPU saved).
+        version_ids = conn.execute(
+            versions.insert().returning(versions.c.id, sort_by_parameter_order=True),
+            [{"table_name": table, "dept_key": key, "department": name, "year": year, "batch_id": batch_id,
+              "previous_id": previous.id if previous is not None else None, "state": CURRENT,
+              "row_count": len(rows)}
+             for (table, key, year), name, rows, previous in changed],
+        ).scalars().all()
         inserts: dict[str, list[tuple]] = {t: [] for t in TABLES}
-        for (table, key, year), name, rows, previous in changed:
-            version_id = conn.execute(versions.insert().values(
-                table_name=table, dept_key=key, department=name, year=year, batch_id=batch_id,
-                previous_id=previous.id if previous is not None else None, state=CURRENT,
-                row_count=len(rows),
-            )).inserted_primary_key[0]
+        for version_id, ((table, _key, _year), _name, rows, _previous) in zip(version_ids, changed, strict=True):
             inserts[table].extend((version_id, *row) for row in rows)
         for table, records in inserts.items():
             self._bulk_insert(conn, table, records)
@@ -825,8 +834,38 @@ class Store:
                     query = query.where(versions.c.year == int(year))
                 if department is not None:
                     query = query.where(versions.c.dept_key == department_key(department))
-                out[table] = _frame(table, conn.execute(query.order_by(data.c.id)).all())
+                query = query.order_by(data.c.id)
+                if self.is_sqlite:
+                    out[table] = _frame_of_columns(table, self._raw_columns(conn, table, query))
+                else:
+                    out[table] = _frame(table, conn.execute(query).all())
         return out
+
+    @staticmethod
+    def _raw_columns(conn: Connection, table: str, query: sa.Select) -> list[Any]:
+        """SQLite: the columns straight from the driver, dates parsed once per distinct value.
+
+        SQLAlchemy's per-value result processing (a regex per date cell, a Row per row) cost a
+        quarter of :meth:`current` on 120,000 rows; the values and dtypes are the same.
+        """
+        compiled = query.compile(dialect=conn.dialect)
+        params = tuple(compiled.params[name] for name in (compiled.positiontup or ()))
+        cursor = conn.connection.driver_connection.cursor()  # same connection and transaction
+        try:
+            rows = cursor.execute(str(compiled), params).fetchall()
+        finally:
+            cursor.close()
+        names = ("id", *CANONICAL[table])
+        if not rows:
+            return [() for _ in names]
+        columns = list(zip(*rows, strict=True))
+        for i in (i for i, name in enumerate(names) if name in DATE_COLUMNS):
+            parsed: dict[object, dt.date | None] = {None: None}
+            columns[i] = [
+                parsed[v] if v in parsed else parsed.setdefault(v, dt.date.fromisoformat(v[:10]))
+                for v in columns[i]
+            ]
+        return columns
 
     def history(self) -> list[dict[str, Any]]:
         """The batches, newest first, as ``history --json`` shows them."""
