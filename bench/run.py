@@ -29,7 +29,6 @@ import platform
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -110,18 +109,32 @@ def time_pandas(path: Path, reps: int) -> list[float]:
     return times
 
 
+# A tiny parent for each measured process: it starts the command, waits for it and reports the
+# wall time and the child's peak RSS (getrusage(RUSAGE_CHILDREN)). Measuring from this small
+# process matters on Linux: a child forked straight from the benchmark (which holds the big
+# workbook and pandas) would report the benchmark's own RSS as its peak.
+_WRAPPER = """
+import json, resource, subprocess, sys, time
+start = time.perf_counter()
+code = subprocess.call(sys.argv[1:])
+wall = time.perf_counter() - start
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print("BENCH-PROCESS-JSON:" + json.dumps({"wall": wall, "peak_kb": peak, "code": code}), flush=True)
+"""
+
+
 def run_process(args: list[str], env: dict[str, str]) -> tuple[float, float, int, str]:
-    """(wall seconds, peak RSS in MB, exit code, stdout) of one child process."""
-    with tempfile.TemporaryFile() as out:
-        start = time.perf_counter()
-        proc = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
-        _pid, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        text = out.read().decode("utf-8", "replace")
-    peak_mb = usage.ru_maxrss / 1024  # Linux: kilobytes
-    return wall, peak_mb, proc.returncode, text
+    """(wall seconds, peak RSS in MB, exit code, output) of one child process."""
+    proc = subprocess.run([sys.executable, "-c", _WRAPPER, *args], stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, env=env, cwd=ROOT, check=False)
+    text = proc.stdout.decode("utf-8", "replace")
+    marker = "BENCH-PROCESS-JSON:"
+    lines = [line for line in text.splitlines() if line.startswith(marker)]
+    if not lines:
+        return float("nan"), float("nan"), proc.returncode or 3, text
+    info = json.loads(lines[-1][len(marker):])
+    output = "\n".join(line for line in text.splitlines() if not line.startswith(marker))
+    return info["wall"], info["peak_kb"] / 1024, info["code"], output  # Linux: ru_maxrss in KB
 
 
 def time_import(path: Path, folder: Path, name: str, reps: int) -> tuple[list[float], list[float], Path]:
