@@ -14,7 +14,8 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from amo_data import metrics
+from amo_data import auth, metrics
+from amo_data.errors import AmoError
 from amo_data.quarters import parse_label
 from amo_data.schema import SHEET_TITLES
 from amo_data.store import Store, resolve_url
@@ -22,19 +23,62 @@ from amo_data.text import danish_key
 
 APP_TITLE = "AMO-kompetencer"
 UPLOAD_PAGE = "pages/1_Upload.py"
-LOCAL_USER = "lokal bruger"
 
 
-def setup(title: str, icon: str = "🦺") -> None:
-    """Page configuration and the sidebar heading every page shares."""
+def setup(title: str, icon: str = "🦺") -> auth.User:
+    """Page configuration, sign-in and the sidebar heading every page shares.
+
+    Returns the signed-in user; without one the page stops at the sign-in form, so no page
+    shows data to someone who is not signed in.
+    """
     st.set_page_config(page_title=f"{title} · {APP_TITLE}", page_icon=icon, layout="wide")
-    st.sidebar.caption(f"{APP_TITLE} · lokal enkeltbrugertilstand")
+    user = _sign_in()
+    if user.is_local:
+        st.sidebar.caption(f"{APP_TITLE} · lokal enkeltbrugertilstand (ingen login er sat op)")
+    else:
+        st.sidebar.caption(f"Logget ind som {user.label}")
+        if st.sidebar.button("Log ud", key="sign_out"):
+            st.session_state.pop("_user", None)
+            st.rerun()
     if message := st.session_state.pop("_toast", None):
         st.toast(message, icon="💾")
+    return user
 
 
-def current_user() -> str:
-    return LOCAL_USER
+def _configured_users() -> dict[str, auth.UserRecord] | None:
+    """The user list of secrets.toml, or None in local single-user mode."""
+    try:
+        if not auth.users_configured(st.secrets):
+            return None
+        return auth.load_users(st.secrets)
+    except AmoError as exc:
+        st.error(f"Brugeropsætningen i .streamlit/secrets.toml er ugyldig: {exc.message}")
+        st.stop()
+
+
+def _sign_in() -> auth.User:
+    users = _configured_users()
+    if users is None:
+        return auth.LOCAL_USER
+    if (user := st.session_state.get("_user")) is not None:
+        return user
+    st.title(APP_TITLE)
+    with st.form("sign_in"):
+        st.subheader("Log ind")
+        username = st.text_input("Brugernavn", key="sign_in_user")
+        password = st.text_input("Adgangskode", type="password", key="sign_in_password")
+        submitted = st.form_submit_button("Log ind", type="primary")
+    if submitted:
+        user = auth.authenticate(users, username, password)
+        if user is not None:
+            st.session_state["_user"] = user
+            st.rerun()
+        st.error("Forkert brugernavn eller adgangskode.")
+    st.stop()
+
+
+def current_user() -> auth.User:
+    return st.session_state.get("_user") or auth.LOCAL_USER
 
 
 def today() -> dt.date:
@@ -159,10 +203,13 @@ def sample_banner() -> None:
     s = store()
     if not s.has_sample_data():
         return
+    if not current_user().can_delete_data():
+        st.info("Du ser **eksempeldata** for en opdigtet virksomhed.")
+        return
     box = st.container(border=True)
     box.warning("Du ser **eksempeldata** for en opdigtet virksomhed. Fjern dem, før I indlæser jeres egne ark.")
     if box.button("Fjern eksempeldata", key="remove_sample"):
-        s.remove_sample_data(user=current_user())
+        s.remove_sample_data(user=current_user().username)
         st.cache_data.clear()
         st.rerun()
 
@@ -220,6 +267,10 @@ def action_editor(actions: pd.DataFrame) -> None:
     if actions.empty:
         st.caption("Ingen handlinger for de valgte filtre.")
         return
+    if not current_user().can_import():
+        show_table(actions, ACTION_COLUMNS)
+        st.caption("Din rolle kan se handleplanen, men ikke ændre status.")
+        return
     view = display_frame(actions, ACTION_COLUMNS)
     digest = hashlib.sha1(",".join(map(str, actions["id"])).encode()).hexdigest()[:10]
     key = f"plan_editor_{store().data_version()}_{digest}"
@@ -230,9 +281,16 @@ def action_editor(actions: pd.DataFrame) -> None:
         column_config={"Status": st.column_config.SelectboxColumn("Status", options=list(vocab.STATUS.values),
                                                                   required=True)},
     )
-    changed = [(int(i), new) for i, old, new in zip(actions["id"], view["Status"], edited["Status"]) if new != old]
-    for action_id, status in changed:
-        store().set_action_status(action_id, status, user=current_user())
+    user = current_user()
+    changed = [(int(i), dep, new) for i, dep, old, new
+               in zip(actions["id"], actions["department"], view["Status"], edited["Status"]) if new != old]
+    refused = sorted({dep for _, dep, _ in changed if not user.can_edit_status(dep)}, key=danish_key)
+    if refused:
+        st.error(f"Du kan ikke ændre status for {', '.join(refused)}: du kan kun ændre dine egne afdelinger"
+                 + (f" ({', '.join(user.departments)})." if user.departments else "."))
+        changed = [c for c in changed if user.can_edit_status(c[1])]
+    for action_id, _, status in changed:
+        store().set_action_status(action_id, status, user=user.username)
     if changed:
         st.session_state["_toast"] = f"Status gemt for {len(changed)} handling{'er' if len(changed) > 1 else ''}."
         st.rerun()
@@ -295,12 +353,16 @@ def show_check_result(result) -> None:
             col.metric(f"Rækker i {SHEET_TITLES[table]}", n)
         if result.errors:
             st.error(f"{len(result.errors)} fejl — filen kan ikke gemmes, før de er rettet.")
-            st.dataframe(_problems(result.errors), hide_index=True, width="stretch")
+            show_problems(result.errors)
         if result.warnings:
             st.warning(f"{len(result.warnings)} advarsler — filen kan gemmes, men se dem igennem.")
-            st.dataframe(_problems(result.warnings), hide_index=True, width="stretch")
+            show_problems(result.warnings)
         if result.ok and not result.warnings:
             st.success("Ingen fejl eller advarsler.")
+
+
+def show_problems(problems) -> None:
+    st.dataframe(_problems(problems), hide_index=True, width="stretch")
 
 
 def _problems(problems) -> pd.DataFrame:
@@ -317,7 +379,11 @@ def save_uploads(results) -> None:
     if ids and st.session_state.get("_saved_ids") == ids:
         st.session_state["_saved_message"] = ("info", "Disse filer er allerede gemt.")
         return
-    outcome = store().import_results(results, user=current_user())
+    user = current_user()
+    if not user.can_import() or auth.departments_outside(user, results):  # the page checked; check again
+        st.session_state["_saved_message"] = ("error", "Intet er gemt: du kan ikke ændre disse afdelinger.")
+        return
+    outcome = store().import_results(results, user=user.username)
     st.session_state["_saved_ids"] = ids
     if outcome.unchanged:
         st.session_state["_saved_message"] = ("info", "Uændret: præcis de samme data var allerede gemt.")
@@ -330,6 +396,8 @@ def show_saved_message() -> None:
     kind, text = st.session_state.pop("_saved_message", (None, None))
     if kind == "success":
         st.success(text, icon="✅")
+    elif kind == "error":
+        st.error(text)
     elif kind:
         st.info(text)
 
@@ -342,12 +410,16 @@ def history_with_undo() -> None:
     if not batches:
         st.caption("Ingen importer endnu.")
         return
-    rows = [{"Nr.": b["id"], "Tidspunkt": _danish_time(b["created_at"]), "Bruger": b["user"],
+    rows = [{"Nr.": b["id"], "Tidspunkt": danish_time(b["created_at"]), "Bruger": b["user"],
              "Filer": ", ".join(b["files"]), "Arbejdsark": b["rows"].get("arbejdsark", 0),
              "Handleplan": b["rows"].get("handleplan", 0), "Uddannelse": b["rows"].get("uddannelse", 0),
              "Tilstand": STATE_DA.get(b["state"], b["state"])} for b in batches]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
-    undoable = [b["id"] for b in batches if b["state"] != "undone"]
+    user = current_user()
+    if not user.can_import():
+        return
+    undoable = [b["id"] for b in batches
+                if b["state"] != "undone" and user.can_undo(store().batch_departments(b["id"]))]
     if not undoable:
         return
     with st.expander("Fortryd en import"):
@@ -355,13 +427,13 @@ def history_with_undo() -> None:
         st.caption("Det, importen erstattede, bliver gældende igen. Importen kan ses i historikken bagefter.")
         confirm = st.checkbox(f"Ja, fortryd import nr. {batch_id}", key="undo_confirm")
         if st.button("Fortryd", disabled=not confirm, key="undo_button"):
-            store().undo(batch_id, user=current_user())
+            store().undo(batch_id, user=user.username)
             st.session_state["_saved_message"] = ("success", f"Import nr. {batch_id} er fortrudt.")
             st.session_state.pop("undo_confirm", None)
             st.rerun()
 
 
-def _danish_time(iso: str) -> str:
+def danish_time(iso: str) -> str:
     try:
         t = dt.datetime.fromisoformat(iso).astimezone()
     except ValueError:
@@ -372,3 +444,40 @@ def _danish_time(iso: str) -> str:
 def md_escape(text: str) -> str:
     """Show user text literally inside Markdown."""
     return "".join("\\" + c if c in "\\`*_{}[]()#+-.!|<>~" else c for c in text)
+
+
+# --- audit --------------------------------------------------------------------------------------
+
+AUDIT_ACTIONS = {"import": "Import", "import_unchanged": "Import (uændret)", "undo": "Fortryd",
+                 "status": "Statusændring", "delete_department": "Sletning af afdeling",
+                 "delete_person": "Sletning af person"}
+
+
+def audit_details(details: dict) -> str:
+    """One readable Danish line for an audit entry's details."""
+    d = details or {}
+    parts = []
+    if "batch_id" in d:
+        parts.append(f"import nr. {d['batch_id']}")
+    if d.get("files"):
+        parts.append("filer: " + ", ".join(map(str, d["files"])))
+    if "old" in d and "new" in d:
+        parts.append(f"{d.get('department', '')}: »{d.get('what', '')}« {d['old']} → {d['new']}")
+    if "department" in d and "old" not in d:
+        parts.append(f"afdeling: {d['department']}")
+    if d.get("name"):
+        parts.append(f"person: {d['name']}")
+    if isinstance(d.get("rows"), dict):
+        parts.append("rækker: " + ", ".join(f"{SHEET_TITLES.get(k, k)} {v}" for k, v in d["rows"].items() if v))
+    return "; ".join(parts)
+
+
+def erase(action) -> None:
+    """Run a data-protection erasure and show its Danish result."""
+    try:
+        result = action()
+    except AmoError as exc:
+        st.error(exc.message)
+        return
+    st.session_state["_toast"] = result.get("message", "Slettet.")
+    st.rerun()

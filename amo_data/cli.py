@@ -76,6 +76,28 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--today", type=_date, default=None, metavar="ÅÅÅÅ-MM-DD", help="fast dato for 'i dag'")
     p.add_argument("--json", action="store_true", help="resultat som JSON")
 
+    p = sub.add_parser("user", help="brugere til login (.streamlit/secrets.toml)")
+    users = p.add_subparsers(dest="user_command", metavar="HANDLING", parser_class=_Parser)
+    users.required = True
+    u = users.add_parser("add", help="lav en bruger: skriver den TOML-blok, der skal i .streamlit/secrets.toml")
+    u.add_argument("username", metavar="BRUGERNAVN")
+    u.add_argument("--role", required=True, choices=["ledelse", "konsulent", "amo", "admin"], help="rollen")
+    u.add_argument("--department", action="append", default=[], metavar="AFDELING",
+                   help="en afdeling brugeren må ændre (rolle amo; gentag for flere)")
+    u.add_argument("--name", default=None, help="fulde navn")
+    u.add_argument("--password-stdin", action="store_true", help="læs adgangskoden fra standard input")
+
+    p = sub.add_parser("delete-department", help="slet alle data for én afdeling permanent (databeskyttelse)")
+    p.add_argument("department", metavar="AFDELING")
+    _db(p)
+    p.add_argument("--user", default=None, help="hvem sletter (standard: brugernavnet)")
+
+    p = sub.add_parser("delete-person", help="slet én persons kurser i uddannelsesregistret permanent")
+    p.add_argument("name", metavar="NAVN_ELLER_INITIALER")
+    p.add_argument("--department", default=None, help="kun i denne afdeling")
+    _db(p)
+    p.add_argument("--user", default=None, help="hvem sletter (standard: brugernavnet)")
+
     p = sub.add_parser("seed-sample", help="læg eksempeldata i en tom database (bruges af 'make run')")
     _db(p)
     return parser
@@ -260,12 +282,36 @@ def _cmd_seed_sample(args) -> int:
     return OK
 
 
+def _cmd_user(args) -> int:
+    from . import auth
+
+    password = auth.read_new_password(args.password_stdin)
+    print(auth.user_toml(args.username, args.name, args.role, args.department, password))
+    return OK
+
+
+def _cmd_delete_department(args) -> int:
+    from .store import Store
+
+    print(Store(args.db).delete_department(args.department, user=_user(args.user))["message"])
+    return OK
+
+
+def _cmd_delete_person(args) -> int:
+    from .store import Store
+
+    result = Store(args.db).delete_person(args.name, user=_user(args.user), department=args.department)
+    print(result["message"])
+    return OK
+
+
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
 
 COMMANDS = {
     "template": _cmd_template, "sample": _cmd_sample, "check": _cmd_check, "import": _cmd_import,
     "history": _cmd_history, "undo": _cmd_undo, "export": _cmd_export, "summary": _cmd_summary,
-    "seed-sample": _cmd_seed_sample,
+    "seed-sample": _cmd_seed_sample, "user": _cmd_user,
+    "delete-department": _cmd_delete_department, "delete-person": _cmd_delete_person,
 }
 
 

@@ -3,12 +3,13 @@
 import streamlit as st
 
 import amo_ui as ui
+from amo_data import auth
 from amo_data.reader import max_bytes
 from amo_data.template import write_template
 from amo_data.validate import check_bytes
 from amo_data.workbook import write_workbook
 
-ui.setup("Upload", "📤")
+user = ui.setup("Upload", "📤")
 st.title("Upload af kompetenceark")
 st.write("Hent skabelonen, udfyld den efter jeres årlige drøftelse af arbejdsmiljøkompetencerne, "
          "og indlæs den her. Filerne kontrolleres, før noget gemmes.")
@@ -16,16 +17,25 @@ st.write("Hent skabelonen, udfyld den efter jeres årlige drøftelse af arbejdsm
 st.download_button("Hent Excel-skabelonen", ui.excel_bytes(write_template), "AMO-kompetencer-skabelon.xlsx",
                    mime=ui.XLSX_MIME, icon="📥")
 
-files = st.file_uploader(
-    f"Vælg en eller flere filer (Excel eller CSV, højst {max_bytes() // 2**20} MB pr. fil)",
-    type=["xlsx", "xlsm", "xls", "ods", "csv", "txt"], accept_multiple_files=True, key="uploads",
-)
+if not user.can_import():
+    st.info(f"Din rolle ({user.role_label}) kan se alle data, men ikke indlæse eller fortryde. "
+            "Kontakt AMO eller en administrator.")
+    files = []
+else:
+    files = st.file_uploader(
+        f"Vælg en eller flere filer (Excel eller CSV, højst {max_bytes() // 2**20} MB pr. fil)",
+        type=["xlsx", "xlsm", "xls", "ods", "csv", "txt"], accept_multiple_files=True, key="uploads",
+    )
 
 results = ui.check_uploads(files or [], check_bytes)
 for result in results:
     ui.show_check_result(result)
 
-if results:
+refused = auth.departments_outside(user, results) if results else []
+if refused:
+    st.error("Upload afvist: filerne indeholder afdelinger, du ikke kan ændre. Intet er gemt.")
+    ui.show_problems(refused)
+elif results:
     if all(r.ok for r in results):
         if st.button("Gem", type="primary", icon="💾"):
             ui.save_uploads(results)

@@ -1,0 +1,44 @@
+"""Revisionslog (admin, ledelse): who imported, undid, edited and deleted what, and when.
+Administrators can also erase one department's data or one person in the training register."""
+
+import pandas as pd
+import streamlit as st
+
+import amo_ui as ui
+
+user = ui.setup("Revisionslog", "📜")
+st.title("Revisionslog")
+if not user.can_see_audit():
+    st.warning("Revisionsloggen kan kun ses af ledelsen og administratorer.")
+    st.stop()
+st.caption("Alle importer, fortrydelser, statusændringer og sletninger med hvem og hvornår. Loggen kan ikke ændres "
+           "fra appen.")
+
+log = ui.store().audit_log()
+if not log:
+    st.info("Loggen er tom: der er endnu ikke indlæst eller ændret noget.")
+else:
+    rows = pd.DataFrame([{"Tidspunkt": ui.danish_time(e["at"]), "Bruger": e["user"],
+                          "Handling": ui.AUDIT_ACTIONS.get(e["action"], e["action"]),
+                          "Detaljer": ui.audit_details(e["details"])} for e in log])
+    st.dataframe(rows, hide_index=True, width="stretch")
+
+if user.can_delete_data():
+    st.divider()
+    st.subheader("Slet data (databeskyttelse)")
+    st.caption("Sletningen fjerner data helt, også tidligere versioner, og kan ikke fortrydes. Den skrives i loggen.")
+    tab_department, tab_person = st.tabs(["Slet en afdeling", "Slet en person i uddannelsesregistret"])
+    with tab_department:
+        departments = ui.store().known_departments()
+        if not departments:
+            st.caption("Der er ingen afdelinger at slette.")
+        else:
+            department = st.selectbox("Afdeling", departments, key="erase_department")
+            sure = st.checkbox(f"Ja, slet alle data for {department} permanent", key="erase_department_ok")
+            if st.button("Slet afdelingen", disabled=not sure, type="primary", key="erase_department_button"):
+                ui.erase(lambda: ui.store().delete_department(department, user=user.username))
+    with tab_person:
+        name = st.text_input("Navn eller initialer, som de står i uddannelsesregistret", key="erase_person")
+        sure = st.checkbox("Ja, slet personens kurser permanent", key="erase_person_ok")
+        if st.button("Slet personen", disabled=not (sure and name.strip()), type="primary", key="erase_person_button"):
+            ui.erase(lambda: ui.store().delete_person(name, user=user.username))
