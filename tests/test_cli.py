@@ -131,3 +131,31 @@ def test_a_broken_database_url_is_one_clear_line(tmp_path):
     proc = run("summary", "--db", "ikke-en-url://")
     assert proc.returncode in (2, 3)
     assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_user_add_prints_a_secrets_block_with_an_argon2_hash():
+    proc = subprocess.run([sys.executable, "-m", "amo_data", "user", "add", "mette", "--role", "amo",
+                           "--department", "Lager", "--name", "Mette Hansen", "--password-stdin"],
+                          cwd=ROOT, input="et-godt-kodeord\n", capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    import tomllib
+
+    from amo_data import auth
+
+    users = auth.load_users(tomllib.loads(proc.stdout))
+    assert auth.authenticate(users, "Mette", "et-godt-kodeord").departments == ("Lager",)
+    assert "et-godt-kodeord" not in proc.stdout
+    bad = subprocess.run([sys.executable, "-m", "amo_data", "user", "add", "x", "--role", "amo", "--password-stdin"],
+                         cwd=ROOT, input="et-godt-kodeord\n", capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+
+
+def test_delete_department_and_person_from_the_command_line(tmp_path):
+    db = f"sqlite:///{tmp_path / 'amo.sqlite'}"
+    assert run("seed-sample", "--db", db).returncode == 0
+    proc = run("delete-department", "lager", "--db", db)
+    assert proc.returncode == 0, proc.stderr
+    s = json.loads(run("summary", "--json", "--today", "2026-11-26", "--db", db).stdout)
+    assert "Lager" not in s["departments"]
+    assert run("delete-department", "Lager", "--db", db).returncode == 2  # nothing left to delete
+    assert run("delete-person", "Findes Ikke", "--db", db).returncode == 2
