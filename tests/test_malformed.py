@@ -77,6 +77,14 @@ CASES = [
     # Sheet XML with an unclosed <row>: calamine reads only the first cell, so the sheet has no
     # header row. (Reporting the file as damaged, exit 2, would be better; see ugyldig_xml below.)
     Case("ugyldig_xml.xlsx", 1, "Arket har ingen overskriftsrække"),
+    Case("kaempecelle.csv", 2, "har en celle med over 131.072 tegn og kan ikke læses (tjek at alle anførselstegn er lukket)."),
+    Case("binaer_excel.xlsx", 2, "er gemt i Excels binære format (.xlsb), som ikke kan læses."),
+    Case("adgangskode.xlsx", 2, "er beskyttet med adgangskode og kan ikke læses. Fjern adgangskoden i Excel, og prøv igen."),
+    Case("milliard_latter.xlsx", 2, DAMAGED),
+    # A quote that is never closed swallows the rest of the file into one cell: the three rows
+    # after it would vanish into a Beskrivelse without a word. It must be refused, naming the
+    # quote (exit 2 like the big-cell case above). FAILS today: exit 0, 1 row stored.
+    Case("uafsluttet_citat.csv", 2, "anførselstegn"),
     Case("kun_overskrifter.csv", 0, None),
     Case("utf16_bom.csv", 0, None, rows=3),
     Case("million_nummererede_tomme_raekker.xlsx", 0, None, rows=3, generated=True),

@@ -233,6 +233,15 @@ def _far_corner() -> bytes:
     return xlsx([("Arbejdsark", sheet_xml(rows))])
 
 
+def _billion_laughs() -> bytes:
+    """Nested XML entities that would expand to a billion "lol"s if a parser expanded them."""
+    entities = '<!ENTITY lol "lol">' + "".join(
+        f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">' for i in range(1, 10))
+    body = sheet_xml(table_rows([HEADERS]) + '<row r="2"><c r="A2" t="inlineStr"><is><t>&lol9;</t></is></c></row>')
+    body = body[body.index(b"?>") + 2:]
+    return xlsx([("Arbejdsark", f'<?xml version="1.0"?><!DOCTYPE lolz [{entities}]>'.encode() + body)])
+
+
 def corpus() -> dict[str, bytes]:
     good = good_xlsx()
     huge = "Lang tekst om arbejdsmiljø. " * 1500  # 42,000 characters, above Excel's 32,767
@@ -267,6 +276,14 @@ def corpus() -> dict[str, bytes]:
         "ugyldig_xml.xlsx": xlsx([("Arbejdsark", b'<?xml version="1.0"?><worksheet><sheetData><row r="1">'
                                   b'<c r="A1" t="inlineStr"><is><t>Afdeling</t></is></c></sheetData>')]),
         "binaert.csv": bytes(range(256)) * 4,
+        "uafsluttet_citat.csv": (_csv([HEADERS]) + 'Lager;2026;Ergonomi;Lykkes;"Punkt uden slut;;4;AMR\r\n'
+                                 + _csv(GOOD_ROWS)).encode("utf-8"),
+        "kaempecelle.csv": (_csv([HEADERS]) + "Lager;2026;Ergonomi;Lykkes;" + "x" * 200_000 + ";;4;AMR\r\n")
+        .encode("utf-8"),
+        "binaer_excel.xlsx": _zip([("[Content_Types].xml", b"<Types/>"), ("xl/workbook.bin", b"\x83\x01\x00")]),
+        "adgangskode.xlsx": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) + "EncryptedPackage".encode("utf-16-le")
+        + bytes(480),
+        "milliard_latter.xlsx": _billion_laughs(),
         "ufuldstaendig_xml.xlsx": xlsx([("Arbejdsark", sheet_xml(table_rows([HEADERS, *GOOD_ROWS]))[:-40])]),
     }
 
