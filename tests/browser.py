@@ -134,6 +134,30 @@ def go_to(page, name: str | None, heading: str, timeout: float = 30_000) -> None
     wait_ready(page, timeout)
 
 
+def choose(page, label: str, option: str) -> None:
+    """Add ``option`` to the multiselect labelled ``label`` in the main area, then wait for the rerun."""
+    widget = page.get_by_test_id("stMain").get_by_test_id("stMultiSelect").filter(
+        has=page.get_by_text(label, exact=True))
+    widget.click()
+    page.get_by_role("option", name=option, exact=True).click()
+    page.keyboard.press("Escape")
+    wait_ready(page)
+
+
+def edit_first_row(page, column: int, option: str, grid: int = 0) -> None:
+    """Set a select cell in the first row of a data editor, by keyboard as a user would.
+
+    The grid is drawn on a canvas: click the first body cell, move ``column`` cells right,
+    open the cell's editor with Enter and pick ``option`` from its list.
+    """
+    box = page.get_by_test_id("stDataFrame").nth(grid).bounding_box()
+    page.mouse.click(box["x"] + 30, box["y"] + 52)  # below the 35 px header row
+    for _ in range(column):
+        page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")
+    page.get_by_role("option", name=option, exact=True).click()
+
+
 def exceptions(page) -> list[str]:
     return page.get_by_test_id("stException").all_inner_texts()
 

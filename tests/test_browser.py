@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from amo_ui import ACTION_COLUMNS
 from tests import browser as B
 
 
@@ -86,11 +87,23 @@ def test_overview_upload_and_every_page(server, new_page, tmp_path):
     _no_exception(page, "Overblik", log)
     taken.append(_screenshot(page, shots, "01-overblik"))
 
-    # --- Handleplan before the upload, to compare with afterwards ------------------------------
+    # --- Handleplan: filter, then mark an overdue action as done in the table -----------------
     B.go_to(page, "Handleplan", "Handleplan")
-    before = B.main_text(page)
-    actions_before = _count(r"(\d+) handling", before)
-    urgent_before = _count(r"Hastende \((\d+)\)", before)
+    text = B.main_text(page)
+    actions_before = _count(r"(\d+) handling", text)
+    overdue_before = _count(r"Overskredne \((\d+)\)", text)
+    B.choose(page, "Status", "Planlagt")
+    B.choose(page, "Kvartal", "2. kvt. 2026")  # over: today is 26-11-2026
+    shown = _count(r"(\d+) handling", B.main_text(page))
+    assert 0 < shown < actions_before
+    B.edit_first_row(page, list(ACTION_COLUMNS).index("status"), "Gennemført")
+    page.get_by_test_id("stToast").filter(has_text="Status gemt for 1 handling").wait_for()
+    B.wait_ready(page)
+    text = B.main_text(page)
+    assert _count(r"(\d+) handling", text) == shown - 1, "the action done is still shown as Planlagt"
+    assert _count(r"Overskredne \((\d+)\)", text) == overdue_before - 1
+    urgent_before = _count(r"Hastende \((\d+)\)", text)
+    _no_exception(page, "Handleplan efter statusændring", log)
 
     # --- Upload: two Danish Excel CSV files for a new department -------------------------------
     B.go_to(page, "Upload", "Upload af kompetenceark")
