@@ -40,8 +40,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 APP = ROOT / "app.py"
-PAGES = ["app.py", "pages/1_Upload.py", "pages/2_Styrker_og_behov.py", "pages/3_Handleplan.py",
-         "pages/4_Sammenlign_afdelinger.py", "pages/5_Uddannelse.py", "pages/6_Mødeguide.py"]
+# The home page and every page of the multipage app (pages/*.py, in their numbered order).
+PAGES = ["app.py", *sorted(f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py"))]
 TODAY = "2026-11-26"
 SMALL = {"departments": 2, "years": 1, "points": 8, "actions": 2}  # 16 + 4 = 20 rows
 
@@ -55,6 +55,22 @@ IMPORT_PEAK_MB = 400
 
 def _median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
+
+
+class Clock:
+    """Wall and CPU time (this process, all threads) since creation."""
+
+    def __init__(self) -> None:
+        self.wall = time.perf_counter()
+        self.cpu = time.process_time()
+
+    def lap(self) -> tuple[float, float]:
+        return time.perf_counter() - self.wall, time.process_time() - self.cpu
+
+
+def _medians(pairs: list[tuple[float, float]]) -> tuple[float, float]:
+    """(median wall, median CPU) of (wall, CPU) pairs."""
+    return _median([w for w, _ in pairs]), _median([c for _, c in pairs])
 
 
 def _env(db_url: str | None = None) -> dict[str, str]:
@@ -80,32 +96,31 @@ def _fresh_db(folder: Path, name: str) -> Path:
 # --------------------------------------------------------------------------- measurements
 
 
-def time_calamine(path: Path, reps: int) -> list[float]:
+def time_calamine(path: Path, reps: int) -> list[tuple[float, float]]:
+    """The practical limit: the file's bytes read and every cell of every sheet as Python values."""
+    import io
+
     import python_calamine
 
     times = []
     for _ in range(reps):
-        start = time.perf_counter()
-        data = path.read_bytes()
-        import io
-
-        wb = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        cells = 0
+        clock = Clock()
+        wb = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(path.read_bytes()))
         for name in wb.sheet_names:
-            cells += sum(len(r) for r in wb.get_sheet_by_name(name).to_python())
-        times.append(time.perf_counter() - start)
+            wb.get_sheet_by_name(name).to_python()
+        times.append(clock.lap())
     return times
 
 
-def time_pandas(path: Path, reps: int) -> list[float]:
+def time_pandas(path: Path, reps: int) -> list[tuple[float, float]]:
     import pandas as pd
 
     times = []
     for _ in range(reps):
-        start = time.perf_counter()
+        clock = Clock()
         frames = pd.read_excel(path, sheet_name=None, engine="openpyxl")
         assert frames
-        times.append(time.perf_counter() - start)
+        times.append(clock.lap())
     return times
 
 
@@ -118,55 +133,56 @@ import json, resource, subprocess, sys, time
 start = time.perf_counter()
 code = subprocess.call(sys.argv[1:])
 wall = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print("BENCH-PROCESS-JSON:" + json.dumps({"wall": wall, "peak_kb": peak, "code": code}), flush=True)
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print("BENCH-PROCESS-JSON:" + json.dumps({"wall": wall, "cpu": usage.ru_utime + usage.ru_stime,
+                                          "peak_kb": usage.ru_maxrss, "code": code}), flush=True)
 """
 
 
-def run_process(args: list[str], env: dict[str, str]) -> tuple[float, float, int, str]:
-    """(wall seconds, peak RSS in MB, exit code, output) of one child process."""
+def run_process(args: list[str], env: dict[str, str]) -> tuple[tuple[float, float], float, int, str]:
+    """((wall, CPU) seconds, peak RSS in MB, exit code, output) of one child process."""
     proc = subprocess.run([sys.executable, "-c", _WRAPPER, *args], stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, env=env, cwd=ROOT, check=False)
     text = proc.stdout.decode("utf-8", "replace")
     marker = "BENCH-PROCESS-JSON:"
     lines = [line for line in text.splitlines() if line.startswith(marker)]
     if not lines:
-        return float("nan"), float("nan"), proc.returncode or 3, text
+        return (float("nan"), float("nan")), float("nan"), proc.returncode or 3, text
     info = json.loads(lines[-1][len(marker):])
     output = "\n".join(line for line in text.splitlines() if not line.startswith(marker))
-    return info["wall"], info["peak_kb"] / 1024, info["code"], output  # Linux: ru_maxrss in KB
+    return (info["wall"], info["cpu"]), info["peak_kb"] / 1024, info["code"], output  # Linux: KB
 
 
-def time_import(path: Path, folder: Path, name: str, reps: int) -> tuple[list[float], list[float], Path]:
+def time_import(path: Path, folder: Path, name: str, reps: int) -> tuple[list, list[float], Path]:
     times, peaks = [], []
     db = folder / name
     for _ in range(reps):
         db = _fresh_db(folder, name)
-        wall, peak, code, text = run_process(
+        times_, peak, code, text = run_process(
             [sys.executable, "-m", "amo_data", "import", str(path), "--db", _sqlite_url(db),
              "--user", "bench", "--json"], _env())
         if code != 0:
             raise SystemExit(f"import failed ({code}):\n{text[-3000:]}")
-        times.append(wall)
+        times.append(times_)
         peaks.append(peak)
     return times, peaks, db
 
 
-def time_summary(db: Path, reps: int) -> list[float]:
+def time_summary(db: Path, reps: int) -> list[tuple[float, float]]:
     times = []
     for _ in range(reps):
-        wall, _peak, code, text = run_process(
+        times_, _peak, code, text = run_process(
             [sys.executable, "-m", "amo_data", "summary", "--db", _sqlite_url(db), "--today", TODAY, "--json"],
             _env())
         if code != 0:
             raise SystemExit(f"summary failed ({code}):\n{text[-3000:]}")
-        times.append(wall)
+        times.append(times_)
     return times
 
 
-def time_pages(db: Path, reps: int, pages: list[str]) -> dict[str, dict[str, list[float]]]:
+def time_pages(db: Path, reps: int, pages: list[str]) -> dict[str, dict[str, list]]:
     """Run the AppTest worker in a subprocess (clean caches and environment for this store)."""
-    wall, _peak, code, text = run_process(
+    _times, _peak, code, text = run_process(
         [sys.executable, str(Path(__file__).resolve()), "--pages-worker", "--reps", str(reps),
          "--pages", ",".join(pages)], _env(_sqlite_url(db)))
     marker = "BENCH-PAGES-JSON:"
@@ -185,26 +201,26 @@ def pages_worker(reps: int, pages: list[str]) -> None:
         st.cache_data.clear()
         st.cache_resource.clear()
 
-    def one(page: str) -> tuple[float, float]:
+    def one(page: str) -> tuple[tuple[float, float], tuple[float, float]]:
         at = AppTest.from_file(str(APP), default_timeout=900)
         if page == "app.py":
             clear()
-            start = time.perf_counter()
+            clock = Clock()
             at.run()
         else:
             at.run()  # the home page first, as a user arrives; not timed
             clear()
-            start = time.perf_counter()
+            clock = Clock()
             at.switch_page(page).run()
-        cold = time.perf_counter() - start
-        start = time.perf_counter()
+        cold = clock.lap()
+        clock = Clock()
         at.run()
-        cached = time.perf_counter() - start
+        cached = clock.lap()
         if at.exception:
             raise RuntimeError(f"{page}: {[e.message for e in at.exception]}")
         return cold, cached
 
-    result: dict[str, dict[str, list[float]]] = {}
+    result: dict[str, dict[str, list]] = {}
     for page in pages:
         one(page)  # warm-up: imports and Streamlit's own first-run work are not what we measure
         cold, cached = [], []
@@ -220,62 +236,85 @@ def pages_worker(reps: int, pages: list[str]) -> None:
 
 
 def _fmt(seconds: float) -> str:
+    if seconds != seconds:  # NaN
+        return "–"
     return f"{seconds * 1000:,.0f} ms" if seconds < 10 else f"{seconds:,.1f} s"
 
 
-def _check(ok: bool) -> str:
-    return "met" if ok else "MISSED"
+def _pair(m: dict, key: str) -> str:
+    return f"{_fmt(m['wall'][key])} | {_fmt(m['cpu'][key])}"
 
 
 def build_report(res: dict) -> str:
     m = res["medians"]
+    size = res["size"]
     lines = [
-        f"# Benchmark results ({res['size']['arbejdsark']:,} Arbejdsark + {res['size']['handleplan']:,} "
-        f"Handleplan rows; small store {res['size']['small_rows']} rows)",
+        f"# Benchmark results: {size['arbejdsark']:,} Arbejdsark + {size['handleplan']:,} Handleplan rows "
+        f"({size['departments']} departments × {size['years']} years); small store {size['small_rows']} rows",
         "",
         f"Machine: {res['machine']}  ",
-        f"Run: {res['started']} UTC, {res['reps']} repetition(s), medians.",
+        f"Run: {res['started']} UTC, {res['reps']} repetition(s), medians; load average at the start "
+        f"{res['load_start']}, at the end {res['load_end']}.",
         "",
-        "| measurement | big | small |",
-        "|---|---:|---:|",
-        f"| bare python-calamine read | {_fmt(m['calamine'])} | |",
+        "| measurement | big: wall | big: CPU | small: wall | small: CPU |",
+        "|---|---:|---:|---:|---:|",
+        f"| bare python-calamine read | {_pair(m, 'calamine')} | | |",
     ]
-    if m.get("pandas_openpyxl") is not None:
-        lines.append(f"| pandas.read_excel(engine=\"openpyxl\") | {_fmt(m['pandas_openpyxl'])} | |")
+    if "pandas_openpyxl" in m["wall"]:
+        lines.append(f"| pandas.read_excel(engine=\"openpyxl\") | {_pair(m, 'pandas_openpyxl')} | | |")
     lines += [
-        f"| `python -m amo_data import` (whole process) | {_fmt(m['import'])} | {_fmt(m['import_small'])} |",
-        f"| import peak memory (max RSS) | {m['import_peak_mb']:,.0f} MB | {m['import_small_peak_mb']:,.0f} MB |",
-        f"| `summary --json` (whole process) | {_fmt(m['summary_big'])} | {_fmt(m['summary_small'])} |",
+        f"| `python -m amo_data import` (whole process) | {_pair(m, 'import')} | {_pair(m, 'import_small')} |",
+        f"| import peak memory (max RSS) | {m['peak_mb']['import']:,.0f} MB | | "
+        f"{m['peak_mb']['import_small']:,.0f} MB | |",
+        f"| `summary --json` (whole process) | {_pair(m, 'summary')} | {_pair(m, 'summary_small')} |",
     ]
-    for page, t in m["pages"].items():
-        lines.append(f"| page {page}, cold | {_fmt(t['big_cold'])} | {_fmt(t['small_cold'])} |")
-        lines.append(f"| page {page}, cached | {_fmt(t['big_cached'])} | {_fmt(t['small_cached'])} |")
-    lines += ["", "| target | ratio / value | limit | |", "|---|---:|---:|---|"]
+    for page in res["pages"]:
+        for mode in ("cold", "cached"):
+            lines.append(f"| page {page}, {mode} | {_pair(m, f'{page}|big|{mode}')} | "
+                         f"{_pair(m, f'{page}|small|{mode}')} |")
+    lines += ["", "Targets (ratios of wall-clock medians, as the issue defines them; the CPU-time ratio "
+              "beside it is less sensitive to other load on the machine):", "",
+              "| target | wall | CPU | limit | |", "|---|---:|---:|---:|---|"]
     for row in res["targets"]:
-        value = f"{row['value']:,.0f} MB" if row["unit"] == "MB" else f"{row['value']:.2f}×"
-        limit = f"{row['limit']:,.0f} MB" if row["unit"] == "MB" else f"{row['op']} {row['limit']:g}×"
-        lines.append(f"| {row['name']} | {value} | {limit} | {_check(row['ok'])} |")
+        if row["unit"] == "MB":
+            value, cpu, limit = f"{row['wall']:,.0f} MB", "", f"{row['limit']:,.0f} MB"
+        else:
+            value, cpu = f"{row['wall']:.2f}×", f"{row['cpu']:.2f}×"
+            limit = f"{row['op']} {row['limit']:g}×"
+        lines.append(f"| {row['name']} | {value} | {cpu} | {limit} | {'met' if row['ok'] else 'MISSED'} |")
     return "\n".join(lines) + "\n"
 
 
-def targets(m: dict) -> list[dict]:
+def targets(m: dict, pages: list[str]) -> list[dict]:
     rows = []
 
-    def add(name: str, value: float, op: str, limit: float, unit: str = "x") -> None:
-        ok = value <= limit if op == "≤" else value >= limit
-        rows.append({"name": name, "value": value, "op": op, "limit": limit, "unit": unit, "ok": ok})
+    def ratio(name: str, a: str, b: str, op: str, limit: float) -> None:
+        wall = m["wall"][a] / m["wall"][b]
+        cpu = m["cpu"][a] / m["cpu"][b]
+        ok = wall <= limit if op == "≤" else wall >= limit
+        rows.append({"name": name, "wall": wall, "cpu": cpu, "op": op, "limit": limit, "unit": "x", "ok": ok})
 
-    add("import ÷ bare calamine read", m["import"] / m["calamine"], "≤", IMPORT_VS_CALAMINE)
-    if m.get("pandas_openpyxl") is not None:
-        add("pandas+openpyxl read ÷ import", m["pandas_openpyxl"] / m["import"], "≥", PANDAS_VS_IMPORT)
-    add("import peak memory", m["import_peak_mb"], "≤", IMPORT_PEAK_MB, "MB")
-    add("summary: big ÷ small store", m["summary_big"] / m["summary_small"], "≤", BIG_VS_SMALL)
-    for page, t in m["pages"].items():
-        add(f"{page} cold: big ÷ small", t["big_cold"] / t["small_cold"], "≤", BIG_VS_SMALL)
-        add(f"{page} cached: big ÷ small", t["big_cached"] / t["small_cached"], "≤", BIG_VS_SMALL)
-        add(f"{page} big: cached ÷ cold", t["big_cached"] / t["big_cold"], "≤", CACHED_VS_COLD)
-        add(f"{page} small: cached ÷ cold", t["small_cached"] / t["small_cold"], "≤", CACHED_VS_COLD)
+    ratio("import ÷ bare calamine read", "import", "calamine", "≤", IMPORT_VS_CALAMINE)
+    if "pandas_openpyxl" in m["wall"]:
+        ratio("pandas+openpyxl read ÷ import", "pandas_openpyxl", "import", "≥", PANDAS_VS_IMPORT)
+    peak = m["peak_mb"]["import"]
+    rows.append({"name": "import peak memory", "wall": peak, "cpu": None, "op": "≤", "limit": IMPORT_PEAK_MB,
+                 "unit": "MB", "ok": peak <= IMPORT_PEAK_MB})
+    ratio("summary: big ÷ small store", "summary", "summary_small", "≤", BIG_VS_SMALL)
+    for page in pages:
+        for mode in ("cold", "cached"):
+            ratio(f"{page} {mode}: big ÷ small", f"{page}|big|{mode}", f"{page}|small|{mode}", "≤", BIG_VS_SMALL)
+        for store in ("big", "small"):
+            ratio(f"{page} {store}: cached ÷ cold", f"{page}|{store}|cached", f"{page}|{store}|cold", "≤",
+                  CACHED_VS_COLD)
     return rows
+
+
+def _load() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "unknown"
 
 
 def machine() -> str:
@@ -319,6 +358,7 @@ def main(argv: list[str] | None = None) -> int:
     big = out / f"bench-{args.departments}x{args.years}.xlsx"
     small = out / "bench-small-20.xlsx"
     started = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
+    load_start = _load()
     if not big.exists():
         print(f"generating {big.name} …", flush=True)
         generate(big, args.departments, args.years)
@@ -326,43 +366,48 @@ def main(argv: list[str] | None = None) -> int:
         generate(small, **SMALL)
     reps = max(1, args.reps)
 
-    def step(label: str):
+    def step(label: str) -> None:
         print(f"{time.strftime('%H:%M:%S')} {label} …", flush=True)
 
-    m: dict = {}
+    wall: dict[str, float] = {}
+    cpu: dict[str, float] = {}
+    peak: dict[str, float] = {}
+
+    def keep(key: str, pairs: list[tuple[float, float]]) -> None:
+        wall[key], cpu[key] = _medians(pairs)
+
     step("bare calamine read")
-    m["calamine"] = _median(time_calamine(big, reps))
+    keep("calamine", time_calamine(big, reps))
     if not args.skip_pandas:
         step("pandas + openpyxl read")
-        m["pandas_openpyxl"] = _median(time_pandas(big, reps))
+        keep("pandas_openpyxl", time_pandas(big, reps))
     step("import (big)")
-    t, peaks, big_db = time_import(big, out, "bench-big.sqlite", reps)
-    m["import"], m["import_peak_mb"] = _median(t), max(peaks)
+    pairs, peaks, big_db = time_import(big, out, "bench-big.sqlite", reps)
+    keep("import", pairs)
+    peak["import"] = max(peaks)
     step("import (small)")
-    t, peaks, small_db = time_import(small, out, "bench-small.sqlite", reps)
-    m["import_small"], m["import_small_peak_mb"] = _median(t), max(peaks)
+    pairs, peaks, small_db = time_import(small, out, "bench-small.sqlite", reps)
+    keep("import_small", pairs)
+    peak["import_small"] = max(peaks)
     step("summary")
-    m["summary_big"] = _median(time_summary(big_db, reps))
-    m["summary_small"] = _median(time_summary(small_db, reps))
-    step("pages (big store)")
-    big_pages = time_pages(big_db, reps, pages)
-    step("pages (small store)")
-    small_pages = time_pages(small_db, reps, pages)
-    m["pages"] = {
-        page: {"big_cold": _median(big_pages[page]["cold"]), "big_cached": _median(big_pages[page]["cached"]),
-               "small_cold": _median(small_pages[page]["cold"]),
-               "small_cached": _median(small_pages[page]["cached"])}
-        for page in pages
-    }
+    keep("summary", time_summary(big_db, reps))
+    keep("summary_small", time_summary(small_db, reps))
+    for store, db in (("big", big_db), ("small", small_db)):
+        step(f"pages ({store} store)")
+        for page, modes in time_pages(db, reps, pages).items():
+            for mode, pairs in modes.items():
+                keep(f"{page}|{store}|{mode}", [tuple(p) for p in pairs])
+    m = {"wall": wall, "cpu": cpu, "peak_mb": peak}
     res = {
-        "started": started, "machine": machine(), "reps": reps,
+        "started": started, "machine": machine(), "reps": reps, "load_start": load_start, "load_end": _load(),
         "size": {"departments": args.departments, "years": args.years,
                  "arbejdsark": args.departments * args.years * 40,
                  "handleplan": args.departments * args.years * 8,
                  "small_rows": SMALL["departments"] * SMALL["years"] * (SMALL["points"] + SMALL["actions"])},
+        "pages": pages,
         "medians": m,
     }
-    res["targets"] = targets(m)
+    res["targets"] = targets(m, pages)
     report = build_report(res)
     (out / "results.json").write_text(json.dumps(res, indent=2, ensure_ascii=False), encoding="utf-8")
     (out / "results.md").write_text(report, encoding="utf-8")
