@@ -57,6 +57,8 @@ CASES = [
     Case("binaert.csv", 2, NOT_A_SHEET),
     Case("utf16_uden_bom.csv", 2, NOT_A_SHEET),
     Case("zipbombe.xlsx", 2, "når den pakkes ud, og bliver ikke læst (den kan være en zip-bombe)."),
+    # Declares 1,000 bytes, inflates to 300 MB: caught while inflating (real sizes are counted).
+    Case("zipbombe_loegn.xlsx", 2, "bliver ikke læst (den kan være en zip-bombe)."),
     # 11 MB of "<row></row>" in 23 KB: refused by the ratio guard before anything is parsed.
     Case("million_tomme_raekker.xlsx", 2, "er pakket usædvanligt tæt (over 100:1)"),
     Case("million_tomme_raekker_midt.xlsx", 2, "er pakket usædvanligt tæt (over 100:1)"),

@@ -184,6 +184,31 @@ def _bomb() -> bytes:
     return buf.getvalue()
 
 
+def _lying_bomb() -> bytes:
+    """A workbook whose extra member declares 1,000 bytes but inflates to 300 MB of zeros."""
+    buf = io.BytesIO(xlsx([("Arbejdsark", sheet_xml(table_rows([HEADERS, *GOOD_ROWS])))]))
+    with zipfile.ZipFile(buf, "a") as zf:
+        info = zipfile.ZipInfo("xl/media/fill.bin", date_time=STAMP)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o644 << 16
+        block = bytes(1024 * 1024)
+        with zf.open(info, "w") as member:
+            for _ in range(300):
+                member.write(block)
+    data = bytearray(buf.getvalue())
+    name = b"xl/media/fill.bin"
+    local = data.find(b"PK\x03\x04")
+    while local >= 0 and data[local + 30: local + 30 + len(name)] != name:
+        local = data.find(b"PK\x03\x04", local + 4)
+    central = data.find(b"PK\x01\x02")
+    while central >= 0 and data[central + 46: central + 46 + len(name)] != name:
+        central = data.find(b"PK\x01\x02", central + 4)
+    assert local >= 0 and central >= 0
+    data[local + 22: local + 26] = (1000).to_bytes(4, "little")
+    data[central + 24: central + 28] = (1000).to_bytes(4, "little")
+    return bytes(data)
+
+
 def _million_empty_rows_at_end() -> bytes:
     """Three real rows, then 1,000,000 rows without cells and a dimension claiming A1:H1000004."""
     rows = table_rows([HEADERS, *GOOD_ROWS]) + "<row></row>" * 1_000_000
@@ -254,6 +279,7 @@ def corpus() -> dict[str, bytes]:
         "dokument.pdf": _pdf(),
         "dokument.docx": _zip([("[Content_Types].xml", b"<Types/>"), ("word/document.xml", b"<w:document/>")]),
         "zipbombe.xlsx": _bomb(),
+        "zipbombe_loegn.xlsx": _lying_bomb(),
         "kaempecelle.xlsx": xlsx([("Arbejdsark", sheet_xml(table_rows(
             [HEADERS, GOOD_ROWS[0], ["Lager", 2026, "Ergonomi", "Lykkes", huge, None, 4, "AMR"]])))]),
         "lang_beskrivelse.csv": _csv([HEADERS, ["Kontor", 2026, "Ergonomi", "Lykkes", long_desc, "", "", ""]])
