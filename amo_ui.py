@@ -36,12 +36,12 @@ def setup(title: str, icon: str = "🦺") -> auth.User:
     if user.is_local:
         st.sidebar.caption(f"{APP_TITLE} · lokal enkeltbrugertilstand (ingen login er sat op)")
     else:
-        st.sidebar.caption(f"Logget ind som {user.label}")
+        st.sidebar.caption(f"Logget ind som {md_escape(user.label)}")
         if st.sidebar.button("Log ud", key="sign_out"):
             st.session_state.pop("_user", None)
             st.rerun()
     if message := st.session_state.pop("_toast", None):
-        st.toast(message, icon="💾")
+        st.toast(md_escape(message), icon="💾")
     return user
 
 
@@ -286,8 +286,8 @@ def action_editor(actions: pd.DataFrame) -> None:
                in zip(actions["id"], actions["department"], view["Status"], edited["Status"]) if new != old]
     refused = sorted({dep for _, dep, _ in changed if not user.can_edit_status(dep)}, key=danish_key)
     if refused:
-        st.error(f"Du kan ikke ændre status for {', '.join(refused)}: du kan kun ændre dine egne afdelinger"
-                 + (f" ({', '.join(user.departments)})." if user.departments else "."))
+        st.error(md_escape(f"Du kan ikke ændre status for {', '.join(refused)}: du kan kun ændre dine egne "
+                           "afdelinger" + (f" ({', '.join(user.departments)})." if user.departments else ".")))
         changed = [c for c in changed if user.can_edit_status(c[1])]
     for action_id, _, status in changed:
         store().set_action_status(action_id, status, user=user.username)
@@ -334,7 +334,7 @@ def check_uploads(files, check) -> list:
     progress = st.progress(0.0, text="Kontrollerer filer …") if todo else None
     for i, f in enumerate(todo, start=1):
         if progress:
-            progress.progress((i - 1) / len(todo), text=f"Kontrollerer {f.name} ({i} af {len(todo)}) …")
+            progress.progress((i - 1) / len(todo), text=f"Kontrollerer {md_escape(f.name)} ({i} af {len(todo)}) …")
         cache[f.file_id] = check(f.name, f.getvalue())
     if progress:
         progress.empty()
@@ -477,7 +477,7 @@ def erase(action) -> None:
     try:
         result = action()
     except AmoError as exc:
-        st.error(exc.message)
+        st.error(md_escape(exc.message))
         return
     st.session_state["_toast"] = result.get("message", "Slettet.")
     st.rerun()

@@ -9,6 +9,8 @@ says "Ingen data endnu". No Streamlit here.
 
 from __future__ import annotations
 
+import html
+
 from collections.abc import Iterable, Sequence
 
 import pandas as pd
@@ -119,9 +121,33 @@ def _legend_rows(fig: go.Figure) -> int:
     return rows
 
 
+def plain(text: object) -> str:
+    """User text as plotly shows it literally: plotly renders a subset of HTML (<b>, <br>,
+    <a href>) in labels and hover texts and fills %{…} in templates, so both are escaped."""
+    return html.escape(str(text), quote=False).replace("%", "&#37;")
+
+
+_USER_TEXT_ATTRS = ("x", "y", "labels", "ids", "parents")
+
+
+def _escape_user_text(fig: go.Figure) -> None:
+    """Escape every category, label and trace name (they come from what users wrote).
+
+    Hover texts and templates are built with :func:`plain` where they embed user text.
+    """
+    for trace in fig.data:
+        for attr in _USER_TEXT_ATTRS:
+            values = getattr(trace, attr, None)
+            if values is not None and any(isinstance(v, str) for v in values):
+                setattr(trace, attr, [plain(v) if isinstance(v, str) else v for v in values])
+        if isinstance(trace.name, str):
+            trace.name = plain(trace.name)
+
+
 def _layout(fig: go.Figure, title: str, x_title: str | None = None, y_title: str | None = None,
             height: int = HEIGHT, legend_title: str | None = None) -> go.Figure:
     """Shared look: title top left, legend in rows under it, small margins, Danish numbers."""
+    _escape_user_text(fig)
     rows = _legend_rows(fig)
     top = 48 + LEGEND_ROW * max(rows, 1)
     fig.update_layout(
@@ -291,7 +317,7 @@ def departments_vs_average(by_department_area: pd.DataFrame, average: pd.DataFra
         fig.add_trace(go.Bar(
             y=areas, x=values, name=str(department), orientation="h",
             marker_color=SERIES_COLORS[i % len(SERIES_COLORS)],
-            hovertemplate=f"Afdeling: {department}<br>Område: %{{y}}<br>{name}: %{{x}}<extra></extra>"))
+            hovertemplate=f"Afdeling: {plain(department)}<br>Område: %{{y}}<br>{name}: %{{x}}<extra></extra>"))
     avg = average.set_index("area")[category]
     fig.add_trace(go.Bar(
         y=areas, x=[float(avg.get(a, 0.0)) for a in areas], name="Gennemsnit for virksomheden",
@@ -315,7 +341,7 @@ def needs_trend(df: pd.DataFrame, title: str = "Behov over årene pr. område") 
         fig.add_trace(go.Scatter(
             x=years, y=[int(rows.get(y, 0)) for y in years], name=str(area), mode="lines+markers",
             line={"color": colors[area]}, marker={"color": colors[area]},
-            hovertemplate=f"Område: {area}<br>År: %{{x}}<br>Behov: %{{y}}<extra></extra>"))
+            hovertemplate=f"Område: {plain(area)}<br>År: %{{x}}<br>Behov: %{{y}}<extra></extra>"))
     fig.update_xaxes(tickmode="array", tickvals=years, ticktext=[str(y) for y in years])
     _count_axis(fig, "y", int(df["count"].max()))
     return _layout(fig, title, "År", "Antal behov")
@@ -346,7 +372,7 @@ def actions_by_quarter(df: pd.DataFrame, color_by: str = "help",
         fig.add_trace(go.Bar(
             x=x_order, y=[int(rows.get(q, 0)) for q in x_order], name=str(key),
             marker_color=colors.get(key, FALLBACK_COLOR),
-            hovertemplate=f"%{{x}}<br>{legend}: {key}<br>Handlinger: %{{y}}<extra></extra>"))
+            hovertemplate=f"%{{x}}<br>{legend}: {plain(key)}<br>Handlinger: %{{y}}<extra></extra>"))
     fig.update_layout(barmode="stack")
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=x_order)
     _count_axis(fig, "y", _stack_max(fig, "y"))
@@ -471,7 +497,7 @@ def aarshjul_actions(df: pd.DataFrame, year: int, title: str | None = None) -> g
         parents.append(sector)
         colors.append(STATUS_COLORS.get(row.status, FALLBACK_COLOR))
         urgent = "<br>Hastende" if row.urgent else ""
-        hover.append(f"{what}<br>Afdeling: {row.department}<br>Hjælp: {_help_label(row.help)}"
+        hover.append(f"{plain(what)}<br>Afdeling: {plain(row.department)}<br>Hjælp: {_help_label(row.help)}"
                      f"<br>Status: {row.status}{urgent}")
         values.append(1.0 / int(counts[row.quarter_number]))
     fig = go.Figure(go.Sunburst(
