@@ -247,6 +247,11 @@ def check_path(path: str | Path, max_bytes: int | None = None) -> FileResult:
 def _empty(value: object) -> bool:
     if value is None:
         return True
+    kind = type(value)  # exact types first: this runs for every cell
+    if kind is str:
+        return not value.strip()
+    if kind is int or kind is dt.datetime:
+        return False
     if isinstance(value, str):
         return not value.strip()
     if isinstance(value, float):
@@ -346,8 +351,14 @@ def _key(value: object) -> tuple:
 def _cached(func: Callable[[object], Any]) -> Callable[[object], Any]:
     """Memoise a cell parser per distinct (type, value) for one validation run."""
     cache: dict = {}
+    texts: dict = {}  # plain str cells, the common case, keyed without building a tuple
 
     def wrapper(value: object):
+        if type(value) is str:
+            hit = texts.get(value, texts)
+            if hit is texts:
+                hit = texts[value] = func(value)
+            return hit
         try:
             key = (type(value), value)
             hit = cache.get(key, cache)
@@ -639,7 +650,10 @@ class _Sheet:
                 for j in headless:
                     if j < n and j not in stray and not _empty(row[j]):
                         stray[j] = (i + 1, row[j])
-            if not any(j < n and not _empty(row[j]) for j in used):
+            for j in used:
+                if j < n and not _empty(row[j]):
+                    break
+            else:  # no value in any known column
                 pending.append(i + 1)
                 continue
             if pending:
