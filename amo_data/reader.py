@@ -933,4 +933,19 @@ def _read_csv(name: str, data: bytes) -> RawSheet:
                 "(tjek at alle anførselstegn er lukket)."
             ) from exc
         raise _err_corrupt(name) from exc
+    if rows and any(isinstance(c, str) and "\n" in c for c in rows[-1]) and _ends_inside_quotes(text, delimiter):
+        raise AmoError(
+            f"{_q(name)}: et anførselstegn (\") i række {len(rows)} bliver aldrig lukket, så resten af filen "
+            "ville blive læst som én celle. Luk anførselstegnet i filen, og prøv igen."
+        )
     return RawSheet(name=name, rows=rows, is_csv=True)
+
+
+def _ends_inside_quotes(text: str, delimiter: str) -> bool:
+    """True when a quoted field is still open at the end of the text (rows would be lost)."""
+    try:
+        for _ in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True):
+            pass
+    except csv.Error as exc:
+        return "unexpected end of data" in str(exc)
+    return False
