@@ -661,11 +661,12 @@ class _Sheet:
                 pending = []
             process(row, i + 1)
         if skipped:
-            shown = ", ".join(str(r) for r in skipped[:10]) + (", …" if len(skipped) > 10 else "")
+            shown = ", ".join(f"{r:,}".replace(",", ".") for r in skipped[:10]) + (", …" if len(skipped) > 10 else "")
             if len(skipped) == 1:
                 msg = f"1 tom række blev sprunget over (række {shown})."
             else:
-                msg = f"{len(skipped)} tomme rækker blev sprunget over (række {shown})."
+                count = f"{len(skipped):,}".replace(",", ".")
+                msg = f"{count} tomme rækker blev sprunget over (række {shown})."
             self.warn(skipped[0], None, None, msg)
         for j in sorted(stray):
             number, value = stray[j]
