@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -120,11 +121,15 @@ def wait_ready(page, timeout: float = 30_000) -> None:
 
 
 def sidebar_link(page, name: str | None):
-    """The sidebar link named ``name``; ``HOME`` (None) is the first link, the home page."""
-    nav = page.get_by_test_id("stSidebarNav")
+    """The sidebar link named ``name``; ``HOME`` (None) is the first link, the home page.
+
+    Works for Streamlit's own page list and for ``st.page_link`` menus alike; an icon in front
+    of the label (an emoji, or a Material icon that reads as text) is allowed.
+    """
+    sidebar = page.get_by_test_id("stSidebar")
     if name is HOME:
-        return nav.get_by_role("link").first
-    return nav.get_by_role("link", name=name, exact=True)
+        return sidebar.get_by_role("link").first
+    return sidebar.get_by_role("link", name=re.compile(rf"(^|\s){re.escape(name)}$")).first
 
 
 def go_to(page, name: str | None, heading: str, timeout: float = 30_000) -> None:
