@@ -253,7 +253,8 @@ def build_report(res: dict) -> str:
         f"({size['departments']} departments × {size['years']} years); small store {size['small_rows']} rows",
         "",
         f"Machine: {res['machine']}  ",
-        f"Run: {res['started']} UTC, {res['reps']} repetition(s), medians; load average at the start "
+        f"Run: {res['started']} UTC at commit {res['revision']}, {res['reps']} repetition(s), medians; "
+        f"load average at the start "
         f"{res['load_start']}, at the end {res['load_end']}.",
         "",
         "| measurement | big: wall | big: CPU | small: wall | small: CPU |",
@@ -310,6 +311,18 @@ def targets(m: dict, pages: list[str]) -> list[dict]:
     return rows
 
 
+def _revision() -> str:
+    """The commit the run measured, with "+changes" when the working tree differs from it."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                              text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + (" +changes" if dirty else "")
+
+
 def _load() -> str:
     try:
         return " ".join(Path("/proc/loadavg").read_text().split()[:3])
@@ -359,6 +372,7 @@ def main(argv: list[str] | None = None) -> int:
     small = out / "bench-small-20.xlsx"
     started = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
     load_start = _load()
+    revision = _revision()
     if not big.exists():
         print(f"generating {big.name} …", flush=True)
         generate(big, args.departments, args.years)
@@ -400,6 +414,7 @@ def main(argv: list[str] | None = None) -> int:
     m = {"wall": wall, "cpu": cpu, "peak_mb": peak}
     res = {
         "started": started, "machine": machine(), "reps": reps, "load_start": load_start, "load_end": _load(),
+        "revision": revision,
         "size": {"departments": args.departments, "years": args.years,
                  "arbejdsark": args.departments * args.years * 40,
                  "handleplan": args.departments * args.years * 8,
