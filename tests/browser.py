@@ -39,6 +39,7 @@ PAGES = [
     ("Sammenlign afdelinger", "Sammenlign afdelinger", "05-sammenlign-afdelinger"),
     ("Uddannelse", "Supplerende arbejdsmiljøuddannelse", "06-uddannelse"),
     ("Mødeguide", "Mødeguide", "07-modeguide"),
+    ("Revisionslog", "Revisionslog", "08-revisionslog"),
 ]
 
 

@@ -164,6 +164,11 @@ def test_overview_upload_and_every_page(server, new_page, tmp_path):
     _no_exception(page, "Mødeguide", log)
     taken.append(_screenshot(page, shots, "07-modeguide"))
 
+    B.go_to(page, "Revisionslog", "Revisionslog")
+    assert page.get_by_test_id("stDataFrame").count() >= 1, "the audit log shows no table after two imports"
+    _no_exception(page, "Revisionslog", log)
+    taken.append(_screenshot(page, shots, "08-revisionslog"))
+
     # --- Back home: the new department counts and can be chosen in the sidebar filter ----------
     B.go_to(page, B.HOME, "Overblik over arbejdsmiljøkompetencerne")
     assert "6 af 7" in page.get_by_test_id("stMetricValue").all_inner_texts()
@@ -174,7 +179,7 @@ def test_overview_upload_and_every_page(server, new_page, tmp_path):
 
     for path in taken:
         assert path.stat().st_size > 20_000, f"{path.name} looks empty ({path.stat().st_size} bytes)"
-    assert len(taken) == 7
+    assert len(taken) == len(B.PAGES)
 
 
 def test_empty_store_points_to_upload(browser, new_page, tmp_path_factory):
