@@ -23,6 +23,15 @@ from amo_data.text import danish_key
 
 APP_TITLE = "AMO-kompetencer"
 UPLOAD_PAGE = "pages/1_Upload.py"
+# The menu (Streamlit's own is switched off in .streamlit/config.toml so the home page can be
+# called "Overblik" and every link can carry the filters).
+NAVIGATION = (
+    ("app.py", "Overblik", "🏠"), (UPLOAD_PAGE, "Upload", "📤"),
+    ("pages/2_Styrker_og_behov.py", "Styrker og behov", "⚖️"), ("pages/3_Handleplan.py", "Handleplan", "✅"),
+    ("pages/4_Sammenlign_afdelinger.py", "Sammenlign afdelinger", "🔍"), ("pages/5_Uddannelse.py", "Uddannelse", "🎓"),
+    ("pages/6_Mødeguide.py", "Mødeguide", "🗓️"), ("pages/7_Revisionslog.py", "Revisionslog", "📜"),
+)
+FILTER_PARAMS = ("aar", "afd")
 
 
 def setup(title: str, icon: str = "🦺") -> auth.User:
@@ -33,6 +42,7 @@ def setup(title: str, icon: str = "🦺") -> auth.User:
     """
     st.set_page_config(page_title=f"{title} · {APP_TITLE}", page_icon=icon, layout="wide")
     user = _sign_in()
+    _navigation(user)
     if user.is_local:
         st.sidebar.caption(f"{APP_TITLE} · lokal enkeltbrugertilstand (ingen login er sat op)")
     else:
@@ -43,6 +53,16 @@ def setup(title: str, icon: str = "🦺") -> auth.User:
     if message := st.session_state.pop("_toast", None):
         st.toast(md_escape(message), icon="💾")
     return user
+
+
+def _navigation(user: auth.User) -> None:
+    """The sidebar menu; each link keeps the year and departments chosen (they are in the URL)."""
+    params = {k: st.query_params.get_all(k) for k in FILTER_PARAMS if k in st.query_params}
+    for path, label, icon in NAVIGATION:
+        if path.endswith("Revisionslog.py") and not user.can_see_audit():
+            continue
+        st.sidebar.page_link(path, label=label, icon=icon, query_params=params or None)
+    st.sidebar.divider()
 
 
 def _configured_users() -> dict[str, auth.UserRecord] | None:
@@ -305,6 +325,8 @@ def display_frame(df: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
             view[col] = view[col].map(danish_quarter)
         elif col == "urgent":
             view[col] = view[col].map(lambda v: "Ja" if v else "")
+        elif not pd.api.types.is_numeric_dtype(view[col]):
+            view[col] = view[col].map(lambda v: "" if v is None or v is pd.NA or v != v else v)
     return view.rename(columns=columns)
 
 

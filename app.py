@@ -34,8 +34,8 @@ row2[0].metric("Overskredne handlinger", t["overdue"], help="Åbne handlinger, h
 row2[1].metric("Hastende handlinger", t["urgent"], help="'Snarest' eller 'Straks' og stadig åbne")
 row2[2].metric(f"Sagkyndig bistand {year_text}", t["expert_requests_this_year"],
                help="Handlinger med Hjælp udefra i året")
-row2[3].metric("Supplerende uddannelse gennemført", t["training_actions_completed"],
-               help="Handlinger med Egen kompetenceudvikling og status Gennemført")
+row2[3].metric("Uddannelse gennemført", t["training_actions_completed"],
+               help="Supplerende arbejdsmiljøuddannelse: handlinger med Egen kompetenceudvikling og status Gennemført")
 
 missing = metrics.departments_without_discussion(scoped, ui.today())
 if missing:

@@ -102,7 +102,7 @@ def _help_label(value: object) -> str:
     return NO_HELP if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
 
 
-ASSUMED_WIDTH = 700  # px of a Streamlit column on a laptop, to estimate legend rows
+ASSUMED_WIDTH = 400  # px of a half-width Streamlit column on a laptop, to estimate legend rows
 LEGEND_ROW = 24  # px per legend row
 MAX_HEIGHT = 750
 
