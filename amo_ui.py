@@ -188,8 +188,10 @@ def _remember(key: str, param: str) -> None:
 ALL_YEARS = "Alle år"
 
 
-def sidebar_filters(data: dict[str, pd.DataFrame], *, default_year: int | None = None) -> Filters:
-    """Year and departments in the sidebar; they survive page changes and live in the URL."""
+def sidebar_filters(data: dict[str, pd.DataFrame]) -> Filters:
+    """Year (this year by default) and departments in the sidebar; they survive page changes
+    and live in the URL."""
+    default_year = today().year
     years = _years(data)
     departments = _departments(data)
     params = st.query_params
@@ -325,6 +327,8 @@ def display_frame(df: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
             view[col] = view[col].map(danish_quarter)
         elif col == "urgent":
             view[col] = view[col].map(lambda v: "Ja" if v else "")
+        elif col == "hours":
+            view[col] = view[col].map(lambda v: "" if pd.isna(v) else danish_number(float(v), 1))
         elif not pd.api.types.is_numeric_dtype(view[col]):
             view[col] = view[col].map(lambda v: "" if v is None or v is pd.NA or v != v else v)
     return view.rename(columns=columns)

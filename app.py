@@ -17,7 +17,7 @@ st.caption("Hvad lykkes vi med, hvad har vi brug for at styrke, og hvordan går 
 data = ui.tables()
 ui.sample_banner()
 ui.empty_state(data)
-filters = ui.sidebar_filters(data, default_year=ui.today().year)
+filters = ui.sidebar_filters(data)
 scoped = filters.scope(data)
 view = filters.apply(data)
 
