@@ -104,9 +104,34 @@ def launch(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
 
 
+# Counts the script runs the browser has seen, so a test can wait for the rerun its own action
+# caused (a rerun can start a moment after the click, when the page still looks finished).
+_COUNT_RUNS = """() => {
+  if (window.__amoRuns === undefined) {
+    window.__amoRuns = 0;
+    new MutationObserver(ms => { for (const m of ms) {
+      if (m.target.getAttribute('data-test-script-state') === 'running') window.__amoRuns += 1; } })
+      .observe(document.body, {subtree: true, attributes: true, attributeFilter: ['data-test-script-state']});
+  }
+  return window.__amoRuns;
+}"""
+
+
+def runs(page) -> int:
+    """How many script runs this page has seen since the counter was installed."""
+    return page.evaluate(_COUNT_RUNS)
+
+
+def wait_for_rerun(page, before: int, timeout: float = 30_000) -> None:
+    """Wait until a run after ``before`` (see :func:`runs`) has started and the page is ready again."""
+    page.wait_for_function(f"() => window.__amoRuns > {before}", timeout=timeout)
+    wait_ready(page, timeout)
+
+
 def wait_ready(page, timeout: float = 30_000) -> None:
     """Wait until the script has finished and nothing is still a placeholder."""
     page.wait_for_selector(READY, state="attached", timeout=timeout)
+    runs(page)
     page.wait_for_function(
         "() => !document.querySelector(\"[data-testid='stSkeleton']\")"
         " && !document.querySelector(\"[data-testid='stSpinner']\")"
@@ -135,7 +160,14 @@ def sidebar_link(page, name: str | None):
 
 def go_to(page, name: str | None, heading: str, timeout: float = 30_000) -> None:
     """Follow the sidebar link ``name`` and wait until ``heading`` is shown and the page is ready."""
-    sidebar_link(page, name).click()
+    try:
+        sidebar_link(page, name).click(timeout=timeout)
+    except Exception as exc:
+        sidebar = page.get_by_test_id("stSidebar")
+        shown = sidebar.inner_text(timeout=1_000) if sidebar.count() else "(no sidebar)"
+        dump = Path(os.environ.get("AMO_BROWSER_DUMP", "/tmp")) / "amo-browser-failure.png"
+        page.screenshot(path=str(dump), full_page=True)
+        raise AssertionError(f"no sidebar link {name!r}; the sidebar shows:\n{shown}\n(screenshot: {dump})") from exc
     page.get_by_role("heading", name=heading).first.wait_for(timeout=timeout)
     wait_ready(page, timeout)
 
@@ -145,9 +177,10 @@ def choose(page, label: str, option: str) -> None:
     widget = page.get_by_test_id("stMain").get_by_test_id("stMultiSelect").filter(
         has=page.get_by_text(label, exact=True))
     widget.click()
+    before = runs(page)
     page.get_by_role("option", name=option, exact=True).click()
     page.keyboard.press("Escape")
-    wait_ready(page)
+    wait_for_rerun(page, before)
 
 
 def edit_first_row(page, column: int, option: str, grid: int = 0) -> None:
@@ -156,12 +189,24 @@ def edit_first_row(page, column: int, option: str, grid: int = 0) -> None:
     The grid is drawn on a canvas: click the first body cell, move ``column`` cells right,
     open the cell's editor with Enter and pick ``option`` from its list.
     """
-    box = page.get_by_test_id("stDataFrame").nth(grid).bounding_box()
-    page.mouse.click(box["x"] + 30, box["y"] + 52)  # below the 35 px header row
-    for _ in range(column):
-        page.keyboard.press("ArrowRight")
-    page.keyboard.press("Enter")
-    page.get_by_role("option", name=option, exact=True).click()
+    choice = page.get_by_role("option", name=option, exact=True)
+    for attempt in range(4):
+        # The canvas may still be settling after a rerun: try again from a clean state.
+        page.wait_for_timeout(300 * (attempt + 1))
+        box = page.get_by_test_id("stDataFrame").nth(grid).bounding_box()
+        page.mouse.click(box["x"] + 30, box["y"] + 52)  # first body cell, below the 35 px header row
+        page.wait_for_timeout(150)
+        for _ in range(column):
+            page.keyboard.press("ArrowRight")
+        page.keyboard.press("Enter")
+        try:
+            choice.wait_for(timeout=4_000)
+        except Exception:  # the editor did not open: the click or keys landed before the grid was ready
+            page.keyboard.press("Escape")
+            continue
+        choice.click()
+        return
+    raise AssertionError(f"could not open the editor of column {column} in the first row")
 
 
 def exceptions(page) -> list[str]:
