@@ -6,6 +6,7 @@ Pages call into this module and into ``amo_data``; nothing here computes a figur
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import io
 import os
@@ -26,10 +27,13 @@ UPLOAD_PAGE = "pages/1_Upload.py"
 # The menu (Streamlit's own is switched off in .streamlit/config.toml so the home page can be
 # called "Overblik" and every link can carry the filters).
 NAVIGATION = (
-    ("app.py", "Overblik", "🏠"), (UPLOAD_PAGE, "Upload", "📤"),
-    ("pages/2_Styrker_og_behov.py", "Styrker og behov", "⚖️"), ("pages/3_Handleplan.py", "Handleplan", "✅"),
-    ("pages/4_Sammenlign_afdelinger.py", "Sammenlign afdelinger", "🔍"), ("pages/5_Uddannelse.py", "Uddannelse", "🎓"),
-    ("pages/6_Mødeguide.py", "Mødeguide", "🗓️"), ("pages/7_Revisionslog.py", "Revisionslog", "📜"),
+    ("app.py", "Overblik", ":material/dashboard:"), ("pages/6_Mødeguide.py", "Mødeguide", ":material/groups:"),
+    (UPLOAD_PAGE, "Upload", ":material/upload_file:"),
+    ("pages/2_Styrker_og_behov.py", "Styrker og behov", ":material/balance:"),
+    ("pages/3_Handleplan.py", "Handleplan", ":material/checklist:"),
+    ("pages/4_Sammenlign_afdelinger.py", "Sammenlign afdelinger", ":material/compare_arrows:"),
+    ("pages/5_Uddannelse.py", "Uddannelse", ":material/school:"),
+    ("pages/7_Revisionslog.py", "Revisionslog", ":material/history:"),
 )
 FILTER_PARAMS = ("aar", "afd")
 
@@ -44,14 +48,15 @@ def setup(title: str, icon: str = "🦺") -> auth.User:
     user = _sign_in()
     _navigation(user)
     if user.is_local:
-        st.sidebar.caption(f"{APP_TITLE} · lokal enkeltbrugertilstand (ingen login er sat op)")
+        st.sidebar.caption("Lokal enkeltbrugertilstand: der er ikke sat brugere op, så alle med adgang til "
+                           "denne computer kan se og ændre alt.")
     else:
         st.sidebar.caption(f"Logget ind som {md_escape(user.label)}")
         if st.sidebar.button("Log ud", key="sign_out"):
             st.session_state.pop("_user", None)
             st.rerun()
     if message := st.session_state.pop("_toast", None):
-        st.toast(md_escape(message), icon="💾")
+        st.toast(md_escape(message), icon=":material/check_circle:")
     return user
 
 
@@ -139,7 +144,7 @@ def empty_state(data: dict[str, pd.DataFrame]) -> None:
         return
     st.info("Der er ingen data endnu. Hent skabelonen, udfyld den efter jeres årlige drøftelse, "
             "og indlæs den på siden Upload.")
-    st.page_link(UPLOAD_PAGE, label="Gå til Upload", icon="📤")
+    st.page_link(UPLOAD_PAGE, label="Gå til Upload", icon=":material/upload_file:")
     st.stop()
 
 
@@ -262,20 +267,24 @@ def show_table(df: pd.DataFrame, columns: dict[str, str], *, empty: str | None =
     st.dataframe(view, hide_index=True, width="stretch", **kwargs)
 
 
+def plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
 def danish_number(value: float, decimals: int = 1) -> str:
     text = f"{value:,.{decimals}f}".replace(",", "\u00a0").replace(".", ",").replace("\u00a0", ".")
     return text[:-2] if text.endswith(",0") else text
 
 
-POINT_COLUMNS = {"department": "Afdeling", "year": "År", "date": "Dato", "area": "Område", "category": "Kategori",
-                 "description": "Beskrivelse", "help": "Hjælp", "rating": "Vurdering", "role": "Rolle"}
-ACTION_COLUMNS = {"department": "Afdeling", "year": "År", "what": "Hvad", "area": "Område", "why": "Hvorfor",
-                  "how": "Hvordan", "help": "Hjælp", "quarter": "Hvornår", "urgent": "Haster", "who": "Hvem",
-                  "follow_up": "Opfølgning", "status": "Status"}
-ACTION_SHORT_COLUMNS = {"department": "Afdeling", "what": "Hvad", "help": "Hjælp", "quarter": "Hvornår",
-                        "who": "Hvem", "status": "Status"}
-TRAINING_COLUMNS = {"department": "Afdeling", "role": "Rolle", "name": "Navn", "joined": "Tiltrådt",
-                    "course": "Kursus", "hours": "Timer", "quarter": "Hvornår", "status": "Status"}
+POINT_COLUMNS = {"department": "Afdeling", "category": "Kategori", "description": "Beskrivelse", "help": "Hjælp",
+                 "rating": "Vurdering", "role": "Rolle", "year": "År", "date": "Dato"}
+ACTION_COLUMNS = {"department": "Afdeling", "what": "Hvad", "status": "Status", "quarter": "Hvornår",
+                  "urgent": "Haster", "who": "Hvem", "help": "Hjælp", "area": "Område", "why": "Hvorfor",
+                  "how": "Hvordan", "follow_up": "Opfølgning", "year": "År"}
+ACTION_SHORT_COLUMNS = {"department": "Afdeling", "what": "Hvad", "quarter": "Hvornår", "who": "Hvem",
+                        "status": "Status"}
+TRAINING_COLUMNS = {"department": "Afdeling", "name": "Navn", "role": "Rolle", "course": "Kursus",
+                    "quarter": "Hvornår", "status": "Status", "hours": "Timer", "joined": "Tiltrådt"}
 
 
 def action_editor(actions: pd.DataFrame) -> None:
@@ -335,7 +344,7 @@ def display_frame(df: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
 
 
 def chart(fig) -> None:
-    st.plotly_chart(fig, width="stretch", config={"displaylogo": False, "locale": "da"})
+    st.plotly_chart(fig, width="stretch", config={"displayModeBar": False})
 
 
 def excel_bytes(write, *args) -> bytes:
@@ -343,6 +352,12 @@ def excel_bytes(write, *args) -> bytes:
     buf = io.BytesIO()
     write(*args, buf)
     return buf.getvalue()
+
+
+def lazy_excel(write, *args):
+    """A download button's data that is only built when the user clicks (a big export takes
+    seconds, and a page must not pay for it on every run)."""
+    return functools.partial(excel_bytes, write, *args)
 
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -374,21 +389,29 @@ def show_check_result(result) -> None:
     icon = "✅" if result.ok else "❌"
     with st.container(border=True):
         st.markdown(f"{icon} **{md_escape(result.file)}**")
-        cols = st.columns(3)
-        for col, (table, n) in zip(cols, result.rows.items()):
-            col.metric(f"Rækker i {SHEET_TITLES[table]}", n)
+        found = {table: n for table, n in result.rows.items() if n}
+        if found:
+            for col, (table, n) in zip(st.columns(3), found.items()):
+                col.metric(f"Rækker i {SHEET_TITLES[table]}", n)
+        elif not result.errors:
+            st.caption("Filen indeholder ingen rækker med data.")
         if result.errors:
-            st.error(f"{len(result.errors)} fejl — filen kan ikke gemmes, før de er rettet.")
+            st.error(f"{len(result.errors)} fejl — filen kan ikke gemmes, før {'den' if len(result.errors) == 1 else 'de'} "
+                     "er rettet.")
             show_problems(result.errors)
         if result.warnings:
-            st.warning(f"{len(result.warnings)} advarsler — filen kan gemmes, men se dem igennem.")
+            st.warning(f"{plural(len(result.warnings), 'advarsel', 'advarsler')} — filen kan gemmes, "
+                       "men se dem igennem.")
             show_problems(result.warnings)
         if result.ok and not result.warnings:
             st.success("Ingen fejl eller advarsler.")
 
 
 def show_problems(problems) -> None:
-    st.dataframe(_problems(problems), hide_index=True, width="stretch")
+    st.dataframe(_problems(problems), hide_index=True, width="stretch", column_config={
+        "Ark": st.column_config.TextColumn(width="small"), "Række": st.column_config.NumberColumn(width="small"),
+        "Kolonne": st.column_config.TextColumn(width="small"), "Værdi": st.column_config.TextColumn(width="small"),
+        "Besked": st.column_config.TextColumn(width="large")})
 
 
 def _problems(problems) -> pd.DataFrame:
@@ -421,7 +444,7 @@ def save_uploads(results) -> None:
 def show_saved_message() -> None:
     kind, text = st.session_state.pop("_saved_message", (None, None))
     if kind == "success":
-        st.success(text, icon="✅")
+        st.success(text, icon=":material/check_circle:")
     elif kind == "error":
         st.error(text)
     elif kind:
@@ -437,9 +460,9 @@ def history_with_undo() -> None:
         st.caption("Ingen importer endnu.")
         return
     rows = [{"Nr.": b["id"], "Tidspunkt": danish_time(b["created_at"]), "Bruger": b["user"],
-             "Filer": ", ".join(b["files"]), "Arbejdsark": b["rows"].get("arbejdsark", 0),
+             "Tilstand": STATE_DA.get(b["state"], b["state"]), "Arbejdsark": b["rows"].get("arbejdsark", 0),
              "Handleplan": b["rows"].get("handleplan", 0), "Uddannelse": b["rows"].get("uddannelse", 0),
-             "Tilstand": STATE_DA.get(b["state"], b["state"])} for b in batches]
+             "Filer": ", ".join(b["files"])} for b in batches]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     user = current_user()
     if not user.can_import():

@@ -22,7 +22,7 @@ scoped = filters.scope(data)
 view = filters.apply(data)
 
 t = metrics.tiles(scoped, year=filters.year, today=ui.today())
-year_text = str(filters.year) if filters.year else "i år"
+year_text = str(filters.year or ui.today().year)
 row1 = st.columns(4)
 row1[0].metric(f"Afdelinger med drøftelse {year_text}",
                f"{t['departments_with_discussion_this_year']} af {t['departments_total']}")
@@ -42,7 +42,8 @@ if missing:
     st.warning("**Afdelinger uden årlig drøftelse** (ingen drøftelse de seneste 365 dage): "
                + ", ".join(ui.md_escape(d) for d in missing))
 else:
-    st.success("Alle afdelinger har holdt deres årlige drøftelse af kompetencerne.")
+    st.success(("De valgte afdelinger" if filters.departments else "Alle afdelinger")
+               + " har holdt deres årlige drøftelse af kompetencerne inden for de seneste 365 dage.")
 
 left, right = st.columns(2)
 with left:

@@ -63,11 +63,11 @@ SERIES_COLORS: tuple[str, ...] = (
 )
 AVERAGE_COLOR = _C["dark_grey"]
 FALLBACK_COLOR = _C["grey"]
-HEATMAP_SCALE = "Cividis"  # perceptually uniform and colour-blind safe
+HEATMAP_SCALE = [[0.0, "#FFFFFF"], [0.5, "#F5B461"], [1.0, "#B8470B"]]  # white (none) to dark orange (many)
 
 CATEGORY_LABELS: dict[str, str] = {column: category for category, column in CATEGORY_COLUMNS.items()}
 
-EMPTY_TEXT = "Ingen data endnu"
+EMPTY_TEXT = "Ingen data for de valgte filtre"
 HEIGHT = 400
 FONT = {"size": 13}
 

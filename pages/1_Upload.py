@@ -11,11 +11,12 @@ from amo_data.workbook import write_workbook
 
 user = ui.setup("Upload", "📤")
 st.title("Upload af kompetenceark")
+ui.sample_banner()
 st.write("Hent skabelonen, udfyld den efter jeres årlige drøftelse af arbejdsmiljøkompetencerne, "
          "og indlæs den her. Filerne kontrolleres, før noget gemmes.")
 
-st.download_button("Hent Excel-skabelonen", ui.excel_bytes(write_template), "AMO-kompetencer-skabelon.xlsx",
-                   mime=ui.XLSX_MIME, icon="📥")
+st.download_button("Hent Excel-skabelonen", ui.lazy_excel(write_template), "AMO-kompetencer-skabelon.xlsx",
+                   mime=ui.XLSX_MIME, icon=":material/download:")
 
 if not user.can_import():
     st.info(f"Din rolle ({user.role_label}) kan se alle data, men ikke indlæse eller fortryde. "
@@ -37,7 +38,7 @@ if refused:
     ui.show_problems(refused)
 elif results:
     if all(r.ok for r in results):
-        if st.button("Gem", type="primary", icon="💾"):
+        if st.button("Gem", type="primary", icon=":material/save:"):
             ui.save_uploads(results)
     else:
         st.error("Der er fejl i mindst én fil. Ret fejlene i filen, og upload den igen: intet er gemt.")
@@ -53,5 +54,5 @@ data = ui.tables()
 if ui.is_empty(data):
     st.caption("Der er endnu ingen gemte data at eksportere.")
 else:
-    st.download_button("Hent de gemte data som Excel", ui.excel_bytes(write_workbook, data),
-                       "AMO-kompetencer-data.xlsx", mime=ui.XLSX_MIME, icon="📊")
+    st.download_button("Hent de gemte data som Excel", ui.lazy_excel(write_workbook, data),
+                       "AMO-kompetencer-data.xlsx", mime=ui.XLSX_MIME, icon=":material/table_view:")

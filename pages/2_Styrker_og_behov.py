@@ -37,5 +37,5 @@ category = c3.selectbox("Kategori", ["Alle kategorier", *metrics.CATEGORY_COLUMN
 points = metrics.points(ark, area=area,
                         department=None if department == "Alle afdelinger" else department,
                         category=None if category == "Alle kategorier" else category)
-st.write(f"{len(points)} punkter")
+st.write(ui.plural(len(points), "punkt", "punkter"))
 ui.show_table(points, ui.POINT_COLUMNS)

@@ -23,18 +23,18 @@ statuses = c3.multiselect("Status", vocab.STATUS.values, placeholder="Alle")
 quarters = c4.multiselect("Kvartal", metrics.quarters(plan), format_func=ui.danish_quarter, placeholder="Alle")
 shown = metrics.select_actions(plan, areas=areas, helps=helps, statuses=statuses, quarters=quarters)
 
-st.write(f"{len(shown)} handlinger. Ret status direkte i tabellen; ændringen gemmes med dit navn og tidspunkt.")
+st.write(f"{ui.plural(len(shown), 'handling', 'handlinger')}. Ret status direkte i tabellen; ændringen gemmes "
+         "straks og skrives i revisionsloggen med hvem og hvornår.")
 ui.action_editor(shown)
+st.download_button("Hent handleplanen til opslag (Excel, liggende A4)", ui.lazy_excel(write_action_plan, shown),
+                   "Handleplan.xlsx", mime=ui.XLSX_MIME, icon=":material/print:", on_click="ignore")
 
 today = ui.today()
 overdue, urgent = metrics.overdue_actions(plan, today), metrics.urgent_actions(plan)
-left, right = st.columns(2)
-with left:
-    st.subheader(f"Overskredne ({len(overdue)})")
-    ui.show_table(overdue, ui.ACTION_SHORT_COLUMNS, empty="Ingen overskredne handlinger.")
-with right:
-    st.subheader(f"Hastende ({len(urgent)})")
-    ui.show_table(urgent, ui.ACTION_SHORT_COLUMNS, empty="Ingen hastende handlinger.")
+st.subheader(f"Overskredne ({len(overdue)})")
+ui.show_table(overdue, ui.ACTION_SHORT_COLUMNS, empty="Ingen overskredne handlinger.")
+st.subheader(f"Hastende ({len(urgent)})")
+ui.show_table(urgent, ui.ACTION_SHORT_COLUMNS, empty="Ingen hastende handlinger.")
 
 left, right = st.columns(2)
 with left:
@@ -44,6 +44,3 @@ with right:
 
 wheel_year = filters.year or today.year
 ui.chart(charts.aarshjul(metrics.actions_by_quarter(plan), year=wheel_year, title=f"Årshjul {wheel_year}"))
-
-st.download_button("Hent handleplanen til opslag (Excel, liggende A4)", ui.excel_bytes(write_action_plan, shown),
-                   "Handleplan.xlsx", mime=ui.XLSX_MIME, icon="🖨️")

@@ -21,7 +21,7 @@ measure = st.radio("Vis", list(measures), format_func=measures.get, horizontal=T
 matrix = metrics.department_area_matrix(ark, measure)
 ui.chart(charts.department_area_heatmap(matrix, measure))
 st.download_button("Hent tabellen (CSV)", csv_bytes(matrix.reset_index()), f"afdelinger-{measure}.csv",
-                   mime="text/csv", icon="📄")
+                   mime="text/csv", icon=":material/download:")
 
 st.subheader("Udvalgte afdelinger mod gennemsnittet")
 departments = metrics.departments({"arbejdsark": ark})

@@ -91,6 +91,6 @@ ledelsen se det samlede billede, og I kan holde handleplanen opdateret.
 """
 )
 
-st.download_button("Hent Excel-skabelonen", ui.excel_bytes(write_template), "AMO-kompetencer-skabelon.xlsx",
-                   mime=ui.XLSX_MIME, icon="📥")
-st.page_link(ui.UPLOAD_PAGE, label="Gå til Upload", icon="📤")
+st.download_button("Hent Excel-skabelonen", ui.lazy_excel(write_template), "AMO-kompetencer-skabelon.xlsx",
+                   mime=ui.XLSX_MIME, icon=":material/download:")
+st.page_link(ui.UPLOAD_PAGE, label="Gå til Upload", icon=":material/upload_file:")

@@ -33,8 +33,10 @@ if user.can_delete_data():
         if not departments:
             st.caption("Der er ingen afdelinger at slette.")
         else:
-            department = st.selectbox("Afdeling", departments, key="erase_department")
-            sure = st.checkbox(f"Ja, slet alle data for {department} permanent", key="erase_department_ok")
+            department = st.selectbox("Afdeling", departments, key="erase_department", index=None,
+                                      placeholder="Vælg den afdeling, der skal slettes")
+            sure = department is not None and st.checkbox(f"Ja, slet alle data for {department} permanent",
+                                                          key="erase_department_ok")
             if st.button("Slet afdelingen", disabled=not sure, type="primary", key="erase_department_button"):
                 ui.erase(lambda: ui.store().delete_department(department, user=user.username))
     with tab_person:

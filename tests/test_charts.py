@@ -128,7 +128,7 @@ def test_aarshjul_has_four_quarters_with_counts_by_status(tables):
     assert by_status == {"Ikke startet": [0, 0, 0, 1], "Planlagt": [0, 0, 2, 0],
                          "I gang": [0, 1, 1, 0], "Gennemført": [1, 0, 0, 0]}
     assert charts.aarshjul(metrics.actions_by_quarter(tables["handleplan"]), 2030).layout.annotations[0].text == (
-        "Ingen data endnu")
+        "Ingen data for de valgte filtre")
 
 
 def test_departments_against_company_average(tables):
@@ -147,7 +147,7 @@ def test_need_share_in_percent(tables):
     assert list(fig.data[0].x) == pytest.approx([1.0, 1 / 3, 0.0, 1.0])
     only_tasks = frame("arbejdsark", [{**tables["arbejdsark"].iloc[3].drop("id").to_dict(), "date": None}])
     assert charts.need_share_by_area(metrics.need_share_by_area(only_tasks)).layout.annotations[0].text == (
-        "Ingen data endnu")  # 0 ÷ 0: no share to show
+        "Ingen data for de valgte filtre")  # 0 ÷ 0: no share to show
     assert fig.layout.xaxis.tickformat == ".0%"
 
 
@@ -155,12 +155,12 @@ def test_every_builder_handles_empty_input():
     for name, build in builders(_empty_tables()):
         fig = build()
         assert isinstance(fig, go.Figure), name
-        assert [a.text for a in fig.layout.annotations] == ["Ingen data endnu"], name
+        assert [a.text for a in fig.layout.annotations] == ["Ingen data for de valgte filtre"], name
         assert fig.layout.title.text, name
         json.loads(fig.to_json())
     assert charts.departments_vs_average(pd.DataFrame(), pd.DataFrame(), []).layout.annotations[0].text == (
-        "Ingen data endnu")
-    assert charts.strengths_vs_needs_by_area(None).layout.annotations[0].text == "Ingen data endnu"
+        "Ingen data for de valgte filtre")
+    assert charts.strengths_vs_needs_by_area(None).layout.annotations[0].text == "Ingen data for de valgte filtre"
 
 
 def test_aarshjul_with_every_action(tables):
@@ -176,12 +176,12 @@ def test_aarshjul_with_every_action(tables):
     assert any("Afdeling: Kontor" in h and "Hastende" in h for h in wheel.hovertext)
     assert [t.name for t in fig.data[1:]] == ["Ikke startet", "Planlagt", "I gang", "Gennemført"]
     empty = charts.aarshjul_actions(metrics.actions_of_year(tables["handleplan"], 2031), 2031)
-    assert empty.layout.annotations[0].text == "Ingen data endnu"
+    assert empty.layout.annotations[0].text == "Ingen data for de valgte filtre"
 
 
 def test_share_charts_without_any_strength_or_need_say_so(tables):
     only_tasks = tables["arbejdsark"].loc[tables["arbejdsark"]["category"] == "Vigtig opgave"]
     heat = charts.department_area_heatmap(metrics.department_area_matrix(only_tasks, "need_share"), "need_share")
-    assert heat.layout.annotations[0].text == "Ingen data endnu"
+    assert heat.layout.annotations[0].text == "Ingen data for de valgte filtre"
     from_counts = charts.need_share_by_area(metrics.entries_by_area(tables["arbejdsark"]))
     assert list(from_counts.data[0].x) == pytest.approx([1.0, 1 / 3, 0.0, 1.0])
