@@ -854,18 +854,8 @@ class _Sheet:
         area = self.area(row, number, problems)
         help_value, _ = self.parsed(row, number, "help", "help", problems, required=True)
         status, _ = self.parsed(row, number, "status", "status", problems)
-        when_raw, when_header = self.cell(row, "when")
-        quarter = None
-        if when_header is not None:
-            if _empty(when_raw):
-                problems.append((number, when_header, None,
-                                 f'Kolonnen "{when_header}" skal udfyldes, men cellen er tom.'))
-            else:
-                quarter = self.p["quarter"]((_key(when_raw), year, date), when_raw, year, date)
-                if quarter is None:
-                    message = self._when_problem(when_raw, year_given and year is None, date)
-                    if message:
-                        problems.append((number, when_header, when_raw, message))
+        quarter, when_raw = self.required_quarter(
+            row, number, problems, year, date, lambda v: self._when_problem(v, year_given and year is None, date))
         if not self.flush(problems):
             return
         if year is None:
@@ -885,6 +875,21 @@ class _Sheet:
         out["who"].append(self.optional_text(row, "who"))
         out["follow_up"].append(self.optional_text(row, "follow_up"))
         out["status"].append(status or vocab.IKKE_STARTET)
+
+    def required_quarter(self, row: list, number: int, problems: list, year: int | None, date: dt.date | None,
+                         message) -> tuple:
+        """The required Hvornår cell: (its quarter or None, the raw value); a problem is added
+        when it is empty, or with ``message(value)`` when it is not a quarter."""
+        when_raw, when_header = self.cell(row, "when")
+        if when_header is None:
+            return None, when_raw
+        if _empty(when_raw):
+            problems.append((number, when_header, None, f'Kolonnen "{when_header}" skal udfyldes, men cellen er tom.'))
+            return None, when_raw
+        quarter = self.p["quarter"]((_key(when_raw), year, date), when_raw, year, date)
+        if quarter is None and (text := message(when_raw)):
+            problems.append((number, when_header, when_raw, text))
+        return quarter, when_raw
 
     def _when_problem(self, value: object, year_invalid: bool, date: dt.date | None) -> str | None:
         shown = _shown(value)
@@ -910,24 +915,7 @@ class _Sheet:
         course = self.required_text(row, number, "course", problems)
         hours, _ = self.parsed(row, number, "hours", "hours", problems)
         status, _ = self.parsed(row, number, "status", "training_status", problems, required=True)
-        when_raw, when_header = self.cell(row, "when")
-        quarter = None
-        if when_header is not None:
-            if _empty(when_raw):
-                problems.append((number, when_header, None,
-                                 f'Kolonnen "{when_header}" skal udfyldes, men cellen er tom.'))
-            else:
-                quarter = self.p["quarter"]((_key(when_raw), None, None), when_raw, None, None)
-                if quarter is None:
-                    shown = _shown(when_raw)
-                    if _out_of_range(when_raw):
-                        message = _out_of_range(when_raw)
-                    elif not quarters.is_asap(when_raw) and quarters.parse_quarter(when_raw, 2000) is not None:
-                        message = f'"{shown}" mangler et år: skriv året med, fx "{shown} 2026".'
-                    else:
-                        message = (f'"{shown}" er ikke et kvartal eller en dato (fx "3. kvartal 2026", '
-                                   '"2026-Q3" eller "15-08-2026").')
-                    problems.append((number, when_header, when_raw, message))
+        quarter, when_raw = self.required_quarter(row, number, problems, None, None, _training_when_problem)
         if not self.flush(problems):
             return
         out = self.out
@@ -941,6 +929,16 @@ class _Sheet:
         out["year"].append(quarter.year)
         out["quarter"].append(quarter.label)
         out["status"].append(status)
+
+
+def _training_when_problem(value: object) -> str:
+    """Why an Uddannelse Hvornår is not a quarter (the register has no År column)."""
+    shown = _shown(value)
+    if _out_of_range(value):
+        return _out_of_range(value)
+    if not quarters.is_asap(value) and quarters.parse_quarter(value, 2000) is not None:
+        return f'"{shown}" mangler et år: skriv året med, fx "{shown} 2026".'
+    return f'"{shown}" er ikke et kvartal eller en dato (fx "3. kvartal 2026", "2026-Q3" eller "15-08-2026").'
 
 
 def _letters(index: int) -> str:
