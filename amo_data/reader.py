@@ -770,6 +770,31 @@ def _read_workbook(name: str, data: bytes) -> list[RawSheet]:
     return sheets
 
 
+class _Rows:
+    """Rows as Excel numbers them: empty rows between data kept as ``[]``, trailing empty cells
+    and rows dropped, and the cap on filled cells enforced as rows arrive."""
+
+    def __init__(self, name: str, sheet_name: str):
+        self.name, self.sheet_name = name, sheet_name
+        self.rows: list[list[object]] = []
+        self.pending_empty = 0
+        self.filled = 0
+
+    def add(self, cells: list[object], pad: list[object] | None = None) -> None:
+        while cells and cells[-1] is None:
+            cells.pop()
+        if not cells:
+            self.pending_empty += 1
+            return
+        self.filled += len(cells) - cells.count(None)
+        if self.filled > MAX_FILLED_CELLS:
+            raise _err_too_many_cells(self.name, self.sheet_name)
+        if self.pending_empty:
+            self.rows.extend([[] for _ in range(self.pending_empty)])
+            self.pending_empty = 0
+        self.rows.append(pad + cells if pad else cells)
+
+
 def _sheet_rows(name: str, sheet_name: str, sheet) -> list[list[object]]:
     start = sheet.start
     if start is None:
@@ -777,9 +802,7 @@ def _sheet_rows(name: str, sheet_name: str, sheet) -> list[list[object]]:
     height, width = sheet.height, sheet.width
     if start[0] + height > MAX_ROWS or start[1] + width > MAX_COLUMNS or height * width > MAX_CELL_AREA:
         raise _err_huge(name, sheet_name, start[0] + height, start[1] + width)
-    rows: list[list[object]] = []
-    pending_empty = 0
-    filled = 0
+    collected = _Rows(name, sheet_name)
     col_pad: list[object] | None = None
     yielded = 0
     for raw in sheet.iter_rows():
@@ -790,7 +813,7 @@ def _sheet_rows(name: str, sheet_name: str, sheet) -> list[list[object]]:
             col_pad = [None] * start[1] if len(raw) == width and start[1] else []
         n_empty = raw.count("")
         if n_empty == len(raw):
-            pending_empty += 1
+            collected.pending_empty += 1
             continue
         # Inlined _cell() for the common types: this loop sees every cell of the sheet.
         cells = [
@@ -803,18 +826,8 @@ def _sheet_rows(name: str, sheet_name: str, sheet) -> list[list[object]]:
             else _cell(v)
             for v in raw
         ]
-        while cells and cells[-1] is None:
-            cells.pop()
-        if not cells:
-            pending_empty += 1
-            continue
-        filled += len(cells) - cells.count(None)
-        if filled > MAX_FILLED_CELLS:
-            raise _err_too_many_cells(name, sheet_name)
-        if pending_empty:
-            rows.extend([[] for _ in range(pending_empty)])
-            pending_empty = 0
-        rows.append(col_pad + cells if col_pad else cells)
+        collected.add(cells, col_pad)
+    rows = collected.rows
     if yielded == height and start[0]:
         rows[:0] = [[] for _ in range(start[0])]
     return rows
@@ -910,27 +923,15 @@ def _read_csv(name: str, data: bytes) -> RawSheet:
         raise _err_empty(name)
     if not hint:
         delimiter = _detect_delimiter(text)
-    rows: list[list[object]] = []
-    pending_empty = 0
-    filled = 0
+    collected = _Rows(name, name)
+    rows = collected.rows
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         for record in reader:
-            if len(rows) + pending_empty >= MAX_ROWS or len(record) > MAX_COLUMNS:
-                raise _err_huge(name, name, len(rows) + pending_empty + 1, max(len(record), 1))
-            cells: list[object] = [(v.replace("\r\n", "\n").replace("\r", "\n") if v.strip() else None) for v in record]
-            while cells and cells[-1] is None:
-                cells.pop()
-            if not cells:
-                pending_empty += 1
-                continue
-            filled += len(cells) - cells.count(None)
-            if filled > MAX_FILLED_CELLS:
-                raise _err_too_many_cells(name, name)
-            if pending_empty:
-                rows.extend([[] for _ in range(pending_empty)])
-                pending_empty = 0
-            rows.append(cells)
+            seen = len(rows) + collected.pending_empty
+            if seen >= MAX_ROWS or len(record) > MAX_COLUMNS:
+                raise _err_huge(name, name, seen + 1, max(len(record), 1))
+            collected.add([(v.replace("\r\n", "\n").replace("\r", "\n") if v.strip() else None) for v in record])
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):
             limit = _fmt_int(csv.field_size_limit())
