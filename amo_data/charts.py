@@ -254,9 +254,9 @@ def need_share_by_area(df: pd.DataFrame, title: str = "Andel behov pr. område")
         text=df["need_share"], texttemplate="%{x:.0%}", textposition="auto",
         hovertemplate=("Område: %{y}<br>Andel behov: %{x:.0%}<br>Brug for at styrke: %{customdata[0]}"
                        "<br>Lykkes: %{customdata[1]}<extra></extra>")))
-    fig.update_xaxes(tickformat=".0%", range=[0, 1])
+    fig.update_xaxes(tickformat=".0%", range=[0, 1.05], dtick=0.25)
     fig.update_yaxes(autorange="reversed")
-    return _layout(fig, title, "Behov i forhold til styrker og behov", "Område",
+    return _layout(fig, title, "Behov ÷ (styrker + behov)", "Område",
                    height=max(HEIGHT, 60 + 35 * len(df)))
 
 
