@@ -123,15 +123,62 @@ def store() -> Store:
     return _store(resolve_url(os.environ.get("AMO_DATABASE_URL") or None))
 
 
-@st.cache_data(show_spinner="Henter data …", max_entries=8)
-def _tables(url: str, version: int) -> dict[str, pd.DataFrame]:
-    return _store(url).current()
+@st.cache_data(show_spinner="Henter data …", max_entries=16)
+def _tables(url: str, version: int, year: int | None = None) -> dict[str, pd.DataFrame]:
+    return _store(url).current(year=year)
 
 
-def tables() -> dict[str, pd.DataFrame]:
-    """The current data, cached until the store's data version changes (any process)."""
+def tables(year: int | None = None) -> dict[str, pd.DataFrame]:
+    """The current data — every year, or only ``year``'s rows (what a page with a chosen year
+    shows) — cached until the store's data version changes (any process)."""
     s = store()
-    return _tables(s.url, s.data_version())
+    return _tables(s.url, s.data_version(), year)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _outline(url: str, version: int) -> dict[str, pd.DataFrame]:
+    return _store(url).outline()
+
+
+def outline() -> dict[str, pd.DataFrame]:
+    """A few rows per department and year instead of every row (``Store.outline``): enough for
+    the sidebar's choices, the empty state and the departments without a yearly discussion."""
+    s = store()
+    return _outline(s.url, s.data_version())
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _needs_trend(url: str, version: int, departments: tuple[str, ...]) -> pd.DataFrame:
+    return metrics.needs_trend_of_counts(_store(url).needs_counts(departments or None))
+
+
+def needs_trend(filters: Filters) -> pd.DataFrame:
+    """The needs per year and area of the chosen departments over every year (counted in the
+    store, not from every row)."""
+    s = store()
+    return _needs_trend(s.url, s.data_version(), filters.departments)
+
+
+def departments_without_discussion(filters: Filters) -> list[str]:
+    """The chosen departments whose newest discussion is over 365 days old (or missing), over
+    every year, from the outline."""
+    return metrics.departments_without_discussion(filters.scope(outline()), today())
+
+
+def departments_total(filters: Filters) -> int:
+    """How many departments the chosen ones are (all departments when none is chosen), over
+    every year, as ``metrics.tiles`` counts them."""
+    return len(metrics.departments(metrics.unify_departments(filters.scope(outline()))))
+
+
+def _export_current(write, url: str, buf) -> None:
+    write(_store(url).current(), buf)
+
+
+def lazy_export(write):
+    """A download button's data that loads every current row and writes them only when the
+    user clicks."""
+    return functools.partial(excel_bytes, _export_current, write, store().url)
 
 
 def is_empty(data: dict[str, pd.DataFrame]) -> bool:

@@ -14,14 +14,16 @@ st.title("Overblik over arbejdsmiljøkompetencerne")
 st.caption("Hvad lykkes vi med, hvad har vi brug for at styrke, og hvordan går det med handleplanen? "
            "Samlet for alle afdelinger ud fra den årlige drøftelse af kompetencerne i AMO.")
 
-data = ui.tables()
+outline = ui.outline()
 ui.sample_banner()
-ui.empty_state(data)
-filters = ui.sidebar_filters(data)
+ui.empty_state(outline)
+filters = ui.sidebar_filters(outline)
+data = ui.tables(filters.year)  # the chosen year's rows only (all rows for "Alle år")
 scoped = filters.scope(data)
 view = filters.apply(data)
 
 t = metrics.tiles(scoped, year=filters.year, today=ui.today())
+t["departments_total"] = ui.departments_total(filters)  # over every year, not only the loaded one
 year_text = str(filters.year or ui.today().year)
 row1 = st.columns(4)
 row1[0].metric(f"Afdelinger med drøftelse {year_text}",
@@ -37,7 +39,7 @@ row2[2].metric(f"Sagkyndig bistand {year_text}", t["expert_requests_this_year"],
 row2[3].metric("Uddannelse gennemført", t["training_actions_completed"],
                help="Supplerende arbejdsmiljøuddannelse: handlinger med Egen kompetenceudvikling og status Gennemført")
 
-missing = metrics.departments_without_discussion(scoped, ui.today())
+missing = ui.departments_without_discussion(filters)  # over every year
 if missing:
     st.warning("**Afdelinger uden årlig drøftelse** (ingen drøftelse de seneste 365 dage): "
                + ", ".join(ui.md_escape(d) for d in missing))

@@ -360,6 +360,20 @@ def needs_trend(ark: pd.DataFrame) -> pd.DataFrame:
     return _sort_areas(counts, ["year"])
 
 
+def needs_trend_of_counts(counts: pd.DataFrame) -> pd.DataFrame:
+    """:func:`needs_trend` from needs already counted (``year | area | count``, e.g. a GROUP BY
+    in the store); rows of the same year and area are added up. Same columns, order and dtypes."""
+    counts = counts.loc[counts["area"].notna()]
+    years = _numeric(counts["year"])
+    counts = counts.assign(year=years).loc[years.notna() & (counts["count"] > 0)]
+    if counts.empty:
+        return pd.DataFrame({"year": pd.Series(dtype="int64"), "area": pd.Series(dtype=object),
+                             "count": pd.Series(dtype="int64")})
+    out = counts.groupby(["year", "area"], observed=True)["count"].sum().rename("count").reset_index()
+    out = out.assign(year=out["year"].astype("int64"), count=out["count"].astype("int64"))
+    return _sort_areas(out, ["year"])
+
+
 def company_average_by_area(ark: pd.DataFrame) -> pd.DataFrame:
     """area | the three categories as the average count per department.
 

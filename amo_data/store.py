@@ -923,6 +923,58 @@ class Store:
             ).scalars().all()
         return sorted(int(y) for y in years)
 
+    def outline(self) -> dict[str, pd.DataFrame]:
+        """A few rows per group instead of every row: the distinct (department, year) of each
+        table's current rows, and for Arbejdsark the newest Dato per department, year and
+        whether Dato is given (``date`` None for the rows without it).
+
+        Columns department (object), year (int64), and for Arbejdsark date (object,
+        ``datetime.date`` or None). What the dashboard needs across all years: the year and
+        department choices, and the departments without a yearly discussion —
+        :func:`amo_data.metrics.departments_without_discussion`, :func:`~amo_data.metrics.departments`
+        and the distinct years of it equal those of :meth:`current`.
+        """
+        out: dict[str, pd.DataFrame] = {}
+        with self._read() as conn:
+            for table in TABLES:
+                data = DATA[table]
+                keys = (data.c.department, data.c.year)
+                if table == ARBEJDSARK:
+                    query = (sa.select(*keys, sa.func.max(data.c.date).label("date"))
+                             .group_by(*keys, data.c.date.is_(None)))
+                else:
+                    query = sa.select(*keys).group_by(*keys)
+                query = (query.select_from(data.join(versions, versions.c.id == data.c.version_id))
+                         .where(versions.c.state == CURRENT, versions.c.table_name == table)
+                         .order_by(*keys))
+                rows = conn.execute(query).all()
+                frame = {"department": pd.Series([r[0] for r in rows], dtype=object),
+                         "year": pd.Series([int(r[1]) for r in rows], dtype="int64")}
+                if table == ARBEJDSARK:
+                    frame["date"] = pd.Series([_to_date(r[2]) for r in rows], dtype=object)
+                out[table] = pd.DataFrame(frame)
+        return out
+
+    def needs_counts(self, departments: Iterable[str] | None = None) -> pd.DataFrame:
+        """Current Arbejdsark needs (Kategori "Brug for at styrke", Område given) counted per
+        year and area: ``year | area | count``, for all departments or the given ones
+        (case-insensitive). Input for :func:`amo_data.metrics.needs_trend_of_counts`."""
+        data = DATA[ARBEJDSARK]
+        query = (sa.select(data.c.year, data.c.area, sa.func.count().label("count"))
+                 .select_from(data.join(versions, versions.c.id == data.c.version_id))
+                 .where(versions.c.state == CURRENT, versions.c.table_name == ARBEJDSARK,
+                        data.c.category == vocab.BRUG_FOR_AT_STYRKE, data.c.area.is_not(None))
+                 .group_by(data.c.year, data.c.area).order_by(data.c.year, data.c.area))
+        if departments is not None:
+            keys = sorted({department_key(d) for d in departments if clean(d)})
+            if keys:
+                query = query.where(versions.c.dept_key.in_(keys))
+        with self._read() as conn:
+            rows = conn.execute(query).all()
+        return pd.DataFrame({"year": pd.Series([int(r[0]) for r in rows], dtype="int64"),
+                             "area": pd.Series([r[1] for r in rows], dtype=object),
+                             "count": pd.Series([int(r[2]) for r in rows], dtype="int64")})
+
     def is_empty(self) -> bool:
         """True when nothing was ever imported (no batch at all, not even an undone one).
 

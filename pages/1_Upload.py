@@ -50,9 +50,8 @@ ui.history_with_undo()
 
 st.divider()
 st.subheader("Eksport")
-data = ui.tables()
-if ui.is_empty(data):
+if ui.is_empty(ui.outline()):
     st.caption("Der er endnu ingen gemte data at eksportere.")
 else:
-    st.download_button("Hent de gemte data som Excel", ui.lazy_excel(write_workbook, data),
+    st.download_button("Hent de gemte data som Excel", ui.lazy_export(write_workbook),
                        "AMO-kompetencer-data.xlsx", mime=ui.XLSX_MIME, icon=":material/table_view:")

@@ -9,10 +9,11 @@ ui.setup("Styrker og behov", "⚖️")
 st.title("Styrker og behov")
 st.caption("Hvad lykkes I med, og hvad har I brug for at styrke — pr. arbejdsmiljøområde.")
 
-data = ui.tables()
+outline = ui.outline()
 ui.sample_banner()
-ui.empty_state(data)
-filters = ui.sidebar_filters(data)
+ui.empty_state(outline)
+filters = ui.sidebar_filters(outline)
+data = ui.tables(filters.year)
 ark = filters.apply(data)["arbejdsark"]
 
 include_important = st.toggle("Vis også vigtige opgaver", value=False)

@@ -10,10 +10,11 @@ ui.setup("Handleplan", "✅")
 st.title("Handleplan")
 st.caption("Hvad? Hvorfor? Hvordan? Hvornår? Hvem? Opfølgning? — og hvordan det går.")
 
-data = ui.tables()
+outline = ui.outline()
 ui.sample_banner()
-ui.empty_state(data)
-filters = ui.sidebar_filters(data)
+ui.empty_state(outline)
+filters = ui.sidebar_filters(outline)
+data = ui.tables(filters.year)
 plan = filters.apply(data)["handleplan"]
 
 c1, c2, c3, c4 = st.columns(4)

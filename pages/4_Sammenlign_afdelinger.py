@@ -10,10 +10,11 @@ ui.setup("Sammenlign afdelinger", "🔍")
 st.title("Sammenlign afdelinger")
 st.caption("Hvor ligger behovene og styrkerne i de enkelte afdelinger, og hvordan udvikler de sig?")
 
-data = ui.tables()
+outline = ui.outline()
 ui.sample_banner()
-ui.empty_state(data)
-filters = ui.sidebar_filters(data)
+ui.empty_state(outline)
+filters = ui.sidebar_filters(outline)
+data = ui.tables(filters.year)
 ark = filters.apply(data)["arbejdsark"]
 
 measures = {"needs": "Behov", "strengths": "Styrker", "need_share": "Andel behov"}
@@ -36,5 +37,4 @@ else:
                                            metrics.company_average_by_area(ark), chosen, category))
 
 st.subheader("Udviklingen over årene")
-trend_ark = filters.scope(data)["arbejdsark"]  # every year, the chosen departments
-ui.chart(charts.needs_trend(metrics.needs_trend(trend_ark)))
+ui.chart(charts.needs_trend(ui.needs_trend(filters)))  # every year, the chosen departments

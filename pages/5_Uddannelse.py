@@ -10,10 +10,11 @@ st.title("Supplerende arbejdsmiljøuddannelse")
 st.caption("Arbejdsmiljørepræsentanter og arbejdsledere i AMO skal tilbydes 2 dage (ca. 14,8 timer) det første år "
            "og 1½ dag (ca. 11,1 timer) hvert år derefter.")
 
-data = ui.tables()
+outline = ui.outline()
 ui.sample_banner()
-ui.empty_state(data)
-filters = ui.sidebar_filters(data)
+ui.empty_state(outline)
+filters = ui.sidebar_filters(outline)
+data = ui.tables(filters.year)
 training = filters.apply(data)["uddannelse"]
 
 if training.empty:

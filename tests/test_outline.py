@@ -1,0 +1,96 @@
+"""The store's small all-years queries for the dashboard (Store.outline, Store.needs_counts)
+give exactly the figures that the same metrics give on every current row (Store.current).
+
+Both backends; random histories (several imports, an undo, rows with and without Dato,
+departments only in Handleplan or Uddannelse, a department spelled in two cases).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pytest
+import sqlalchemy as sa
+
+from amo_data import metrics, vocab
+from amo_data.schema import ARBEJDSARK, HANDLEPLAN, TABLES, UDDANNELSE
+from amo_data.store import DATA, Store, versions
+from tests.test_store import ark, plan, result, udd
+from tests.test_store import store as store  # noqa: F401  (fixture)
+from tests.test_store import url as url  # noqa: F401  (fixture)
+
+DEPARTMENTS = ["Lager", "Kontor", "Ældreplejen", "Åen", "Øst", "Produktion"]
+AREAS = ["Psykisk arbejdsmiljø", "Kemisk og biologisk arbejdsmiljø", "Ergonomisk arbejdsmiljø"]
+CATEGORIES = [vocab.LYKKES, vocab.BRUG_FOR_AT_STYRKE, vocab.VIGTIG_OPGAVE]
+TODAYS = [dt.date(2024, 6, 1), dt.date(2025, 12, 31), dt.date(2026, 1, 1), dt.date(2026, 11, 26), dt.date(2027, 3, 1)]
+
+
+def _history(store: Store, seed: int) -> None:
+    rng = random.Random(seed)
+    for n in range(3):
+        rows = {ARBEJDSARK: [], HANDLEPLAN: [], UDDANNELSE: []}
+        for dep in rng.sample(DEPARTMENTS, rng.randint(2, len(DEPARTMENTS))):
+            for year in rng.sample([2023, 2024, 2025, 2026], rng.randint(1, 3)):
+                kind = rng.random()
+                if kind < 0.6:  # Arbejdsark: with or without Dato
+                    for i in range(rng.randint(1, 4)):
+                        date = dt.date(year, rng.randint(1, 12), rng.randint(1, 28)) if rng.random() < 0.5 else None
+                        rows[ARBEJDSARK].append(ark(dep, year, f"p{n}{i}", date=date, area=rng.choice(AREAS),
+                                                    category=rng.choice(CATEGORIES)))
+                elif kind < 0.8:
+                    rows[HANDLEPLAN].append(plan(dep, year, f"h{n}"))
+                else:
+                    rows[UDDANNELSE].append(udd(dep, year, f"k{n}"))
+        store.import_results([result(f"f{seed}-{n}.xlsx", **rows)], user="test")
+    if seed % 2:
+        store.undo(store.history()[0]["id"], user="test")
+    # A second spelling of one department (e.g. a restored old version): rows and group both.
+    with store.engine.begin() as conn:
+        conn.execute(DATA[HANDLEPLAN].update().where(DATA[HANDLEPLAN].c.department == "Lager")
+                     .values(department="LAGER"))
+        conn.execute(versions.update().where(versions.c.table_name == HANDLEPLAN, versions.c.department == "Lager")
+                     .values(department="LAGER"))
+
+
+def _years(tables) -> set[int]:
+    return {int(y) for name in TABLES for y in tables[name]["year"].dropna().unique()}
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_outline_gives_the_same_all_years_figures_as_every_row(store, seed):
+    _history(store, seed)
+    full, outline = store.current(), store.outline()
+    assert len(outline[ARBEJDSARK]) <= len(full[ARBEJDSARK])
+    assert _years(outline) == _years(full)
+    assert metrics.departments(outline) == metrics.departments(full)
+    names = metrics.departments(full)
+    for chosen in ([], names[:1], names[1:3], ["lager"], ["LAGER", "Øst"]):
+        scope_full = metrics.filter_tables(full, departments=chosen or None)
+        scope_outline = metrics.filter_tables(outline, departments=chosen or None)
+        for today in TODAYS:
+            assert (metrics.departments_without_discussion(scope_outline, today)
+                    == metrics.departments_without_discussion(scope_full, today)), (chosen, today)
+        assert (len(metrics.departments(metrics.unify_departments(scope_outline)))
+                == metrics.tiles(scope_full, year=2026, today=TODAYS[-1])["departments_total"])
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_needs_counts_give_the_needs_trend_of_every_row(store, seed):
+    _history(store, seed)
+    full = store.current()
+    names = metrics.departments(full)
+    for chosen in ([], names[:1], names[1:4], ["lager"], ["Findes ikke"]):
+        expected = metrics.needs_trend(metrics.filter_tables(full, departments=chosen or None)[ARBEJDSARK])
+        got = metrics.needs_trend_of_counts(store.needs_counts(chosen or None))
+        assert got.to_dict("list") == expected.to_dict("list"), chosen
+        assert list(got.dtypes.astype(str)) == list(expected.dtypes.astype(str))
+
+
+def test_empty_store_outline(store):
+    outline = store.outline()
+    assert all(outline[t].empty for t in TABLES)
+    assert metrics.departments_without_discussion(outline, TODAYS[0]) == []
+    assert metrics.needs_trend_of_counts(store.needs_counts()).empty
+    with store.engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(versions)).scalar() == 0
