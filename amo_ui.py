@@ -18,7 +18,7 @@ import streamlit as st
 from amo_data import auth, metrics
 from amo_data.errors import AmoError
 from amo_data.quarters import parse_label
-from amo_data.schema import SHEET_TITLES
+from amo_data.schema import SHEET_TITLES, TABLES
 from amo_data.store import Store, resolve_url
 from amo_data.text import danish_key
 
@@ -123,16 +123,18 @@ def store() -> Store:
     return _store(resolve_url(os.environ.get("AMO_DATABASE_URL") or None))
 
 
-@st.cache_data(show_spinner="Henter data …", max_entries=16)
-def _tables(url: str, version: int, year: int | None = None) -> dict[str, pd.DataFrame]:
-    return _store(url).current(year=year)
+@st.cache_data(show_spinner="Henter data …", max_entries=32)
+def _tables(url: str, version: int, year: int | None = None,
+            names: tuple[str, ...] = TABLES) -> dict[str, pd.DataFrame]:
+    return _store(url).current_tables(names, year=year)
 
 
-def tables(year: int | None = None) -> dict[str, pd.DataFrame]:
+def tables(year: int | None = None, names: tuple[str, ...] = TABLES) -> dict[str, pd.DataFrame]:
     """The current data — every year, or only ``year``'s rows (what a page with a chosen year
-    shows) — cached until the store's data version changes (any process)."""
+    shows); all tables or the ones ``names`` (the others left out) — cached until the store's
+    data version changes (any process)."""
     s = store()
-    return _tables(s.url, s.data_version(), year)
+    return _tables(s.url, s.data_version(), year, tuple(names))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

@@ -18,7 +18,7 @@ outline = ui.outline()
 ui.sample_banner()
 ui.empty_state(outline)
 filters = ui.sidebar_filters(outline)
-data = ui.tables(filters.year)  # the chosen year's rows only (all rows for "Alle år")
+data = ui.tables(filters.year, ("arbejdsark", "handleplan"))  # the chosen year's rows only (all rows for "Alle år")
 scoped = filters.scope(data)
 view = filters.apply(data)
 

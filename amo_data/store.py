@@ -830,9 +830,14 @@ class Store:
         ``year`` is the group year (År; for uddannelse the year of Hvornår); ``department``
         matches case-insensitively.
         """
+        return self.current_tables(TABLES, year=year, department=department)
+
+    def current_tables(self, names: Iterable[str], year: int | None = None,
+                       department: str | None = None) -> dict[str, pd.DataFrame]:
+        """:meth:`current` of only the tables ``names`` (a page that shows one table loads one)."""
         out: dict[str, pd.DataFrame] = {}
         with self._read() as conn:
-            for table in TABLES:
+            for table in (t for t in TABLES if t in set(names)):
                 data = DATA[table]
                 query = (
                     sa.select(data.c.id, *(data.c[name] for name in CANONICAL[table]))
@@ -934,24 +939,36 @@ class Store:
         :func:`amo_data.metrics.departments_without_discussion`, :func:`~amo_data.metrics.departments`
         and the distinct years of it equal those of :meth:`current`.
         """
+        # Driven by the current groups (a few thousand), each looked up by the version_id index,
+        # instead of a GROUP BY over every row (twice as fast on 100,000 rows).
         out: dict[str, pd.DataFrame] = {}
         with self._read() as conn:
             for table in TABLES:
                 data = DATA[table]
-                keys = (data.c.department, data.c.year)
+                of_group = data.c.version_id == versions.c.id
                 if table == ARBEJDSARK:
-                    query = (sa.select(*keys, sa.func.max(data.c.date).label("date"))
-                             .group_by(*keys, data.c.date.is_(None)))
+                    columns = (sa.select(sa.func.max(data.c.date)).where(of_group).scalar_subquery(),
+                               sa.exists().where(of_group, data.c.date.is_(None)))
                 else:
-                    query = sa.select(*keys).group_by(*keys)
-                query = (query.select_from(data.join(versions, versions.c.id == data.c.version_id))
-                         .where(versions.c.state == CURRENT, versions.c.table_name == table)
-                         .order_by(*keys))
-                rows = conn.execute(query).all()
+                    columns = (sa.exists().where(of_group),)
+                query = (sa.select(versions.c.department, versions.c.year, *columns)
+                         .where(versions.c.state == CURRENT, versions.c.table_name == table))
+                rows: list[tuple] = []
+                for department, year, *found in conn.execute(query):
+                    if table != ARBEJDSARK:
+                        if found[0]:
+                            rows.append((department, int(year)))
+                        continue
+                    newest, undated = found
+                    if newest is not None:
+                        rows.append((department, int(year), _to_date(newest)))
+                    if undated:
+                        rows.append((department, int(year), None))
+                rows.sort(key=lambda r: (r[0], r[1], r[2:] == (None,)))
                 frame = {"department": pd.Series([r[0] for r in rows], dtype=object),
-                         "year": pd.Series([int(r[1]) for r in rows], dtype="int64")}
+                         "year": pd.Series([r[1] for r in rows], dtype="int64")}
                 if table == ARBEJDSARK:
-                    frame["date"] = pd.Series([_to_date(r[2]) for r in rows], dtype=object)
+                    frame["date"] = pd.Series([r[2] for r in rows], dtype=object)
                 out[table] = pd.DataFrame(frame)
         return out
 

@@ -13,7 +13,7 @@ outline = ui.outline()
 ui.sample_banner()
 ui.empty_state(outline)
 filters = ui.sidebar_filters(outline)
-data = ui.tables(filters.year)
+data = ui.tables(filters.year, ("arbejdsark",))
 ark = filters.apply(data)["arbejdsark"]
 
 include_important = st.toggle("Vis også vigtige opgaver", value=False)

@@ -14,7 +14,7 @@ outline = ui.outline()
 ui.sample_banner()
 ui.empty_state(outline)
 filters = ui.sidebar_filters(outline)
-data = ui.tables(filters.year)
+data = ui.tables(filters.year, ("handleplan",))
 plan = filters.apply(data)["handleplan"]
 
 c1, c2, c3, c4 = st.columns(4)

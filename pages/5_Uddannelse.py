@@ -14,7 +14,7 @@ outline = ui.outline()
 ui.sample_banner()
 ui.empty_state(outline)
 filters = ui.sidebar_filters(outline)
-data = ui.tables(filters.year)
+data = ui.tables(filters.year, ("uddannelse",))
 training = filters.apply(data)["uddannelse"]
 
 if training.empty:

@@ -94,3 +94,15 @@ def test_empty_store_outline(store):
     assert metrics.needs_trend_of_counts(store.needs_counts()).empty
     with store.engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(versions)).scalar() == 0
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_current_tables_is_current_of_those_tables(store, seed):
+    _history(store, seed)
+    for year in (None, 2024, 2026):
+        full = store.current(year=year)
+        for names in ([HANDLEPLAN], [UDDANNELSE, ARBEJDSARK]):
+            part = store.current_tables(names, year=year)
+            assert sorted(part) == sorted(names)
+            for name in names:
+                assert part[name].equals(full[name])
