@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from amo_data import auth, metrics
+from amo_data import auth, charts, metrics
 from amo_data.errors import AmoError
 from amo_data.quarters import parse_label
 from amo_data.schema import SHEET_TITLES, TABLES
@@ -159,6 +159,96 @@ def needs_trend(filters: Filters) -> pd.DataFrame:
     store, not from every row)."""
     s = store()
     return _needs_trend(s.url, s.data_version(), filters.departments)
+
+
+# The figures of each data page, computed once per data version, filters and choices: a rerun
+# (a widget click, a page change) unpickles them instead of filtering rows and building charts.
+# name -> (tables the figures need, function(filtered tables, *args) -> dict of picklable values)
+_FIGURES: dict[str, tuple[tuple[str, ...], object]] = {}
+
+
+def _figures_of(name: str, names: tuple[str, ...]):
+    def register(fn):
+        _FIGURES[name] = (names, fn)
+        return fn
+    return register
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _figures(name: str, url: str, version: int, year: int | None, departments: tuple[str, ...],
+             args: tuple) -> dict:
+    names, fn = _FIGURES[name]
+    data = _tables(url, version, year, names)
+    return fn(metrics.filter_tables(data, year=year, departments=departments or None), *args)
+
+
+def figures(name: str, filters: Filters, *args) -> dict:
+    """The figures ``name`` (see the ``_figures_of`` functions below) for the chosen year and
+    departments and the page's own choices ``args`` (hashable), cached by the data version."""
+    s = store()
+    return _figures(name, s.url, s.data_version(), filters.year, filters.departments, tuple(args))
+
+
+@_figures_of("overview", ("arbejdsark", "handleplan"))
+def _overview(view, year, today_):
+    return {"tiles": metrics.tiles(view, year=year, today=today_),
+            "by_area": charts.strengths_vs_needs_by_area(metrics.entries_by_area(view["arbejdsark"])),
+            "by_quarter": charts.actions_by_quarter(metrics.actions_by_quarter(view["handleplan"]))}
+
+
+@_figures_of("strengths", ("arbejdsark",))
+def _strengths(view, include_important):
+    ark = view["arbejdsark"]
+    return {"by_area": charts.strengths_vs_needs_by_area(metrics.entries_by_area(ark),
+                                                         include_important=include_important),
+            "need_share": charts.need_share_by_area(metrics.need_share_by_area(ark)),
+            "by_help": charts.needs_by_help(metrics.needs_by_help(ark)),
+            "areas": metrics.area_order(ark["area"].dropna().unique()),
+            "departments": metrics.departments({"arbejdsark": ark})}
+
+
+@_figures_of("points", ("arbejdsark",))
+def _points(view, area, department, category):
+    return {"points": metrics.points(view["arbejdsark"], area=area, department=department, category=category)}
+
+
+@_figures_of("plan", ("handleplan",))
+def _plan(view, today_, wheel_year):
+    plan = view["handleplan"]
+    return {"areas": metrics.area_order(plan["area"].dropna().unique()), "quarters": metrics.quarters(plan),
+            "overdue": metrics.overdue_actions(plan, today_), "urgent": metrics.urgent_actions(plan),
+            "training": charts.supplementary_training_by_quarter(metrics.supplementary_training_by_quarter(plan)),
+            "expert": charts.expert_assistance_by_quarter(metrics.expert_assistance_by_quarter(plan)),
+            "wheel": charts.aarshjul(metrics.actions_by_quarter(plan), year=wheel_year,
+                                     title=f"Årshjul {wheel_year}")}
+
+
+@_figures_of("actions", ("handleplan",))
+def _actions(view, areas, helps, statuses, quarters):
+    return {"shown": metrics.select_actions(view["handleplan"], areas=areas, helps=helps, statuses=statuses,
+                                            quarters=quarters)}
+
+
+@_figures_of("compare", ("arbejdsark",))
+def _compare(view, measure):
+    ark = view["arbejdsark"]
+    matrix = metrics.department_area_matrix(ark, measure)
+    return {"matrix": matrix, "heatmap": charts.department_area_heatmap(matrix, measure),
+            "departments": metrics.departments({"arbejdsark": ark}),
+            "by_department_area": metrics.entries_by_department_area(ark),
+            "average": metrics.company_average_by_area(ark)}
+
+
+@_figures_of("training", ("uddannelse",))
+def _training(view):
+    training = view["uddannelse"]
+    if training.empty:
+        return {"empty": True}
+    return {"empty": False, "totals": metrics.training_totals(training),
+            "by_quarter": charts.training_by_quarter(metrics.training_by_quarter(training)),
+            "by_department_role": charts.training_hours_by_department_role(
+                metrics.training_hours_by_department_role(training)),
+            "list": metrics.training_list(training)}
 
 
 def departments_without_discussion(filters: Filters) -> list[str]:

@@ -7,7 +7,6 @@ screens, numbered for order. Shared configuration and the sidebar live in ``amo_
 import streamlit as st
 
 import amo_ui as ui
-from amo_data import charts, metrics
 
 ui.setup("Overblik", "🦺")
 st.title("Overblik over arbejdsmiljøkompetencerne")
@@ -18,11 +17,9 @@ outline = ui.outline()
 ui.sample_banner()
 ui.empty_state(outline)
 filters = ui.sidebar_filters(outline)
-data = ui.tables(filters.year, ("arbejdsark", "handleplan"))  # the chosen year's rows only (all rows for "Alle år")
-scoped = filters.scope(data)
-view = filters.apply(data)
-
-t = metrics.tiles(scoped, year=filters.year, today=ui.today())
+# The chosen year's rows only (all rows for "Alle år"), figures cached by the data version.
+figures = ui.figures("overview", filters, filters.year, ui.today())
+t = dict(figures["tiles"])
 t["departments_total"] = ui.departments_total(filters)  # over every year, not only the loaded one
 year_text = str(filters.year or ui.today().year)
 row1 = st.columns(4)
@@ -49,6 +46,6 @@ else:
 
 left, right = st.columns(2)
 with left:
-    ui.chart(charts.strengths_vs_needs_by_area(metrics.entries_by_area(view["arbejdsark"])))
+    ui.chart(figures["by_area"])
 with right:
-    ui.chart(charts.actions_by_quarter(metrics.actions_by_quarter(view["handleplan"])))
+    ui.chart(figures["by_quarter"])

@@ -3,7 +3,7 @@
 import streamlit as st
 
 import amo_ui as ui
-from amo_data import charts, metrics
+from amo_data import metrics
 
 ui.setup("Styrker og behov", "⚖️")
 st.title("Styrker og behov")
@@ -13,30 +13,28 @@ outline = ui.outline()
 ui.sample_banner()
 ui.empty_state(outline)
 filters = ui.sidebar_filters(outline)
-data = ui.tables(filters.year, ("arbejdsark",))
-ark = filters.apply(data)["arbejdsark"]
 
 include_important = st.toggle("Vis også vigtige opgaver", value=False)
-ui.chart(charts.strengths_vs_needs_by_area(metrics.entries_by_area(ark), include_important=include_important))
+figures = ui.figures("strengths", filters, include_important)  # the chosen year's rows, cached
+ui.chart(figures["by_area"])
 left, right = st.columns(2)
 with left:
-    ui.chart(charts.need_share_by_area(metrics.need_share_by_area(ark)))
+    ui.chart(figures["need_share"])
 with right:
-    ui.chart(charts.needs_by_help(metrics.needs_by_help(ark)))
+    ui.chart(figures["by_help"])
 
 st.subheader("Punkterne med jeres egne ord")
 st.caption("Det, I skrev på arbejdsarket. Vælg et område og evt. en afdeling.")
-areas = metrics.area_order(ark["area"].dropna().unique())
+areas = figures["areas"]
 if not areas:
     st.info("Der er ingen punkter for de valgte filtre.")
     st.stop()
 c1, c2, c3 = st.columns(3)
 area = c1.selectbox("Område", areas, key="words_area")
-departments = metrics.departments({"arbejdsark": ark})
+departments = figures["departments"]
 department = c2.selectbox("Afdeling", ["Alle afdelinger", *departments], key="words_department")
 category = c3.selectbox("Kategori", ["Alle kategorier", *metrics.CATEGORY_COLUMNS], key="words_category")
-points = metrics.points(ark, area=area,
-                        department=None if department == "Alle afdelinger" else department,
-                        category=None if category == "Alle kategorier" else category)
+points = ui.figures("points", filters, area, None if department == "Alle afdelinger" else department,
+                    None if category == "Alle kategorier" else category)["points"]
 st.write(ui.plural(len(points), "punkt", "punkter"))
 ui.show_table(points, ui.POINT_COLUMNS)

@@ -3,7 +3,7 @@
 import streamlit as st
 
 import amo_ui as ui
-from amo_data import charts, metrics, vocab
+from amo_data import vocab
 from amo_data.export import write_action_plan
 
 ui.setup("Handleplan", "✅")
@@ -14,15 +14,16 @@ outline = ui.outline()
 ui.sample_banner()
 ui.empty_state(outline)
 filters = ui.sidebar_filters(outline)
-data = ui.tables(filters.year, ("handleplan",))
-plan = filters.apply(data)["handleplan"]
+today = ui.today()
+wheel_year = filters.year or today.year
+figures = ui.figures("plan", filters, today, wheel_year)  # the chosen year's rows, cached
 
 c1, c2, c3, c4 = st.columns(4)
-areas = c1.multiselect("Område", metrics.area_order(plan["area"].dropna().unique()), placeholder="Alle")
+areas = c1.multiselect("Område", figures["areas"], placeholder="Alle")
 helps = c2.multiselect("Hjælp", vocab.HELP.values, placeholder="Alle")
 statuses = c3.multiselect("Status", vocab.STATUS.values, placeholder="Alle")
-quarters = c4.multiselect("Kvartal", metrics.quarters(plan), format_func=ui.danish_quarter, placeholder="Alle")
-shown = metrics.select_actions(plan, areas=areas, helps=helps, statuses=statuses, quarters=quarters)
+quarters = c4.multiselect("Kvartal", figures["quarters"], format_func=ui.danish_quarter, placeholder="Alle")
+shown = ui.figures("actions", filters, tuple(areas), tuple(helps), tuple(statuses), tuple(quarters))["shown"]
 
 st.write(f"{ui.plural(len(shown), 'handling', 'handlinger')}. Ret status direkte i tabellen; ændringen gemmes "
          "straks og skrives i revisionsloggen med hvem og hvornår.")
@@ -30,8 +31,7 @@ ui.action_editor(shown)
 st.download_button("Hent handleplanen til opslag (Excel, liggende A4)", ui.lazy_excel(write_action_plan, shown),
                    "Handleplan.xlsx", mime=ui.XLSX_MIME, icon=":material/print:", on_click="ignore")
 
-today = ui.today()
-overdue, urgent = metrics.overdue_actions(plan, today), metrics.urgent_actions(plan)
+overdue, urgent = figures["overdue"], figures["urgent"]
 st.subheader(f"Overskredne ({len(overdue)})")
 ui.show_table(overdue, ui.ACTION_SHORT_COLUMNS, empty="Ingen overskredne handlinger.")
 st.subheader(f"Hastende ({len(urgent)})")
@@ -39,9 +39,8 @@ ui.show_table(urgent, ui.ACTION_SHORT_COLUMNS, empty="Ingen hastende handlinger.
 
 left, right = st.columns(2)
 with left:
-    ui.chart(charts.supplementary_training_by_quarter(metrics.supplementary_training_by_quarter(plan)))
+    ui.chart(figures["training"])
 with right:
-    ui.chart(charts.expert_assistance_by_quarter(metrics.expert_assistance_by_quarter(plan)))
+    ui.chart(figures["expert"])
 
-wheel_year = filters.year or today.year
-ui.chart(charts.aarshjul(metrics.actions_by_quarter(plan), year=wheel_year, title=f"Årshjul {wheel_year}"))
+ui.chart(figures["wheel"])

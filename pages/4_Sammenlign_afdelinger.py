@@ -3,7 +3,7 @@
 import streamlit as st
 
 import amo_ui as ui
-from amo_data import charts, metrics
+from amo_data import charts
 from amo_data.export import csv_bytes
 
 ui.setup("Sammenlign afdelinger", "🔍")
@@ -14,18 +14,17 @@ outline = ui.outline()
 ui.sample_banner()
 ui.empty_state(outline)
 filters = ui.sidebar_filters(outline)
-data = ui.tables(filters.year, ("arbejdsark",))
-ark = filters.apply(data)["arbejdsark"]
 
 measures = {"needs": "Behov", "strengths": "Styrker", "need_share": "Andel behov"}
 measure = st.radio("Vis", list(measures), format_func=measures.get, horizontal=True, key="heatmap_measure")
-matrix = metrics.department_area_matrix(ark, measure)
-ui.chart(charts.department_area_heatmap(matrix, measure))
+figures = ui.figures("compare", filters, measure)  # the chosen year's rows, cached
+matrix = figures["matrix"]
+ui.chart(figures["heatmap"])
 st.download_button("Hent tabellen (CSV)", csv_bytes(matrix.reset_index()), f"afdelinger-{measure}.csv",
                    mime="text/csv", icon=":material/download:")
 
 st.subheader("Udvalgte afdelinger mod gennemsnittet")
-departments = metrics.departments({"arbejdsark": ark})
+departments = figures["departments"]
 chosen = st.multiselect("Vælg 2–4 afdelinger", departments, default=departments[:2], max_selections=4,
                         key="compare_departments")
 categories = {"brug_for_at_styrke": "Brug for at styrke", "lykkes": "Lykkes", "vigtig_opgave": "Vigtig opgave"}
@@ -33,8 +32,7 @@ category = st.radio("Kategori", list(categories), format_func=categories.get, ho
 if len(chosen) < 2:
     st.info("Vælg mindst to afdelinger for at sammenligne dem.")
 else:
-    ui.chart(charts.departments_vs_average(metrics.entries_by_department_area(ark),
-                                           metrics.company_average_by_area(ark), chosen, category))
+    ui.chart(charts.departments_vs_average(figures["by_department_area"], figures["average"], chosen, category))
 
 st.subheader("Udviklingen over årene")
 ui.chart(charts.needs_trend(ui.needs_trend(filters)))  # every year, the chosen departments

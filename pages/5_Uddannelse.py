@@ -3,7 +3,6 @@
 import streamlit as st
 
 import amo_ui as ui
-from amo_data import charts, metrics
 
 ui.setup("Uddannelse", "🎓")
 st.title("Supplerende arbejdsmiljøuddannelse")
@@ -14,15 +13,14 @@ outline = ui.outline()
 ui.sample_banner()
 ui.empty_state(outline)
 filters = ui.sidebar_filters(outline)
-data = ui.tables(filters.year, ("uddannelse",))
-training = filters.apply(data)["uddannelse"]
+figures = ui.figures("training", filters)  # the chosen year's rows, cached
 
-if training.empty:
+if figures["empty"]:
     st.info("Der er ingen kurser i uddannelsesregistret for de valgte filtre. Udfyld arket Uddannelse i "
             "skabelonen, og indlæs det på siden Upload.")
     st.stop()
 
-t = metrics.training_totals(training)
+t = figures["totals"]
 cols = st.columns(3)
 cols[0].metric("Kurser", t["courses"])
 cols[1].metric("Gennemført", t["completed"])
@@ -30,9 +28,9 @@ cols[2].metric("Timer gennemført", ui.danish_number(t["hours_completed"]))
 
 left, right = st.columns(2)
 with left:
-    ui.chart(charts.training_by_quarter(metrics.training_by_quarter(training)))
+    ui.chart(figures["by_quarter"])
 with right:
-    ui.chart(charts.training_hours_by_department_role(metrics.training_hours_by_department_role(training)))
+    ui.chart(figures["by_department_role"])
 
 st.subheader("Kurser")
-ui.show_table(metrics.training_list(training), ui.TRAINING_COLUMNS)
+ui.show_table(figures["list"], ui.TRAINING_COLUMNS)
