@@ -251,16 +251,25 @@ def _training(view):
             "list": metrics.training_list(training)}
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def _discussions(url: str, version: int, departments: tuple[str, ...], today_: dt.date) -> tuple[list[str], int]:
+    scoped = metrics.filter_tables(_outline(url, version), departments=departments or None)
+    return (metrics.departments_without_discussion(scoped, today_),
+            len(metrics.departments(metrics.unify_departments(scoped))))
+
+
 def departments_without_discussion(filters: Filters) -> list[str]:
     """The chosen departments whose newest discussion is over 365 days old (or missing), over
     every year, from the outline."""
-    return metrics.departments_without_discussion(filters.scope(outline()), today())
+    s = store()
+    return _discussions(s.url, s.data_version(), filters.departments, today())[0]
 
 
 def departments_total(filters: Filters) -> int:
     """How many departments the chosen ones are (all departments when none is chosen), over
     every year, as ``metrics.tiles`` counts them."""
-    return len(metrics.departments(metrics.unify_departments(filters.scope(outline()))))
+    s = store()
+    return _discussions(s.url, s.data_version(), filters.departments, today())[1]
 
 
 def _export_current(write, url: str, buf) -> None:
