@@ -149,6 +149,17 @@ def outline() -> dict[str, pd.DataFrame]:
     return _outline(s.url, s.data_version())
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def _has_rows(url: str, version: int) -> bool:
+    return _store(url).has_current_rows()
+
+
+def has_rows() -> bool:
+    """Whether any current data is stored (what ``is_empty(tables())`` says, without loading)."""
+    s = store()
+    return _has_rows(s.url, s.data_version())
+
+
 @st.cache_data(show_spinner=False, max_entries=32)
 def _needs_trend(url: str, version: int, departments: tuple[str, ...]) -> pd.DataFrame:
     return metrics.needs_trend_of_counts(_store(url).needs_counts(departments or None))

@@ -972,6 +972,18 @@ class Store:
                 out[table] = pd.DataFrame(frame)
         return out
 
+    def has_current_rows(self) -> bool:
+        """True when some table has a current row (a group emptied by an erasure has none):
+        whether :meth:`current` returns anything, without loading it."""
+        with self._read() as conn:
+            for table in TABLES:
+                data = DATA[table]
+                query = (sa.select(data.c.id).join(versions, versions.c.id == data.c.version_id)
+                         .where(versions.c.state == CURRENT, versions.c.table_name == table).limit(1))
+                if conn.execute(query).first() is not None:
+                    return True
+        return False
+
     def needs_counts(self, departments: Iterable[str] | None = None) -> pd.DataFrame:
         """Current Arbejdsark needs (Kategori "Brug for at styrke", Område given) counted per
         year and area: ``year | area | count``, for all departments or the given ones

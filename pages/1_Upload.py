@@ -50,7 +50,7 @@ ui.history_with_undo()
 
 st.divider()
 st.subheader("Eksport")
-if ui.is_empty(ui.outline()):
+if not ui.has_rows():
     st.caption("Der er endnu ingen gemte data at eksportere.")
 else:
     st.download_button("Hent de gemte data som Excel", ui.lazy_export(write_workbook),

@@ -106,3 +106,14 @@ def test_current_tables_is_current_of_those_tables(store, seed):
             assert sorted(part) == sorted(names)
             for name in names:
                 assert part[name].equals(full[name])
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_has_current_rows_says_whether_current_returns_rows(store, seed):
+    assert not store.has_current_rows()
+    _history(store, seed)
+    assert store.has_current_rows() == any(not df.empty for df in store.current().values())
+    for batch in store.history():
+        if batch["state"] != "undone":
+            store.undo(batch["id"], user="test")
+    assert store.has_current_rows() == any(not df.empty for df in store.current().values())
