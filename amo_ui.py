@@ -1,6 +1,8 @@
 """The small shared UI layer: page setup, the common sidebar, cached data and empty states.
 
-Pages call into this module and into ``amo_data``; nothing here computes a figure.
+Pages call into this module and into ``amo_data``; every figure is computed by
+``amo_data.metrics`` (and drawn by ``amo_data.charts``) — this module only loads what a page
+shows and caches the results by the store's data version.
 """
 
 from __future__ import annotations
