@@ -95,6 +95,7 @@ import datetime as dt
 import math
 import os
 import sqlite3
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -484,7 +485,7 @@ class Store:
             cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
             cursor.execute("PRAGMA foreign_keys = ON")
             if not memory:
-                cursor.execute("PRAGMA journal_mode = WAL")
+                _enable_wal(cursor)
                 cursor.execute("PRAGMA synchronous = NORMAL")
             cursor.close()
 
@@ -1209,6 +1210,28 @@ class Store:
                 raw.close()
         except (sa.exc.DBAPIError, sqlite3.Error):  # busy readers: the next checkpoint does it
             pass
+
+def _enable_wal(cursor) -> None:
+    """Switch a SQLite file to WAL mode (persistent, so usually already done).
+
+    The switch needs a moment of exclusive access and SQLite answers "database is locked" at
+    once instead of waiting on the busy timeout, so when several processes open a new store
+    together, retry for up to the busy timeout.
+    """
+    if str(cursor.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal":
+        return
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
 
 def _undo_message(batch_id: int, restored: int, removed: int, kept: int) -> str:
     parts = [f"Import nr. {batch_id} er fortrudt."]
