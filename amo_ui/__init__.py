@@ -1,0 +1,36 @@
+"""The small shared UI layer of the pages (``import amo_ui as ui``).
+
+- :mod:`.shell` — what every page shares: configuration, sign-in, menu, filters, empty state;
+- :mod:`.data` — the store and the cached loads and figures, keyed by the data version;
+- :mod:`.views` — Danish formats, read-only tables, charts, download data;
+- :mod:`.manage` — widgets that change data: status editor, upload, history and undo, audit.
+
+Nothing here computes a figure: that is ``amo_data.metrics``.
+"""
+
+from .data import (
+    departments_total, departments_without_discussion, figures, has_rows, is_empty, lazy_export, needs_trend,
+    outline, store, tables, today,
+)
+from .manage import (
+    AUDIT_ACTIONS, action_editor, audit_details, check_uploads, erase, history_with_undo, save_uploads,
+    show_check_result, show_problems, show_saved_message,
+)
+from .shell import (
+    APP_TITLE, NAVIGATION, UPLOAD_PAGE, Filters, current_user, empty_state, sample_banner, setup, sidebar_filters,
+)
+from .views import (
+    ACTION_COLUMNS, ACTION_SHORT_COLUMNS, POINT_COLUMNS, TRAINING_COLUMNS, XLSX_MIME, chart, danish_date,
+    danish_number, danish_quarter, danish_time, display_frame, excel_bytes, lazy_excel, md_escape, plural,
+    show_table,
+)
+
+__all__ = [
+    "ACTION_COLUMNS", "ACTION_SHORT_COLUMNS", "APP_TITLE", "AUDIT_ACTIONS", "NAVIGATION", "POINT_COLUMNS",
+    "TRAINING_COLUMNS", "UPLOAD_PAGE", "XLSX_MIME", "Filters", "action_editor", "audit_details", "chart",
+    "check_uploads", "current_user", "danish_date", "danish_number", "danish_quarter", "danish_time",
+    "departments_total", "departments_without_discussion", "display_frame", "empty_state", "erase", "excel_bytes",
+    "figures", "has_rows", "history_with_undo", "is_empty", "lazy_excel", "lazy_export", "md_escape",
+    "needs_trend", "outline", "plural", "sample_banner", "save_uploads", "setup", "show_check_result",
+    "show_problems", "show_saved_message", "show_table", "sidebar_filters", "store", "tables", "today",
+]

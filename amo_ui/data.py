@@ -1,0 +1,214 @@
+"""The store and every cached load: rows, the outline, and each page's figures.
+
+Every figure is computed by ``amo_data.metrics`` (and drawn by ``amo_data.charts``); this
+module only loads what a page shows and caches the results by the store's data version, so
+every page shows new data at once after an import, an undo or an edit — in any process.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+from typing import TYPE_CHECKING
+
+import pandas as pd
+import streamlit as st
+
+from amo_data import charts, metrics
+from amo_data.schema import TABLES
+from amo_data.store import Store, resolve_url
+
+from .views import excel_bytes
+
+if TYPE_CHECKING:
+    from .shell import Filters
+
+
+def today() -> dt.date:
+    """'Today' for every figure; AMO_TODAY (YYYY-MM-DD) fixes it for demos and tests."""
+    fixed = os.environ.get("AMO_TODAY")
+    return dt.date.fromisoformat(fixed) if fixed else dt.date.today()
+
+
+@st.cache_resource(show_spinner=False)
+def _store(url: str) -> Store:
+    return Store(url)
+
+
+def store() -> Store:
+    return _store(resolve_url(os.environ.get("AMO_DATABASE_URL") or None))
+
+
+@st.cache_data(show_spinner="Henter data …", max_entries=32)
+def _tables(url: str, version: int, year: int | None = None,
+            names: tuple[str, ...] = TABLES) -> dict[str, pd.DataFrame]:
+    return _store(url).current_tables(names, year=year)
+
+
+def tables(year: int | None = None, names: tuple[str, ...] = TABLES) -> dict[str, pd.DataFrame]:
+    """The current data — every year, or only ``year``'s rows (what a page with a chosen year
+    shows); all tables or the ones ``names`` (the others left out) — cached until the store's
+    data version changes (any process)."""
+    s = store()
+    return _tables(s.url, s.data_version(), year, tuple(names))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _outline(url: str, version: int) -> dict[str, pd.DataFrame]:
+    return _store(url).outline()
+
+
+def outline() -> dict[str, pd.DataFrame]:
+    """A few rows per department and year instead of every row (``Store.outline``): enough for
+    the sidebar's choices, the empty state and the departments without a yearly discussion."""
+    s = store()
+    return _outline(s.url, s.data_version())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _has_rows(url: str, version: int) -> bool:
+    return _store(url).has_current_rows()
+
+
+def has_rows() -> bool:
+    """Whether any current data is stored (what ``is_empty(tables())`` says, without loading)."""
+    s = store()
+    return _has_rows(s.url, s.data_version())
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _needs_trend(url: str, version: int, departments: tuple[str, ...]) -> pd.DataFrame:
+    return metrics.needs_trend_of_counts(_store(url).needs_counts(departments or None))
+
+
+def needs_trend(filters: Filters) -> pd.DataFrame:
+    """The needs per year and area of the chosen departments over every year (counted in the
+    store, not from every row)."""
+    s = store()
+    return _needs_trend(s.url, s.data_version(), filters.departments)
+
+
+# The figures of each data page, computed once per data version, filters and choices: a rerun
+# (a widget click, a page change) unpickles them instead of filtering rows and building charts.
+# name -> (tables the figures need, function(filtered tables, *args) -> dict of picklable values)
+_FIGURES: dict[str, tuple[tuple[str, ...], object]] = {}
+
+
+def _figures_of(name: str, names: tuple[str, ...]):
+    def register(fn):
+        _FIGURES[name] = (names, fn)
+        return fn
+    return register
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _figures(name: str, url: str, version: int, year: int | None, departments: tuple[str, ...],
+             args: tuple) -> dict:
+    names, fn = _FIGURES[name]
+    data = _tables(url, version, year, names)
+    return fn(metrics.filter_tables(data, year=year, departments=departments or None), *args)
+
+
+def figures(name: str, filters: Filters, *args) -> dict:
+    """The figures ``name`` (see the ``_figures_of`` functions below) for the chosen year and
+    departments and the page's own choices ``args`` (hashable), cached by the data version."""
+    s = store()
+    return _figures(name, s.url, s.data_version(), filters.year, filters.departments, tuple(args))
+
+
+@_figures_of("overview", ("arbejdsark", "handleplan"))
+def _overview(view, year, today_):
+    return {"tiles": metrics.tiles(view, year=year, today=today_),
+            "by_area": charts.strengths_vs_needs_by_area(metrics.entries_by_area(view["arbejdsark"])),
+            "by_quarter": charts.actions_by_quarter(metrics.actions_by_quarter(view["handleplan"]))}
+
+
+@_figures_of("strengths", ("arbejdsark",))
+def _strengths(view, include_important):
+    ark = view["arbejdsark"]
+    return {"by_area": charts.strengths_vs_needs_by_area(metrics.entries_by_area(ark),
+                                                         include_important=include_important),
+            "need_share": charts.need_share_by_area(metrics.need_share_by_area(ark)),
+            "by_help": charts.needs_by_help(metrics.needs_by_help(ark)),
+            "areas": metrics.area_order(ark["area"].dropna().unique()),
+            "departments": metrics.departments({"arbejdsark": ark})}
+
+
+@_figures_of("points", ("arbejdsark",))
+def _points(view, area, department, category):
+    return {"points": metrics.points(view["arbejdsark"], area=area, department=department, category=category)}
+
+
+@_figures_of("plan", ("handleplan",))
+def _plan(view, today_, wheel_year):
+    plan = view["handleplan"]
+    return {"areas": metrics.area_order(plan["area"].dropna().unique()), "quarters": metrics.quarters(plan),
+            "overdue": metrics.overdue_actions(plan, today_), "urgent": metrics.urgent_actions(plan),
+            "training": charts.supplementary_training_by_quarter(metrics.supplementary_training_by_quarter(plan)),
+            "expert": charts.expert_assistance_by_quarter(metrics.expert_assistance_by_quarter(plan)),
+            "wheel": charts.aarshjul(metrics.actions_by_quarter(plan), year=wheel_year,
+                                     title=f"Årshjul {wheel_year}")}
+
+
+@_figures_of("actions", ("handleplan",))
+def _actions(view, areas, helps, statuses, quarters):
+    return {"shown": metrics.select_actions(view["handleplan"], areas=areas, helps=helps, statuses=statuses,
+                                            quarters=quarters)}
+
+
+@_figures_of("compare", ("arbejdsark",))
+def _compare(view, measure):
+    ark = view["arbejdsark"]
+    matrix = metrics.department_area_matrix(ark, measure)
+    return {"matrix": matrix, "heatmap": charts.department_area_heatmap(matrix, measure),
+            "departments": metrics.departments({"arbejdsark": ark}),
+            "by_department_area": metrics.entries_by_department_area(ark),
+            "average": metrics.company_average_by_area(ark)}
+
+
+@_figures_of("training", ("uddannelse",))
+def _training(view):
+    training = view["uddannelse"]
+    if training.empty:
+        return {"empty": True}
+    return {"empty": False, "totals": metrics.training_totals(training),
+            "by_quarter": charts.training_by_quarter(metrics.training_by_quarter(training)),
+            "by_department_role": charts.training_hours_by_department_role(
+                metrics.training_hours_by_department_role(training)),
+            "list": metrics.training_list(training)}
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _discussions(url: str, version: int, departments: tuple[str, ...], today_: dt.date) -> tuple[list[str], int]:
+    scoped = metrics.filter_tables(_outline(url, version), departments=departments or None)
+    return (metrics.departments_without_discussion(scoped, today_),
+            len(metrics.departments(metrics.unify_departments(scoped))))
+
+
+def departments_without_discussion(filters: Filters) -> list[str]:
+    """The chosen departments whose newest discussion is over 365 days old (or missing), over
+    every year, from the outline."""
+    s = store()
+    return _discussions(s.url, s.data_version(), filters.departments, today())[0]
+
+
+def departments_total(filters: Filters) -> int:
+    """How many departments the chosen ones are (all departments when none is chosen), over
+    every year, as ``metrics.tiles`` counts them."""
+    s = store()
+    return _discussions(s.url, s.data_version(), filters.departments, today())[1]
+
+
+def _export_current(write, url: str, buf) -> None:
+    write(_store(url).current(), buf)
+
+
+def lazy_export(write):
+    """A download button's data that loads every current row and writes them only when the
+    user clicks."""
+    return functools.partial(excel_bytes, _export_current, write, store().url)
+
+
+def is_empty(data: dict[str, pd.DataFrame]) -> bool:
+    return all(df.empty for df in data.values())

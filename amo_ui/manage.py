@@ -1,0 +1,208 @@
+"""Widgets that change data: the status editor, upload and save, history with undo, audit, erasure."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+import streamlit as st
+
+from amo_data import auth, vocab
+from amo_data.errors import AmoError
+from amo_data.schema import SHEET_TITLES
+from amo_data.text import danish_key
+
+from .data import store
+from .shell import current_user
+from .views import ACTION_COLUMNS, danish_time, display_frame, md_escape, plural, show_table
+
+
+def action_editor(actions: pd.DataFrame) -> None:
+    """The actions with Status editable in place; a change is saved at once with who and when.
+
+    The editor's key follows the shown actions and the data version, so an edit can never be
+    applied to another action after a filter change or a save.
+    """
+    if actions.empty:
+        st.caption("Ingen handlinger for de valgte filtre.")
+        return
+    if not current_user().can_import():
+        show_table(actions, ACTION_COLUMNS)
+        st.caption("Din rolle kan se handleplanen, men ikke ændre status.")
+        return
+    view = display_frame(actions, ACTION_COLUMNS)
+    digest = hashlib.sha1(",".join(map(str, actions["id"])).encode()).hexdigest()[:10]
+    key = f"plan_editor_{store().data_version()}_{digest}"
+    st.session_state["_plan_editor_key"] = key
+    disabled = [c for c in view.columns if c != "Status"]
+    edited = st.data_editor(
+        view, key=key, hide_index=True, width="stretch", disabled=disabled, num_rows="fixed",
+        column_config={"Status": st.column_config.SelectboxColumn("Status", options=list(vocab.STATUS.values),
+                                                                  required=True)},
+    )
+    user = current_user()
+    changed = [(int(i), dep, new) for i, dep, old, new
+               in zip(actions["id"], actions["department"], view["Status"], edited["Status"]) if new != old]
+    refused = sorted({dep for _, dep, _ in changed if not user.can_edit_status(dep)}, key=danish_key)
+    if refused:
+        st.error(md_escape(f"Du kan ikke ændre status for {', '.join(refused)}: du kan kun ændre dine egne "
+                           "afdelinger" + (f" ({', '.join(user.departments)})." if user.departments else ".")))
+        changed = [c for c in changed if user.can_edit_status(c[1])]
+    for action_id, _, status in changed:
+        store().set_action_status(action_id, status, user=user.username)
+    if changed:
+        st.session_state["_toast"] = f"Status gemt for {len(changed)} handling{'er' if len(changed) > 1 else ''}."
+        st.rerun()
+
+
+PROBLEM_COLUMNS = {"sheet": "Ark", "row": "Række", "column": "Kolonne", "value": "Værdi", "message": "Besked"}
+
+
+def check_uploads(files, check) -> list:
+    """Check every uploaded file once (cached in the session by the upload's file id)."""
+    cache = st.session_state.setdefault("_checked", {})
+    results = []
+    todo = [f for f in files if f.file_id not in cache]
+    progress = st.progress(0.0, text="Kontrollerer filer …") if todo else None
+    for i, f in enumerate(todo, start=1):
+        if progress:
+            progress.progress((i - 1) / len(todo), text=f"Kontrollerer {md_escape(f.name)} ({i} af {len(todo)}) …")
+        cache[f.file_id] = check(f.name, f.getvalue())
+    if progress:
+        progress.empty()
+    for f in files:
+        results.append(cache[f.file_id])
+    st.session_state["_upload_ids"] = tuple(f.file_id for f in files)
+    return results
+
+
+def show_check_result(result) -> None:
+    icon = "✅" if result.ok else "❌"
+    with st.container(border=True):
+        st.markdown(f"{icon} **{md_escape(result.file)}**")
+        found = {table: n for table, n in result.rows.items() if n}
+        if found:
+            for col, (table, n) in zip(st.columns(3), found.items()):
+                col.metric(f"Rækker i {SHEET_TITLES[table]}", n)
+        elif not result.errors:
+            st.caption("Filen indeholder ingen rækker med data.")
+        if result.errors:
+            st.error(f"{len(result.errors)} fejl — filen kan ikke gemmes, før {'den' if len(result.errors) == 1 else 'de'} "
+                     "er rettet.")
+            show_problems(result.errors)
+        if result.warnings:
+            st.warning(f"{plural(len(result.warnings), 'advarsel', 'advarsler')} — filen kan gemmes, "
+                       "men se dem igennem.")
+            show_problems(result.warnings)
+        if result.ok and not result.warnings:
+            st.success("Ingen fejl eller advarsler.")
+
+
+def show_problems(problems) -> None:
+    st.dataframe(_problems(problems), hide_index=True, width="stretch", column_config={
+        "Ark": st.column_config.TextColumn(width="small"), "Række": st.column_config.NumberColumn(width="small"),
+        "Kolonne": st.column_config.TextColumn(width="small"), "Værdi": st.column_config.TextColumn(width="small"),
+        "Besked": st.column_config.TextColumn(width="large")})
+
+
+def _problems(problems) -> pd.DataFrame:
+    rows = [{"sheet": p.sheet or "", "row": p.row, "column": p.column or "",
+             "value": "" if p.value is None else str(p.value), "message": p.message} for p in problems]
+    df = pd.DataFrame(rows, columns=list(PROBLEM_COLUMNS))
+    df["row"] = df["row"].astype("Int64")
+    return df.rename(columns=PROBLEM_COLUMNS)
+
+
+def save_uploads(results) -> None:
+    """Store the checked files once; a rerun with the same uploads does not import again."""
+    ids = st.session_state.get("_upload_ids")
+    if ids and st.session_state.get("_saved_ids") == ids:
+        st.session_state["_saved_message"] = ("info", "Disse filer er allerede gemt.")
+        return
+    user = current_user()
+    if not user.can_import() or auth.departments_outside(user, results):  # the page checked; check again
+        st.session_state["_saved_message"] = ("error", "Intet er gemt: du kan ikke ændre disse afdelinger.")
+        return
+    outcome = store().import_results(results, user=user.username)
+    st.session_state["_saved_ids"] = ids
+    if outcome.unchanged:
+        st.session_state["_saved_message"] = ("info", "Uændret: præcis de samme data var allerede gemt.")
+    else:
+        st.session_state["_saved_message"] = (
+            "success", f"Gemt som import nr. {outcome.batch_id}. Alle sider viser nu de nye data.")
+
+
+def show_saved_message() -> None:
+    kind, text = st.session_state.pop("_saved_message", (None, None))
+    if kind == "success":
+        st.success(text, icon=":material/check_circle:")
+    elif kind == "error":
+        st.error(text)
+    elif kind:
+        st.info(text)
+
+
+STATE_DA = {"current": "Gældende", "replaced": "Erstattet", "undone": "Fortrudt"}
+
+
+def history_with_undo() -> None:
+    batches = store().history()
+    if not batches:
+        st.caption("Ingen importer endnu.")
+        return
+    rows = [{"Nr.": b["id"], "Tidspunkt": danish_time(b["created_at"]), "Bruger": b["user"],
+             "Tilstand": STATE_DA.get(b["state"], b["state"]), "Arbejdsark": b["rows"].get("arbejdsark", 0),
+             "Handleplan": b["rows"].get("handleplan", 0), "Uddannelse": b["rows"].get("uddannelse", 0),
+             "Filer": ", ".join(b["files"])} for b in batches]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    user = current_user()
+    if not user.can_import():
+        return
+    undoable = [b["id"] for b in batches
+                if b["state"] != "undone" and user.can_undo(store().batch_departments(b["id"]))]
+    if not undoable:
+        return
+    with st.expander("Fortryd en import"):
+        batch_id = st.selectbox("Import nr.", undoable, key="undo_batch")
+        st.caption("Det, importen erstattede, bliver gældende igen. Importen kan ses i historikken bagefter.")
+        confirm = st.checkbox(f"Ja, fortryd import nr. {batch_id}", key="undo_confirm")
+        if st.button("Fortryd", disabled=not confirm, key="undo_button"):
+            store().undo(batch_id, user=user.username)
+            st.session_state["_saved_message"] = ("success", f"Import nr. {batch_id} er fortrudt.")
+            st.session_state.pop("undo_confirm", None)
+            st.rerun()
+
+
+AUDIT_ACTIONS = {"import": "Import", "import_unchanged": "Import (uændret)", "undo": "Fortryd",
+                 "status": "Statusændring", "delete_department": "Sletning af afdeling",
+                 "delete_person": "Sletning af person"}
+
+
+def audit_details(details: dict) -> str:
+    """One readable Danish line for an audit entry's details."""
+    d = details or {}
+    parts = []
+    if "batch_id" in d:
+        parts.append(f"import nr. {d['batch_id']}")
+    if d.get("files"):
+        parts.append("filer: " + ", ".join(map(str, d["files"])))
+    if "old" in d and "new" in d:
+        parts.append(f"{d.get('department', '')}: »{d.get('what', '')}« {d['old']} → {d['new']}")
+    if "department" in d and "old" not in d:
+        parts.append(f"afdeling: {d['department']}")
+    if d.get("name"):
+        parts.append(f"person: {d['name']}")
+    if isinstance(d.get("rows"), dict):
+        parts.append("rækker: " + ", ".join(f"{SHEET_TITLES.get(k, k)} {v}" for k, v in d["rows"].items() if v))
+    return "; ".join(parts)
+
+
+def erase(action) -> None:
+    """Run a data-protection erasure and show its Danish result."""
+    try:
+        result = action()
+    except AmoError as exc:
+        st.error(md_escape(exc.message))
+        return
+    st.session_state["_toast"] = result.get("message", "Slettet.")
+    st.rerun()

@@ -1,0 +1,204 @@
+"""What every page shares: configuration, sign-in, the menu, the filters and the empty state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from amo_data import auth, metrics
+from amo_data.errors import AmoError
+from amo_data.text import danish_key
+
+from .data import is_empty, store, today
+from .views import md_escape
+
+
+APP_TITLE = "AMO-kompetencer"
+
+
+UPLOAD_PAGE = "pages/1_Upload.py"
+
+
+# The menu (Streamlit's own is switched off in .streamlit/config.toml so the home page can be
+# called "Overblik" and every link can carry the filters).
+NAVIGATION = (
+    ("app.py", "Overblik", ":material/dashboard:"), ("pages/6_Mødeguide.py", "Mødeguide", ":material/groups:"),
+    (UPLOAD_PAGE, "Upload", ":material/upload_file:"),
+    ("pages/2_Styrker_og_behov.py", "Styrker og behov", ":material/balance:"),
+    ("pages/3_Handleplan.py", "Handleplan", ":material/checklist:"),
+    ("pages/4_Sammenlign_afdelinger.py", "Sammenlign afdelinger", ":material/compare_arrows:"),
+    ("pages/5_Uddannelse.py", "Uddannelse", ":material/school:"),
+    ("pages/7_Revisionslog.py", "Revisionslog", ":material/history:"),
+)
+
+
+FILTER_PARAMS = ("aar", "afd")
+
+
+def setup(title: str, icon: str = "🦺") -> auth.User:
+    """Page configuration, sign-in and the sidebar heading every page shares.
+
+    Returns the signed-in user; without one the page stops at the sign-in form, so no page
+    shows data to someone who is not signed in.
+    """
+    st.set_page_config(page_title=f"{title} · {APP_TITLE}", page_icon=icon, layout="wide")
+    user = _sign_in()
+    _navigation(user)
+    if user.is_local:
+        st.sidebar.caption("Lokal enkeltbrugertilstand: der er ikke sat brugere op, så alle med adgang til "
+                           "denne computer kan se og ændre alt.")
+    else:
+        st.sidebar.caption(f"Logget ind som {md_escape(user.label)}")
+        if st.sidebar.button("Log ud", key="sign_out"):
+            st.session_state.pop("_user", None)
+            st.rerun()
+    if message := st.session_state.pop("_toast", None):
+        st.toast(md_escape(message), icon=":material/check_circle:")
+    return user
+
+
+def _navigation(user: auth.User) -> None:
+    """The sidebar menu; each link keeps the year and departments chosen (they are in the URL)."""
+    params = {k: st.query_params.get_all(k) for k in FILTER_PARAMS if k in st.query_params}
+    for path, label, icon in NAVIGATION:
+        if path.endswith("Revisionslog.py") and not user.can_see_audit():
+            continue
+        st.sidebar.page_link(path, label=label, icon=icon, query_params=params or None)
+    st.sidebar.divider()
+
+
+def _configured_users() -> dict[str, auth.UserRecord] | None:
+    """The user list of secrets.toml, or None in local single-user mode."""
+    try:
+        if not auth.users_configured(st.secrets):
+            return None
+        return auth.load_users(st.secrets)
+    except AmoError as exc:
+        st.error(f"Brugeropsætningen i .streamlit/secrets.toml er ugyldig: {exc.message}")
+        st.stop()
+
+
+def _sign_in() -> auth.User:
+    users = _configured_users()
+    if users is None:
+        return auth.LOCAL_USER
+    if (user := st.session_state.get("_user")) is not None:
+        return user
+    st.title(APP_TITLE)
+    with st.form("sign_in"):
+        st.subheader("Log ind")
+        username = st.text_input("Brugernavn", key="sign_in_user")
+        password = st.text_input("Adgangskode", type="password", key="sign_in_password")
+        submitted = st.form_submit_button("Log ind", type="primary")
+    if submitted:
+        user = auth.authenticate(users, username, password)
+        if user is not None:
+            st.session_state["_user"] = user
+            st.rerun()
+        st.error("Forkert brugernavn eller adgangskode.")
+    st.stop()
+
+
+def current_user() -> auth.User:
+    return st.session_state.get("_user") or auth.LOCAL_USER
+
+
+@dataclass(frozen=True)
+class Filters:
+    year: int | None
+    departments: tuple[str, ...]
+
+    def scope(self, data: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+        """Only the chosen departments (all years)."""
+        return metrics.filter_tables(data, departments=self.departments or None)
+
+    def apply(self, data: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+        """The chosen departments and year."""
+        return metrics.filter_tables(data, year=self.year, departments=self.departments or None)
+
+
+def _years(data: dict[str, pd.DataFrame]) -> list[int]:
+    years = set()
+    for df in data.values():
+        if not df.empty:
+            years.update(int(y) for y in df["year"].dropna().unique())
+    return sorted(years, reverse=True)
+
+
+def _departments(data: dict[str, pd.DataFrame]) -> list[str]:
+    names = set()
+    for df in data.values():
+        names.update(df["department"].dropna().unique())
+    return sorted(names, key=danish_key)
+
+
+def _remember(key: str, param: str) -> None:
+    value = st.session_state[key]
+    st.session_state[f"_keep_{key}"] = value
+    if isinstance(value, list):
+        st.query_params[param] = value
+    elif value is None or value == ALL_YEARS:
+        st.query_params.pop(param, None)
+    else:
+        st.query_params[param] = str(value)
+
+
+ALL_YEARS = "Alle år"
+
+
+def sidebar_filters(data: dict[str, pd.DataFrame]) -> Filters:
+    """Year (this year by default) and departments in the sidebar; they survive page changes
+    and live in the URL."""
+    default_year = today().year
+    years = _years(data)
+    departments = _departments(data)
+    params = st.query_params
+
+    year_opts: list = [ALL_YEARS, *years]
+    kept_year = st.session_state.get("_keep_year")
+    if "aar" in params and params["aar"].isdigit() and int(params["aar"]) in years:
+        kept_year = int(params["aar"])
+    if kept_year not in year_opts:
+        kept_year = default_year if default_year in years else (years[0] if years else ALL_YEARS)
+    st.session_state["year"] = kept_year
+    year = st.sidebar.selectbox("År", year_opts, key="year", on_change=_remember, args=("year", "aar"),
+                                format_func=str)
+
+    kept_deps = st.session_state.get("_keep_departments", [])
+    if "afd" in params:
+        kept_deps = params.get_all("afd")
+    kept_deps = [d for d in kept_deps if d in departments]
+    st.session_state["departments"] = kept_deps
+    chosen = st.sidebar.multiselect("Afdelinger", departments, key="departments", placeholder="Alle afdelinger",
+                                    on_change=_remember, args=("departments", "afd"))
+    _remember("year", "aar")
+    _remember("departments", "afd")
+    return Filters(None if year == ALL_YEARS else int(year), tuple(chosen))
+
+
+def empty_state(data: dict[str, pd.DataFrame]) -> None:
+    """Stop the page with a clear next step when nothing is stored yet."""
+    if not is_empty(data):
+        return
+    st.info("Der er ingen data endnu. Hent skabelonen, udfyld den efter jeres årlige drøftelse, "
+            "og indlæs den på siden Upload.")
+    st.page_link(UPLOAD_PAGE, label="Gå til Upload", icon=":material/upload_file:")
+    st.stop()
+
+
+def sample_banner() -> None:
+    """Mark sample data clearly and offer one button that removes it."""
+    s = store()
+    if not s.has_sample_data():
+        return
+    if not current_user().can_delete_data():
+        st.info("Du ser **eksempeldata** for en opdigtet virksomhed.")
+        return
+    box = st.container(border=True)
+    box.warning("Du ser **eksempeldata** for en opdigtet virksomhed. Fjern dem, før I indlæser jeres egne ark.")
+    if box.button("Fjern eksempeldata", key="remove_sample"):
+        s.remove_sample_data(user=current_user().username)
+        st.cache_data.clear()
+        st.rerun()

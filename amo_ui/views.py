@@ -1,0 +1,111 @@
+"""Presentation helpers: Danish formats, read-only tables, charts and download data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import io
+
+import pandas as pd
+import streamlit as st
+
+from amo_data.quarters import parse_label
+
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def danish_date(value) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
+        return ""
+    if isinstance(value, (dt.date, dt.datetime, pd.Timestamp)):
+        return value.strftime("%d-%m-%Y")
+    return str(value)
+
+
+def danish_quarter(label) -> str:
+    return parse_label(label).danish if isinstance(label, str) and "-Q" in label else ""
+
+
+def display_frame(df: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
+    view = df[[c for c in columns if c in df.columns]].copy()
+    for col in view.columns:
+        if col in {"date", "joined", "created_at"}:
+            view[col] = view[col].map(danish_date)
+        elif col == "quarter":
+            view[col] = view[col].map(danish_quarter)
+        elif col == "urgent":
+            view[col] = view[col].map(lambda v: "Ja" if v else "")
+        elif col == "hours":
+            view[col] = view[col].map(lambda v: "" if pd.isna(v) else danish_number(float(v), 1))
+        elif not pd.api.types.is_numeric_dtype(view[col]):
+            view[col] = view[col].map(lambda v: "" if v is None or v is pd.NA or v != v else v)
+    return view.rename(columns=columns)
+
+
+def show_table(df: pd.DataFrame, columns: dict[str, str], *, empty: str | None = None, **kwargs) -> None:
+    """A read-only table with Danish headings; dates as dd-mm-åååå, quarters as '3. kvt. 2026'.
+
+    Cells are shown as plain text (never Markdown or HTML), whatever a user typed.
+    """
+    if df.empty and empty:
+        st.caption(empty)
+        return
+    view = display_frame(df, columns)
+    st.dataframe(view, hide_index=True, width="stretch", **kwargs)
+
+
+def plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def danish_number(value: float, decimals: int = 1) -> str:
+    text = f"{value:,.{decimals}f}".replace(",", "\u00a0").replace(".", ",").replace("\u00a0", ".")
+    return text[:-2] if text.endswith(",0") else text
+
+
+POINT_COLUMNS = {"department": "Afdeling", "category": "Kategori", "description": "Beskrivelse", "help": "Hjælp",
+                 "rating": "Vurdering", "role": "Rolle", "year": "År", "date": "Dato"}
+
+
+ACTION_COLUMNS = {"department": "Afdeling", "what": "Hvad", "status": "Status", "quarter": "Hvornår",
+                  "urgent": "Haster", "who": "Hvem", "help": "Hjælp", "area": "Område", "why": "Hvorfor",
+                  "how": "Hvordan", "follow_up": "Opfølgning", "year": "År"}
+
+
+ACTION_SHORT_COLUMNS = {"department": "Afdeling", "what": "Hvad", "quarter": "Hvornår", "who": "Hvem",
+                        "status": "Status"}
+
+
+TRAINING_COLUMNS = {"department": "Afdeling", "name": "Navn", "role": "Rolle", "course": "Kursus",
+                    "quarter": "Hvornår", "status": "Status", "hours": "Timer", "joined": "Tiltrådt"}
+
+
+def chart(fig) -> None:
+    st.plotly_chart(fig, width="stretch", config={"displayModeBar": False})
+
+
+def excel_bytes(write, *args) -> bytes:
+    """Run a workbook writer into memory (for download buttons)."""
+    buf = io.BytesIO()
+    write(*args, buf)
+    return buf.getvalue()
+
+
+def lazy_excel(write, *args):
+    """A download button's data that is only built when the user clicks (a big export takes
+    seconds, and a page must not pay for it on every run)."""
+    return functools.partial(excel_bytes, write, *args)
+
+
+def danish_time(iso: str) -> str:
+    try:
+        t = dt.datetime.fromisoformat(iso).astimezone()
+    except ValueError:
+        return iso
+    return t.strftime("%d-%m-%Y %H:%M")
+
+
+def md_escape(text: str) -> str:
+    """Show user text literally inside Markdown."""
+    return "".join("\\" + c if c in "\\`*_{}[]()#+-.!|<>~" else c for c in text)
