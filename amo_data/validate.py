@@ -688,7 +688,7 @@ class _Sheet:
             return None
         if _empty(value):
             problems.append((number, header, None,
-                             f'Kolonnen "{header}" skal udfyldes, men cellen er tom.'))
+                             _must_fill(header)))
             return None
         text = self.p["text"](value)
         if not text:
@@ -712,7 +712,7 @@ class _Sheet:
         if _empty(value):
             if required:
                 problems.append((number, header, None,
-                                 f'Kolonnen "{header}" skal udfyldes, men cellen er tom.'))
+                                 _must_fill(header)))
             return None, False
         result, message = self.p[parser](value)
         if message:
@@ -725,7 +725,7 @@ class _Sheet:
             return None
         if _empty(value):
             problems.append((number, header, None,
-                             f'Kolonnen "{header}" skal udfyldes, men cellen er tom.'))
+                             _must_fill(header)))
             return None
         match, known = self.p["area"](value)
         if not known:
@@ -780,7 +780,7 @@ class _Sheet:
             if desc_header is not None:
                 if _empty(desc_raw):
                     problems.append((number, desc_header, None,
-                                     f'Kolonnen "{desc_header}" skal udfyldes, men cellen er tom.'))
+                                     _must_fill(desc_header)))
                 else:
                     descriptions = self.p["description"](desc_raw)
                     if not descriptions:
@@ -884,7 +884,7 @@ class _Sheet:
         if when_header is None:
             return None, when_raw
         if _empty(when_raw):
-            problems.append((number, when_header, None, f'Kolonnen "{when_header}" skal udfyldes, men cellen er tom.'))
+            problems.append((number, when_header, None, _must_fill(when_header)))
             return None, when_raw
         quarter = self.p["quarter"]((_key(when_raw), year, date), when_raw, year, date)
         if quarter is None and (text := message(when_raw)):
@@ -929,6 +929,11 @@ class _Sheet:
         out["year"].append(quarter.year)
         out["quarter"].append(quarter.label)
         out["status"].append(status)
+
+
+def _must_fill(header: str) -> str:
+    """The message for an empty cell in a required column."""
+    return f'Kolonnen "{header}" skal udfyldes, men cellen er tom.'
 
 
 def _training_when_problem(value: object) -> str:
