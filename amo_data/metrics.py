@@ -477,9 +477,15 @@ def training_by_quarter(training: pd.DataFrame) -> pd.DataFrame:
     return out.loc[out["count"] > 0, cols].reset_index(drop=True)
 
 
-def training_hours_by_department_role(training: pd.DataFrame) -> pd.DataFrame:
-    """department | role | count | hours (sum, missing as 0; rounded to 2 decimals)."""
+TRAINING_PLANNED_OR_DONE = ("Tilbudt", "Tilmeldt", "Gennemført")  # not Afslået or Aflyst
+
+
+def training_hours_by_department_role(training: pd.DataFrame, statuses: Iterable[str] | None = None) -> pd.DataFrame:
+    """department | role | count | hours (sum, missing as 0; rounded to 2 decimals), counting
+    only courses with one of ``statuses`` when given."""
     training = training.loc[training["department"].notna()]
+    if statuses is not None:
+        training = training.loc[training["status"].isin(list(statuses))]
     if training.empty:
         return pd.DataFrame({"department": pd.Series(dtype=object), "role": pd.Series(dtype=object),
                              "count": pd.Series(dtype="int64"), "hours": pd.Series(dtype="float64")})

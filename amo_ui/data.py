@@ -175,7 +175,8 @@ def _training(view):
     return {"empty": False, "totals": metrics.training_totals(training),
             "by_quarter": charts.training_by_quarter(metrics.training_by_quarter(training)),
             "by_department_role": charts.training_hours_by_department_role(
-                metrics.training_hours_by_department_role(training)),
+                metrics.training_hours_by_department_role(training, metrics.TRAINING_PLANNED_OR_DONE),
+                title="Timer pr. afdeling og rolle (uden afslåede og aflyste kurser)"),
             "list": metrics.training_list(training)}
 
 

@@ -406,3 +406,12 @@ def test_summary_agrees_with_a_row_by_row_count():
         json.dumps(result, allow_nan=False)
 
     check()
+
+
+def test_training_hours_can_leave_out_declined_and_cancelled_courses():
+    training = pd.DataFrame({
+        "department": ["Lager", "Lager", "Lager"], "role": ["AMR", "AMR", "AMR"],
+        "hours": [11.1, 14.8, 7.4], "status": ["Gennemført", "Aflyst", "Afslået"],
+    })
+    hours = metrics.training_hours_by_department_role(training, metrics.TRAINING_PLANNED_OR_DONE)
+    assert hours.to_dict("records") == [{"department": "Lager", "role": "AMR", "count": 1, "hours": 11.1}]
