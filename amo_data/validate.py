@@ -687,8 +687,7 @@ class _Sheet:
         if header is None:
             return None
         if _empty(value):
-            problems.append((number, header, None,
-                             _must_fill(header)))
+            problems.append((number, header, None, _must_fill(header)))
             return None
         text = self.p["text"](value)
         if not text:
@@ -711,8 +710,7 @@ class _Sheet:
             return None, False
         if _empty(value):
             if required:
-                problems.append((number, header, None,
-                                 _must_fill(header)))
+                problems.append((number, header, None, _must_fill(header)))
             return None, False
         result, message = self.p[parser](value)
         if message:
@@ -724,8 +722,7 @@ class _Sheet:
         if header is None:
             return None
         if _empty(value):
-            problems.append((number, header, None,
-                             _must_fill(header)))
+            problems.append((number, header, None, _must_fill(header)))
             return None
         match, known = self.p["area"](value)
         if not known:

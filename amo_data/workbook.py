@@ -138,13 +138,8 @@ def _date(value: Any) -> dt.date | None:
 
 
 def _int(value: Any) -> int | None:
-    if _is_missing(value) or isinstance(value, bool):
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return int(number) if number.is_integer() else None
+    number = _number(value)
+    return number if isinstance(number, int) else None
 
 
 def _number(value: Any) -> int | float | None:
