@@ -97,7 +97,7 @@ import os
 import sqlite3
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -359,20 +359,37 @@ def _empty_series(name: str, values: list) -> pd.Series:
     return pd.Series([memo.setdefault(v, v) for v in values], dtype="object")
 
 
-def _frame(table: str, rows: list[Any]) -> pd.DataFrame:
-    """Database rows (id first, then CANONICAL order) as a canonical DataFrame with ``id``."""
-    names = ("id", *CANONICAL[table])
-    return _frame_of_columns(table, list(zip(*rows, strict=True)) if rows else [() for _ in names])
+def _frame(table: str, rows: list[Any], names: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """Database rows (id first, then ``names``: by default CANONICAL order) as a canonical
+    DataFrame with ``id``."""
+    names = CANONICAL[table] if names is None else names
+    return _frame_of_columns(table, list(zip(*rows, strict=True)) if rows else [() for _ in range(len(names) + 1)],
+                             names)
 
 
-def _frame_of_columns(table: str, columns: list[Any]) -> pd.DataFrame:
-    """Like :func:`_frame`, from the columns (id first, then CANONICAL order)."""
-    names = ("id", *CANONICAL[table])
+def _frame_of_columns(table: str, columns: list[Any], names: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """Like :func:`_frame`, from the columns (id first, then ``names``)."""
+    names = CANONICAL[table] if names is None else names
     data = {"id": pd.Series(list(columns[0]), dtype="int64")}
-    for i, name in enumerate(CANONICAL[table], start=1):
+    for i, name in enumerate(names, start=1):
         # Values come typed from SQLAlchemy (str, int, float, bool, date or None).
         data[name] = _empty_series(name, list(columns[i]))
-    return pd.DataFrame(data, columns=list(names))
+    return pd.DataFrame(data, columns=["id", *names])
+
+
+def _wanted_columns(table: str, columns: Mapping[str, Iterable[str]] | None) -> tuple[str, ...]:
+    """The canonical columns of ``table`` a load asks for, in canonical order (all by default,
+    and for a table the mapping does not name)."""
+    if columns is None or table not in columns:
+        return CANONICAL[table]
+    chosen = columns[table]
+    if isinstance(chosen, str):
+        chosen = (chosen,)
+    wanted = {name for name in chosen if name != "id"}
+    unknown = wanted.difference(CANONICAL[table])
+    if unknown:
+        raise ValueError(f"{table} has no column(s) {sorted(unknown)}; canonical: {list(CANONICAL[table])}")
+    return tuple(name for name in CANONICAL[table] if name in wanted)
 
 
 def _integrity_errors() -> tuple[type[BaseException], ...]:
@@ -821,7 +838,8 @@ class Store:
 
     # ----------------------------------------------------------------- reading
 
-    def current(self, year: int | None = None, department: str | None = None) -> dict[str, pd.DataFrame]:
+    def current(self, year: int | None = None, department: str | None = None,
+                columns: Mapping[str, Iterable[str]] | None = None) -> dict[str, pd.DataFrame]:
         """The current canonical tables, ``id`` first; filters run in SQL.
 
         Dtypes as validation produces them: year int64, rating Int64, hours float64, urgent bool,
@@ -829,19 +847,28 @@ class Store:
         row's stable id, e.g. for :meth:`set_action_status`; rows are in import order.
 
         ``year`` is the group year (År; for uddannelse the year of Hvornår); ``department``
-        matches case-insensitively.
+        matches case-insensitively. ``columns`` narrows the load, see :meth:`current_tables`.
         """
-        return self.current_tables(TABLES, year=year, department=department)
+        return self.current_tables(TABLES, year=year, department=department, columns=columns)
 
-    def current_tables(self, names: Iterable[str], year: int | None = None,
-                       department: str | None = None) -> dict[str, pd.DataFrame]:
-        """:meth:`current` of only the tables ``names`` (a page that shows one table loads one)."""
+    def current_tables(self, names: Iterable[str], year: int | None = None, department: str | None = None,
+                       columns: Mapping[str, Iterable[str]] | None = None) -> dict[str, pd.DataFrame]:
+        """:meth:`current` of only the tables ``names`` (a page that shows one table loads one).
+
+        ``columns`` (table -> canonical column names) loads only those columns of a table: its
+        frame has ``id`` plus them, in canonical order, with the same values and dtypes as the
+        full load. A table the mapping does not name gets every column; an unknown column name
+        raises ``ValueError``. Leaving out the long text columns (Beskrivelse, Hvad, Hvorfor, …)
+        is what makes large loads cheap.
+        """
         out: dict[str, pd.DataFrame] = {}
+        wanted_tables = set(names)
         with self._read() as conn:
-            for table in (t for t in TABLES if t in set(names)):
+            for table in (t for t in TABLES if t in wanted_tables):
                 data = DATA[table]
+                chosen = _wanted_columns(table, columns)
                 query = (
-                    sa.select(data.c.id, *(data.c[name] for name in CANONICAL[table]))
+                    sa.select(data.c.id, *(data.c[name] for name in chosen))
                     .join(versions, versions.c.id == data.c.version_id)
                     .where(versions.c.state == CURRENT, versions.c.table_name == table)
                 )
@@ -851,14 +878,15 @@ class Store:
                     query = query.where(versions.c.dept_key == department_key(department))
                 query = query.order_by(data.c.id)
                 if self.is_sqlite:
-                    out[table] = _frame_of_columns(table, self._raw_columns(conn, table, query))
+                    out[table] = _frame_of_columns(table, self._raw_columns(conn, chosen, query), chosen)
                 else:
-                    out[table] = _frame(table, conn.execute(query).all())
+                    out[table] = _frame(table, conn.execute(query).all(), chosen)
         return out
 
     @staticmethod
-    def _raw_columns(conn: Connection, table: str, query: sa.Select) -> list[Any]:
-        """SQLite: the columns straight from the driver, dates parsed once per distinct value.
+    def _raw_columns(conn: Connection, chosen: tuple[str, ...], query: sa.Select) -> list[Any]:
+        """SQLite: the columns (``id``, then ``chosen``) straight from the driver, dates parsed
+        once per distinct value.
 
         SQLAlchemy's per-value result processing (a regex per date cell, a Row per row) cost a
         quarter of :meth:`current` on 120,000 rows; the values and dtypes are the same.
@@ -870,7 +898,7 @@ class Store:
             rows = cursor.execute(str(compiled), params).fetchall()
         finally:
             cursor.close()
-        names = ("id", *CANONICAL[table])
+        names = ("id", *chosen)
         if not rows:
             return [() for _ in names]
         columns = list(zip(*rows, strict=True))
