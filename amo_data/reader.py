@@ -72,11 +72,15 @@ import math
 import operator
 import os
 import re
+import queue
 import struct
+import threading
 import zipfile
 import zlib
 from xml.parsers import expat
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from .errors import AmoError
@@ -747,7 +751,25 @@ def _cfb_stream(name: str, data: bytes, wanted: tuple[str, ...]) -> bytes:
 # --------------------------------------------------------------------------- workbooks
 
 
+_MEANWHILE: ContextVar[Callable[[], object] | None] = ContextVar("amo_reader_meanwhile", default=None)
+
+
+@contextmanager
+def meanwhile(work: Callable[[], object]) -> Iterator[None]:
+    """Run ``work`` once, in this thread, while the next workbook read in this context is
+    parsed. calamine parses a sheet without holding the GIL, so what ``work`` does (the command
+    line imports pandas and SQLAlchemy) costs no time; it runs before the first sheet arrives
+    or, for a file that is not a workbook, not at all."""
+    token = _MEANWHILE.set(work)
+    try:
+        yield
+    finally:
+        _MEANWHILE.reset(token)
+
+
 def _read_workbook(name: str, data: bytes) -> list[RawSheet]:
+    """Parse every worksheet. calamine parses in a helper thread, one sheet after the other
+    (it releases the GIL), while this thread turns the sheets already parsed into rows."""
     import python_calamine
 
     try:
@@ -756,17 +778,40 @@ def _read_workbook(name: str, data: bytes) -> list[RawSheet]:
         raise _err_password(name) from exc
     except Exception as exc:
         raise _err_corrupt(name) from exc
-    sheets: list[RawSheet] = []
     with workbook:
-        for meta in list(workbook.sheets_metadata):
-            if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
-                continue
-            try:
-                sheet = workbook.get_sheet_by_name(meta.name)
-            except python_calamine.PasswordError as exc:
-                raise _err_password(name) from exc
-            rows = _sheet_rows(name, meta.name, sheet)
-            sheets.append(RawSheet(name=meta.name, rows=rows))
+        names = [meta.name for meta in workbook.sheets_metadata
+                 if meta.typ == python_calamine.SheetTypeEnum.WorkSheet]
+        parsed: queue.SimpleQueue = queue.SimpleQueue()
+        stop = threading.Event()
+
+        def parse() -> None:
+            for sheet_name in names:
+                if stop.is_set():
+                    return
+                try:
+                    parsed.put((sheet_name, workbook.get_sheet_by_name(sheet_name), None))
+                except BaseException as exc:  # noqa: BLE001 - handed to the reading thread
+                    parsed.put((sheet_name, None, exc))
+                    return
+
+        worker = threading.Thread(target=parse, name="amo-calamine", daemon=True)
+        worker.start()
+        try:
+            work = _MEANWHILE.get()
+            if work is not None and names:
+                _MEANWHILE.set(None)
+                work()
+            sheets: list[RawSheet] = []
+            for _ in names:
+                sheet_name, sheet, error = parsed.get()
+                if error is not None:
+                    if isinstance(error, python_calamine.PasswordError):
+                        raise _err_password(name) from error
+                    raise error
+                sheets.append(RawSheet(name=sheet_name, rows=_sheet_rows(name, sheet_name, sheet)))
+        finally:
+            stop.set()
+            worker.join()
     return sheets
 
 

@@ -392,6 +392,45 @@ def test_every_sheet_is_returned_in_order_including_hidden_ones():
     assert sheets[3].rows == []
 
 
+def test_work_given_to_meanwhile_runs_once_while_a_workbook_is_parsed():
+    # The command line imports SQLAlchemy and the store there: calamine parses without the GIL.
+    def build(wb):
+        wb.active.title = "Arbejdsark"
+        wb.active["A1"] = "Afdeling"
+        wb.create_sheet("Handleplan")["A1"] = "Hvad?"
+
+    calls = []
+    with reader.meanwhile(lambda: calls.append("ran")):
+        sheets = read_file("ark.xlsx", xlsx_bytes(build))
+        assert [s.name for s in sheets] == ["Arbejdsark", "Handleplan"]
+        read_file("ark.xlsx", xlsx_bytes(build))  # a second file in the same block: not again
+    assert calls == ["ran"]
+    read_file("ark.xlsx", xlsx_bytes(build))  # outside the block: never
+    assert calls == ["ran"]
+    with reader.meanwhile(lambda: calls.append("csv")):
+        read_file("ark.csv", "Afdeling;Dato\nLager;2026-03-01\n".encode())
+    assert calls == ["ran"]  # a CSV file is not parsed by calamine: nothing to overlap
+
+
+def test_a_damaged_sheet_parsed_in_the_helper_thread_still_gives_the_danish_message():
+    def build(wb):
+        wb.active.title = "Arbejdsark"
+        wb.active["A1"] = "Afdeling"
+
+    data = xlsx_bytes(build)
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as broken:
+        for info in archive.infolist():
+            content = archive.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                content = content.replace(b"<sheetData>", b"<sheetData><row r=\"1\"><c r=\"A1\" t=\"s\"><v>99</v></c></row>")
+            broken.writestr(info, content)
+    with pytest.raises(AmoError) as caught:
+        read_file("ark.xlsx", out.getvalue())
+    assert "ark.xlsx" in caught.value.message
+
+
 def test_xlsm_is_read_like_xlsx():
     data = simple_xlsx()
     parts = members(data)
