@@ -9,8 +9,8 @@ Nothing here computes a figure: that is ``amo_data.metrics``.
 """
 
 from .data import (
-    departments_total, departments_without_discussion, figures, has_rows, is_empty, lazy_export, needs_trend,
-    outline, store, tables, today,
+    COUNT_COLUMNS, departments_total, departments_without_discussion, figure_function, figures, has_rows, is_empty,
+    lazy_export, needs_trend, needs_trend_chart, outline, store, tables, today,
 )
 from .manage import (
     AUDIT_ACTIONS, action_editor, audit_details, check_uploads, erase, history_with_undo, save_uploads,
@@ -21,16 +21,16 @@ from .shell import (
 )
 from .views import (
     ACTION_COLUMNS, ACTION_SHORT_COLUMNS, POINT_COLUMNS, TRAINING_COLUMNS, XLSX_MIME, chart, danish_date,
-    danish_number, danish_quarter, danish_time, display_frame, excel_bytes, lazy_excel, md_escape, plural,
-    show_table,
+    danish_number, danish_quarter, danish_time, display_frame, excel_bytes, figure_spec, lazy_excel, md_escape,
+    plural, show_table,
 )
 
 __all__ = [
-    "ACTION_COLUMNS", "ACTION_SHORT_COLUMNS", "APP_TITLE", "AUDIT_ACTIONS", "NAVIGATION", "POINT_COLUMNS",
+    "ACTION_COLUMNS", "ACTION_SHORT_COLUMNS", "APP_TITLE", "COUNT_COLUMNS", "AUDIT_ACTIONS", "NAVIGATION", "POINT_COLUMNS",
     "TRAINING_COLUMNS", "UPLOAD_PAGE", "XLSX_MIME", "Filters", "action_editor", "audit_details", "chart",
     "check_uploads", "current_user", "danish_date", "danish_number", "danish_quarter", "danish_time",
     "departments_total", "departments_without_discussion", "display_frame", "empty_state", "erase", "excel_bytes",
-    "figures", "has_rows", "history_with_undo", "is_empty", "lazy_excel", "lazy_export", "md_escape",
-    "needs_trend", "outline", "plural", "sample_banner", "save_uploads", "setup", "show_check_result",
+    "figure_function", "figure_spec", "figures", "has_rows", "history_with_undo", "is_empty", "lazy_excel", "lazy_export", "md_escape",
+    "needs_trend", "needs_trend_chart", "outline", "plural", "sample_banner", "save_uploads", "setup", "show_check_result",
     "show_problems", "show_saved_message", "show_table", "sidebar_filters", "store", "tables", "today",
 ]

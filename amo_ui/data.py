@@ -19,7 +19,9 @@ from amo_data import charts, metrics
 from amo_data.schema import TABLES
 from amo_data.store import Store, resolve_url
 
-from .views import excel_bytes
+from .views import (
+    ACTION_COLUMNS, ACTION_SHORT_COLUMNS, POINT_COLUMNS, TRAINING_COLUMNS, display_frame, excel_bytes, figure_spec,
+)
 
 if TYPE_CHECKING:
     from .shell import Filters
@@ -41,17 +43,23 @@ def store() -> Store:
 
 
 @st.cache_data(show_spinner="Henter data …", max_entries=32)
-def _tables(url: str, version: int, year: int | None = None,
-            names: tuple[str, ...] = TABLES) -> dict[str, pd.DataFrame]:
-    return _store(url).current_tables(names, year=year)
+def _tables(url: str, version: int, year: int | None = None, names: tuple[str, ...] = TABLES,
+            columns: tuple[tuple[str, tuple[str, ...]], ...] | None = None) -> dict[str, pd.DataFrame]:
+    return _store(url).current_tables(names, year=year, columns=dict(columns) if columns else None)
 
 
-def tables(year: int | None = None, names: tuple[str, ...] = TABLES) -> dict[str, pd.DataFrame]:
+def tables(year: int | None = None, names: tuple[str, ...] = TABLES,
+           columns: dict[str, tuple[str, ...]] | None = None) -> dict[str, pd.DataFrame]:
     """The current data — every year, or only ``year``'s rows (what a page with a chosen year
-    shows); all tables or the ones ``names`` (the others left out) — cached until the store's
-    data version changes (any process)."""
+    shows); all tables or the ones ``names`` (the others left out); every column, or for the
+    tables ``columns`` names only ``id`` and those — cached until the store's data version
+    changes (any process)."""
     s = store()
-    return _tables(s.url, s.data_version(), year, tuple(names))
+    return _tables(s.url, s.data_version(), year, tuple(names), _columns_key(columns))
+
+
+def _columns_key(columns: dict[str, tuple[str, ...]] | None) -> tuple[tuple[str, tuple[str, ...]], ...] | None:
+    return tuple(sorted((t, tuple(c)) for t, c in columns.items())) if columns else None
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -89,24 +97,56 @@ def needs_trend(filters: Filters) -> pd.DataFrame:
     return _needs_trend(s.url, s.data_version(), filters.departments)
 
 
+@st.cache_data(show_spinner=False, max_entries=32)
+def _needs_trend_chart(url: str, version: int, departments: tuple[str, ...]) -> dict:
+    return figure_spec(charts.needs_trend(_needs_trend(url, version, departments)))
+
+
+def needs_trend_chart(filters: Filters) -> dict:
+    """The chart of :func:`needs_trend`, cached as its dict (``views.chart`` shows it)."""
+    s = store()
+    return _needs_trend_chart(s.url, s.data_version(), filters.departments)
+
+
 # The figures of each data page, computed once per data version, filters and choices: a rerun
 # (a widget click, a page change) unpickles them instead of filtering rows and building charts.
-# name -> (tables the figures need, function(filtered tables, *args) -> dict of picklable values)
-_FIGURES: dict[str, tuple[tuple[str, ...], object]] = {}
+# Charts are cached as their dicts (views.figure_spec): unpickling a go.Figure rebuilds it.
+# name -> (tables the figures need, the columns they read or None for all,
+#          function(filtered tables, *args) -> dict of picklable values)
+_FIGURES: dict[str, tuple[tuple[str, ...], tuple | None, object]] = {}
+
+# The columns the counting figures read (``id`` comes along; ``year`` is what the year filter
+# reads). Leaving out the long texts makes a year of Arbejdsark load 2-3x faster; the
+# metrics functions see the columns not loaded as empty, so every figure must read only these.
+COUNT_COLUMNS = {
+    "arbejdsark": ("department", "year", "area", "category"),
+    "handleplan": ("department", "year", "help", "quarter", "urgent", "status"),
+}
 
 
-def _figures_of(name: str, names: tuple[str, ...]):
+def _figures_of(name: str, names: tuple[str, ...], columns: dict[str, tuple[str, ...]] | None = None):
     def register(fn):
-        _FIGURES[name] = (names, fn)
+        _FIGURES[name] = (names, _columns_key(columns), fn)
         return fn
     return register
+
+
+def figure_function(name: str):
+    """The function behind :func:`figures` ``name`` and the tables and columns it loads
+    (for tests: the figures of a narrow load equal those of every column)."""
+    names, columns, fn = _FIGURES[name]
+    return names, dict(columns) if columns else None, fn
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _figures(name: str, url: str, version: int, year: int | None, departments: tuple[str, ...],
              args: tuple) -> dict:
-    names, fn = _FIGURES[name]
-    data = _tables(url, version, year, names)
+    names, columns, fn = _FIGURES[name]
+    # One table per load, so that pages reading the same columns share the cached rows.
+    data = {}
+    for table in names:
+        wanted = tuple((t, c) for t, c in columns or () if t == table) or None
+        data.update(_tables(url, version, year, (table,), wanted))
     return fn(metrics.filter_tables(data, year=year, departments=departments or None), *args)
 
 
@@ -117,54 +157,64 @@ def figures(name: str, filters: Filters, *args) -> dict:
     return _figures(name, s.url, s.data_version(), filters.year, filters.departments, tuple(args))
 
 
-@_figures_of("overview", ("arbejdsark", "handleplan"))
+@_figures_of("overview", ("arbejdsark", "handleplan"), COUNT_COLUMNS)
 def _overview(view, year, today_):
     return {"tiles": metrics.tiles(view, year=year, today=today_),
-            "by_area": charts.strengths_vs_needs_by_area(metrics.entries_by_area(view["arbejdsark"])),
-            "by_quarter": charts.actions_by_quarter(metrics.actions_by_quarter(view["handleplan"]))}
+            "by_area": figure_spec(charts.strengths_vs_needs_by_area(metrics.entries_by_area(view["arbejdsark"]))),
+            "by_quarter": figure_spec(charts.actions_by_quarter(metrics.actions_by_quarter(view["handleplan"])))}
 
 
 @_figures_of("strengths", ("arbejdsark",))
 def _strengths(view, include_important):
     ark = view["arbejdsark"]
-    return {"by_area": charts.strengths_vs_needs_by_area(metrics.entries_by_area(ark),
-                                                         include_important=include_important),
-            "need_share": charts.need_share_by_area(metrics.need_share_by_area(ark)),
-            "by_help": charts.needs_by_help(metrics.needs_by_help(ark)),
+    return {"by_area": figure_spec(charts.strengths_vs_needs_by_area(metrics.entries_by_area(ark),
+                                                                     include_important=include_important)),
+            "need_share": figure_spec(charts.need_share_by_area(metrics.need_share_by_area(ark))),
+            "by_help": figure_spec(charts.needs_by_help(metrics.needs_by_help(ark))),
             "areas": metrics.area_order(ark["area"].dropna().unique()),
             "departments": metrics.departments({"arbejdsark": ark})}
 
 
 @_figures_of("points", ("arbejdsark",))
 def _points(view, area, department, category):
-    return {"points": metrics.points(view["arbejdsark"], area=area, department=department, category=category)}
+    points = metrics.points(view["arbejdsark"], area=area, department=department, category=category)
+    return {"points": points, "view": display_frame(points, POINT_COLUMNS)}
 
 
 @_figures_of("plan", ("handleplan",))
 def _plan(view, today_, wheel_year):
     plan = view["handleplan"]
+    overdue, urgent = metrics.overdue_actions(plan, today_), metrics.urgent_actions(plan)
     return {"areas": metrics.area_order(plan["area"].dropna().unique()), "quarters": metrics.quarters(plan),
-            "overdue": metrics.overdue_actions(plan, today_), "urgent": metrics.urgent_actions(plan),
-            "training": charts.supplementary_training_by_quarter(metrics.supplementary_training_by_quarter(plan)),
-            "expert": charts.expert_assistance_by_quarter(metrics.expert_assistance_by_quarter(plan)),
-            "wheel": charts.aarshjul(metrics.actions_by_quarter(plan), year=wheel_year,
-                                     title=f"Årshjul {wheel_year}")}
+            "overdue": overdue, "urgent": urgent, "overdue_view": display_frame(overdue, ACTION_SHORT_COLUMNS),
+            "urgent_view": display_frame(urgent, ACTION_SHORT_COLUMNS),
+            "training": figure_spec(charts.supplementary_training_by_quarter(
+                metrics.supplementary_training_by_quarter(plan))),
+            "expert": figure_spec(charts.expert_assistance_by_quarter(metrics.expert_assistance_by_quarter(plan))),
+            "wheel": figure_spec(charts.aarshjul(metrics.actions_by_quarter(plan), year=wheel_year,
+                                                 title=f"Årshjul {wheel_year}"))}
 
 
 @_figures_of("actions", ("handleplan",))
 def _actions(view, areas, helps, statuses, quarters):
-    return {"shown": metrics.select_actions(view["handleplan"], areas=areas, helps=helps, statuses=statuses,
-                                            quarters=quarters)}
+    shown = metrics.select_actions(view["handleplan"], areas=areas, helps=helps, statuses=statuses,
+                                   quarters=quarters)
+    return {"shown": shown, "view": display_frame(shown, ACTION_COLUMNS)}
 
 
-@_figures_of("compare", ("arbejdsark",))
+@_figures_of("compare", ("arbejdsark",), COUNT_COLUMNS)
 def _compare(view, measure):
     ark = view["arbejdsark"]
     matrix = metrics.department_area_matrix(ark, measure)
-    return {"matrix": matrix, "heatmap": charts.department_area_heatmap(matrix, measure),
-            "departments": metrics.departments({"arbejdsark": ark}),
-            "by_department_area": metrics.entries_by_department_area(ark),
-            "average": metrics.company_average_by_area(ark)}
+    return {"matrix": matrix, "heatmap": figure_spec(charts.department_area_heatmap(matrix, measure)),
+            "departments": metrics.departments({"arbejdsark": ark})}
+
+
+@_figures_of("compare_chosen", ("arbejdsark",), COUNT_COLUMNS)
+def _compare_chosen(view, chosen, category):
+    ark = view["arbejdsark"]
+    return {"chart": figure_spec(charts.departments_vs_average(
+        metrics.entries_by_department_area(ark), metrics.company_average_by_area(ark), list(chosen), category))}
 
 
 @_figures_of("training", ("uddannelse",))
@@ -172,12 +222,13 @@ def _training(view):
     training = view["uddannelse"]
     if training.empty:
         return {"empty": True}
+    courses = metrics.training_list(training)
     return {"empty": False, "totals": metrics.training_totals(training),
-            "by_quarter": charts.training_by_quarter(metrics.training_by_quarter(training)),
-            "by_department_role": charts.training_hours_by_department_role(
+            "by_quarter": figure_spec(charts.training_by_quarter(metrics.training_by_quarter(training))),
+            "by_department_role": figure_spec(charts.training_hours_by_department_role(
                 metrics.training_hours_by_department_role(training, metrics.TRAINING_PLANNED_OR_DONE),
-                title="Timer pr. afdeling og rolle (uden afslåede og aflyste kurser)"),
-            "list": metrics.training_list(training)}
+                title="Timer pr. afdeling og rolle (uden afslåede og aflyste kurser)")),
+            "list": courses, "list_view": display_frame(courses, TRAINING_COLUMNS)}
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -17,20 +17,22 @@ from .shell import current_user
 from .views import ACTION_COLUMNS, danish_time, display_frame, md_escape, plural, show_table
 
 
-def action_editor(actions: pd.DataFrame) -> None:
+def action_editor(actions: pd.DataFrame, view: pd.DataFrame | None = None) -> None:
     """The actions with Status editable in place; a change is saved at once with who and when.
 
     The editor's key follows the shown actions and the data version, so an edit can never be
-    applied to another action after a filter change or a save.
+    applied to another action after a filter change or a save. ``view`` is
+    ``display_frame(actions, ACTION_COLUMNS)`` when the caller has it already (cached).
     """
     if actions.empty:
         st.caption("Ingen handlinger for de valgte filtre.")
         return
     if not current_user().can_import():
-        show_table(actions, ACTION_COLUMNS)
+        show_table(actions, ACTION_COLUMNS, view=view)
         st.caption("Din rolle kan se handleplanen, men ikke ændre status.")
         return
-    view = display_frame(actions, ACTION_COLUMNS)
+    if view is None:
+        view = display_frame(actions, ACTION_COLUMNS)
     digest = hashlib.sha1(",".join(map(str, actions["id"])).encode()).hexdigest()[:10]
     key = f"plan_editor_{store().data_version()}_{digest}"
     st.session_state["_plan_editor_key"] = key

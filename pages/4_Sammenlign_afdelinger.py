@@ -3,7 +3,6 @@
 import streamlit as st
 
 import amo_ui as ui
-from amo_data import charts
 from amo_data.export import csv_bytes
 
 ui.setup("Sammenlign afdelinger", "🔍")
@@ -32,7 +31,7 @@ category = st.radio("Kategori", list(categories), format_func=categories.get, ho
 if len(chosen) < 2:
     st.info("Vælg mindst to afdelinger for at sammenligne dem.")
 else:
-    ui.chart(charts.departments_vs_average(figures["by_department_area"], figures["average"], chosen, category))
+    ui.chart(ui.figures("compare_chosen", filters, tuple(chosen), category)["chart"])
 
 st.subheader("Udviklingen over årene")
-ui.chart(charts.needs_trend(ui.needs_trend(filters)))  # every year, the chosen departments
+ui.chart(ui.needs_trend_chart(filters))  # every year, the chosen departments

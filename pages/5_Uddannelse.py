@@ -33,4 +33,4 @@ with right:
     ui.chart(figures["by_department_role"])
 
 st.subheader("Kurser")
-ui.show_table(figures["list"], ui.TRAINING_COLUMNS)
+ui.show_table(figures["list"], ui.TRAINING_COLUMNS, view=figures["list_view"])
