@@ -259,10 +259,10 @@ def _cmd_export(args) -> int:
 
 
 def _cmd_summary(args) -> int:
-    from .metrics import summary
+    from .metrics import SUMMARY_COLUMNS, summary
     from .store import Store
 
-    tables = Store(args.db).current()
+    tables = Store(args.db).current(columns=SUMMARY_COLUMNS)  # the figures' columns, not the texts
     figures = summary(tables, year=args.year, department=args.department, today=args.today or dt.date.today())
     if args.json:
         _print_json(figures)

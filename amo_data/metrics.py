@@ -541,6 +541,15 @@ def departments_without_discussion(tables: Tables, today: dt.date | str | None =
 # --------------------------------------------------------------------------- summary
 
 
+# The columns :func:`summary` reads, so that a caller can load only these
+# (``Store.current(columns=SUMMARY_COLUMNS)``): the long texts are left in the database.
+SUMMARY_COLUMNS: dict[str, tuple[str, ...]] = {
+    ARBEJDSARK: ("department", "year", "date", "area", "category", "help"),
+    HANDLEPLAN: ("department", "year", "help", "quarter", "urgent", "status"),
+    UDDANNELSE: ("department", "year", "quarter", "status", "hours"),
+}
+
+
 def summary(tables: Tables, year: int | None = None, department: str | None = None,
             today: dt.date | str | None = None) -> dict:
     """The ``summary --json`` object (see docs: cli-and-metrics.md). JSON-native values only."""

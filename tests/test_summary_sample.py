@@ -129,3 +129,19 @@ def test_department_filter_is_case_insensitive_and_ignores_year_for_discussion(d
     s = summary(db, "--department", "administration", "--year", "2026")
     assert s["departments_without_discussion"] == ["Administration"]
     assert all(r["department"] == "Administration" for r in s["entries_by_department"])
+
+
+@pytest.mark.parametrize("year", [None, 2024, 2025, 2026])
+@pytest.mark.parametrize("department", [None, "lager", "Administration"])
+def test_summary_of_the_narrow_load_equals_summary_of_every_column(db, year, department):
+    # `summary` loads only metrics.SUMMARY_COLUMNS (the long texts stay in the database).
+    from amo_data.metrics import SUMMARY_COLUMNS
+    from amo_data.metrics import summary as figures
+    from amo_data.store import Store
+
+    store = Store(db)
+    narrow = store.current(columns=SUMMARY_COLUMNS)
+    assert "description" not in narrow["arbejdsark"].columns and "what" not in narrow["handleplan"].columns
+    full = store.current()
+    assert figures(narrow, year=year, department=department, today=TODAY) == \
+        figures(full, year=year, department=department, today=TODAY)
