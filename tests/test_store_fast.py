@@ -3,6 +3,10 @@
 - Narrow loads (``Store.current_tables(..., columns=...)``, ``Store.current(columns=...)``):
   ``id`` plus the asked columns, in canonical order, equal (values and dtypes) to those columns
   of the full load, with every filter.
+- The column-wise import: rows stored group by group in the order the groups are first met
+  (files in order), whatever order the file lists them in; values of other types than
+  validation gives are converted as before; unchanged groups are found by content whatever
+  the row order, also when only some groups of an import changed.
 """
 
 from __future__ import annotations
@@ -10,12 +14,14 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+import numpy as np
+
 import pandas as pd
 import pytest
 
 from amo_data import vocab
 from amo_data.schema import ARBEJDSARK, CANONICAL, HANDLEPLAN, TABLES, UDDANNELSE
-from amo_data.store import Store
+from amo_data.store import Store, versions
 from tests.test_store import ark, plan, result, udd
 from tests.test_store import store as store  # noqa: F401  (fixture)
 from tests.test_store import url as url  # noqa: F401  (fixture)
@@ -97,3 +103,96 @@ def test_narrow_load_of_an_empty_selection_has_the_dtypes(store):
 def test_unknown_column_is_refused(store):
     with pytest.raises(ValueError, match="beskrivelse"):
         store.current(columns={ARBEJDSARK: ["department", "beskrivelse"]})
+
+
+# --------------------------------------------------------------------------- import
+
+
+def _ids_and(store: Store, table: str, column: str) -> list:
+    frame = store.current()[table]
+    return list(zip(frame["id"], frame["department"], frame["year"], frame[column], strict=True))
+
+
+def test_rows_are_stored_group_by_group_in_the_order_groups_are_first_met(store):
+    interleaved = [ark("Lager", 2026, "l1"), ark("Kontor", 2026, "k1"), ark("lager", 2026, "l2"),
+                   ark("Lager", 2025, "l25"), ark("Kontor", 2026, "k2"), ark("LAGER ", 2026, "l3")]
+    second = [ark("Øst", 2026, "ø1"), ark("Kontor", 2026, "k3"), ark("Øst", 2026, "ø2")]
+    outcome = store.import_results([result("a.xlsx", arbejdsark=interleaved,
+                                           handleplan=[plan("Kontor", 2026, "h1"), plan("lager", 2026, "h2")]),
+                                    result("b.xlsx", arbejdsark=second)], user="u")
+    assert outcome.groups_new == 6
+    # Groups in first-met order, rows of a group in file order, the second file's rows after
+    # the first file's; every spelling of Lager is stored as the first one met.
+    assert _ids_and(store, ARBEJDSARK, "description") == [
+        (1, "Lager", 2026, "l1"), (2, "Lager", 2026, "l2"), (3, "Lager", 2026, "l3"),
+        (4, "Kontor", 2026, "k1"), (5, "Kontor", 2026, "k2"), (6, "Kontor", 2026, "k3"),
+        (7, "Lager", 2025, "l25"), (8, "Øst", 2026, "ø1"), (9, "Øst", 2026, "ø2")]
+    assert _ids_and(store, HANDLEPLAN, "what") == [(1, "Kontor", 2026, "h1"), (2, "Lager", 2026, "h2")]
+    with store.engine.connect() as conn:
+        groups = conn.execute(versions.select().order_by(versions.c.id)).all()
+    assert [(g.id, g.table_name, g.department, g.year, g.row_count) for g in groups] == [
+        (1, ARBEJDSARK, "Lager", 2026, 3), (2, ARBEJDSARK, "Kontor", 2026, 3), (3, ARBEJDSARK, "Lager", 2025, 1),
+        (4, HANDLEPLAN, "Kontor", 2026, 1), (5, HANDLEPLAN, "Lager", 2026, 1), (6, ARBEJDSARK, "Øst", 2026, 2)]
+
+    # The same rows in another order, split differently over two files: nothing changes.
+    shuffled = list(reversed(interleaved + second))
+    again = store.import_results([result("c.xlsx", arbejdsark=shuffled[:4]),
+                                  result("d.xlsx", arbejdsark=shuffled[4:],
+                                         handleplan=[plan("LAGER", 2026, "h2"), plan("Kontor", 2026, "h1")])],
+                                 user="u")
+    assert again.unchanged and again.batch_id is None
+
+    # One group changed among unchanged ones (one row only differs in Dato): only it is new,
+    # its rows follow the existing ones, the rest keep their ids.
+    changed = [ark("Kontor", 2026, "k1", date=dt.date(2026, 5, 1))] + interleaved[:1] + interleaved[2:] + second
+    outcome = store.import_results([result("e.xlsx", arbejdsark=changed)], user="u")
+    assert (outcome.groups_replaced, outcome.groups_new) == (1, 0)
+    rows = _ids_and(store, ARBEJDSARK, "description")
+    assert [r[0] for r in rows] == [1, 2, 3, 7, 8, 9, 10, 11, 12]
+    assert rows[-3:] == [(10, "Kontor", 2026, "k1"), (11, "Kontor", 2026, "k2"), (12, "Kontor", 2026, "k3")]
+    assert store.current()[ARBEJDSARK].set_index("id").loc[10, "date"] == dt.date(2026, 5, 1)
+
+
+def test_values_of_other_types_are_stored_as_validation_would_give_them(store):
+    rows = [ark("Lager", 2026, "a", date=dt.date(2026, 3, 1), rating=4, role="AMR"),
+            ark("Lager", 2026, "b", date=None, rating=None, role=None)]
+    plain = result("plain.xlsx", arbejdsark=rows, handleplan=[plan("Lager", 2026, urgent=True)],
+                   uddannelse=[udd("Lager", 2026, hours=7.5), udd("Lager", 2026, "Andet", hours=None)])
+    store.import_results([plain], user="u")
+    expected = store.current()
+
+    odd = result("odd.xlsx", arbejdsark=rows, handleplan=[plan("Lager", 2026, urgent=True)],
+                 uddannelse=[udd("Lager", 2026, hours=7.5), udd("Lager", 2026, "Andet", hours=None)])
+    ark_frame = odd.tables[ARBEJDSARK]
+    ark_frame["date"] = pd.Series([pd.Timestamp("2026-03-01 00:00"), None], dtype=object)
+    ark_frame["rating"] = pd.Series([np.int64(4), pd.NA], dtype=object)
+    ark_frame["role"] = pd.Series(["AMR", np.nan], dtype=object)
+    ark_frame["description"] = ark_frame["description"].astype("str")
+    odd.tables[HANDLEPLAN]["urgent"] = pd.Series([np.True_], dtype=object)
+    odd.tables[UDDANNELSE]["year"] = odd.tables[UDDANNELSE]["year"].astype(float)
+    # Equal content in other types is no change.
+    assert store.import_results([odd], user="u").unchanged
+    # And stored into an empty store it gives the same tables.
+    other = Store(store.url.replace("amo.sqlite", "other.sqlite")) if store.is_sqlite else None
+    if other is not None:
+        other.import_results([odd], user="u")
+        for table in TABLES:
+            pd.testing.assert_frame_equal(other.current()[table], expected[table])
+        other.close()
+
+
+def test_version_ids_continue_after_an_erasure(store):
+    store.import_results([result("a.xlsx", arbejdsark=[ark("Lager", 2026, "a"), ark("Kontor", 2026, "b")])], user="u")
+    store.delete_department("Kontor", user="admin")  # erases the newest group version
+    outcome = store.import_results([result("b.xlsx", arbejdsark=[ark("Øst", 2026, "c"), ark("Lager", 2026, "d")])],
+                                   user="u")
+    assert (outcome.groups_replaced, outcome.groups_new) == (1, 1)
+    with store.engine.connect() as conn:
+        groups = conn.execute(versions.select().order_by(versions.c.id)).all()
+    assert [(g.department, g.state, g.previous_id) for g in groups] == [
+        ("Lager", "replaced", None), ("Øst", "current", None), ("Lager", "current", 1)]
+    # SQLite gives the largest id + 1 (as it always did); PostgreSQL's sequence does not reuse 2.
+    assert [g.id for g in groups] == ([1, 2, 3] if store.is_sqlite else [1, 3, 4])
+    assert sorted(store.current()[ARBEJDSARK]["description"]) == ["c", "d"]
+    store.undo(outcome.batch_id, user="u")
+    assert store.current()[ARBEJDSARK]["description"].tolist() == ["a"]
