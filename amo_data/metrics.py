@@ -323,15 +323,18 @@ def needs_by_help(ark: pd.DataFrame) -> pd.DataFrame:
                          "count": pd.Series([r[1] for r in rows], dtype="int64")})
 
 
-def department_area_matrix(ark: pd.DataFrame, measure: str = "needs") -> pd.DataFrame:
+def department_area_matrix(ark: pd.DataFrame | None, measure: str = "needs", *,
+                           counts: pd.DataFrame | None = None) -> pd.DataFrame:
     """Departments (rows, Danish order) × areas (columns, vocabulary order).
 
     ``measure``: "needs", "strengths", "important" (counts; 0 where none) or "need_share"
     (needs ÷ (strengths + needs); NaN where a department has neither in an area).
+    ``counts``: :func:`entries_by_department_area` of ``ark`` when the caller has it already
+    (``ark`` is then not read).
     """
     if measure not in MEASURES:
         raise ValueError(f"unknown measure {measure!r}; use one of {MEASURES}")
-    long = entries_by_department_area(ark)
+    long = entries_by_department_area(ark) if counts is None else counts
     if long.empty:
         return pd.DataFrame(index=pd.Index([], name="department"), columns=pd.Index([], name="area"), dtype="float64")
     if measure == "need_share":
@@ -574,11 +577,13 @@ def summary(tables: Tables, year: int | None = None, department: str | None = No
 
 
 def tiles(tables: Tables, year: int | None = None, today: dt.date | str | None = None,
-          department: str | Iterable[str] | None = None) -> dict[str, int]:
+          department: str | Iterable[str] | None = None, *, discussions: bool = True) -> dict[str, int]:
     """Key figures for the dashboard's front page (plain ints).
 
     ``year`` defaults to today's year for the "this year" figures; the other figures use the
-    year filter only when ``year`` is given.
+    year filter only when ``year`` is given. ``discussions=False`` leaves out
+    ``departments_total`` and ``departments_without_discussion``, which look at every year (the
+    dashboard counts them from ``Store.outline`` when it loads one year only).
     """
     today = _as_date(today)
     this_year = int(year) if year is not None else today.year
@@ -588,10 +593,13 @@ def tiles(tables: Tables, year: int | None = None, today: dt.date | str | None =
     ark, plan = filtered[ARBEJDSARK], filtered[HANDLEPLAN]
     ark_year = scoped[ARBEJDSARK].loc[year_mask(scoped[ARBEJDSARK], this_year, ARBEJDSARK)]
     plan_year = scoped[HANDLEPLAN].loc[year_mask(scoped[HANDLEPLAN], this_year, HANDLEPLAN)]
-    return {
-        "departments_with_discussion_this_year": int(ark_year["department"].nunique()),
+    across_years = {
         "departments_total": len(departments(scoped)),
         "departments_without_discussion": len(departments_without_discussion(scoped, today)),
+    } if discussions else {}
+    return {
+        "departments_with_discussion_this_year": int(ark_year["department"].nunique()),
+        **across_years,
         "strengths": int((ark["category"] == vocab.LYKKES).sum()),
         "needs": int((ark["category"] == vocab.BRUG_FOR_AT_STYRKE).sum()),
         "important_tasks": int((ark["category"] == vocab.VIGTIG_OPGAVE).sum()),

@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from amo_data import charts, metrics
-from amo_data.schema import TABLES
+from amo_data.schema import TABLES, UDDANNELSE
 from amo_data.store import Store, resolve_url
 
 from .views import (
@@ -112,7 +112,8 @@ def needs_trend_chart(filters: Filters) -> dict:
 # (a widget click, a page change) unpickles them instead of filtering rows and building charts.
 # Charts are cached as their dicts (views.figure_spec): unpickling a go.Figure rebuilds it.
 # name -> (tables the figures need, the columns they read or None for all,
-#          function(filtered tables, *args) -> dict of picklable values)
+#          function(filtered tables, *args) -> dict of picklable values);
+# with no tables: function(other, *args), where other(name, *args) gives other figures (cached).
 _FIGURES: dict[str, tuple[tuple[str, ...], tuple | None, object]] = {}
 
 # The columns the counting figures read (``id`` comes along; ``year`` is what the year filter
@@ -142,12 +143,17 @@ def figure_function(name: str):
 def _figures(name: str, url: str, version: int, year: int | None, departments: tuple[str, ...],
              args: tuple) -> dict:
     names, columns, fn = _FIGURES[name]
+    if not names:
+        return fn(lambda other, *more: _figures(other, url, version, year, departments, more), *args)
     # One table per load, so that pages reading the same columns share the cached rows.
     data = {}
     for table in names:
         wanted = tuple((t, c) for t, c in columns or () if t == table) or None
         data.update(_tables(url, version, year, (table,), wanted))
-    return fn(metrics.filter_tables(data, year=year, departments=departments or None), *args)
+    # The store kept only the year's rows; for Arbejdsark and Handleplan that is exactly the year
+    # filter (a row's group year is its År), Uddannelse's year filter also reads Hvornår.
+    again = year if UDDANNELSE in names else None
+    return fn(metrics.filter_tables(data, year=again, departments=departments or None), *args)
 
 
 def figures(name: str, filters: Filters, *args) -> dict:
@@ -159,7 +165,8 @@ def figures(name: str, filters: Filters, *args) -> dict:
 
 @_figures_of("overview", ("arbejdsark", "handleplan"), COUNT_COLUMNS)
 def _overview(view, year, today_):
-    return {"tiles": metrics.tiles(view, year=year, today=today_),
+    # The departments in total and without a discussion look at every year: from the outline.
+    return {"tiles": metrics.tiles(view, year=year, today=today_, discussions=False),
             "by_area": figure_spec(charts.strengths_vs_needs_by_area(metrics.entries_by_area(view["arbejdsark"]))),
             "by_quarter": figure_spec(charts.actions_by_quarter(metrics.actions_by_quarter(view["handleplan"])))}
 
@@ -202,19 +209,27 @@ def _actions(view, areas, helps, statuses, quarters):
     return {"shown": shown, "view": display_frame(shown, ACTION_COLUMNS)}
 
 
-@_figures_of("compare", ("arbejdsark",), COUNT_COLUMNS)
-def _compare(view, measure):
+@_figures_of("compare_counts", ("arbejdsark",), COUNT_COLUMNS)
+def _compare_counts(view):
     ark = view["arbejdsark"]
-    matrix = metrics.department_area_matrix(ark, measure)
-    return {"matrix": matrix, "heatmap": figure_spec(charts.department_area_heatmap(matrix, measure)),
+    return {"by_department_area": metrics.entries_by_department_area(ark),
+            "average": metrics.company_average_by_area(ark),
             "departments": metrics.departments({"arbejdsark": ark})}
 
 
-@_figures_of("compare_chosen", ("arbejdsark",), COUNT_COLUMNS)
-def _compare_chosen(view, chosen, category):
-    ark = view["arbejdsark"]
-    return {"chart": figure_spec(charts.departments_vs_average(
-        metrics.entries_by_department_area(ark), metrics.company_average_by_area(ark), list(chosen), category))}
+@_figures_of("compare", ())
+def _compare(other, measure):
+    counts = other("compare_counts")
+    matrix = metrics.department_area_matrix(None, measure, counts=counts["by_department_area"])
+    return {"matrix": matrix, "heatmap": figure_spec(charts.department_area_heatmap(matrix, measure)),
+            "departments": counts["departments"]}
+
+
+@_figures_of("compare_chosen", ())
+def _compare_chosen(other, chosen, category):
+    counts = other("compare_counts")
+    return {"chart": figure_spec(charts.departments_vs_average(counts["by_department_area"], counts["average"],
+                                                               list(chosen), category))}
 
 
 @_figures_of("training", ("uddannelse",))

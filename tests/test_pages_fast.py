@@ -1,0 +1,152 @@
+"""The pages' speed-ups show the same thing: narrow loads, cached chart dicts, cached tables.
+
+- Every figure set a page loads with only some columns (``amo_ui.COUNT_COLUMNS``) equals the
+  same set computed from every column, on the sample data and on a store with several spellings,
+  missing values and unknown areas, for every year, "Alle år" and chosen departments.
+- A chart cached as its dict reaches the browser exactly as the figure itself would.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import amo_ui as ui
+from amo_data import metrics
+from amo_data.cli import main as cli
+from amo_data.store import Store
+from amo_data.validate import check_bytes
+from amo_data.workbook import write_workbook
+
+TODAY = "2026-11-26"
+
+
+@pytest.fixture(autouse=True)
+def _fixed_today(monkeypatch):
+    monkeypatch.setenv("AMO_TODAY", TODAY)
+
+
+def _compute(store: Store, name: str, year: int | None, departments: tuple[str, ...], args: tuple,
+             narrow: bool) -> dict:
+    """What ``ui.figures(name, …)`` computes, without Streamlit's cache; every column when not ``narrow``."""
+    names, columns, fn = ui.figure_function(name)
+    if not names:
+        return fn(lambda other, *more: _compute(store, other, year, departments, more, narrow), *args)
+    data = store.current_tables(names, year=year, columns=columns if narrow else None)
+    # The pages filter the year in SQL only; every column and both filters is the reference.
+    view = metrics.filter_tables(data, year=year if (not narrow or "uddannelse" in names) else None,
+                                 departments=departments or None)
+    return fn(view, *args)
+
+
+def _same(a, b, where: str) -> None:
+    assert type(a) is type(b), where
+    if isinstance(a, pd.DataFrame):
+        pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True), obj=where)
+        assert list(a.index) == list(b.index) or a.index.name == "department", where
+    elif isinstance(a, dict) and {"data", "layout"} <= a.keys():  # a chart: what Streamlit sends
+        assert plotly.io.to_json(a, validate=False) == plotly.io.to_json(b, validate=False), where
+    elif isinstance(a, dict):
+        assert a.keys() == b.keys(), where
+        for key in a:
+            _same(a[key], b[key], f"{where}.{key}")
+    else:
+        assert a == b, where
+
+
+# (figure set, its page choices) for every set that loads fewer columns or derives from one.
+NARROW_SETS = [
+    ("overview", lambda year: (year, pd.Timestamp(TODAY).date())),
+    ("compare_counts", lambda year: ()),
+    ("compare", lambda year: ("needs",)),
+    ("compare", lambda year: ("need_share",)),
+    ("compare_chosen", lambda year: (("Lager", "Produktion"), "lykkes")),
+]
+
+
+def _check_every_choice(store: Store) -> None:
+    departments = store.departments()
+    for year in [None, *store.years()]:
+        for chosen in [(), tuple(departments[:2]), (departments[-1].upper(),)]:
+            for name, args in NARROW_SETS:
+                where = f"{name} year={year} departments={chosen}"
+                _same(_compute(store, name, year, chosen, args(year), narrow=True),
+                      _compute(store, name, year, chosen, args(year), narrow=False), where)
+
+
+def test_narrow_loads_give_the_figures_of_every_column_on_the_sample_data():
+    assert cli(["seed-sample"]) == 0
+    _check_every_choice(Store())
+
+
+def _odd_store() -> Store:
+    """Departments in two cases, missing help and status, unknown areas, 'Snarest', a year without plans."""
+    store = Store()
+    ark = pd.DataFrame({
+        "department": ["Lager", "lager", "Produktion", "Kantine", "Kantine", "Æblehuset"],
+        "year": pd.Series([2025, 2026, 2026, 2026, 2024, 2026], dtype="int64"),
+        "date": [None] * 6,
+        "area": ["Psykisk arbejdsmiljø", "Ergonomi", "Noget helt andet", "Ergonomi", "Kemi", "Ergonomi"],
+        "category": ["Brug for at styrke", "Lykkes", "Brug for at styrke", "Vigtig opgave", "Lykkes",
+                     "Brug for at styrke"],
+        "description": ["a", "b", "c", "d", "e", "f"],
+        "help": ["Egen kompetenceudvikling", None, "Hjælp udefra", None, None, "Hjælp indefra"],
+        "rating": pd.Series([1, None, 5, None, 3, None], dtype="Int64"),
+        "role": [None] * 6,
+    })
+    plan = pd.DataFrame({
+        "department": ["Lager", "Produktion", "Kantine"],
+        "year": pd.Series([2026, 2026, 2025], dtype="int64"),
+        "date": [None] * 3, "what": ["x", "y", "z"], "area": ["Ergonomi", "Noget helt andet", "Kemi"],
+        "why": [None] * 3, "how": [None] * 3,
+        "help": ["Egen kompetenceudvikling", "Hjælp udefra", "Hjælp indefra"],
+        "when": ["Snarest", "3. kvartal 2026", "1. kvartal 2025"], "quarter": [None, "2026-Q3", "2025-Q1"],
+        "urgent": [True, False, False], "who": [None] * 3, "follow_up": [None] * 3,
+        "status": ["Ikke startet", None, "Gennemført"],
+    })
+    buffer = io.BytesIO()
+    write_workbook({"arbejdsark": ark, "handleplan": plan}, buffer)
+    result = check_bytes("odd.xlsx", buffer.getvalue())
+    assert result.ok, result.errors
+    store.import_results([result], user="test")
+    return store
+
+
+def test_narrow_loads_give_the_figures_of_every_column_on_odd_data():
+    _check_every_choice(_odd_store())
+
+
+def test_a_cached_chart_dict_reaches_the_browser_as_the_figure_itself():
+    def page(as_dict: bool):
+        import plotly.graph_objects as go
+
+        import amo_ui as ui
+
+        fig = go.Figure(go.Bar(x=["Ergonomi", "Kemi"], y=[3, 1], name="Behov"))
+        fig.update_layout(title="Behov pr. område", barmode="stack")
+        ui.chart(ui.figure_spec(fig) if as_dict else fig)
+
+    shown = []
+    for as_dict in (False, True):
+        at = AppTest.from_function(page, kwargs={"as_dict": as_dict}).run()
+        assert not at.exception
+        shown.append(at.get("plotly_chart")[0].proto)
+    figure, spec = shown
+    assert (spec.spec, spec.config, spec.id) == (figure.spec, figure.config, figure.id)
+    assert json.loads(spec.spec)["data"][0]["y"] == [3, 1]
+
+
+def test_a_chart_dict_is_not_changed_by_showing_it():
+    from amo_ui.views import _Finished
+
+    fig = go.Figure(go.Bar(x=[1], y=[2], uid="keep"))
+    spec = ui.figure_spec(fig)
+    before = json.dumps(spec, sort_keys=True)
+    assert plotly.io.to_json(_Finished(spec), validate=False) == plotly.io.to_json(fig, validate=False)
+    assert json.dumps(spec, sort_keys=True) == before  # the cached dict is shown again next time
