@@ -44,8 +44,11 @@ import datetime as dt
 import hashlib
 import math
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import chain, repeat
+from operator import add, itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -539,7 +542,7 @@ class _Sheet:
     """Validates the data rows of one sheet of a known table."""
 
     def __init__(self, file: str, sheet: str, table: str, rows: list[list], header: int,
-                 errors: list[Problem], warnings: list[Problem], parsers: dict):
+                 errors: list[Problem], warnings: list[Problem], parsers: dict, fast: bool = True):
         self.file = file
         self.sheet = sheet
         self.table = table
@@ -554,6 +557,8 @@ class _Sheet:
         self.broken = False  # a structural error: no rows are produced
         self.rejected = 0  # data rows left out because of errors
         self.out: dict[str, list] = {k: [] for k in CANONICAL[table]}
+        self.fast = fast  # try the column-wise path first (tests switch it off to compare)
+        self.path = ""  # after run(): "fast" or "rows", the path that produced the result
         self._map_headers()
 
     # -- problems ---------------------------------------------------------------------------
@@ -631,6 +636,10 @@ class _Sheet:
     # -- rows -------------------------------------------------------------------------------
 
     def run(self) -> None:
+        if self.fast and self._run_fast():
+            self.path = "fast"
+            return
+        self.path = "rows"
         used = sorted({i for i, _ in self.cols.values()} | {b.index for b in self.boxes})
         pending: list[int] = []
         skipped: list[int] = []
@@ -928,6 +937,338 @@ class _Sheet:
         out["status"].append(status)
 
 
+    # -- the column-wise fast path ----------------------------------------------------------
+    #
+    # Big files are clean files: a sheet whose every data row is clean is validated column by
+    # column. Each used column is taken as a list, each distinct cell is parsed once with the
+    # same memoised parsers as the row-wise path, and the column is mapped in C; cross-column
+    # rules (Hjælp only with "Brug for at styrke", År from Dato, Hvornår completed by År or
+    # Dato) are checked on the rows' values without a parser call per row. Anything the
+    # row-wise path would report (an error, a warning, a skipped empty row, a stray cell) or
+    # would do differently (the box layout, a Beskrivelse with several entries) raises
+    # _Unclean, and the row-wise path then validates the whole sheet. The tables are exactly
+    # the row-wise path's: tests/test_validate_fast.py runs both on every kind of sheet.
+
+    def _run_fast(self) -> bool:
+        """Validate the sheet column-wise; False (nothing changed) when it is not all clean."""
+        if self.broken or self.boxes:
+            return False
+        build = {ARBEJDSARK: self._fast_arbejdsark, HANDLEPLAN: self._fast_handleplan,
+                 UDDANNELSE: self._fast_uddannelse}[self.table]
+        try:
+            data = self._fast_rows()
+            out = build(len(data), self._column_reader(data))
+        except _Unclean:
+            return False
+        self.out = out
+        return True
+
+    def _fast_rows(self) -> list[list]:
+        """The data rows up to the last one with a value in a known column.
+
+        _Unclean when a cell without a header (an empty header cell, or beyond the header
+        row) has content: the row-wise path warns about it.
+        """
+        width = len(self.rows[self.header])
+        data = self.rows[self.header + 1:]
+        if not data:
+            return data
+        longest = max(map(len, data))
+        if longest > width:
+            for row in data:
+                if len(row) > width and not _all_empty(row[width:]):
+                    raise _Unclean
+        for j in range(min(width, longest)):
+            if j not in self.written and not _all_empty([row[j] for row in data if j < len(row)]):
+                raise _Unclean
+        used = sorted(i for i, _ in self.cols.values())
+        end = len(data)
+        while end and all(j >= len(data[end - 1]) or _empty(data[end - 1][j]) for j in used):
+            end -= 1  # empty rows after the last data row end the table without a warning
+        return data if end == len(data) else data[:end]
+
+    def _column_reader(self, data: list[list]) -> Callable[[str], list | None]:
+        """key -> the column's cells of ``data`` (None for a missing cell), None without the column."""
+        if not data:
+            return lambda key: None if key not in self.cols else []
+        width = len(self.rows[self.header])
+        if max(map(len, data)) <= width:
+            # All rows padded to the header's width and flattened in C; a column is a slice.
+            pads = [[None] * (width - k) for k in range(width + 1)]
+            flat = list(chain.from_iterable(map(add, data, map(pads.__getitem__, map(len, data)))))
+            columns = {key: flat[i::width] for key, (i, _) in self.cols.items()}
+            return columns.get
+        short = min(map(len, data))
+
+        def column(key: str) -> list | None:
+            spec = self.cols.get(key)
+            if spec is None:
+                return None
+            i = spec[0]
+            if i < short:
+                return list(map(itemgetter(i), data))
+            return [row[i] if i < len(row) else None for row in data]
+
+        return column
+
+    # Cell functions of the fast path: what the row-wise path makes of a cell of a clean row,
+    # or _Unclean where it would add a problem or a warning.
+
+    def _fast_required_text(self, value: object) -> str:
+        if _empty(value):
+            raise _Unclean
+        text = self.p["text"](value)
+        if not text:
+            raise _Unclean
+        return text
+
+    def _fast_optional_text(self, value: object) -> str | None:
+        if _empty(value):
+            return None
+        return self.p["text"](value) or None
+
+    def _fast_parsed(self, parser: str, required: bool = False, empty: object = None) -> Callable:
+        parse = self.p[parser]
+
+        def cell(value: object):
+            if _empty(value):
+                if required:
+                    raise _Unclean
+                return empty
+            result, message = parse(value)
+            if message:
+                raise _Unclean
+            return result
+
+        return cell
+
+    def _fast_area(self, value: object) -> str:
+        if _empty(value):
+            raise _Unclean
+        match, known = self.p["area"](value)
+        if not known:
+            raise _Unclean
+        return match
+
+    def _fast_description(self, value: object) -> str:
+        if _empty(value):
+            raise _Unclean
+        entries = self.p["description"](value)
+        if len(entries) != 1 or len(entries[0]) > DESCRIPTION_MAX:
+            raise _Unclean
+        return entries[0]
+
+    def _fast_text(self, column: list, required: bool) -> list:
+        """A free-text column: the cells themselves when every cell is already clean text."""
+        if _plain_texts(column):
+            if None in column or "" in column:
+                if required:
+                    raise _Unclean
+                return [v or None for v in column]
+            return column
+        return _mapped(column, self._fast_required_text if required else self._fast_optional_text)
+
+    def _fast_optional(self, column: list | None, n: int, cell: Callable, default: object = None) -> list:
+        return [default] * n if column is None else _mapped(column, cell)
+
+    def _fast_quarters(self, whens: list, n: int, years: list | None, dates: list | None) -> list:
+        """The Quarter of every row's Hvornår, as required_quarter resolves it."""
+        keys, seen = _distinct(whens)
+        paired = keys is not whens
+        dependent: dict = {}  # key -> "as soon as possible", for quarters that need År or Dato
+        for key in seen:
+            value = key[1] if paired else key
+            if _empty(value):
+                raise _Unclean
+            # Resolved without År and Dato, a quarter never depends on them; None when it may.
+            quarter = seen[key] = _quarter(value, None, None)
+            if quarter is None:
+                dependent[key] = quarters.is_asap(value)
+        if not dependent:
+            return list(map(seen.__getitem__, keys))
+        # parse_quarter completes "as soon as possible" from Dato, or from År without Dato,
+        # and every other expression from År alone: one call per distinct (cell, what it uses).
+        memo: dict = {}
+        result = []
+        for key, year, date in zip(keys, years or repeat(None), dates or repeat(None)):
+            quarter = seen[key]
+            if quarter is None:
+                uses = (key, None, date) if dependent[key] and date is not None else (key, year, None)
+                quarter = memo.get(uses)
+                if quarter is None:
+                    quarter = memo[uses] = _quarter(key[1] if paired else key, year, date)
+                    if quarter is None:
+                        raise _Unclean
+            result.append(quarter)
+        return result
+
+    def _fast_arbejdsark(self, n: int, column: Callable[[str], list | None]) -> dict[str, list]:
+        department = _mapped(column("department"), self._fast_required_text)
+        dates = column("date")
+        if dates is not None:
+            dates = _mapped(dates, self._fast_parsed("date"))
+        years = column("year")
+        if years is not None:
+            years = _mapped(years, self._fast_parsed("year"))
+        if years is None or None in years:  # År from Dato where År is empty
+            if dates is None:
+                raise _Unclean
+            of_date = {d: d.year if d is not None and 2000 <= d.year <= 2100 else None for d in set(dates)}
+            if years is None:
+                years = list(map(of_date.__getitem__, dates))
+            else:
+                years = [of_date[d] if y is None else y for y, d in zip(years, dates)]
+            if None in years:
+                raise _Unclean
+        area = _mapped(column("area"), self._fast_area)
+        rating = self._fast_optional(column("rating"), n, self._fast_parsed("rating", empty=pd.NA), pd.NA)
+        role = self._fast_optional(column("role"), n, self._fast_optional_text)
+        category = _mapped(column("category"), self._fast_parsed("category", required=True))
+        descriptions = column("description")
+        if _plain_texts(descriptions):
+            if None in descriptions or "" in descriptions or max(map(len, descriptions), default=0) > DESCRIPTION_MAX:
+                raise _Unclean
+        else:
+            descriptions = _mapped(descriptions, self._fast_description)
+        help_ = self._fast_optional(column("help"), n, self._fast_parsed("help"))
+        if help_.count(None) != n:  # a Hjælp only on "Brug for at styrke" rows, else a warning
+            for category_value, help_value in set(zip(category, help_)):
+                if help_value is not None and category_value != vocab.BRUG_FOR_AT_STYRKE:
+                    raise _Unclean
+        return {"department": department, "year": years, "date": dates or [None] * n, "area": area,
+                "category": category, "description": descriptions, "help": help_, "rating": rating,
+                "role": role}
+
+    def _fast_handleplan(self, n: int, column: Callable[[str], list | None]) -> dict[str, list]:
+        department = _mapped(column("department"), self._fast_required_text)
+        dates = column("date")
+        if dates is not None:
+            dates = _mapped(dates, self._fast_parsed("date"))
+        years = column("year")
+        if years is not None:
+            years = _mapped(years, self._fast_parsed("year"))
+        what = self._fast_text(column("what"), True)
+        area = _mapped(column("area"), self._fast_area)
+        help_ = _mapped(column("help"), self._fast_parsed("help", required=True))
+        status = self._fast_optional(column("status"), n, self._fast_parsed("status", empty=vocab.IKKE_STARTET),
+                                     vocab.IKKE_STARTET)
+        whens = column("when")
+        quarter = self._fast_quarters(whens, n, years, dates)
+        labels, urgent, quarter_years = _quarter_columns(quarter)
+        if years is None:
+            years = quarter_years
+        elif None in years:
+            years = [qy if y is None else y for y, qy in zip(years, quarter_years)]
+        optional = {key: None if (cells := column(key)) is None else self._fast_text(cells, False)
+                    for key in ("why", "how", "follow_up")}
+        return {"department": department, "year": years, "date": dates or [None] * n, "what": what,
+                "area": area, "why": optional["why"] or [None] * n, "how": optional["how"] or [None] * n,
+                "help": help_, "when": _mapped(whens, self.p["when_text"]),
+                "quarter": labels, "urgent": urgent,
+                "who": self._fast_optional(column("who"), n, self._fast_optional_text),
+                "follow_up": optional["follow_up"] or [None] * n, "status": status}
+
+    def _fast_uddannelse(self, n: int, column: Callable[[str], list | None]) -> dict[str, list]:
+        department = _mapped(column("department"), self._fast_required_text)
+        role = _mapped(column("role"), self._fast_parsed("training_role", required=True))
+        names = column("name")
+        joined = self._fast_optional(column("joined"), n, self._fast_parsed("date"))
+        course = self._fast_text(column("course"), True)
+        hours = self._fast_optional(column("hours"), n, self._fast_parsed("hours", empty=math.nan), math.nan)
+        status = _mapped(column("status"), self._fast_parsed("training_status", required=True))
+        whens = column("when")
+        labels, _, years = _quarter_columns(self._fast_quarters(whens, n, None, None))
+        return {"department": department, "role": role,
+                "name": [None] * n if names is None else self._fast_text(names, False),
+                "joined": joined, "course": course, "hours": hours,
+                "when": _mapped(whens, self.p["when_text"]),
+                "year": years, "quarter": labels,
+                "status": status}
+
+
+class _Unclean(Exception):
+    """The sheet has something to report: the column-wise path leaves it to the row-wise one."""
+
+
+# Cell types whose equal values are always of the same type (unlike 1 == 1.0 == True).
+_VALUE_KEYED = frozenset({str, type(None), dt.date, dt.datetime, dt.time})
+
+
+def _distinct(column: list) -> tuple[list, dict]:
+    """(keys, {key: None} of the distinct keys) of a column.
+
+    The keys are the cells themselves, or (type, cell) pairs when cells of different types
+    could be equal (1, 1.0 and True): cells share a key exactly when :func:`_cached` parses
+    them once. An unhashable cell (never cached) is left to the row-wise path.
+    """
+    try:
+        seen = dict.fromkeys(column)
+        if not _VALUE_KEYED.issuperset(map(type, seen)):
+            kinds = set(map(type, column))
+            kinds.discard(type(None))
+            if len(kinds) > 1:
+                keys = list(zip(map(type, column), column))
+                return keys, dict.fromkeys(keys)
+    except TypeError:
+        raise _Unclean from None
+    return column, seen
+
+
+def _mapped(column: list, cell: Callable[[object], Any]) -> list:
+    """``[cell(v) for v in column]`` with one call per distinct cell (see :func:`_distinct`);
+    the column itself when every cell maps to itself."""
+    keys, seen = _distinct(column)
+    paired = keys is not column
+    same = True
+    for key in seen:
+        value = key[1] if paired else key
+        result = seen[key] = cell(value)
+        if same and result is not value and not (type(result) is str and type(value) is str and result == value):
+            same = False
+    return column if same else list(map(seen.__getitem__, keys))
+
+
+def _quarter_columns(quarter: list) -> tuple[list, list, list]:
+    """(labels, urgent flags, years) of a list of Quarter objects, one attribute read per
+    distinct object (looked up by id: hashing a dataclass runs Python code)."""
+    ids = list(map(id, quarter))
+    distinct = dict(zip(ids, quarter))
+    return tuple(list(map({i: getattr(q, name) for i, q in distinct.items()}.__getitem__, ids))
+                 for name in ("label", "urgent", "year"))
+
+
+def _all_empty(cells: list) -> bool:
+    try:
+        cells = dict.fromkeys(cells)  # equal cells are equally empty
+    except TypeError:
+        pass
+    return all(map(_empty, cells))
+
+
+# "|" can be the separator: it is printable and part of no canonical decomposition, so NFC
+# never composes across it (tests/test_validate_fast.py checks both).
+_SEPARATOR = "|"
+
+
+def _plain_texts(column: list) -> bool:
+    """True when every cell is None or a str that :func:`clean` leaves as it is.
+
+    Such a str is NFC, has no whitespace but single spaces between words (so no line break,
+    no bullet list, no NBSP) and is non-empty unless it is "": ``clean(v) == v``,
+    ``_as_text(v) == v`` and ``_split_description(v) == [v]`` for a non-empty ``v``.
+    Checked on the joined column in C, with no Python call per cell.
+    """
+    texts = [v for v in column if v is not None] if None in column else column
+    try:
+        joined = _SEPARATOR.join(texts)
+    except TypeError:  # a cell that is not text
+        return False
+    sep = _SEPARATOR
+    return (joined.isprintable() and "  " not in joined and sep + " " not in joined
+            and " " + sep not in joined and not joined.startswith(" ") and not joined.endswith(" ")
+            and unicodedata.is_normalized("NFC", joined))
+
+
 def _must_fill(header: str) -> str:
     """The message for an empty cell in a required column."""
     return f'Kolonnen "{header}" skal udfyldes, men cellen er tom.'
@@ -963,6 +1304,12 @@ def _out_of_range(value: object) -> str | None:
     return None
 
 
+def _quarter(value: object, year: int | None, date: dt.date | None) -> quarters.Quarter | None:
+    """A Hvornår's quarter in the row's context; None when it is not one or not in 2000-2100."""
+    quarter = quarters.parse_quarter(value, year, date)
+    return quarter if quarter is not None and 2000 <= quarter.year <= 2100 else None
+
+
 def _too_long(text: str) -> str:
     return (f"Beskrivelsen er {len(text):,} tegn lang; den må højst være "
             f"{DESCRIPTION_MAX:,} tegn.".replace(",", "."))
@@ -984,13 +1331,9 @@ def _parsers() -> dict[str, Callable]:
         except TypeError:
             key = None
         if key is None:
-            hit = quarters.parse_quarter(value, year, date)
-            return hit if hit is not None and 2000 <= hit.year <= 2100 else None
+            return _quarter(value, year, date)
         if hit is quarter_cache:
-            hit = quarters.parse_quarter(value, year, date)
-            if hit is not None and not 2000 <= hit.year <= 2100:
-                hit = None
-            quarter_cache[key] = hit
+            hit = quarter_cache[key] = _quarter(value, year, date)
         return hit
 
     return {
@@ -1017,10 +1360,13 @@ def _parsers() -> dict[str, Callable]:
 # --------------------------------------------------------------------------------------------
 
 
-def validate_sheets(file_name: str, sheets: list) -> FileResult:
+def validate_sheets(file_name: str, sheets: list, *, fast: bool = True, paths: list | None = None) -> FileResult:
     """Validate the raw sheets of one file (see :class:`amo_data.reader.RawSheet`).
 
-    Never raises for bad cell contents: every problem is in the result.
+    Never raises for bad cell contents: every problem is in the result. A sheet whose every
+    data row is clean is validated column-wise, with the same result; ``fast=False`` forces the
+    row-wise path and ``paths``, when given, receives ``(sheet name, "fast" or "rows")`` per
+    validated sheet (both for tests).
     """
     errors: list[Problem] = []
     warnings: list[Problem] = []
@@ -1067,8 +1413,10 @@ def validate_sheets(file_name: str, sheets: list) -> FileResult:
     rejected: dict[str, int] = dict.fromkeys(TABLES, 0)
     sheets_done: list[_Sheet] = []
     for name, table, rows, header in jobs:
-        sheet = _Sheet(file_name, name, table, rows, header, errors, warnings, parsers)
+        sheet = _Sheet(file_name, name, table, rows, header, errors, warnings, parsers, fast)
         sheet.run()
+        if paths is not None:
+            paths.append((name, sheet.path))
         outputs[table].append(sheet.out)
         sheets_done.append(sheet)
         rejected[table] += sheet.rejected
