@@ -20,6 +20,7 @@ import pandas as pd
 import pytest
 
 from amo_data import vocab
+from amo_data.errors import AmoError
 from amo_data.schema import ARBEJDSARK, CANONICAL, HANDLEPLAN, TABLES, UDDANNELSE
 from amo_data.store import Store, versions
 from tests.test_store import ark, plan, result, udd
@@ -196,3 +197,27 @@ def test_version_ids_continue_after_an_erasure(store):
     assert sorted(store.current()[ARBEJDSARK]["description"]) == ["c", "d"]
     store.undo(outcome.batch_id, user="u")
     assert store.current()[ARBEJDSARK]["description"].tolist() == ["a"]
+
+
+def test_many_rows_keep_their_order_and_a_bad_row_late_in_them_rolls_back(store):
+    # More rows than one multi-row statement holds, and not a multiple of it.
+    rows = [ark(f"Afd {i % 7}", 2026, f"punkt {i}", rating=1 + i % 5, date=dt.date(2026, 1 + i % 12, 1))
+            for i in range(1_003)]
+    outcome = store.import_results([result("stor.xlsx", arbejdsark=rows)], user="u")
+    assert outcome.groups_new == 7
+    got = store.current()[ARBEJDSARK]
+    expected = sorted(rows, key=lambda r: int(r["department"].split()[1]))  # groups as first met: Afd 0, 1, …
+    assert got["description"].tolist() == [r["description"] for r in expected]
+    assert got["id"].tolist() == list(range(1, 1_004))
+    assert got["date"].tolist() == [r["date"] for r in expected]
+    assert got["rating"].tolist() == [r["rating"] for r in expected]
+
+    before = store.current()
+    bad = [*rows[:-1], ark("Afd 1", 2026, "punkt x", rating=9)]  # CHECK violation, last row
+    with pytest.raises(AmoError) as info:
+        store.import_results([result("slet.xlsx", arbejdsark=[ark("Afd 0", 2026, "ny")]),
+                              result("stor2.xlsx", arbejdsark=bad)], user="u")
+    assert info.value.exit_code == 3
+    for table in TABLES:
+        pd.testing.assert_frame_equal(store.current()[table], before[table])
+    assert len(store.history()) == 1
