@@ -265,6 +265,16 @@ def test_separator_never_changes_normalisation_or_whitespace():
     assert unicodedata.is_normalized("NFC", sep)
 
 
+def test_latin1_text_is_always_nfc_and_its_unprintables_are_known():
+    """_plain_texts skips the NFC check for Latin-1 text and looks for unprintable bytes."""
+    latin = [chr(c) for c in range(256)]
+    assert validate._LATIN1_UNPRINTABLE == bytes(c for c in range(256) if not latin[c].isprintable())
+    for a in latin:  # every pair: NFC composes adjacent starters only, and all are starters
+        assert unicodedata.combining(a) == 0
+        pairs = "".join(a + b for b in latin)
+        assert unicodedata.normalize("NFC", pairs) == pairs
+
+
 AREAS = list(vocab.areas().values)
 NBSP = "\u00a0"
 NFD = unicodedata.normalize("NFD", "Kørsel på ø")
