@@ -22,7 +22,7 @@ from .shell import (
 from .views import (
     ACTION_COLUMNS, ACTION_SHORT_COLUMNS, POINT_COLUMNS, TRAINING_COLUMNS, XLSX_MIME, chart, danish_date,
     danish_number, danish_quarter, danish_time, display_frame, excel_bytes, figure_spec, lazy_excel, md_escape,
-    plural, show_table,
+    page_rows, plural, show_table,
 )
 
 __all__ = [
@@ -31,6 +31,6 @@ __all__ = [
     "check_uploads", "current_user", "danish_date", "danish_number", "danish_quarter", "danish_time",
     "departments_total", "departments_without_discussion", "display_frame", "empty_state", "erase", "excel_bytes",
     "figure_function", "figure_spec", "figures", "has_rows", "history_with_undo", "is_empty", "lazy_excel", "lazy_export", "md_escape",
-    "needs_trend", "needs_trend_chart", "outline", "plural", "sample_banner", "save_uploads", "setup", "show_check_result",
+    "needs_trend", "needs_trend_chart", "outline", "page_rows", "plural", "sample_banner", "save_uploads", "setup", "show_check_result",
     "show_problems", "show_saved_message", "show_table", "sidebar_filters", "store", "tables", "today",
 ]

@@ -42,6 +42,42 @@ def store() -> Store:
     return _store(resolve_url(os.environ.get("AMO_DATABASE_URL") or None))
 
 
+_VERSION_KEY = "_data_version"
+
+
+def forget_data_version() -> None:
+    """Start of a page run (``setup``): the next :func:`data_version` reads the store again."""
+    st.session_state.pop(_VERSION_KEY, None)
+
+
+def read_data_version() -> int:
+    """Read the store's data version (what every cache here is keyed by) and keep it for the
+    rest of this page run; code that writes and then goes on showing data in the same run
+    calls it after the write."""
+    version = store().data_version()
+    st.session_state[_VERSION_KEY] = version
+    return version
+
+
+def data_version() -> int:
+    """The data version of this page run, read from the store once per run (not once per cached
+    load). Every run reads it anew and every write is followed by a new run (or by
+    :func:`read_data_version`), so pages show new data at once, also after a change made in
+    another process."""
+    version = st.session_state.get(_VERSION_KEY)
+    return read_data_version() if version is None else version
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _has_sample_data(url: str, version: int) -> bool:
+    return _store(url).has_sample_data()
+
+
+def has_sample_data() -> bool:
+    """Whether sample data is stored (an import or undo changes the data version)."""
+    return _has_sample_data(store().url, data_version())
+
+
 @st.cache_data(show_spinner="Henter data …", max_entries=32)
 def _tables(url: str, version: int, year: int | None = None, names: tuple[str, ...] = TABLES,
             columns: tuple[tuple[str, tuple[str, ...]], ...] | None = None) -> dict[str, pd.DataFrame]:
@@ -55,7 +91,7 @@ def tables(year: int | None = None, names: tuple[str, ...] = TABLES,
     tables ``columns`` names only ``id`` and those — cached until the store's data version
     changes (any process)."""
     s = store()
-    return _tables(s.url, s.data_version(), year, tuple(names), _columns_key(columns))
+    return _tables(s.url, data_version(), year, tuple(names), _columns_key(columns))
 
 
 def _columns_key(columns: dict[str, tuple[str, ...]] | None) -> tuple[tuple[str, tuple[str, ...]], ...] | None:
@@ -71,7 +107,7 @@ def outline() -> dict[str, pd.DataFrame]:
     """A few rows per department and year instead of every row (``Store.outline``): enough for
     the sidebar's choices, the empty state and the departments without a yearly discussion."""
     s = store()
-    return _outline(s.url, s.data_version())
+    return _outline(s.url, data_version())
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -82,7 +118,7 @@ def _has_rows(url: str, version: int) -> bool:
 def has_rows() -> bool:
     """Whether any current data is stored (what ``is_empty(tables())`` says, without loading)."""
     s = store()
-    return _has_rows(s.url, s.data_version())
+    return _has_rows(s.url, data_version())
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -94,7 +130,7 @@ def needs_trend(filters: Filters) -> pd.DataFrame:
     """The needs per year and area of the chosen departments over every year (counted in the
     store, not from every row)."""
     s = store()
-    return _needs_trend(s.url, s.data_version(), filters.departments)
+    return _needs_trend(s.url, data_version(), filters.departments)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -105,7 +141,7 @@ def _needs_trend_chart(url: str, version: int, departments: tuple[str, ...]) -> 
 def needs_trend_chart(filters: Filters) -> dict:
     """The chart of :func:`needs_trend`, cached as its dict (``views.chart`` shows it)."""
     s = store()
-    return _needs_trend_chart(s.url, s.data_version(), filters.departments)
+    return _needs_trend_chart(s.url, data_version(), filters.departments)
 
 
 # The figures of each data page, computed once per data version, filters and choices: a rerun
@@ -160,7 +196,7 @@ def figures(name: str, filters: Filters, *args) -> dict:
     """The figures ``name`` (see the ``_figures_of`` functions below) for the chosen year and
     departments and the page's own choices ``args`` (hashable), cached by the data version."""
     s = store()
-    return _figures(name, s.url, s.data_version(), filters.year, filters.departments, tuple(args))
+    return _figures(name, s.url, data_version(), filters.year, filters.departments, tuple(args))
 
 
 @_figures_of("overview", ("arbejdsark", "handleplan"), COUNT_COLUMNS)
@@ -257,14 +293,14 @@ def departments_without_discussion(filters: Filters) -> list[str]:
     """The chosen departments whose newest discussion is over 365 days old (or missing), over
     every year, from the outline."""
     s = store()
-    return _discussions(s.url, s.data_version(), filters.departments, today())[0]
+    return _discussions(s.url, data_version(), filters.departments, today())[0]
 
 
 def departments_total(filters: Filters) -> int:
     """How many departments the chosen ones are (all departments when none is chosen), over
     every year, as ``metrics.tiles`` counts them."""
     s = store()
-    return _discussions(s.url, s.data_version(), filters.departments, today())[1]
+    return _discussions(s.url, data_version(), filters.departments, today())[1]
 
 
 def _export_current(write, url: str, buf) -> None:

@@ -12,9 +12,9 @@ from amo_data.errors import AmoError
 from amo_data.schema import SHEET_TITLES
 from amo_data.text import danish_key
 
-from .data import store
+from .data import data_version, read_data_version, store
 from .shell import current_user
-from .views import ACTION_COLUMNS, danish_time, display_frame, md_escape, plural, show_table
+from .views import ACTION_COLUMNS, danish_time, display_frame, md_escape, page_rows, plural, show_table
 
 
 def action_editor(actions: pd.DataFrame, view: pd.DataFrame | None = None) -> None:
@@ -27,14 +27,17 @@ def action_editor(actions: pd.DataFrame, view: pd.DataFrame | None = None) -> No
     if actions.empty:
         st.caption("Ingen handlinger for de valgte filtre.")
         return
+    if view is None:
+        view = display_frame(actions, ACTION_COLUMNS)
+    # More than PAGE_SIZE actions: one page of them at a time. The pager keeps its page while the
+    # same actions are shown (a status edit), and starts again at the first page for others.
+    rows = page_rows(len(actions), f"plan_page_{_digest(actions['id'])}", "Vis handlinger")
+    actions, view = actions.iloc[rows], view.iloc[rows]
     if not current_user().can_import():
         show_table(actions, ACTION_COLUMNS, view=view)
         st.caption("Din rolle kan se handleplanen, men ikke ændre status.")
         return
-    if view is None:
-        view = display_frame(actions, ACTION_COLUMNS)
-    digest = hashlib.sha1(",".join(map(str, actions["id"])).encode()).hexdigest()[:10]
-    key = f"plan_editor_{store().data_version()}_{digest}"
+    key = f"plan_editor_{data_version()}_{_digest(actions['id'])}"
     st.session_state["_plan_editor_key"] = key
     disabled = [c for c in view.columns if c != "Status"]
     edited = st.data_editor(
@@ -55,6 +58,10 @@ def action_editor(actions: pd.DataFrame, view: pd.DataFrame | None = None) -> No
     if changed:
         st.session_state["_toast"] = f"Status gemt for {len(changed)} handling{'er' if len(changed) > 1 else ''}."
         st.rerun()
+
+
+def _digest(ids: pd.Series) -> str:
+    return hashlib.sha1(",".join(map(str, ids)).encode()).hexdigest()[:10]
 
 
 PROBLEM_COLUMNS = {"sheet": "Ark", "row": "Række", "column": "Kolonne", "value": "Værdi", "message": "Besked"}
@@ -126,6 +133,7 @@ def save_uploads(results) -> None:
         st.session_state["_saved_message"] = ("error", "Intet er gemt: du kan ikke ændre disse afdelinger.")
         return
     outcome = store().import_results(results, user=user.username)
+    read_data_version()  # the rest of this run (history, export) shows the new data
     st.session_state["_saved_ids"] = ids
     if outcome.unchanged:
         st.session_state["_saved_message"] = ("info", "Uændret: præcis de samme data var allerede gemt.")

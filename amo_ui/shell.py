@@ -11,7 +11,7 @@ from amo_data import auth, metrics
 from amo_data.errors import AmoError
 from amo_data.text import danish_key
 
-from .data import is_empty, store, today
+from .data import forget_data_version, has_sample_data, is_empty, store, today
 from .views import md_escape
 
 
@@ -45,6 +45,7 @@ def setup(title: str, icon: str = "🦺") -> auth.User:
     """
     st.set_page_config(page_title=f"{title} · {APP_TITLE}", page_icon=icon, layout="wide")
     user = _sign_in()
+    forget_data_version()  # read again, once, by the first load of this run
     _navigation(user)
     if user.is_local:
         st.sidebar.caption("Lokal enkeltbrugertilstand: der er ikke sat brugere op, så alle med adgang til "
@@ -190,8 +191,7 @@ def empty_state(data: dict[str, pd.DataFrame]) -> None:
 
 def sample_banner() -> None:
     """Mark sample data clearly and offer one button that removes it."""
-    s = store()
-    if not s.has_sample_data():
+    if not has_sample_data():
         return
     if not current_user().can_delete_data():
         st.info("Du ser **eksempeldata** for en opdigtet virksomhed.")
@@ -199,6 +199,6 @@ def sample_banner() -> None:
     box = st.container(border=True)
     box.warning("Du ser **eksempeldata** for en opdigtet virksomhed. Fjern dem, før I indlæser jeres egne ark.")
     if box.button("Fjern eksempeldata", key="remove_sample"):
-        s.remove_sample_data(user=current_user().username)
+        store().remove_sample_data(user=current_user().username)
         st.cache_data.clear()
         st.rerun()

@@ -59,6 +59,28 @@ def show_table(df: pd.DataFrame, columns: dict[str, str], *, empty: str | None =
     st.dataframe(view, hide_index=True, width="stretch", **kwargs)
 
 
+PAGE_SIZE = 100
+
+
+def page_rows(n: int, key: str, label: str = "Vis") -> slice:
+    """Which of ``n`` rows a long table shows: all of them up to :data:`PAGE_SIZE`, else the
+    page of :data:`PAGE_SIZE` rows chosen in a selectbox ("1–100 af 4.000") above the table.
+
+    Give ``key`` something that changes with the rows (e.g. their ids), so that a new selection
+    starts at its first page. A browser grid of thousands of rows is slow to scroll and to send.
+    """
+    if n <= PAGE_SIZE:
+        return slice(0, n)
+    pages = -(-n // PAGE_SIZE)
+
+    def shown(page: int) -> str:
+        first, last = page * PAGE_SIZE + 1, min((page + 1) * PAGE_SIZE, n)
+        return f"{danish_number(first, 0)}–{danish_number(last, 0)} af {danish_number(n, 0)}"
+
+    page = st.selectbox(label, range(pages), format_func=shown, key=key)
+    return slice(page * PAGE_SIZE, min((page + 1) * PAGE_SIZE, n))
+
+
 def plural(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 

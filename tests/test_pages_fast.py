@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -150,3 +151,102 @@ def test_a_chart_dict_is_not_changed_by_showing_it():
     before = json.dumps(spec, sort_keys=True)
     assert plotly.io.to_json(_Finished(spec), validate=False) == plotly.io.to_json(fig, validate=False)
     assert json.dumps(spec, sort_keys=True) == before  # the cached dict is shown again next time
+
+
+# --- the data version is read once per page run -------------------------------------------------
+
+GOOD = ("Afdeling;År;Hvad;Område;Hjælp;Hvornår;Status\n"
+        "Kantine;2027;Kursus i kemisk risikovurdering;Kemi;Sagkyndig bistand;1. kvartal 2027;Planlagt\n")
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+def test_the_first_import_can_be_exported_in_the_same_run():
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("pages/1_Upload.py").run()
+    assert "Der er endnu ingen gemte data at eksportere." in [c.value for c in at.caption]
+    at.file_uploader[0].set_value(("kantine-plan.csv", GOOD.encode("cp1252"), "text/csv")).run()
+    [save] = [b for b in at.button if b.label == "Gem"]
+    save.click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert "Hent de gemte data som Excel" in [b.label for b in at.get("download_button")]
+
+
+def test_a_change_made_elsewhere_shows_on_the_next_run():
+    assert cli(["seed-sample"]) == 0
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("pages/3_Handleplan.py").run()
+    key = at.session_state["_plan_editor_key"]
+    plan = Store().current()["handleplan"]
+    open_ids = plan.loc[~plan["status"].isin(["Gennemført", "Aflyst"]), "id"]
+    Store().set_action_status(int(open_ids.iloc[0]), "Aflyst", user="andet vindue")  # another process
+    at.run()
+    assert not at.exception
+    assert at.session_state["_plan_editor_key"] != key  # the editor now shows the new data version
+
+
+# --- the Handleplan editor shows long selections a page at a time ------------------------------
+
+def _many_actions(n: int) -> pd.DataFrame:
+    """``n`` actions of 2026 (three departments, quarters 1-4) through the real import path."""
+    plan = pd.DataFrame({
+        "department": [("Lager", "Kantine", "Produktion")[i % 3] for i in range(n)],
+        "year": pd.Series([2026] * n, dtype="int64"), "date": [None] * n,
+        "what": [f"Handling {i + 1:03d}" for i in range(n)], "area": ["Ergonomi"] * n,
+        "why": [None] * n, "how": [None] * n,
+        "help": [("Egen kompetenceudvikling", "Hjælp indefra")[i % 2] for i in range(n)],
+        "when": [f"{i % 4 + 1}. kvartal 2026" for i in range(n)],
+        "quarter": [f"2026-Q{i % 4 + 1}" for i in range(n)], "urgent": [False] * n,
+        "who": [None] * n, "follow_up": [None] * n, "status": ["Planlagt"] * n,
+    })
+    buffer = io.BytesIO()
+    write_workbook({"handleplan": plan}, buffer)
+    result = check_bytes("mange.xlsx", buffer.getvalue())
+    assert result.ok, result.errors[:3]
+    Store().import_results([result], user="test")
+    return Store().current()["handleplan"]
+
+
+def _pagers(at: AppTest) -> list:
+    return [s for s in at.selectbox if s.label == "Vis handlinger"]
+
+
+def _editor_rows(at: AppTest) -> list[str]:
+    """The 'Hvad' column of the status editor as the browser gets it."""
+    [editor] = [e for e in at.dataframe if e.proto.editing_mode]
+    return list(editor.value["Hvad"])
+
+
+def test_a_long_plan_is_edited_a_page_of_100_actions_at_a_time():
+    plan = _many_actions(250)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("pages/3_Handleplan.py").run()
+    [pager] = _pagers(at)
+    assert pager.options == ["1–100 af 250", "101–200 af 250", "201–250 af 250"]
+    order = list(metrics.select_actions(plan)["what"])
+    assert _editor_rows(at) == order[:100]
+    pager.set_value(2).run()
+    assert _pagers(at)[0].value == 2
+    assert _editor_rows(at) == order[200:]
+    # An edit on the third page changes the action shown there, and the page stays.
+    key = at.session_state["_plan_editor_key"]
+    at.session_state[key] = {"edited_rows": {0: {"Status": "Gennemført"}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    done = Store().current()["handleplan"]
+    assert list(done.loc[done["status"] == "Gennemført", "what"]) == [order[200]]
+    assert _editor_rows(at) == order[200:] and _pagers(at)[0].value == 2
+    # Another selection starts at its first page; a short one has no pager.
+    _choose(at, "Status", ["Planlagt"])
+    assert _editor_rows(at) == [w for w in order if w != order[200]][:100] and _pagers(at)[0].value == 0
+    _choose(at, "Hjælp", ["Hjælp indefra"])  # 124 of the 249 planned: still two pages
+    assert len(_editor_rows(at)) == 100 and _pagers(at)[0].options[-1] == "101–124 af 124"
+    _choose(at, "Kvartal", ["2026-Q2"])  # Hjælp indefra in Q2: every 4th of them, one page
+    indefra_q2 = plan.loc[(plan["help"] == "Hjælp indefra") & (plan["quarter"] == "2026-Q2")
+                          & (plan["what"] != order[200])]
+    assert not _pagers(at) and sorted(_editor_rows(at)) == sorted(indefra_q2["what"])
+
+
+def _choose(at: AppTest, label: str, values: list[str]) -> None:
+    [box] = [m for m in at.multiselect if m.label == label]
+    box.set_value(values).run()
+    assert not at.exception, [e.message for e in at.exception]
