@@ -18,7 +18,9 @@ Tables
   ``state`` is ``current`` (its rows are the current data of that group), ``replaced`` (a later
   batch wrote the group; ``replaced_by`` names it) or ``undone``. ``previous_id`` is the version
   this one replaced: the chain that :meth:`Store.undo` follows. At most one version of a group is
-  current (a partial unique index enforces it).
+  current (a partial unique index enforces it). For Arbejdsark, ``newest_date`` and ``undated``
+  record the newest Dato of the version's rows and whether one has no Dato (schema version 3;
+  what :meth:`Store.outline` reads instead of the rows).
 - ``batches``: one per import that changed something: created_at (UTC), user, files,
   sha256, rows per table (as in the files), state ``current`` | ``replaced`` | ``undone``.
 - ``audit``: who did what and when (imports, unchanged imports, undo, status edits, erasures).
@@ -123,7 +125,7 @@ DATABASE_ENV = "AMO_DATABASE_URL"
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SQLITE_PATH = PROJECT_ROOT / "data" / "amo.sqlite"
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 AMO_LOCK_KEY = 0x414D4F  # "AMO": the PostgreSQL advisory lock every write takes
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 CHUNK = 5_000
@@ -213,6 +215,12 @@ versions = sa.Table(
     sa.Column("replaced_by", sa.Integer, sa.ForeignKey("batches.id"), nullable=True),
     sa.Column("state", sa.Text, nullable=False),
     sa.Column("row_count", sa.Integer, nullable=False),
+    # Arbejdsark versions (schema version 3): the newest Dato of the version's rows (None when
+    # no row has one) and whether some row has no Dato, written at import (those rows never
+    # change afterwards) so that Store.outline need not read every row. None = not recorded
+    # (other tables; a row written without them): the outline then computes them from the rows.
+    sa.Column("newest_date", sa.Date, nullable=True),
+    sa.Column("undated", sa.Boolean(create_constraint=False), nullable=True),
     sa.Index("ix_group_versions_group", "table_name", "dept_key", "year"),
     sa.Index("ix_group_versions_state", "state", "table_name"),
     sa.Index(
@@ -263,9 +271,30 @@ def _migrate_to_2(conn: Connection) -> None:
     conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_audit_at ON audit (at)")
 
 
+def _arbejdsark_summary() -> tuple[Any, Any]:
+    """Per version (correlated to ``group_versions``): its Arbejdsark rows' newest Dato, and
+    whether one has no Dato; what ``newest_date`` and ``undated`` record."""
+    data = DATA[ARBEJDSARK]
+    of_version = data.c.version_id == versions.c.id
+    return (sa.select(sa.func.max(data.c.date)).where(of_version).scalar_subquery(),
+            sa.exists().where(of_version, data.c.date.is_(None)))
+
+
+def _migrate_to_3(conn: Connection) -> None:
+    """Version 3: group_versions.newest_date and .undated, filled for every Arbejdsark version."""
+    have = {column["name"] for column in sa.inspect(conn).get_columns("group_versions")}
+    if "newest_date" not in have:
+        conn.exec_driver_sql("ALTER TABLE group_versions ADD COLUMN newest_date DATE")
+    if "undated" not in have:
+        conn.exec_driver_sql("ALTER TABLE group_versions ADD COLUMN undated BOOLEAN")
+    newest, undated = _arbejdsark_summary()
+    conn.execute(versions.update().where(versions.c.table_name == ARBEJDSARK)
+                 .values(newest_date=newest, undated=undated))
+
+
 # Target schema version -> migration from the version before it. Each runs inside the
 # schema transaction under the write lock and must be idempotent.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _migrate_to_2}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _migrate_to_2, 3: _migrate_to_3}
 
 
 # --------------------------------------------------------------------------- values
@@ -751,8 +780,16 @@ class Store:
         # of one compiled statement per group (5,000 groups: 0.3 s of CPU saved).
         new_versions = [{"table_name": table, "dept_key": key, "department": name, "year": year,
                          "batch_id": batch_id, "previous_id": previous.id if previous is not None else None,
-                         "state": CURRENT, "row_count": count}
+                         "state": CURRENT, "row_count": count, "newest_date": None, "undated": None}
                         for (table, key, year), name, count, previous in changed]
+        # Arbejdsark: the newest Dato and whether a row has none (see the versions table).
+        dates = table_columns[ARBEJDSARK][CANONICAL[ARBEJDSARK].index("date")]
+        for values, (gkey, _name, _count, _previous) in zip(new_versions, changed, strict=True):
+            if gkey[0] == ARBEJDSARK:
+                first, last = slices[gkey]
+                group_dates = dates[first:last]
+                values["newest_date"] = max(filter(None, group_dates), default=None)
+                values["undated"] = None in group_dates
         if self.is_sqlite:
             # SQLAlchemy cannot batch RETURNING in parameter order on SQLite (one statement per
             # group). Under the write lock the ids SQLite would give are known: an INTEGER
@@ -760,6 +797,9 @@ class Store:
             first_id = int(conn.execute(sa.select(sa.func.max(versions.c.id))).scalar() or 0) + 1
             version_ids = list(range(first_id, first_id + len(new_versions)))
             names = ("id", *new_versions[0])
+            for values in new_versions:  # as SQLAlchemy stores a date on SQLite
+                if values["newest_date"] is not None:
+                    values["newest_date"] = values["newest_date"].isoformat()
             cursor = conn.connection.driver_connection.cursor()
             try:
                 cursor.executemany(
@@ -1105,36 +1145,36 @@ class Store:
         :func:`amo_data.metrics.departments_without_discussion`, :func:`~amo_data.metrics.departments`
         and the distinct years of it equal those of :meth:`current`.
         """
-        # Driven by the current groups (a few thousand), each looked up by the version_id index,
-        # instead of a GROUP BY over every row (twice as fast on 100,000 rows).
+        # Driven by the current groups (a few thousand). Arbejdsark reads each version's newest
+        # Dato and undated flag recorded at import; only a version without them (None: written
+        # by something else) is looked up in its rows, by the version_id index.
         out: dict[str, pd.DataFrame] = {}
         with self._read() as conn:
             for table in TABLES:
                 data = DATA[table]
-                of_group = data.c.version_id == versions.c.id
                 if table == ARBEJDSARK:
-                    columns = (sa.select(sa.func.max(data.c.date)).where(of_group).scalar_subquery(),
-                               sa.exists().where(of_group, data.c.date.is_(None)))
+                    newest, undated = _arbejdsark_summary()
+                    missing = versions.c.undated.is_(None)
+                    columns = (sa.case((missing, newest), else_=versions.c.newest_date),
+                               sa.case((missing, undated), else_=versions.c.undated))
                 else:
-                    columns = (sa.exists().where(of_group),)
+                    columns = (sa.exists().where(data.c.version_id == versions.c.id),)
                 query = (sa.select(versions.c.department, versions.c.year, *columns)
                          .where(versions.c.state == CURRENT, versions.c.table_name == table))
-                rows: list[tuple] = []
-                for department, year, *found in conn.execute(query):
-                    if table != ARBEJDSARK:
-                        if found[0]:
-                            rows.append((department, int(year)))
-                        continue
-                    newest, undated = found
-                    if newest is not None:
-                        rows.append((department, int(year), _to_date(newest)))
-                    if undated:
-                        rows.append((department, int(year), None))
-                rows.sort(key=lambda r: (r[0], r[1], r[2:] == (None,)))
+                # SQLite: straight from the driver (dates as ISO text, which _to_date parses).
+                found = self._fetch_raw(conn, query) if self.is_sqlite else conn.execute(query).all()
+                if table == ARBEJDSARK:
+                    # (department, year, undated, date), sorted: a dated row before the undated
+                    # one of the same department and year (at most one of each).
+                    rows = [(d, int(y), False, _to_date(newest)) for d, y, newest, _u in found if newest is not None]
+                    rows += [(d, int(y), True, None) for d, y, _n, undated in found if undated]
+                else:
+                    rows = [(d, int(y)) for d, y, has_rows in found if has_rows]
+                rows.sort()
                 frame = {"department": pd.Series([r[0] for r in rows], dtype=object),
                          "year": pd.Series([r[1] for r in rows], dtype="int64")}
                 if table == ARBEJDSARK:
-                    frame["date"] = pd.Series([r[2] for r in rows], dtype=object)
+                    frame["date"] = pd.Series([r[3] for r in rows], dtype=object)
                 out[table] = pd.DataFrame(frame)
         return out
 

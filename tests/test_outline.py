@@ -117,3 +117,43 @@ def test_has_current_rows_says_whether_current_returns_rows(store, seed):
         if batch["state"] != "undone":
             store.undo(batch["id"], user="test")
     assert store.has_current_rows() == any(not df.empty for df in store.current().values())
+
+
+def _outline_dicts(store: Store) -> dict:
+    return {name: frame.to_dict("list") for name, frame in store.outline().items()}
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_outline_from_recorded_dates_equals_outline_from_rows(url, seed):
+    """The newest Dato / undated flag recorded per version (schema 3) give the same outline as
+    the rows: for versions without them (written by something else), and after migrating a
+    version 2 store (which has no such columns)."""
+    store = Store(url)
+    _history(store, seed)
+    expected = _outline_dicts(store)
+    with store.engine.begin() as conn:  # forget what the imports recorded: read from the rows
+        conn.execute(versions.update().values(newest_date=None, undated=None))
+    assert _outline_dicts(store) == expected
+    with store.engine.begin() as conn:  # a version 2 store
+        conn.exec_driver_sql("ALTER TABLE group_versions DROP COLUMN newest_date")
+        conn.exec_driver_sql("ALTER TABLE group_versions DROP COLUMN undated")
+        conn.exec_driver_sql("UPDATE meta SET value = 2 WHERE key = 'schema_version'")
+    store.close()
+    migrated = Store(url)
+    assert migrated.schema_version() == 3
+    with migrated.engine.connect() as conn:
+        recorded = conn.execute(sa.select(versions.c.table_name, versions.c.undated)).all()
+    assert all((undated is not None) == (table == ARBEJDSARK) for table, undated in recorded)
+    assert _outline_dicts(migrated) == expected
+    assert migrated.run_migrations(from_version=2) == 3  # again: harmless
+    assert _outline_dicts(migrated) == expected
+    # New imports record them again, and the figures still match every row.
+    migrated.import_results([result("ny.xlsx", arbejdsark=[ark("Kontor", 2026, "ny", date=dt.date(2026, 2, 2)),
+                                                           ark("Kontor", 2026, "uden")])], user="test")
+    full, outline = migrated.current(), migrated.outline()
+    for today in TODAYS:
+        assert (metrics.departments_without_discussion(outline, today)
+                == metrics.departments_without_discussion(full, today))
+    kontor = outline[ARBEJDSARK].query("department == 'Kontor' and year == 2026")["date"].tolist()
+    assert kontor == [dt.date(2026, 2, 2), None]
+    migrated.close()
