@@ -9,8 +9,9 @@ Nothing here computes a figure: that is ``amo_data.metrics``.
 """
 
 from .data import (
-    COUNT_COLUMNS, departments_total, departments_without_discussion, figure_function, figures, has_rows, is_empty,
-    lazy_export, needs_trend, needs_trend_chart, outline, store, tables, today,
+    COUNT_COLUMNS, audit_log, batch_departments, departments_total, departments_without_discussion, figure_function,
+    figures, has_rows, history, is_empty, known_departments, lazy_export, needs_trend, needs_trend_chart, outline,
+    store, tables, today,
 )
 from .manage import (
     AUDIT_ACTIONS, action_editor, audit_details, check_uploads, erase, history_with_undo, save_uploads,
@@ -26,11 +27,13 @@ from .views import (
 )
 
 __all__ = [
-    "ACTION_COLUMNS", "ACTION_SHORT_COLUMNS", "APP_TITLE", "COUNT_COLUMNS", "AUDIT_ACTIONS", "NAVIGATION", "POINT_COLUMNS",
-    "TRAINING_COLUMNS", "UPLOAD_PAGE", "XLSX_MIME", "Filters", "action_editor", "audit_details", "chart",
-    "check_uploads", "current_user", "danish_date", "danish_number", "danish_quarter", "danish_time",
-    "departments_total", "departments_without_discussion", "display_frame", "empty_state", "erase", "excel_bytes",
-    "figure_function", "figure_spec", "figures", "has_rows", "history_with_undo", "is_empty", "lazy_excel", "lazy_export", "md_escape",
-    "needs_trend", "needs_trend_chart", "outline", "page_rows", "plural", "sample_banner", "save_uploads", "setup", "show_check_result",
-    "show_problems", "show_saved_message", "show_table", "sidebar_filters", "store", "tables", "today",
+    "ACTION_COLUMNS", "ACTION_SHORT_COLUMNS", "APP_TITLE", "AUDIT_ACTIONS", "COUNT_COLUMNS", "NAVIGATION",
+    "POINT_COLUMNS", "TRAINING_COLUMNS", "UPLOAD_PAGE", "XLSX_MIME", "Filters", "action_editor", "audit_details",
+    "audit_log", "batch_departments", "chart", "check_uploads", "current_user", "danish_date", "danish_number",
+    "danish_quarter", "danish_time", "departments_total", "departments_without_discussion", "display_frame",
+    "empty_state", "erase", "excel_bytes", "figure_function", "figure_spec", "figures", "has_rows", "history",
+    "history_with_undo", "is_empty", "known_departments", "lazy_excel", "lazy_export", "md_escape", "needs_trend",
+    "needs_trend_chart", "outline", "page_rows", "plural", "sample_banner", "save_uploads", "setup",
+    "show_check_result", "show_problems", "show_saved_message", "show_table", "sidebar_filters", "store", "tables",
+    "today",
 ]

@@ -110,6 +110,48 @@ def outline() -> dict[str, pd.DataFrame]:
     return _outline(s.url, data_version())
 
 
+# The import history and the audit log change only with the data version (every write that
+# adds a batch or an audit line bumps it).
+@st.cache_data(show_spinner=False, max_entries=4)
+def _history(url: str, version: int) -> list[dict]:
+    return _store(url).history()
+
+
+def history() -> list[dict]:
+    """``Store.history()``, cached by the data version."""
+    return _history(store().url, data_version())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _batch_departments(url: str, version: int, batch_id: int) -> list[str]:
+    return _store(url).batch_departments(batch_id)
+
+
+def batch_departments(batch_id: int) -> list[str]:
+    """``Store.batch_departments(batch_id)``, cached by the data version."""
+    return _batch_departments(store().url, data_version(), int(batch_id))
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _audit_log(url: str, version: int) -> list[dict]:
+    return _store(url).audit_log()
+
+
+def audit_log() -> list[dict]:
+    """``Store.audit_log()``, newest first, cached by the data version."""
+    return _audit_log(store().url, data_version())
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _known_departments(url: str, version: int) -> list[str]:
+    return _store(url).known_departments()
+
+
+def known_departments() -> list[str]:
+    """``Store.known_departments()`` (what an erasure can remove), cached by the data version."""
+    return _known_departments(store().url, data_version())
+
+
 @st.cache_data(show_spinner=False, max_entries=8)
 def _has_rows(url: str, version: int) -> bool:
     return _store(url).has_current_rows()

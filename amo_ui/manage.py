@@ -12,7 +12,7 @@ from amo_data.errors import AmoError
 from amo_data.schema import SHEET_TITLES
 from amo_data.text import danish_key
 
-from .data import data_version, read_data_version, store
+from .data import batch_departments, data_version, history, read_data_version, store
 from .shell import current_user
 from .views import ACTION_COLUMNS, danish_time, display_frame, md_escape, page_rows, plural, show_table
 
@@ -156,7 +156,7 @@ STATE_DA = {"current": "Gældende", "replaced": "Erstattet", "undone": "Fortrudt
 
 
 def history_with_undo() -> None:
-    batches = store().history()
+    batches = history()
     if not batches:
         st.caption("Ingen importer endnu.")
         return
@@ -169,7 +169,7 @@ def history_with_undo() -> None:
     if not user.can_import():
         return
     undoable = [b["id"] for b in batches
-                if b["state"] != "undone" and user.can_undo(store().batch_departments(b["id"]))]
+                if b["state"] != "undone" and user.can_undo(batch_departments(b["id"]))]
     if not undoable:
         return
     with st.expander("Fortryd en import"):
@@ -215,4 +215,5 @@ def erase(action) -> None:
         st.error(md_escape(exc.message))
         return
     st.session_state["_toast"] = result.get("message", "Slettet.")
+    st.cache_data.clear()  # no cached copy of the erased data stays in this process's memory
     st.rerun()

@@ -14,7 +14,7 @@ if not user.can_see_audit():
 st.caption("Alle importer, fortrydelser, statusændringer og sletninger med hvem og hvornår. Loggen kan ikke ændres "
            "fra appen.")
 
-log = ui.store().audit_log()
+log = ui.audit_log()
 if not log:
     st.info("Loggen er tom: der er endnu ikke indlæst eller ændret noget.")
 else:
@@ -29,7 +29,7 @@ if user.can_delete_data():
     st.caption("Sletningen fjerner data helt, også tidligere versioner, og kan ikke fortrydes. Den skrives i loggen.")
     tab_department, tab_person = st.tabs(["Slet en afdeling", "Slet en person i uddannelsesregistret"])
     with tab_department:
-        departments = ui.store().known_departments()
+        departments = ui.known_departments()
         if not departments:
             st.caption("Der er ingen afdelinger at slette.")
         else:

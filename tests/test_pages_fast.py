@@ -250,3 +250,37 @@ def _choose(at: AppTest, label: str, values: list[str]) -> None:
     [box] = [m for m in at.multiselect if m.label == label]
     box.set_value(values).run()
     assert not at.exception, [e.message for e in at.exception]
+
+
+# --- history, audit log and erasure read through the data-version caches ----------------------
+
+def test_an_erased_department_leaves_the_revisionslog_and_every_cache_at_once():
+    assert cli(["seed-sample"]) == 0
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("pages/7_Revisionslog.py").run()
+    box = at.selectbox(key="erase_department")
+    assert "Lager" in box.options
+    audit_rows = len(at.dataframe[0].value)
+    box.set_value("Lager").run()
+    at.checkbox(key="erase_department_ok").check().run()
+    at.button(key="erase_department_button").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert "Lager" not in at.selectbox(key="erase_department").options
+    log = at.dataframe[0].value
+    assert len(log) == audit_rows + 1 and log.iloc[0]["Handling"] == "Sletning af afdeling"
+    at.switch_page("pages/3_Handleplan.py").run()
+    assert "Lager" not in at.sidebar.multiselect(key="departments").options
+    shown = [e for e in at.dataframe if e.proto.editing_mode][0].value
+    assert "Lager" not in set(shown["Afdeling"])
+
+
+def test_the_upload_history_shows_a_new_import_in_the_same_run():
+    assert cli(["seed-sample"]) == 0
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("pages/1_Upload.py").run()
+    before = len(at.dataframe[0].value)
+    at.file_uploader[0].set_value(("kantine-plan.csv", GOOD.encode("cp1252"), "text/csv")).run()
+    [b for b in at.button if b.label == "Gem"][0].click().run()
+    history = [d.value for d in at.dataframe if "Tilstand" in d.value.columns][0]
+    assert len(history) == before + 1 and history.iloc[0]["Filer"] == "kantine-plan.csv"
+    assert str(history.iloc[0]["Nr."]) in at.selectbox(key="undo_batch").options
