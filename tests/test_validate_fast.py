@@ -160,43 +160,77 @@ def test_benchmark_workbook_takes_the_fast_path(tmp_path):
     assert result.rows == {"arbejdsark": 4 * 2 * 12, "handleplan": 4 * 2 * 9, "uddannelse": 0}
 
 
-# One change to a clean sheet, each something the row-wise path reports or does differently.
-DIRTY = [
-    ("Arbejdsark", 3, 0, None),  # Afdeling empty: error
-    ("Arbejdsark", 3, None, None),  # the whole row empty: a skipped row between data rows
-    ("Arbejdsark", 5, 3, "Vold og trusler"),  # unknown area: warning
-    ("Arbejdsark", 2, 4, "Lykkes"),  # Hjælp given on a "Lykkes" row (row 2 needs help)
-    ("Arbejdsark", 4, 5, "• et\n• to"),  # two entries
-    ("Arbejdsark", 4, 5, "x" * 2001),  # too long
-    ("Arbejdsark", 4, 2, None),  # År missing, Dato given: År from Dato (still clean)
-    ("Arbejdsark", 4, 7, 6),  # rating out of range
-    ("Arbejdsark", 4, 7, "4"),  # rating as text (clean)
-    ("Arbejdsark", 4, 9, "stray"),  # a cell beyond the header
-    ("Arbejdsark", 4, 1, "31-02-2026"),  # not a date
-    ("Handleplan", 3, 8, "3. kvartal"),  # completed by År (clean)
-    ("Handleplan", 3, 8, "Snarest"),  # completed by Dato (clean)
-    ("Handleplan", 3, 8, "5. kvartal 2026"),  # not a quarter
-    ("Handleplan", 3, 1, None),  # År missing, Hvornår has a year (clean)
-    ("Handleplan", 3, 11, "Færdig"),  # an alias (clean)
-    ("Handleplan", 3, 11, "Måske"),  # not a status
-    ("Handleplan", 3, 7, None),  # Hjælp missing: error
-    ("Handleplan", 3, 5, "  to   mellemrum \u00a0"),  # text that needs cleaning (clean)
+# Changes to a clean sheet: (sheet, [(row index, cell index, value)], the path it takes). A
+# cell index None empties the whole row. Row 1 is the first data row; in the generator's
+# Arbejdsark rows 1, 2, 3 are "Vigtig opgave", "Lykkes" and "Brug for at styrke" (with Hjælp).
+CHANGES = [
+    ("Arbejdsark", [(3, 0, None)], "rows"),  # Afdeling empty: error
+    ("Arbejdsark", [(3, None, None)], "rows"),  # an empty row between data rows: warning
+    ("Arbejdsark", [(5, 3, "Vold og trusler")], "rows"),  # unknown area: warning
+    ("Arbejdsark", [(3, 4, "Lykkes")], "rows"),  # Hjælp on a "Lykkes" row: warning
+    ("Arbejdsark", [(3, 6, "Måske")], "rows"),  # not a help type
+    ("Arbejdsark", [(4, 5, "• et\n• to")], "rows"),  # two entries
+    ("Arbejdsark", [(4, 5, "x" * 2001)], "rows"),  # too long
+    ("Arbejdsark", [(4, 5, None)], "rows"),  # Beskrivelse empty
+    ("Arbejdsark", [(4, 5, "   ")], "rows"),  # Beskrivelse only whitespace
+    ("Arbejdsark", [(4, 7, 6)], "rows"),  # rating out of range
+    ("Arbejdsark", [(6, 7, True)], "rows"),  # True is no rating
+    ("Arbejdsark", [(4, 9, "stray")], "rows"),  # a cell beyond the header
+    ("Arbejdsark", [(4, 1, "31-02-2026")], "rows"),  # not a date
+    ("Arbejdsark", [(4, 2, None), (4, 1, dt.date(1999, 1, 1))], "rows"),  # År from a Dato before 2000
+    ("Arbejdsark", [(4, 2, None), (4, 1, None)], "rows"),  # neither År nor Dato
+    ("Arbejdsark", [(4, 2, None)], "fast"),  # År from Dato
+    ("Arbejdsark", [(4, 7, "4")], "fast"),  # rating as text
+    ("Arbejdsark", [(6, 2, "2024"), (7, 2, 2024), (8, 2, " 2024 ")], "fast"),  # År of several types
+    ("Arbejdsark", [(4, 5, "Første linje\nanden linje")], "fast"),  # one entry over two lines
+    ("Arbejdsark", [(4, 5, " luft  omkring\u00a0ord ")], "fast"),  # text that needs cleaning
+    ("Arbejdsark", [(4, 0, "Afdeling 001 ")], "fast"),
+    ("Arbejdsark", [(4, 3, "kemi")], "fast"),  # an area alias
+    ("Arbejdsark", [(4, 8, "")], "fast"),  # Rolle empty
+    ("Arbejdsark", [(-1, None, None), (-2, None, None)], "fast"),  # empty rows at the end
+    ("Handleplan", [(3, 8, "3. kvartal")], "fast"),  # completed by År
+    ("Handleplan", [(3, 8, "Snarest"), (4, 8, "Snarest"), (4, 2, None)], "fast"),  # by Dato, else År
+    ("Handleplan", [(3, 8, "5. kvartal 2026")], "rows"),  # not a quarter
+    ("Handleplan", [(3, 8, "3. kvartal"), (3, 1, None)], "rows"),  # no year for the quarter
+    ("Handleplan", [(3, 8, "3. kvartal 1999")], "rows"),
+    ("Handleplan", [(3, 1, None), (3, 8, "2026-Q1")], "fast"),  # År from Hvornår
+    ("Handleplan", [(4, 1, dt.datetime(1905, 7, 18))], "fast"),  # 2026 typed into a date cell
+    ("Handleplan", [(4, 8, dt.datetime(2026, 8, 15)), (5, 8, 46249)], "fast"),  # Hvornår as dates
+    ("Handleplan", [(3, 11, "Færdig")], "fast"),  # a status alias
+    ("Handleplan", [(3, 11, "Måske")], "rows"),  # not a status
+    ("Handleplan", [(3, 7, None)], "rows"),  # Hjælp empty: error
+    ("Handleplan", [(3, 3, None)], "rows"),  # Hvad empty: error
+    ("Handleplan", [(3, 3, " Hvad  med luft ")], "fast"),
+    ("Handleplan", [(3, 5, "  to   mellemrum \u00a0")], "fast"),  # Hvorfor needs cleaning
+    ("Handleplan", [(3, 10, ""), (4, 6, "  ")], "fast"),  # optional texts empty
 ]
 
 
-@pytest.mark.parametrize("change", DIRTY, ids=lambda c: f"{c[0]}-{c[2]}-{c[3]!r:.20}")
-def test_one_changed_cell_same_on_both_paths(tmp_path, change):
-    sheet_name, row, column, value = change
+@pytest.mark.parametrize("change", CHANGES, ids=lambda c: f"{c[0]}-{c[1][0][:2]}-{c[1][0][2]!r:.20}")
+def test_changed_cells_same_on_both_paths(tmp_path, change):
+    sheet_name, edits, path = change
     sheets = _bench_sheets(tmp_path)
-    for sheet in sheets:
-        if sheet.name == sheet_name:
-            if column is None:
-                sheet.rows[row] = []
-            else:
-                target = sheet.rows[row]
-                target.extend([None] * (column + 1 - len(target)))
-                target[column] = value
-    both("bench.xlsx", sheets)
+    sheet = next(s for s in sheets if s.name == sheet_name)
+    for row, column, value in edits:
+        if column is None:
+            sheet.rows[row] = []
+        else:
+            target = sheet.rows[row]
+            target.extend([None] * (column + 1 - len(target)))
+            target[column] = value
+    taken = both("bench.xlsx", sheets)
+    assert taken[[s.name for s in sheets].index(sheet_name)] == path
+
+
+def test_exported_workbooks_take_the_fast_path():
+    """A consultant's big history is our own export: read back, it is validated column-wise."""
+    from amo_data.validate import check_path
+    from amo_data.workbook import write_workbook
+
+    for path in sorted((ROOT / "sample_data").iterdir()):
+        out = io.BytesIO()
+        write_workbook(check_path(path).tables, out)
+        assert set(both("eksport.xlsx", read("eksport.xlsx", out.getvalue()))) == {"fast"}, path.name
 
 
 # --------------------------------------------------------------------------------------------
