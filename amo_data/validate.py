@@ -1146,17 +1146,17 @@ class _Sheet:
         rating = self._fast_optional(column("rating"), n, self._fast_parsed("rating", empty=pd.NA), pd.NA)
         role = self._fast_optional(column("role"), n, self._fast_optional_text)
         category = _mapped(column("category"), self._fast_parsed("category", required=True))
-        descriptions = column("description")
-        if _plain_texts(descriptions):  # False for a None cell, which _fast_description refuses
-            if "" in descriptions or max(map(len, descriptions), default=0) > DESCRIPTION_MAX:
-                raise _Unclean
-        else:
-            descriptions = _mapped(descriptions, self._fast_description)
         help_ = self._fast_optional(column("help"), n, self._fast_parsed("help"))
         if help_.count(None) != n:  # a Hjælp only on "Brug for at styrke" rows, else a warning
             for category_value, help_value in set(zip(category, help_)):
                 if help_value is not None and category_value != vocab.BRUG_FOR_AT_STYRKE:
                     raise _Unclean
+        descriptions = column("description")  # last: the one column that may cost a call per cell
+        if _plain_texts(descriptions):  # False for a None cell, which _fast_description refuses
+            if "" in descriptions or max(map(len, descriptions), default=0) > DESCRIPTION_MAX:
+                raise _Unclean
+        else:
+            descriptions = _mapped(descriptions, self._fast_description)
         return {"department": department, "year": years, "date": dates or [None] * n, "area": area,
                 "category": category, "description": descriptions, "help": help_, "rating": rating,
                 "role": role}
