@@ -1048,11 +1048,19 @@ class Store:
                     query = query.where(versions.c.year == int(year))
                 if department is not None:
                     query = query.where(versions.c.dept_key == department_key(department))
-                query = query.order_by(data.c.id)
                 if self.is_sqlite:
-                    out[table] = _frame_of_columns(table, self._raw_columns(conn, chosen, query), chosen)
+                    # No ORDER BY: SQLite would sort every row (with its long texts) in a
+                    # temporary B-tree. Its plan gives the rows by version and id, which is id
+                    # order (a version's rows are written together, after every older row); if
+                    # another plan does not, they are put in id order here.
+                    loaded = self._raw_columns(conn, chosen, query)
+                    ids = loaded[0]
+                    if not all(map(operator.lt, ids, itertools.islice(ids, 1, None))):
+                        order = sorted(range(len(ids)), key=ids.__getitem__)
+                        loaded = [[values[i] for i in order] for values in loaded]
+                    out[table] = _frame_of_columns(table, loaded, chosen)
                 else:
-                    out[table] = _frame(table, conn.execute(query).all(), chosen)
+                    out[table] = _frame(table, conn.execute(query.order_by(data.c.id)).all(), chosen)
         return out
 
     @staticmethod

@@ -18,11 +18,12 @@ import numpy as np
 
 import pandas as pd
 import pytest
+import sqlalchemy as sa
 
 from amo_data import vocab
 from amo_data.errors import AmoError
 from amo_data.schema import ARBEJDSARK, CANONICAL, HANDLEPLAN, TABLES, UDDANNELSE
-from amo_data.store import Store, versions
+from amo_data.store import DATA, Store, versions
 from tests.test_store import ark, plan, result, udd
 from tests.test_store import store as store  # noqa: F401  (fixture)
 from tests.test_store import url as url  # noqa: F401  (fixture)
@@ -221,3 +222,15 @@ def test_many_rows_keep_their_order_and_a_bad_row_late_in_them_rolls_back(store)
     for table in TABLES:
         pd.testing.assert_frame_equal(store.current()[table], before[table])
     assert len(store.history()) == 1
+
+
+def test_current_rows_are_in_id_order_whatever_the_query_plan_gives(store):
+    store.import_results([result("a.xlsx", arbejdsark=[ark("Lager", 2026, "l1"), ark("Lager", 2026, "l2"),
+                                                       ark("Kontor", 2026, "k1")])], user="u")
+    data = DATA[ARBEJDSARK]
+    with store.engine.begin() as conn:  # the first group's rows now come after the second's
+        first_version = conn.execute(sa.select(sa.func.min(data.c.version_id))).scalar()
+        conn.execute(data.update().where(data.c.version_id == first_version).values(id=data.c.id + 100))
+    for frame in (store.current()[ARBEJDSARK], store.current(columns={ARBEJDSARK: ["description"]})[ARBEJDSARK]):
+        assert frame["id"].tolist() == [3, 101, 102]
+        assert frame["description"].tolist() == ["k1", "l1", "l2"]
