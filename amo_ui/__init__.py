@@ -14,8 +14,8 @@ from .data import (
     store, tables, today,
 )
 from .manage import (
-    AUDIT_ACTIONS, action_editor, audit_details, check_uploads, erase, history_with_undo, save_uploads,
-    show_check_result, show_problems, show_saved_message,
+    AUDIT_ACTIONS, action_editor, audit_details, check_uploads, erase, history_with_undo, paged, save_uploads,
+    show_check_result, show_long_table, show_problems, show_saved_message,
 )
 from .shell import (
     APP_TITLE, NAVIGATION, UPLOAD_PAGE, Filters, current_user, empty_state, sample_banner, setup, sidebar_filters,
@@ -33,7 +33,7 @@ __all__ = [
     "danish_quarter", "danish_time", "departments_total", "departments_without_discussion", "display_frame",
     "empty_state", "erase", "excel_bytes", "figure_function", "figure_spec", "figures", "has_rows", "history",
     "history_with_undo", "is_empty", "known_departments", "lazy_excel", "lazy_export", "md_escape", "needs_trend",
-    "needs_trend_chart", "outline", "page_rows", "plural", "sample_banner", "save_uploads", "setup",
-    "show_check_result", "show_problems", "show_saved_message", "show_table", "sidebar_filters", "store", "tables",
-    "today",
+    "needs_trend_chart", "outline", "page_rows", "paged", "plural", "sample_banner", "save_uploads", "setup",
+    "show_check_result", "show_long_table", "show_problems", "show_saved_message", "show_table", "sidebar_filters",
+    "store", "tables", "today",
 ]

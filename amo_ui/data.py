@@ -20,7 +20,7 @@ from amo_data.schema import TABLES, UDDANNELSE
 from amo_data.store import Store, resolve_url
 
 from .views import (
-    ACTION_COLUMNS, ACTION_SHORT_COLUMNS, POINT_COLUMNS, TRAINING_COLUMNS, display_frame, excel_bytes, figure_spec,
+    POINT_COLUMNS, TRAINING_COLUMNS, display_frame, excel_bytes, figure_spec,
 )
 
 if TYPE_CHECKING:
@@ -269,10 +269,8 @@ def _points(view, area, department, category):
 @_figures_of("plan", ("handleplan",))
 def _plan(view, today_, wheel_year):
     plan = view["handleplan"]
-    overdue, urgent = metrics.overdue_actions(plan, today_), metrics.urgent_actions(plan)
     return {"areas": metrics.area_order(plan["area"].dropna().unique()), "quarters": metrics.quarters(plan),
-            "overdue": overdue, "urgent": urgent, "overdue_view": display_frame(overdue, ACTION_SHORT_COLUMNS),
-            "urgent_view": display_frame(urgent, ACTION_SHORT_COLUMNS),
+            "overdue": metrics.overdue_actions(plan, today_), "urgent": metrics.urgent_actions(plan),
             "training": figure_spec(charts.supplementary_training_by_quarter(
                 metrics.supplementary_training_by_quarter(plan))),
             "expert": figure_spec(charts.expert_assistance_by_quarter(metrics.expert_assistance_by_quarter(plan))),
@@ -282,9 +280,8 @@ def _plan(view, today_, wheel_year):
 
 @_figures_of("actions", ("handleplan",))
 def _actions(view, areas, helps, statuses, quarters):
-    shown = metrics.select_actions(view["handleplan"], areas=areas, helps=helps, statuses=statuses,
-                                   quarters=quarters)
-    return {"shown": shown, "view": display_frame(shown, ACTION_COLUMNS)}
+    return {"shown": metrics.select_actions(view["handleplan"], areas=areas, helps=helps, statuses=statuses,
+                                            quarters=quarters)}
 
 
 @_figures_of("compare_counts", ("arbejdsark",), COUNT_COLUMNS)

@@ -17,22 +17,48 @@ from .shell import current_user
 from .views import ACTION_COLUMNS, danish_time, display_frame, md_escape, page_rows, plural, show_table
 
 
-def action_editor(actions: pd.DataFrame, view: pd.DataFrame | None = None) -> None:
+@st.cache_data(show_spinner=False, max_entries=64)
+def _page_view(version: int, digest: str, start: int, stop: int, columns: tuple[tuple[str, str], ...],
+               _rows: pd.DataFrame) -> pd.DataFrame:
+    """``display_frame`` of one page of rows; the rows are fixed by the data version and the
+    digest of the ids of every row in their order (``_rows`` itself is not hashed)."""
+    return display_frame(_rows, dict(columns))
+
+
+def paged(rows: pd.DataFrame, columns: dict[str, str], key: str,
+          label: str = "Vis") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One page of a long table (``views.page_rows``; rows need ``id``) and its display frame.
+
+    The pager keeps its page while the same rows are shown (e.g. after a status edit) and starts
+    at the first page for other rows; only the shown page is formatted (cached per page).
+    """
+    digest = _digest(rows["id"])
+    chosen = page_rows(len(rows), f"{key}_{digest}", label)
+    page = rows.iloc[chosen]
+    return page, _page_view(data_version(), digest, chosen.start, chosen.stop, tuple(columns.items()), page)
+
+
+def show_long_table(rows: pd.DataFrame, columns: dict[str, str], key: str, label: str, *,
+                    empty: str | None = None) -> None:
+    """``views.show_table`` a page at a time (see :func:`paged`)."""
+    if rows.empty and empty:
+        st.caption(empty)
+        return
+    page, view = paged(rows, columns, key, label)
+    show_table(page, columns, view=view)
+
+
+def action_editor(actions: pd.DataFrame) -> None:
     """The actions with Status editable in place; a change is saved at once with who and when.
 
-    The editor's key follows the shown actions and the data version, so an edit can never be
-    applied to another action after a filter change or a save. ``view`` is
-    ``display_frame(actions, ACTION_COLUMNS)`` when the caller has it already (cached).
+    More than ``views.PAGE_SIZE`` actions are shown a page at a time. The editor's key follows
+    the shown actions and the data version, so an edit can never be applied to another action
+    after a filter change, a page change or a save.
     """
     if actions.empty:
         st.caption("Ingen handlinger for de valgte filtre.")
         return
-    if view is None:
-        view = display_frame(actions, ACTION_COLUMNS)
-    # More than PAGE_SIZE actions: one page of them at a time. The pager keeps its page while the
-    # same actions are shown (a status edit), and starts again at the first page for others.
-    rows = page_rows(len(actions), f"plan_page_{_digest(actions['id'])}", "Vis handlinger")
-    actions, view = actions.iloc[rows], view.iloc[rows]
+    actions, view = paged(actions, ACTION_COLUMNS, "plan_page", "Vis handlinger")
     if not current_user().can_import():
         show_table(actions, ACTION_COLUMNS, view=view)
         st.caption("Din rolle kan se handleplanen, men ikke ændre status.")

@@ -23,20 +23,21 @@ areas = c1.multiselect("Område", figures["areas"], placeholder="Alle")
 helps = c2.multiselect("Hjælp", vocab.HELP.values, placeholder="Alle")
 statuses = c3.multiselect("Status", vocab.STATUS.values, placeholder="Alle")
 quarters = c4.multiselect("Kvartal", figures["quarters"], format_func=ui.danish_quarter, placeholder="Alle")
-actions = ui.figures("actions", filters, tuple(areas), tuple(helps), tuple(statuses), tuple(quarters))
-shown = actions["shown"]
+shown = ui.figures("actions", filters, tuple(areas), tuple(helps), tuple(statuses), tuple(quarters))["shown"]
 
 st.write(f"{ui.plural(len(shown), 'handling', 'handlinger')}. Ret status direkte i tabellen; ændringen gemmes "
          "straks og skrives i revisionsloggen med hvem og hvornår.")
-ui.action_editor(shown, actions["view"])
+ui.action_editor(shown)
 st.download_button("Hent handleplanen til opslag (Excel, liggende A4)", ui.lazy_excel(write_action_plan, shown),
                    "Handleplan.xlsx", mime=ui.XLSX_MIME, icon=":material/print:", on_click="ignore")
 
 overdue, urgent = figures["overdue"], figures["urgent"]
 st.subheader(f"Overskredne ({len(overdue)})")
-ui.show_table(overdue, ui.ACTION_SHORT_COLUMNS, empty="Ingen overskredne handlinger.", view=figures["overdue_view"])
+ui.show_long_table(overdue, ui.ACTION_SHORT_COLUMNS, "overdue_page", "Vis overskredne",
+                   empty="Ingen overskredne handlinger.")
 st.subheader(f"Hastende ({len(urgent)})")
-ui.show_table(urgent, ui.ACTION_SHORT_COLUMNS, empty="Ingen hastende handlinger.", view=figures["urgent_view"])
+ui.show_long_table(urgent, ui.ACTION_SHORT_COLUMNS, "urgent_page", "Vis hastende",
+                   empty="Ingen hastende handlinger.")
 
 left, right = st.columns(2)
 with left:

@@ -224,6 +224,15 @@ def test_a_long_plan_is_edited_a_page_of_100_actions_at_a_time():
     assert pager.options == ["1–100 af 250", "101–200 af 250", "201–250 af 250"]
     order = list(metrics.select_actions(plan)["what"])
     assert _editor_rows(at) == order[:100]
+    # The overdue list (quarters 1-3 of 2026 are over on 26-11-2026) is paged the same way.
+    overdue = metrics.overdue_actions(plan, TODAY)
+    assert len(overdue) == 188 and f"Overskredne ({len(overdue)})" in [h.value for h in at.subheader]
+    [overdue_pager] = [s for s in at.selectbox if s.label == "Vis overskredne"]
+    assert overdue_pager.options == ["1–100 af 188", "101–188 af 188"]
+    overdue_pager.set_value(1).run()
+    [table] = [d.value for d in at.dataframe if not d.proto.editing_mode and "Hvem" in d.value.columns]
+    assert list(table["Hvad"]) == list(overdue["what"])[100:]
+    assert not [s for s in at.selectbox if s.label == "Vis hastende"]  # no urgent action: no pager
     pager.set_value(2).run()
     assert _pagers(at)[0].value == 2
     assert _editor_rows(at) == order[200:]
