@@ -77,7 +77,7 @@ def page_rows(n: int, key: str, label: str = "Vis") -> slice:
         first, last = page * PAGE_SIZE + 1, min((page + 1) * PAGE_SIZE, n)
         return f"{danish_number(first, 0)}–{danish_number(last, 0)} af {danish_number(n, 0)}"
 
-    page = st.selectbox(label, range(pages), format_func=shown, key=key)
+    page = st.selectbox(label, range(pages), format_func=shown, key=key, width=260)
     return slice(page * PAGE_SIZE, min((page + 1) * PAGE_SIZE, n))
 
 
