@@ -1068,27 +1068,18 @@ class _Sheet:
         return entries[0]
 
     def _fast_text(self, column: list, required: bool) -> list:
-        """A free-text column: the cells themselves when every cell is already clean text.
+        """A free-text column: the cells themselves where they are already clean text.
 
         A column that repeats its values (judged by its first cells; either way gives the same
         result) is cheaper to parse once per distinct cell.
         """
+        cell = self._fast_required_text if required else self._fast_optional_text
         head = column[:256]
         try:
             repeats = len(set(head)) * 4 <= len(head)
         except TypeError:  # an unhashable cell: _mapped leaves it to the row-wise path
             repeats = True
-        if not repeats:
-            empty = None in column
-            if empty and required:
-                raise _Unclean
-            if _plain_texts([v for v in column if v is not None] if empty else column):
-                if empty or "" in column:
-                    if required:
-                        raise _Unclean
-                    return [v or None for v in column]
-                return column
-        return _mapped(column, self._fast_required_text if required else self._fast_optional_text)
+        return _mapped(column, cell) if repeats else _texts(column, cell, not required)
 
     def _fast_optional(self, column: list | None, n: int, cell: Callable, default: object = None) -> list:
         return [default] * n if column is None else _mapped(column, cell)
@@ -1151,12 +1142,8 @@ class _Sheet:
             for category_value, help_value in set(zip(category, help_)):
                 if help_value is not None and category_value != vocab.BRUG_FOR_AT_STYRKE:
                     raise _Unclean
-        descriptions = column("description")  # last: the one column that may cost a call per cell
-        if _plain_texts(descriptions):  # False for a None cell, which _fast_description refuses
-            if "" in descriptions or max(map(len, descriptions), default=0) > DESCRIPTION_MAX:
-                raise _Unclean
-        else:
-            descriptions = _mapped(descriptions, self._fast_description)
+        # Last: the one column that may cost a parser call per cell.
+        descriptions = _texts(column("description"), self._fast_description, False, DESCRIPTION_MAX)
         return {"department": department, "year": years, "date": dates or [None] * n, "area": area,
                 "category": category, "description": descriptions, "help": help_, "rating": rating,
                 "role": role}
@@ -1276,6 +1263,36 @@ def _quarter_columns(quarter: list) -> tuple[list, list, list]:
     distinct = dict(zip(ids, quarter))
     return tuple(list(map({i: getattr(q, name) for i, q in distinct.items()}.__getitem__, ids))
                  for name in ("label", "urgent", "year"))
+
+
+_CHUNK = 32  # cells per part of a free-text column that _texts checks at once
+
+
+def _texts(column: list, cell: Callable[[object], Any], optional: bool, limit: int | None = None) -> list:
+    """``_mapped(column, cell)`` for a free-text column, whose ``cell`` gives a plain text (see
+    :func:`_plain_texts`) as it is if it is at most ``limit`` long, and None for an empty cell
+    when ``optional``.
+
+    The column is checked in parts of _CHUNK cells in C; only a part with another cell (to be
+    cleaned, too long, not text, empty where required) is parsed, once per distinct cell.
+    """
+    out: list = []
+    as_is = True
+    for start in range(0, len(column), _CHUNK):
+        part = column[start:start + _CHUNK]
+        empty = None in part or "" in part
+        texts = [v for v in part if v is not None and v != ""] if empty and optional else part
+        if ((optional or not empty) and _plain_texts(texts)
+                and (limit is None or max(map(len, texts), default=0) <= limit)):
+            if empty:
+                out += [v or None for v in part]
+                as_is = False
+            else:
+                out += part
+        else:
+            out += _mapped(part, cell)
+            as_is = False
+    return column if as_is else out
 
 
 def _all_empty(cells: list) -> bool:

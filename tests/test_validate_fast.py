@@ -512,3 +512,21 @@ def test_mixed_number_types_in_one_column_are_parsed_apart():
     assert [p.row for p in result.errors] == [4]
     rows[2][5] = 1
     assert both("f.xlsx", [RawSheet("Arbejdsark", [head, *rows])]) == ["fast"]
+
+
+@pytest.mark.parametrize("rows", [[1], [32], [33], [64, 65], [96], [2, 40, 70, 90]])
+@pytest.mark.parametrize("value, path", [("To\nlinjer", "fast"), (" luft ", "fast"), ("", "rows"),
+                                         (None, "rows"), (7, "fast"), ("z" * 2001, "rows")])
+def test_free_text_parts_same_on_both_paths(tmp_path, rows, value, path):
+    """Free-text columns are checked in parts of validate._CHUNK cells: changed cells at the
+    parts' edges and in several parts."""
+    sheets = _bench_sheets(tmp_path)
+    arbejdsark, handleplan = sheets
+    assert len(arbejdsark.rows) == 97 and len(handleplan.rows) == 73 and validate._CHUNK == 32
+    for row in rows:
+        arbejdsark.rows[row][5] = value  # Beskrivelse
+        if row < len(handleplan.rows):
+            handleplan.rows[row][3] = value  # Hvad
+            handleplan.rows[row][10] = value if value is None or value == "" else f"{value}?"  # Opfølgning
+    plan_path = "rows" if value in ("", None) and min(rows) < len(handleplan.rows) else "fast"
+    assert both("bench.xlsx", sheets) == [path, plan_path]  # Hvad may be long
