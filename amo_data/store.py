@@ -420,7 +420,7 @@ def _empty_series(name: str, values: list) -> pd.Series:
     # the driver makes a new str per cell, and sharing them made pickling the tables (Streamlit's
     # cache) 6x and grouping them (metrics) 2-3x faster on 120,000 rows, with less memory.
     memo: dict[Any, Any] = {}
-    return pd.Series([memo.setdefault(v, v) for v in values], dtype="object")
+    return pd.Series(list(map(memo.setdefault, values, values)), dtype="object")
 
 
 def _frame(table: str, rows: list[Any], names: tuple[str, ...] | None = None) -> pd.DataFrame:
@@ -967,8 +967,13 @@ class Store:
                 elif version.state == REPLACED:
                     # A later batch wrote over this group: it stays current. Cut this version
                     # out of the chain so undoing the later batch restores our predecessor.
+                    # The version that replaced this one. Not an undone one: when the group's
+                    # replacement was undone and the group replaced again, two versions name
+                    # this one as previous, and only the live one is in the chain.
                     successor = conn.execute(
-                        sa.select(versions.c.id, versions.c.batch_id).where(versions.c.previous_id == version.id)
+                        sa.select(versions.c.id, versions.c.batch_id)
+                        .where(versions.c.previous_id == version.id, versions.c.state != UNDONE)
+                        .order_by(versions.c.id)
                     ).first()
                     if successor is not None:
                         conn.execute(versions.update().where(versions.c.id == successor.id)
@@ -1073,17 +1078,24 @@ class Store:
                         loaded = [[values[i] for i in order] for values in loaded]
                     out[table] = _frame_of_columns(table, loaded, chosen)
                 else:
-                    out[table] = _frame(table, conn.execute(query.order_by(data.c.id)).all(), chosen)
+                    out[table] = _frame(table, self._fetch_raw(conn, query.order_by(data.c.id)), chosen)
         return out
 
     @staticmethod
     def _fetch_raw(conn: Connection, query: sa.Select) -> list[tuple]:
-        """SQLite: the rows of ``query`` as the driver gives them (stored form, no processing)."""
+        """The rows of ``query`` as plain tuples straight from the driver, without SQLAlchemy's
+        Row objects and result processing. SQLite: stored form (dates as ISO text, booleans
+        0/1). PostgreSQL (psycopg): typed as SQLAlchemy gives them (these column types need
+        no processing there)."""
         compiled = query.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
-        params = tuple(compiled.params[name] for name in (compiled.positiontup or ()))
+        if compiled.positiontup is not None:
+            params: Any = tuple(compiled.params[name] for name in compiled.positiontup)
+        else:
+            params = compiled.params
         cursor = conn.connection.driver_connection.cursor()  # same connection and transaction
         try:
-            return cursor.execute(str(compiled), params).fetchall()
+            cursor.execute(str(compiled), params)
+            return cursor.fetchall()
         finally:
             cursor.close()
 
