@@ -249,3 +249,15 @@ def test_undo_after_a_reimport_over_an_undone_import_never_brings_undone_rows_ba
     assert store.undo(third, user="u")["groups_removed"] == 1
     assert store.current()[ARBEJDSARK].empty
     assert [b["state"] for b in store.history()] == ["undone", "undone", "undone"]
+
+
+def test_a_fresh_store_refuses_a_second_current_version_of_a_group(store):
+    store.import_results([result("a.xlsx", arbejdsark=[ark("Lager", 2026, "a")])], user="u")
+    with store.engine.connect() as conn:
+        row = conn.execute(versions.select()).one()._asdict()
+    row.pop("id")
+    with pytest.raises(sa.exc.IntegrityError), store.engine.begin() as conn:
+        conn.execute(versions.insert().values(**row))
+    row["state"] = "replaced"  # only current versions are unique per group
+    with store.engine.begin() as conn:
+        conn.execute(versions.insert().values(**row))
