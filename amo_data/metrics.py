@@ -303,9 +303,12 @@ def _share(needs: pd.Series, strengths: pd.Series) -> pd.Series:
     return (needs.astype("float64") / total.where(total > 0)).astype("float64")
 
 
-def need_share_by_area(ark: pd.DataFrame) -> pd.DataFrame:
-    """entries_by_area plus ``need_share`` = needs ÷ (strengths + needs), NaN when 0/0."""
-    df = entries_by_area(ark)
+def need_share_by_area(ark: pd.DataFrame | None, *, counts: pd.DataFrame | None = None) -> pd.DataFrame:
+    """entries_by_area plus ``need_share`` = needs ÷ (strengths + needs), NaN when 0/0.
+
+    ``counts``: :func:`entries_by_area` of ``ark`` when the caller has it already (``ark`` is
+    then not read)."""
+    df = entries_by_area(ark) if counts is None else counts
     return df.assign(need_share=_share(df["brug_for_at_styrke"], df["lykkes"]))
 
 

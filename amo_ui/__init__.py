@@ -23,7 +23,7 @@ from .shell import (
 from .views import (
     ACTION_COLUMNS, ACTION_SHORT_COLUMNS, POINT_COLUMNS, TRAINING_COLUMNS, XLSX_MIME, chart, danish_date,
     danish_number, danish_quarter, danish_time, display_frame, excel_bytes, figure_spec, lazy_excel, md_escape,
-    page_rows, plural, show_table,
+    page_rows, plural, show_table, show_view,
 )
 
 __all__ = [
@@ -34,6 +34,6 @@ __all__ = [
     "empty_state", "erase", "excel_bytes", "figure_function", "figure_spec", "figures", "has_rows", "history",
     "history_with_undo", "is_empty", "known_departments", "lazy_excel", "lazy_export", "md_escape", "needs_trend",
     "needs_trend_chart", "outline", "page_rows", "paged", "plural", "sample_banner", "save_uploads", "setup",
-    "show_check_result", "show_long_table", "show_problems", "show_saved_message", "show_table", "sidebar_filters",
-    "store", "tables", "today",
+    "show_check_result", "show_long_table", "show_problems", "show_saved_message", "show_table", "show_view",
+    "sidebar_filters", "store", "tables", "today",
 ]

@@ -255,9 +255,9 @@ def _overview(view, year, today_):
 @_figures_of("strengths", ("arbejdsark",))
 def _strengths(view, include_important):
     ark = view["arbejdsark"]
-    return {"by_area": figure_spec(charts.strengths_vs_needs_by_area(metrics.entries_by_area(ark),
-                                                                     include_important=include_important)),
-            "need_share": figure_spec(charts.need_share_by_area(metrics.need_share_by_area(ark))),
+    by_area = metrics.entries_by_area(ark)
+    return {"by_area": figure_spec(charts.strengths_vs_needs_by_area(by_area, include_important=include_important)),
+            "need_share": figure_spec(charts.need_share_by_area(metrics.need_share_by_area(None, counts=by_area))),
             "by_help": figure_spec(charts.needs_by_help(metrics.needs_by_help(ark))),
             "areas": metrics.area_order(ark["area"].dropna().unique()),
             "departments": metrics.departments({"arbejdsark": ark})}
@@ -265,8 +265,9 @@ def _strengths(view, include_important):
 
 @_figures_of("points", ("arbejdsark",))
 def _points(view, area, department, category):
-    points = metrics.points(view["arbejdsark"], area=area, department=department, category=category)
-    return {"points": points, "view": display_frame(points, POINT_COLUMNS)}
+    # Only the formatted table is kept: the page shows it and counts its rows.
+    return {"view": display_frame(metrics.points(view["arbejdsark"], area=area, department=department,
+                                                 category=category), POINT_COLUMNS)}
 
 
 @_figures_of("plan", ("handleplan",))

@@ -54,9 +54,7 @@ def show_table(df: pd.DataFrame, columns: dict[str, str], *, empty: str | None =
     if df.empty and empty:
         st.caption(empty)
         return
-    if view is None:
-        view = display_frame(df, columns)
-    st.dataframe(view, hide_index=True, width="stretch", **kwargs)
+    show_view(display_frame(df, columns) if view is None else view, **kwargs)
 
 
 PAGE_SIZE = 100
@@ -79,6 +77,11 @@ def page_rows(n: int, key: str, label: str = "Vis") -> slice:
 
     page = st.selectbox(label, range(pages), format_func=shown, key=key, width=260)
     return slice(page * PAGE_SIZE, min((page + 1) * PAGE_SIZE, n))
+
+
+def show_view(view: pd.DataFrame, **kwargs) -> None:
+    """A table already made by :func:`display_frame` (e.g. cached), shown as :func:`show_table` does."""
+    st.dataframe(view, hide_index=True, width="stretch", **kwargs)
 
 
 def plural(n: int, one: str, many: str) -> str:

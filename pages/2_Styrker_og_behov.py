@@ -35,6 +35,6 @@ departments = figures["departments"]
 department = c2.selectbox("Afdeling", ["Alle afdelinger", *departments], key="words_department")
 category = c3.selectbox("Kategori", ["Alle kategorier", *metrics.CATEGORY_COLUMNS], key="words_category")
 points = ui.figures("points", filters, area, None if department == "Alle afdelinger" else department,
-                    None if category == "Alle kategorier" else category)
-st.write(ui.plural(len(points["points"]), "punkt", "punkter"))
-ui.show_table(points["points"], ui.POINT_COLUMNS, view=points["view"])
+                    None if category == "Alle kategorier" else category)["view"]
+st.write(ui.plural(len(points), "punkt", "punkter"))
+ui.show_view(points)
