@@ -408,7 +408,7 @@ def test_work_given_to_meanwhile_runs_once_while_a_workbook_is_parsed():
     read_file("ark.xlsx", xlsx_bytes(build))  # outside the block: never
     assert calls == ["ran"]
     with reader.meanwhile(lambda: calls.append("csv")):
-        read_file("ark.csv", "Afdeling;Dato\nLager;2026-03-01\n".encode())
+        read_file("ark.csv", b"Afdeling;Dato\nLager;2026-03-01\n")
     assert calls == ["ran"]  # a CSV file is not parsed by calamine: nothing to overlap
 
 
