@@ -1115,7 +1115,8 @@ class _Sheet:
             result.append(quarter)
         return result
 
-    def _fast_arbejdsark(self, n: int, column: Callable[[str], list | None]) -> dict[str, list]:
+    def _fast_department_dates_years(self, column: Callable[[str], list | None]) -> tuple:
+        """The Afdeling, Dato and År columns both tables start with (Dato, År None when absent)."""
         department = _mapped(column("department"), self._fast_required_text)
         dates = column("date")
         if dates is not None:
@@ -1123,6 +1124,10 @@ class _Sheet:
         years = column("year")
         if years is not None:
             years = _mapped(years, self._fast_parsed("year"))
+        return department, dates, years
+
+    def _fast_arbejdsark(self, n: int, column: Callable[[str], list | None]) -> dict[str, list]:
+        department, dates, years = self._fast_department_dates_years(column)
         if years is None or None in years:  # År from Dato where År is empty
             if dates is None:
                 raise _Unclean
@@ -1149,13 +1154,7 @@ class _Sheet:
                 "role": role}
 
     def _fast_handleplan(self, n: int, column: Callable[[str], list | None]) -> dict[str, list]:
-        department = _mapped(column("department"), self._fast_required_text)
-        dates = column("date")
-        if dates is not None:
-            dates = _mapped(dates, self._fast_parsed("date"))
-        years = column("year")
-        if years is not None:
-            years = _mapped(years, self._fast_parsed("year"))
+        department, dates, years = self._fast_department_dates_years(column)
         what = self._fast_text(column("what"), True)
         area = _mapped(column("area"), self._fast_area)
         help_ = _mapped(column("help"), self._fast_parsed("help", required=True))
