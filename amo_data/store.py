@@ -400,6 +400,26 @@ def _frame_columns(table: str, frame: pd.DataFrame | None) -> list[list]:
             for name in CANONICAL[table]]
 
 
+def _plain_values(name: str, values: list) -> list:
+    """A plain column from validation (see :func:`_column_values`): the list itself when every
+    value has the column's plain type (and no float is NaN), else each value converted."""
+    if set(map(type, values)) <= _PLAIN_TYPES[name] and not (
+            name in FLOAT_COLUMNS and any(v != v for v in values)):  # NaN is the one value != itself
+        return values
+    return list(map(CONVERTERS[name], values))
+
+
+def _result_columns(result: FileResult, table: str) -> list[list]:
+    """One table of a checked file as lists of plain Python values, one per column (CANONICAL
+    order): validation's plain columns when the result has them (no pandas involved), else
+    its DataFrame."""
+    plain = None if result.columns is None else result.columns.get(table)
+    if plain is None:
+        return _frame_columns(table, result.tables.get(table))
+    n = len(next(iter(plain.values()), ()))
+    return [_plain_values(name, plain[name]) if name in plain else [None] * n for name in CANONICAL[table]]
+
+
 def _frame_rows(table: str, frame: pd.DataFrame | None) -> list[tuple]:
     """A canonical DataFrame as row tuples of plain Python values (CANONICAL order)."""
     return list(zip(*_frame_columns(table, frame), strict=True))
@@ -670,7 +690,7 @@ class Store:
         rows_in_files = {t: sum(r.rows[t] for r in results) for t in TABLES}
         files = [r.file for r in results]
         hashes = [r.sha256 for r in results]
-        converted = [{t: _frame_columns(t, r.tables.get(t)) for t in TABLES} for r in results]
+        converted = [{t: _result_columns(r, t) for t in TABLES} for r in results]
 
         try:
             with self._write() as conn:

@@ -53,13 +53,11 @@ import re
 import unicodedata
 from collections.abc import Callable
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import chain, repeat
 from operator import add, itemgetter
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from . import quarters, vocab
 from .errors import AmoError, Problem
@@ -80,29 +78,58 @@ from .schema import (
 )
 from .text import clean, fold
 
+if TYPE_CHECKING:  # pandas is loaded only when a result's tables are asked for
+    import pandas as pd
 
-@dataclass
+
 class FileResult:
-    file: str  # file name as uploaded (no directory)
-    tables: dict[str, pd.DataFrame]  # canonical tables, see amo_data.schema.CANONICAL
-    errors: list[Problem] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
-    sha256: str = ""
-    unreadable: bool = False  # the file could not be read at all (CLI exit 2)
-    # Data rows per table left out of ``tables`` because they have errors.
-    rejected: dict[str, int] = field(default_factory=dict)
+    """What checking one file gave: its canonical tables, its problems and its SHA-256.
+
+    Validation hands over ``columns``: per table, each canonical column as a plain list (str,
+    int, float, bool, date or None). ``tables`` (pandas DataFrames with the canonical dtypes)
+    is built from them on first use, so the command line's ``check`` and ``import`` never load
+    pandas; the store reads ``columns``. A result may also be built from ``tables`` (tests).
+    """
+
+    def __init__(self, file: str, tables: dict[str, pd.DataFrame] | None = None,
+                 errors: list[Problem] | None = None, warnings: list[Problem] | None = None,
+                 sha256: str = "", unreadable: bool = False, rejected: dict[str, int] | None = None,
+                 columns: dict[str, dict[str, list]] | None = None):
+        self.file = file  # file name as uploaded (no directory)
+        self._tables = tables
+        self.columns = columns  # plain canonical columns per table, or None (built from tables)
+        self.errors = list(errors or [])
+        self.warnings = list(warnings or [])
+        self.sha256 = sha256
+        self.unreadable = unreadable  # the file could not be read at all (CLI exit 2)
+        # Data rows per table left out of the tables because they have errors.
+        self.rejected = dict(rejected or {})
+
+    @property
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Canonical tables, see amo_data.schema.CANONICAL."""
+        if self._tables is None:
+            self._tables = {t: _frame(t, (self.columns or {}).get(t)) for t in TABLES}
+        return self._tables
+
+    def __repr__(self) -> str:
+        return (f"FileResult(file={self.file!r}, rows={self.rows}, errors={len(self.errors)}, "
+                f"warnings={len(self.warnings)}, unreadable={self.unreadable})")
 
     @property
     def ok(self) -> bool:
         return not self.errors
 
+    def _length(self, table: str) -> int:
+        if self._tables is None and self.columns is not None:
+            columns = self.columns.get(table) or {}
+            return len(next(iter(columns.values()), ()))
+        return len(self.tables.get(table, ()))
+
     @property
     def rows(self) -> dict[str, int]:
         """Rows per table as read from the file: table rows plus data rows with errors."""
-        return {
-            t: (0 if self.unreadable else len(self.tables.get(t, ())) + self.rejected.get(t, 0))
-            for t in TABLES
-        }
+        return {t: (0 if self.unreadable else self._length(t) + self.rejected.get(t, 0)) for t in TABLES}
 
     def to_json(self) -> dict:
         return {
@@ -155,6 +182,8 @@ _BOOL_KEYS = {"urgent"}
 
 def _frame(table: str, columns: dict[str, list] | None = None) -> pd.DataFrame:
     """A canonical table with exactly ``CANONICAL[table]`` columns and their dtypes."""
+    import pandas as pd
+
     data = {}
     for key in CANONICAL[table]:
         values = columns.get(key, []) if columns else []
@@ -175,11 +204,15 @@ def empty_tables() -> dict[str, pd.DataFrame]:
     return {t: _frame(t) for t in TABLES}
 
 
+def _empty_columns() -> dict[str, dict[str, list]]:
+    return {t: {key: [] for key in CANONICAL[t]} for t in TABLES}
+
+
 def unreadable_result(name: str, message: str, data: bytes | None = None) -> FileResult:
     """The result for a file that could not be read at all."""
     return FileResult(
         file=name,
-        tables=empty_tables(),
+        columns=_empty_columns(),
         errors=[Problem(name, None, None, None, None, message)],
         sha256=sha256(data) if data is not None else "",
         unreadable=True,
@@ -853,7 +886,7 @@ class _Sheet:
             out["category"].append(category)
             out["description"].append(text)
             out["help"].append(help_value)
-            out["rating"].append(pd.NA if rating is None else rating)
+            out["rating"].append(rating)
             out["role"].append(role)
 
     # -- Handleplan -------------------------------------------------------------------------
@@ -1139,7 +1172,7 @@ class _Sheet:
             if None in years:
                 raise _Unclean
         area = _mapped(column("area"), self._fast_area)
-        rating = self._fast_optional(column("rating"), n, self._fast_parsed("rating", empty=pd.NA), pd.NA)
+        rating = self._fast_optional(column("rating"), n, self._fast_parsed("rating"))
         role = self._fast_optional(column("role"), n, self._fast_optional_text)
         category = _mapped(column("category"), self._fast_parsed("category", required=True))
         help_ = self._fast_optional(column("help"), n, self._fast_parsed("help"))
@@ -1499,7 +1532,7 @@ def _validate_sheets(file_name: str, sheets: list, fast: bool, paths: list | Non
 
     errors.sort(key=place)
     warnings.sort(key=place)
-    tables = {}
+    columns = {}
     for table in TABLES:
         if len(outputs[table]) == 1:  # one sheet of the table: its lists as they are
             merged = outputs[table][0]
@@ -1508,6 +1541,6 @@ def _validate_sheets(file_name: str, sheets: list, fast: bool, paths: list | Non
             for out in outputs[table]:
                 for k, values in merged.items():
                     values.extend(out[k])
-        tables[table] = _frame(table, merged)
-    return FileResult(file=file_name, tables=tables, errors=errors, warnings=warnings,
+        columns[table] = merged
+    return FileResult(file=file_name, columns=columns, errors=errors, warnings=warnings,
                       rejected=rejected)
