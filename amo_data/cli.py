@@ -14,6 +14,7 @@ import json
 import sys
 from pathlib import Path
 
+from . import gc_pause
 from .errors import AmoError
 
 OK, INPUT_ERRORS, UNREADABLE, UNEXPECTED = 0, 1, 2, 3
@@ -204,7 +205,8 @@ def _cmd_import(args) -> int:
     if status == OK:
         from .store import Store
 
-        outcome = Store(args.db).import_results(results, user=_user(args.user))
+        with Store(args.db) as store:
+            outcome = store.import_results(results, user=_user(args.user))
         if outcome.unchanged:
             out["unchanged"] = True
         else:
@@ -225,7 +227,8 @@ def _cmd_import(args) -> int:
 def _cmd_history(args) -> int:
     from .store import Store
 
-    batches = Store(args.db).history()
+    with Store(args.db) as store:
+        batches = store.history()
     if args.json:
         _print_json({"batches": batches})
         return OK
@@ -242,7 +245,8 @@ def _cmd_history(args) -> int:
 def _cmd_undo(args) -> int:
     from .store import Store
 
-    result = Store(args.db).undo(args.batch_id, user=_user(args.user))
+    with Store(args.db) as store:
+        result = store.undo(args.batch_id, user=_user(args.user))
     print(result["message"])
     return OK
 
@@ -251,7 +255,8 @@ def _cmd_export(args) -> int:
     from .store import Store
     from .workbook import write_workbook
 
-    tables = Store(args.db).current(year=args.year, department=args.department)
+    with Store(args.db) as store:
+        tables = store.current(year=args.year, department=args.department)
     write_workbook(tables, Path(args.out))
     n = sum(len(t) for t in tables.values())
     print(f"{n} rækker er eksporteret til {args.out}")
@@ -262,7 +267,8 @@ def _cmd_summary(args) -> int:
     from .metrics import SUMMARY_COLUMNS, summary
     from .store import Store
 
-    tables = Store(args.db).current(columns=SUMMARY_COLUMNS)  # the figures' columns, not the texts
+    with Store(args.db) as store:
+        tables = store.current(columns=SUMMARY_COLUMNS)  # the figures' columns, not the texts
     figures = summary(tables, year=args.year, department=args.department, today=args.today or dt.date.today())
     if args.json:
         _print_json(figures)
@@ -277,17 +283,17 @@ def _cmd_seed_sample(args) -> int:
     from .store import SAMPLE_USER, Store
     from .validate import check_path
 
-    store = Store(args.db)
-    if not store.is_empty():
-        print("Databasen har allerede data; eksempeldata er ikke lagt ind.")
-        return OK
-    files = sorted(p for p in SAMPLE_DIR.iterdir() if p.is_file() and not p.name.startswith("."))
-    results = [check_path(p) for p in files]
-    bad = [r for r in results if not r.ok]
-    if bad:
-        _report(bad)
-        return _status(results)
-    outcome = store.import_results(results, user=SAMPLE_USER)
+    with Store(args.db) as store:
+        if not store.is_empty():
+            print("Databasen har allerede data; eksempeldata er ikke lagt ind.")
+            return OK
+        files = sorted(p for p in SAMPLE_DIR.iterdir() if p.is_file() and not p.name.startswith("."))
+        results = [check_path(p) for p in files]
+        bad = [r for r in results if not r.ok]
+        if bad:
+            _report(bad)
+            return _status(results)
+        outcome = store.import_results(results, user=SAMPLE_USER)
     print(f"Eksempeldata ({len(files)} filer) er lagt ind som import nr. {outcome.batch_id}.")
     return OK
 
@@ -303,14 +309,16 @@ def _cmd_user(args) -> int:
 def _cmd_delete_department(args) -> int:
     from .store import Store
 
-    print(Store(args.db).delete_department(args.department, user=_user(args.user))["message"])
+    with Store(args.db) as store:
+        print(store.delete_department(args.department, user=_user(args.user))["message"])
     return OK
 
 
 def _cmd_delete_person(args) -> int:
     from .store import Store
 
-    result = Store(args.db).delete_person(args.name, user=_user(args.user), department=args.department)
+    with Store(args.db) as store:
+        result = store.delete_person(args.name, user=_user(args.user), department=args.department)
     print(result["message"])
     return OK
 
@@ -328,7 +336,10 @@ COMMANDS = {
 def main(argv: list[str] | None = None) -> int:
     args = _build_parser().parse_args(argv)
     try:
-        return COMMANDS[args.command](args)
+        # A command is one short run: the cyclic garbage collector only slows the reading,
+        # checking and storing of big files down (see amo_data.gc_pause).
+        with gc_pause.paused():
+            return COMMANDS[args.command](args)
     except AmoError as exc:
         print(f"Fejl: {exc.message}", file=sys.stderr)
         return exc.exit_code

@@ -113,7 +113,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
-from . import vocab
+from . import gc_pause, vocab
 from .errors import AmoError
 from .schema import ARBEJDSARK, CANONICAL, HANDLEPLAN, TABLES, UDDANNELSE
 from .text import clean, danish_key
@@ -693,7 +693,7 @@ class Store:
         converted = [{t: _result_columns(r, t) for t in TABLES} for r in results]
 
         try:
-            with self._write() as conn:
+            with gc_pause.paused(), self._write() as conn:  # many new rows: see amo_data.gc_pause
                 return self._import_locked(conn, converted, files, hashes, rows_in_files, user)
         except _integrity_errors() as exc:
             reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]

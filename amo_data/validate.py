@@ -46,20 +46,18 @@ exactly the same result (``tests/test_validate_fast.py`` runs both on every kind
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import hashlib
 import math
 import re
 import unicodedata
 from collections.abc import Callable
-from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import chain, repeat
 from operator import add, itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import quarters, vocab
+from . import gc_pause, quarters, vocab
 from .errors import AmoError, Problem
 from .schema import (
     ARBEJDSARK,
@@ -1227,25 +1225,6 @@ class _Sheet:
                 "status": status}
 
 
-@contextmanager
-def _gc_paused():
-    """Pause the cyclic garbage collector (if it runs) while a file is validated.
-
-    Validation builds big young lists (columns, output lists, parse caches); every collection
-    that the parse results and pandas' objects trigger would traverse all their cells again
-    (15-20 % of the time on the benchmark file). Validation creates no reference cycles to
-    speak of, so memory is freed by reference counting as before; the collector runs again
-    afterwards. Threads: the collector is enabled again by whoever paused it first.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 class _Unclean(Exception):
     """The sheet has something to report: the column-wise path leaves it to the row-wise one."""
 
@@ -1463,7 +1442,7 @@ def validate_sheets(file_name: str, sheets: list, *, fast: bool = True, paths: l
     row-wise path and ``paths``, when given, receives ``(sheet name, "fast" or "rows")`` per
     validated sheet (both for tests).
     """
-    with _gc_paused():
+    with gc_pause.paused():
         return _validate_sheets(file_name, sheets, fast, paths)
 
 
