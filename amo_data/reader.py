@@ -537,7 +537,8 @@ def _standard_refs(piece: bytes) -> tuple[int, int, int, int, int] | None:
     """``(min_row, max_row, min_col, max_col, cells)`` of the cells with a value in ``piece``
     (every match of :data:`_CELL_REF`: self-closing tags hold no value and calamine skips them),
     or None when some cell tag is not in the standard form."""
-    if b":c" in piece and _PREFIXED_CELL.search(piece):
+    # ":" is searched with memchr (fast), ":c" is not: most pieces have no colon at all.
+    if b":" in piece and b":c" in piece and _PREFIXED_CELL.search(piece):
         return None
     if len(piece) >= _NUMPY_MIN_PIECE:
         found = _standard_refs_numpy(piece)
@@ -576,18 +577,25 @@ def _standard_refs_numpy(piece: bytes) -> tuple[int, int, int, int, int] | None 
     then. ``tests/test_reader_scan.py`` compares the two on generated XML."""
     import numpy as np
 
-    n = len(piece)
-    a = np.frombuffer(piece + bytes(_WINDOW + 8), dtype=np.uint8)
-    lt = np.flatnonzero(a[:n] == 60)  # "<"
-    c = lt[a[lt + 1] == 99]  # "<c"
-    after = a[c + 2]
+    a = np.frombuffer(piece, dtype=np.uint8)
+    last = len(a) - 1
+
+    def at(positions):
+        # Bytes at these positions; past the end, the last byte again. That never makes a
+        # tag look complete: a reference still needs its ">" (checked below), and "<c" and
+        # 'r="' need different bytes in a row.
+        return a[np.minimum(positions, last)]
+
+    lt = np.flatnonzero(a == 60)  # "<"
+    c = lt[at(lt + 1) == 99]  # "<c"
+    after = at(c + 2)
     cell = c[(after == 32) | ((after >= 9) & (after <= 13)) | (after == 47) | (after == 62)]  # <c[\s/>]
-    starts = cell[(a[cell + 2] == 32) & (a[cell + 3] == 114) & (a[cell + 4] == 61) & (a[cell + 5] == 34)]
+    starts = cell[(at(cell + 2) == 32) & (at(cell + 3) == 114) & (at(cell + 4) == 61) & (at(cell + 5) == 34)]
     if len(starts) != len(cell):
         return None  # some cell tag is not <c r="...
     if not len(starts):
         return _NO_CELLS
-    window = a[(starts + 6)[:, None] + np.arange(_WINDOW)]
+    window = at((starts + 6)[:, None] + np.arange(_WINDOW))
     upper = window & 0xDF
     letters = np.argmin((upper >= 65) & (upper <= 90), axis=1)  # leading letters
     if letters.min() < 1 or letters.max() > 3:
@@ -603,7 +611,7 @@ def _standard_refs_numpy(piece: bytes) -> tuple[int, int, int, int, int] | None 
     if not (window[rows_i, quote] == 34).all():
         return _UNSURE
     # The regex's [^>]*(?<!/)> : the first ">" after the quote, not preceded by "/".
-    gt = np.flatnonzero(a[:n] == 62)
+    gt = np.flatnonzero(a == 62)
     follow = np.searchsorted(gt, starts)
     if follow[-1] >= len(gt):
         return _UNSURE

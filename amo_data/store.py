@@ -400,24 +400,14 @@ def _frame_columns(table: str, frame: pd.DataFrame | None) -> list[list]:
             for name in CANONICAL[table]]
 
 
-def _plain_values(name: str, values: list) -> list:
-    """A plain column from validation (see :func:`_column_values`): the list itself when every
-    value has the column's plain type (and no float is NaN), else each value converted."""
-    if set(map(type, values)) <= _PLAIN_TYPES[name] and not (
-            name in FLOAT_COLUMNS and any(v != v for v in values)):  # NaN is the one value != itself
-        return values
-    return list(map(CONVERTERS[name], values))
-
-
 def _result_columns(result: FileResult, table: str) -> list[list]:
     """One table of a checked file as lists of plain Python values, one per column (CANONICAL
-    order): validation's plain columns when the result has them (no pandas involved), else
-    its DataFrame."""
+    order): validation's columns as they are when the result has them (each value already has
+    its column's plain type, see ``FileResult``; no pandas involved), else from its DataFrame."""
     plain = None if result.columns is None else result.columns.get(table)
     if plain is None:
         return _frame_columns(table, result.tables.get(table))
-    n = len(next(iter(plain.values()), ()))
-    return [_plain_values(name, plain[name]) if name in plain else [None] * n for name in CANONICAL[table]]
+    return [plain[name] for name in CANONICAL[table]]
 
 
 def _frame_rows(table: str, frame: pd.DataFrame | None) -> list[tuple]:
@@ -894,10 +884,10 @@ class Store:
             cursor = driver.cursor()
             try:
                 if full:
-                    values = itertools.chain.from_iterable(zip(*(c[:full] for c in columns), strict=True))
+                    values = list(itertools.chain.from_iterable(zip(*(c[:full] for c in columns), strict=True)))
                     step = per * width
                     cursor.executemany(f'INSERT INTO "{table}" ({quoted}) VALUES {", ".join([one] * per)}',
-                                       iter(lambda: tuple(itertools.islice(values, step)), ()))
+                                       (values[i:i + step] for i in range(0, len(values), step)))
                 if full < total:
                     cursor.executemany(f'INSERT INTO "{table}" ({quoted}) VALUES {one}',
                                        zip(*(c[full:] for c in columns), strict=True))

@@ -83,8 +83,9 @@ if TYPE_CHECKING:  # pandas is loaded only when a result's tables are asked for
 class FileResult:
     """What checking one file gave: its canonical tables, its problems and its SHA-256.
 
-    Validation hands over ``columns``: per table, each canonical column as a plain list (str,
-    int, float, bool, date or None). ``tables`` (pandas DataFrames with the canonical dtypes)
+    Validation hands over ``columns``: per table, each canonical column as a plain list whose
+    values already have the column's plain type (str, int, float, bool or date; None where
+    empty; never NaN), which the store relies on. ``tables`` (pandas DataFrames with the canonical dtypes)
     is built from them on first use, so the command line's ``check`` and ``import`` never load
     pandas; the store reads ``columns``. A result may also be built from ``tables`` (tests).
     """
@@ -968,7 +969,7 @@ class _Sheet:
         out["name"].append(self.optional_text(row, "name"))
         out["joined"].append(joined)
         out["course"].append(course)
-        out["hours"].append(math.nan if hours is None else hours)
+        out["hours"].append(hours)
         out["when"].append(self.p["when_text"](when_raw))
         out["year"].append(quarter.year)
         out["quarter"].append(quarter.label)
@@ -1213,7 +1214,7 @@ class _Sheet:
         names = column("name")
         joined = self._fast_optional(column("joined"), n, self._fast_parsed("date"))
         course = self._fast_text(column("course"), True)
-        hours = self._fast_optional(column("hours"), n, self._fast_parsed("hours", empty=math.nan), math.nan)
+        hours = self._fast_optional(column("hours"), n, self._fast_parsed("hours"))
         status = _mapped(column("status"), self._fast_parsed("training_status", required=True))
         whens = column("when")
         labels, _, years = _quarter_columns(self._fast_quarters(whens, n, None, None))

@@ -62,7 +62,26 @@ def _cells(series: pd.Series) -> list:
     return out
 
 
+def assert_plain(result: FileResult) -> None:
+    """The columns validation hands to the store hold exactly the plain types the store stores
+    without converting them (``amo_data.store`` trusts them): every canonical column, equal
+    lengths, no NaN, no pandas NA."""
+    from amo_data.schema import CANONICAL
+    from amo_data.store import _PLAIN_TYPES
+
+    assert result.columns is not None
+    for table, columns in result.columns.items():
+        assert list(columns) == list(CANONICAL[table]), table
+        assert len({len(values) for values in columns.values()}) <= 1, table
+        for name, values in columns.items():
+            kinds = set(map(type, values))
+            assert kinds <= _PLAIN_TYPES[name], (table, name, kinds)
+            assert not any(isinstance(v, float) and math.isnan(v) for v in values), (table, name)
+
+
 def assert_same(fast: FileResult, rows: FileResult) -> None:
+    assert_plain(fast)
+    assert_plain(rows)
     assert fast.file == rows.file
     assert fast.errors == rows.errors
     assert fast.warnings == rows.warnings
