@@ -3,7 +3,11 @@
 import os
 import sys
 
-from .cli import main
+from .runtime import tune_malloc_for_batch
+
+tune_malloc_for_batch()  # before any big allocation: see amo_data.runtime
+
+from .cli import main  # noqa: E402 - after the allocator is tuned
 
 code = main()
 # Every command has closed its store and written its output: end the process without freeing

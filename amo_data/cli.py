@@ -14,7 +14,7 @@ import json
 import sys
 from pathlib import Path
 
-from . import gc_pause
+from . import runtime
 from .errors import AmoError
 
 OK, INPUT_ERRORS, UNREADABLE, UNEXPECTED = 0, 1, 2, 3
@@ -337,8 +337,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _build_parser().parse_args(argv)
     try:
         # A command is one short run: the cyclic garbage collector only slows the reading,
-        # checking and storing of big files down (see amo_data.gc_pause).
-        with gc_pause.paused():
+        # checking and storing of big files down (see amo_data.runtime).
+        with runtime.gc_paused():
             return COMMANDS[args.command](args)
     except AmoError as exc:
         print(f"Fejl: {exc.message}", file=sys.stderr)

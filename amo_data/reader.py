@@ -83,7 +83,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
-from . import gc_pause
+from . import runtime
 from .errors import AmoError
 
 DEFAULT_MAX_BYTES = 25 * 1024 * 1024
@@ -893,7 +893,7 @@ def _read_workbook(name: str, data: bytes) -> list[RawSheet]:
         worker = threading.Thread(target=parse, name="amo-calamine", daemon=True)
         worker.start()
         try:
-            with gc_pause.paused():  # millions of new cells: see amo_data.gc_pause
+            with runtime.gc_paused():  # millions of new cells: see amo_data.runtime
                 work = _MEANWHILE.get()
                 if work is not None and names:
                     _MEANWHILE.set(None)

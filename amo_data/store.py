@@ -113,7 +113,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
-from . import gc_pause, vocab
+from . import runtime, vocab
 from .errors import AmoError
 from .schema import ARBEJDSARK, CANONICAL, HANDLEPLAN, TABLES, UDDANNELSE
 from .text import clean, danish_key
@@ -683,7 +683,7 @@ class Store:
         converted = [{t: _result_columns(r, t) for t in TABLES} for r in results]
 
         try:
-            with gc_pause.paused(), self._write() as conn:  # many new rows: see amo_data.gc_pause
+            with runtime.gc_paused(), self._write() as conn:  # many new rows: see amo_data.runtime
                 return self._import_locked(conn, converted, files, hashes, rows_in_files, user)
         except _integrity_errors() as exc:
             reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]

@@ -57,7 +57,7 @@ from operator import add, itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import gc_pause, quarters, vocab
+from . import runtime, quarters, vocab
 from .errors import AmoError, Problem
 from .schema import (
     ARBEJDSARK,
@@ -1443,7 +1443,7 @@ def validate_sheets(file_name: str, sheets: list, *, fast: bool = True, paths: l
     row-wise path and ``paths``, when given, receives ``(sheet name, "fast" or "rows")`` per
     validated sheet (both for tests).
     """
-    with gc_pause.paused():
+    with runtime.gc_paused():
         return _validate_sheets(file_name, sheets, fast, paths)
 
 

@@ -1,0 +1,52 @@
+"""How the process runs while big files are read, checked and stored.
+
+* :func:`gc_paused`: Python's cyclic garbage collector is paused while a big file is read,
+  checked or stored. Reading, validating and storing 120,000 rows builds millions of young
+  objects (rows, cells, parse results, parameter tuples); each collection the allocations
+  trigger traverses all of them again: 15-50 % of the time of those steps on the benchmark
+  file. They create no reference cycles to speak of, so memory is freed by reference counting
+  as before; the collector runs again afterwards.
+* :func:`tune_malloc_for_batch`: for the command line only (one short run). glibc's malloc
+  hands every block above 128 KB (a list of 100,000 cells, a 1 MB piece of XML, numpy's
+  temporaries) straight back to the kernel when it is freed, so the next one page-faults its
+  memory in again: a third of the import's CPU time was the kernel's. Above a 32 MB threshold
+  and with freed memory kept up to 256 MB, the benchmark import takes 0.2-0.3 s less, for
+  about 25 MB more peak memory. The dashboard (a long-running server) keeps glibc's defaults.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+MB = 1024 * 1024
+_M_TRIM_THRESHOLD = -1  # glibc's mallopt() parameters (malloc.h)
+_M_MMAP_THRESHOLD = -3
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the collector (if it runs) for the block. Nested or threaded use is safe: it is
+    enabled again by whoever paused it first."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def tune_malloc_for_batch() -> bool:
+    """Keep big freed blocks for reuse (glibc only; elsewhere nothing happens). True if set."""
+    try:
+        import ctypes
+
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError, ImportError):  # not glibc (macOS, Windows, musl without it)
+        return False
+    mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
+    ok_mmap = mallopt(_M_MMAP_THRESHOLD, 32 * MB)
+    ok_trim = mallopt(_M_TRIM_THRESHOLD, 256 * MB)
+    return bool(ok_mmap and ok_trim)
