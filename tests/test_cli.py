@@ -159,3 +159,31 @@ def test_delete_department_and_person_from_the_command_line(tmp_path):
     assert "Lager" not in s["departments"]
     assert run("delete-department", "Lager", "--db", db).returncode == 2  # nothing left to delete
     assert run("delete-person", "Findes Ikke", "--db", db).returncode == 2
+
+
+def test_after_an_import_the_database_file_alone_holds_everything(tmp_path):
+    # The command line ends its process without the interpreter's teardown (amo_data/__main__.py),
+    # so it must close its store first: a user who copies amo.sqlite right after an import (a
+    # backup, a mail to the consultant) must get the imported rows, not leave them in -wal.
+    db = tmp_path / "amo.sqlite"
+    proc = run("import", *map(str, SAMPLES), "--json", db=f"sqlite:///{db}")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert json.loads(proc.stdout)["stored"] is True
+    assert not Path(f"{db}-wal").exists()
+    copy = tmp_path / "kopi" / "amo.sqlite"
+    copy.parent.mkdir()
+    copy.write_bytes(db.read_bytes())
+    summary = run("summary", "--json", "--today", "2026-11-26", db=f"sqlite:///{copy}")
+    assert summary.returncode == 0, summary.stderr
+    assert json.loads(summary.stdout)["departments"]  # the copied file has the imported departments
+
+
+def test_output_piped_into_a_closed_reader_ends_quietly(tmp_path):
+    # `python -m amo_data history | head -1` style: no traceback when the reader goes away.
+    proc = subprocess.Popen([sys.executable, "-m", "amo_data", "check", *map(str, SAMPLES)], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()  # the reader is gone before anything is written
+    err = proc.stderr.read().decode()
+    proc.stderr.close()
+    assert proc.wait(timeout=120) in (0, 1)
+    assert "Traceback" not in err
