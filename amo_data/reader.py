@@ -577,8 +577,11 @@ def _standard_refs_numpy(piece: bytes) -> tuple[int, int, int, int, int] | None 
     then. ``tests/test_reader_scan.py`` compares the two on generated XML."""
     import numpy as np
 
+    n = len(piece)
+    if n < 2:
+        return _standard_refs_regex(piece)
     a = np.frombuffer(piece, dtype=np.uint8)
-    last = len(a) - 1
+    last = n - 1
 
     def at(positions):
         # Bytes at these positions; past the end, the last byte again. That never makes a
@@ -586,8 +589,10 @@ def _standard_refs_numpy(piece: bytes) -> tuple[int, int, int, int, int] | None 
         # 'r="' need different bytes in a row.
         return a[np.minimum(positions, last)]
 
-    lt = np.flatnonzero(a == 60)  # "<"
-    c = lt[at(lt + 1) == 99]  # "<c"
+    # "<c" read as one little-endian 16-bit number, at even and at odd offsets.
+    even = np.flatnonzero(np.frombuffer(piece, "<u2", n // 2) == 0x633C) * 2
+    odd = np.flatnonzero(np.frombuffer(piece, "<u2", (n - 1) // 2, 1) == 0x633C) * 2 + 1
+    c = np.sort(np.concatenate((even, odd)))
     after = at(c + 2)
     cell = c[(after == 32) | ((after >= 9) & (after <= 13)) | (after == 47) | (after == 62)]  # <c[\s/>]
     starts = cell[(at(cell + 2) == 32) & (at(cell + 3) == 114) & (at(cell + 4) == 61) & (at(cell + 5) == 34)]
@@ -595,20 +600,20 @@ def _standard_refs_numpy(piece: bytes) -> tuple[int, int, int, int, int] | None 
         return None  # some cell tag is not <c r="...
     if not len(starts):
         return _NO_CELLS
-    window = at((starts + 6)[:, None] + np.arange(_WINDOW))
+    refs = (starts + 6)[:, None] + np.arange(_WINDOW)
+    window = a[refs] if refs[-1, -1] <= last else at(refs)
     upper = window & 0xDF
-    letters = np.argmin((upper >= 65) & (upper <= 90), axis=1)  # leading letters
+    # argmin of a row of booleans: the first False, and 0 when all are True, so a reference
+    # of 0 letters or digits and one longer than the window both give 0 (unsure).
+    letters = np.argmin((upper - 65) < 26, axis=1)  # uint8 arithmetic wraps: A-Z are 0-25
     if letters.min() < 1 or letters.max() > 3:
         return _UNSURE
-    digits_at = letters[:, None] + np.arange(8)
-    digits = np.take_along_axis(window, digits_at, axis=1).astype(np.int64) - 48
-    is_digit = (digits >= 0) & (digits <= 9)
+    digits = np.take_along_axis(window, letters[:, None] + np.arange(8), axis=1) - 48
+    is_digit = digits < 10
     ndigits = np.argmin(is_digit, axis=1)
-    if ndigits.min() < 1 or is_digit.all(axis=1).any():
+    if ndigits.min() < 1:
         return _UNSURE
-    quote = letters + ndigits
-    rows_i = np.arange(len(starts))
-    if not (window[rows_i, quote] == 34).all():
+    if not (np.take_along_axis(window, (letters + ndigits)[:, None], axis=1) == 34).all():
         return _UNSURE
     # The regex's [^>]*(?<!/)> : the first ">" after the quote, not preceded by "/".
     gt = np.flatnonzero(a == 62)
@@ -625,8 +630,9 @@ def _standard_refs_numpy(piece: bytes) -> tuple[int, int, int, int, int] | None 
     cols = np.where(letters == 1, letter[:, 0],
                     np.where(letters == 2, letter[:, 0] * 26 + letter[:, 1],
                              (letter[:, 0] * 26 + letter[:, 1]) * 26 + letter[:, 2]))
-    power = ndigits[:, None] - 1 - np.arange(8)
-    rows = np.where(power >= 0, digits * 10 ** np.clip(power, 0, None), 0).sum(axis=1)
+    # The digits as one number: left-aligned in 8 places (exact in a float), then shifted back.
+    places = np.where(np.arange(8) < ndigits[:, None], digits, 0) @ (10.0 ** np.arange(7, -1, -1))
+    rows = (places / 10.0 ** (8 - ndigits)).astype(np.int64)
     rows, cols = rows[valued], cols[valued]
     return int(rows.min()), int(rows.max()), int(cols.min()), int(cols.max()), int(valued.sum())
 
