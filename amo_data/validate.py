@@ -85,9 +85,11 @@ class FileResult:
 
     Validation hands over ``columns``: per table, each canonical column as a plain list whose
     values already have the column's plain type (str, int, float, bool or date; None where
-    empty; never NaN), which the store relies on. ``tables`` (pandas DataFrames with the canonical dtypes)
-    is built from them on first use, so the command line's ``check`` and ``import`` never load
-    pandas; the store reads ``columns``. A result may also be built from ``tables`` (tests).
+    empty; never NaN), which the store relies on. ``tables`` (pandas DataFrames with the
+    canonical dtypes) is built from them on first use, so the command line's ``check`` and
+    ``import`` never load pandas for it; the store reads ``columns``. A result may also be
+    built from ``tables`` (tests); ``tables`` is for reading, the store does not look at it
+    when ``columns`` is there.
     """
 
     def __init__(self, file: str, tables: dict[str, pd.DataFrame] | None = None,
