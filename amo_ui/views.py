@@ -85,7 +85,8 @@ def show_view(view: pd.DataFrame, **kwargs) -> None:
 
 
 def plural(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
+    """``"1 handling"``, ``"4.000 handlinger"`` (Danish thousands separator)."""
+    return f"{n:,}".replace(",", ".") + f" {one if n == 1 else many}"
 
 
 def danish_number(value: float, decimals: int = 1) -> str:

@@ -293,3 +293,12 @@ def test_the_upload_history_shows_a_new_import_in_the_same_run():
     history = [d.value for d in at.dataframe if "Tilstand" in d.value.columns][0]
     assert len(history) == before + 1 and history.iloc[0]["Filer"] == "kantine-plan.csv"
     assert str(history.iloc[0]["Nr."]) in at.selectbox(key="undo_batch").options
+
+
+def test_a_plan_of_thousands_of_actions_counts_them_the_danish_way():
+    _many_actions(1_200)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("pages/3_Handleplan.py").run()
+    assert not at.exception
+    assert any(m.value.startswith("1.200 handlinger.") for m in at.markdown), [m.value for m in at.markdown][:5]
+    assert _pagers(at)[0].options[0] == "1–100 af 1.200"
