@@ -15,6 +15,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -83,8 +85,15 @@ def has_sample_data() -> bool:
 
 @st.cache_data(show_spinner="Henter data …", max_entries=32)
 def _tables(url: str, version: int, year: int | None = None, names: tuple[str, ...] = TABLES,
-            columns: tuple[tuple[str, tuple[str, ...]], ...] | None = None) -> dict[str, pd.DataFrame]:
-    return _store(url).current_tables(names, year=year, columns=dict(columns) if columns else None)
+            columns: tuple[tuple[str, tuple[str, ...]], ...] | None = None,
+            area: str | None = None) -> dict[str, pd.DataFrame]:
+    return _store(url).current_tables(names, year=year, columns=dict(columns) if columns else None, area=area)
+
+
+@st.cache_data(show_spinner="Henter data …", max_entries=64)
+def _counts(url: str, version: int, year: int | None, departments: tuple[str, ...], table: str,
+            by: tuple[str, ...]) -> pd.DataFrame:
+    return _store(url).counts(table, by, year=year, departments=departments or None)
 
 
 def tables(year: int | None = None, names: tuple[str, ...] = TABLES,
@@ -192,10 +201,22 @@ def needs_trend_chart(filters: Filters) -> dict:
 # The figures of each data page, computed once per data version, filters and choices: a rerun
 # (a widget click, a page change) unpickles them instead of filtering rows and building charts.
 # Charts are cached as their dicts (views.figure_spec): unpickling a go.Figure rebuilds it.
-# name -> (tables the figures need, the columns they read or None for all,
-#          function(filtered tables, *args) -> dict of picklable values);
-# with no tables: function(other, *args), where other(name, *args) gives other figures (cached).
-_FIGURES: dict[str, tuple[tuple[str, ...], tuple | None, object]] = {}
+# Three kinds (see _Figures):
+# - from rows: function(filtered tables, *args) -> dict of picklable values; the tables it
+#   needs are loaded (only the columns it reads, only the rows of one area when it shows one);
+# - from counts: function(counts, *args), where counts holds, per tuple of columns ``by``, the
+#   rows of one table counted by those columns (``Store.counts``: a GROUP BY in the database);
+# - from other figures: function(other, *args), where other(name, *args) gives them (cached).
+@dataclass(frozen=True)
+class _Figures:
+    names: tuple[str, ...]  # the tables read (none: from other figures)
+    columns: tuple | None  # _columns_key of the columns read (None: every column)
+    fn: Callable
+    counted: tuple[tuple[str, ...], ...] = ()  # from counts: the ``by`` of each count of names[0]
+    of_area: bool = False  # the first choice is an area: only its rows are loaded
+
+
+_FIGURES: dict[str, _Figures] = {}
 
 # The columns the counting figures read (``id`` comes along; ``year`` is what the year filter
 # reads). Leaving out the long texts makes a year of Arbejdsark load 2-3x faster; the
@@ -206,31 +227,57 @@ COUNT_COLUMNS = {
 }
 
 
-def _figures_of(name: str, names: tuple[str, ...], columns: dict[str, tuple[str, ...]] | None = None):
+def _figures_of(name: str, names: tuple[str, ...], columns: dict[str, tuple[str, ...]] | None = None, *,
+                of_area: bool = False):
+    """Register figures computed from the rows of the tables ``names`` (``columns``: only those
+    columns are loaded; ``of_area``: only the rows of the area given as the first choice)."""
     def register(fn):
-        _FIGURES[name] = (names, _columns_key(columns), fn)
+        _FIGURES[name] = _Figures(names, _columns_key(columns), fn, of_area=of_area)
+        return fn
+    return register
+
+
+def _counted_figures(name: str, table: str, *counted: tuple[str, ...]):
+    """Register figures computed from the rows of ``table`` counted by each ``by`` in ``counted``."""
+    def register(fn):
+        columns = {table: tuple(dict.fromkeys(c for by in counted for c in by))}
+        _FIGURES[name] = _Figures((table,), _columns_key(columns), fn, counted=tuple(map(tuple, counted)))
         return fn
     return register
 
 
 def figure_function(name: str):
     """The function behind :func:`figures` ``name`` and the tables and columns it loads
-    (for tests: the figures of a narrow load equal those of every column)."""
-    names, columns, fn = _FIGURES[name]
-    return names, dict(columns) if columns else None, fn
+    (for tests: the figures of a narrow load equal those of every column).
+
+    Figures from counts get their counts from ``Store.counts`` (a GROUP BY in the database);
+    the function returned here counts the given rows with ``metrics.count_rows`` instead, which
+    gives the same counts (tests/test_store_counts.py)."""
+    spec = _FIGURES[name]
+    fn = spec.fn
+    if spec.counted:
+        table = spec.names[0]
+
+        def fn(view, *args):
+            return spec.fn(tuple(metrics.count_rows(view[table], by) for by in spec.counted), *args)
+    return spec.names, dict(spec.columns) if spec.columns else None, fn
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _figures(name: str, url: str, version: int, year: int | None, departments: tuple[str, ...],
              args: tuple) -> dict:
-    names, columns, fn = _FIGURES[name]
+    spec = _FIGURES[name]
+    names, columns, fn = spec.names, spec.columns, spec.fn
     if not names:
         return fn(lambda other, *more: _figures(other, url, version, year, departments, more), *args)
+    if spec.counted:  # counted in the database, for the chosen year and departments
+        return fn(tuple(_counts(url, version, year, departments, names[0], by) for by in spec.counted), *args)
     # One table per load, so that pages reading the same columns share the cached rows.
     data = {}
+    area = args[0] if spec.of_area else None
     for table in names:
         wanted = tuple((t, c) for t, c in columns or () if t == table) or None
-        data.update(_tables(url, version, year, (table,), wanted))
+        data.update(_tables(url, version, year, (table,), wanted, area))
     # The store kept only the year's rows; for Arbejdsark and Handleplan that is exactly the year
     # filter (a row's group year is its År), Uddannelse's year filter also reads Hvornår.
     again = year if UDDANNELSE in names else None
@@ -252,20 +299,22 @@ def _overview(view, year, today_):
             "by_quarter": figure_spec(charts.actions_by_quarter(metrics.actions_by_quarter(view["handleplan"])))}
 
 
-@_figures_of("strengths", ("arbejdsark",))
-def _strengths(view, include_important):
-    ark = view["arbejdsark"]
-    by_area = metrics.entries_by_area(ark)
+@_counted_figures("strengths", "arbejdsark", ("area", "category", "help"), ("department",))
+def _strengths(counts, include_important):
+    # From the year's rows counted in the database (a few dozen counts instead of every row).
+    by_kind, by_department = counts
+    by_area = metrics.entries_by_area_of_counts(by_kind)
     return {"by_area": figure_spec(charts.strengths_vs_needs_by_area(by_area, include_important=include_important)),
             "need_share": figure_spec(charts.need_share_by_area(metrics.need_share_by_area(None, counts=by_area))),
-            "by_help": figure_spec(charts.needs_by_help(metrics.needs_by_help(ark))),
-            "areas": metrics.area_order(ark["area"].dropna().unique()),
-            "departments": metrics.departments({"arbejdsark": ark})}
+            "by_help": figure_spec(charts.needs_by_help(metrics.needs_by_help_of_counts(by_kind))),
+            "areas": metrics.area_order(by_kind["area"].dropna().unique()),
+            "departments": metrics.departments({"arbejdsark": by_department})}
 
 
-@_figures_of("points", ("arbejdsark",))
+@_figures_of("points", ("arbejdsark",), of_area=True)
 def _points(view, area, department, category):
-    # Only the formatted table is kept: the page shows it and counts its rows.
+    # Only the rows of the chosen area are loaded, and only the formatted table is kept: the
+    # page shows it and counts its rows.
     return {"view": display_frame(metrics.points(view["arbejdsark"], area=area, department=department,
                                                  category=category), POINT_COLUMNS)}
 
@@ -288,12 +337,13 @@ def _actions(view, areas, helps, statuses, quarters):
                                             quarters=quarters)}
 
 
-@_figures_of("compare_counts", ("arbejdsark",), COUNT_COLUMNS)
-def _compare_counts(view):
-    ark = view["arbejdsark"]
-    return {"by_department_area": metrics.entries_by_department_area(ark),
-            "average": metrics.company_average_by_area(ark),
-            "departments": metrics.departments({"arbejdsark": ark})}
+@_counted_figures("compare_counts", "arbejdsark", ("department", "area", "category"))
+def _compare_counts(counts):
+    # From the year's rows counted in the database per department, area and category.
+    (by_department_area,) = counts
+    return {"by_department_area": metrics.entries_by_department_area_of_counts(by_department_area),
+            "average": metrics.company_average_by_area_of_counts(by_department_area),
+            "departments": metrics.departments({"arbejdsark": by_department_area})}
 
 
 @_figures_of("compare", ())
