@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -25,6 +25,7 @@ import streamlit as st
 from amo_data import charts, metrics
 from amo_data.schema import TABLES, UDDANNELSE
 from amo_data.store import Store, resolve_url
+from amo_data.text import danish_key
 
 from .views import POINT_COLUMNS, TRAINING_COLUMNS, display_frame, excel_bytes, figure_spec
 
@@ -115,11 +116,58 @@ def _outline(url: str, version: int) -> dict[str, pd.DataFrame]:
     return _store(url).outline()
 
 
-def outline() -> dict[str, pd.DataFrame]:
+def choice_years(data: Mapping[str, pd.DataFrame]) -> list[int]:
+    """The years of the rows (or of an outline), newest first: the sidebar's year choices."""
+    years = set()
+    for df in data.values():
+        if not df.empty:
+            years.update(int(y) for y in df["year"].dropna().unique())
+    return sorted(years, reverse=True)
+
+
+def choice_departments(data: Mapping[str, pd.DataFrame]) -> list[str]:
+    """The departments of the rows (or of an outline), Danish order: the sidebar's choices."""
+    names = set()
+    for df in data.values():
+        names.update(df["department"].dropna().unique())
+    return sorted(names, key=danish_key)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _outline_choices(url: str, version: int) -> tuple[list[int], list[str], bool]:
+    data = _outline(url, version)
+    return choice_years(data), choice_departments(data), is_empty(data)
+
+
+class Outline(Mapping):
+    """``Store.outline()`` of this page run's data version (table -> DataFrame), taken from the
+    cache only when a table is read. The sidebar's choices and the empty state read
+    :attr:`choices` instead: a few hundred names cached on their own, so that a rerun does not
+    unpickle the outline and sort the departments again."""
+
+    def __init__(self, url: str, version: int):
+        self._url, self._version = url, version
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return _outline(self._url, self._version)[name]
+
+    def __iter__(self):
+        return iter(TABLES)
+
+    def __len__(self) -> int:
+        return len(TABLES)
+
+    @property
+    def choices(self) -> tuple[list[int], list[str], bool]:
+        """(years newest first, departments in Danish order, whether nothing is stored)."""
+        return _outline_choices(self._url, self._version)
+
+
+def outline() -> Outline:
     """A few rows per department and year instead of every row (``Store.outline``): enough for
     the sidebar's choices, the empty state and the departments without a yearly discussion."""
     s = store()
-    return _outline(s.url, data_version())
+    return Outline(s.url, data_version())
 
 
 # The import history and the audit log change only with the data version (every write that
@@ -406,5 +454,7 @@ def lazy_export(write):
     return functools.partial(excel_bytes, _export_current, write, store().url)
 
 
-def is_empty(data: dict[str, pd.DataFrame]) -> bool:
+def is_empty(data: Mapping[str, pd.DataFrame]) -> bool:
+    if isinstance(data, Outline):
+        return data.choices[2]
     return all(df.empty for df in data.values())
