@@ -1217,6 +1217,21 @@ class Store:
                 out[table] = pd.DataFrame(frame)
         return out
 
+    def current_groups(self) -> pd.DataFrame:
+        """The distinct (department, year) of the current rows of every table: columns
+        department (object; the stored spelling) and year (int64), sorted. The sidebar's year and
+        department choices and whether anything is shown, without the outline's newest Dato per
+        group: the same departments and years as :meth:`outline` (and :meth:`current`)."""
+        queries = [sa.select(versions.c.department, versions.c.year)
+                   .where(versions.c.state == CURRENT, versions.c.table_name == table,
+                          sa.exists().where(DATA[table].c.version_id == versions.c.id))
+                   for table in TABLES]
+        with self._read() as conn:
+            rows = self._fetch_raw(conn, sa.union(*queries))
+        rows = sorted({(d, int(y)) for d, y in rows})
+        return pd.DataFrame({"department": pd.Series([d for d, _y in rows], dtype=object),
+                             "year": pd.Series([y for _d, y in rows], dtype="int64")})
+
     def has_current_rows(self) -> bool:
         """True when some table has a current row (a group emptied by an erasure has none):
         whether :meth:`current` returns anything, without loading it."""

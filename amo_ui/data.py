@@ -135,15 +135,17 @@ def choice_departments(data: Mapping[str, pd.DataFrame]) -> list[str]:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _outline_choices(url: str, version: int) -> tuple[list[int], list[str], bool]:
-    data = _outline(url, version)
+    # The departments and years of the current rows: what the outline has, from a smaller query.
+    data = {"groups": _store(url).current_groups()}
     return choice_years(data), choice_departments(data), is_empty(data)
 
 
 class Outline(Mapping):
-    """``Store.outline()`` of this page run's data version (table -> DataFrame), taken from the
-    cache only when a table is read. The sidebar's choices and the empty state read
-    :attr:`choices` instead: a few hundred names cached on their own, so that a rerun does not
-    unpickle the outline and sort the departments again."""
+    """``Store.outline()`` of this page run's data version (table -> DataFrame), loaded (and
+    cached) only when a table is read. The sidebar's choices and the empty state read
+    :attr:`choices` instead: the same years and departments from ``Store.current_groups()``,
+    cached on their own, so that a page that shows no discussion dates does not load the
+    outline, and a rerun does not unpickle it and sort the departments again."""
 
     def __init__(self, url: str, version: int):
         self._url, self._version = url, version

@@ -241,3 +241,25 @@ def test_counted_columns_are_canonical():
     for table, bys in BY.items():
         for by in bys:
             assert set(by) <= set(CANONICAL[table])
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_current_groups_give_the_outlines_choices(store, seed):
+    from amo_ui.data import choice_departments, choice_years
+
+    empty = store.current_groups()
+    assert empty.empty and list(empty.columns) == ["department", "year"]
+    _history(store, seed)
+    for step in range(2):
+        outline, full = store.outline(), store.current()
+        groups = {"groups": store.current_groups()}
+        assert str(groups["groups"]["year"].dtype) == "int64"
+        assert choice_years(groups) == choice_years(outline) == choice_years(full)
+        assert choice_departments(groups) == choice_departments(outline) == choice_departments(full)
+        if step == 0:  # a department erased, and a version left without rows
+            store.delete_department(choice_departments(full)[0], user="test")
+            with store.engine.begin() as conn:
+                first = conn.execute(sa.select(sa.func.min(versions.c.id))
+                                     .where(versions.c.state == "current", versions.c.table_name == HANDLEPLAN)).scalar()
+                if first is not None:
+                    conn.execute(DATA[HANDLEPLAN].delete().where(DATA[HANDLEPLAN].c.version_id == first))
