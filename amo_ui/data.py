@@ -91,10 +91,6 @@ def _tables(url: str, version: int, year: int | None = None, names: tuple[str, .
     return _store(url).current_tables(names, year=year, columns=dict(columns) if columns else None, area=area)
 
 
-@st.cache_data(show_spinner="Henter data …", max_entries=64)
-def _counts(url: str, version: int, year: int | None, departments: tuple[str, ...], table: str,
-            by: tuple[str, ...]) -> pd.DataFrame:
-    return _store(url).counts(table, by, year=year, departments=departments or None)
 
 
 def tables(year: int | None = None, names: tuple[str, ...] = TABLES,
@@ -320,8 +316,11 @@ def _figures(name: str, url: str, version: int, year: int | None, departments: t
     names, columns, fn = spec.names, spec.columns, spec.fn
     if not names:
         return fn(lambda other, *more: _figures(other, url, version, year, departments, more), *args)
-    if spec.counted:  # counted in the database, for the chosen year and departments
-        return fn(tuple(_counts(url, version, year, departments, names[0], by) for by in spec.counted), *args)
+    if spec.counted:  # counted in the database, for the chosen year and departments (not cached
+        # themselves: only the figures made of them are, and no two figure sets count alike)
+        counted = _store(url)
+        return fn(tuple(counted.counts(names[0], by, year=year, departments=departments or None)
+                        for by in spec.counted), *args)
     # One table per load, so that pages reading the same columns share the cached rows.
     data = {}
     area = args[0] if spec.of_area else None
