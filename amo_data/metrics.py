@@ -96,8 +96,9 @@ def _rank_of(series: pd.Series, rank: dict) -> pd.Series:
 
 def danish_sorted(values: Iterable[object]) -> list:
     """Unique non-empty values in Danish alphabetical order (æ, ø, å after z)."""
-    return sorted({v for v in values if not _is_missing(v) and clean(v)},
-                  key=lambda v: (danish_key(v), str(v)))
+    # danish_key(v) is empty exactly when clean(v) is: one key per distinct value, made once.
+    keys = {v: danish_key(v) for v in {v for v in values if not _is_missing(v)}}
+    return sorted((v for v, key in keys.items() if key), key=lambda v: (keys[v], str(v)))
 
 
 def area_order(values: Iterable[object]) -> list:
@@ -272,15 +273,41 @@ def count_rows(df: pd.DataFrame, by: Iterable[str]) -> pd.DataFrame:
     return counts.astype({"count": "int64"})
 
 
+def count_categories(ark: pd.DataFrame, by: Iterable[str]) -> pd.DataFrame:
+    """The Arbejdsark rows counted per distinct combination of the columns ``by``, one column
+    per Kategori: ``by`` + vigtig_opgave | lykkes | brug_for_at_styrke (the group's rows of
+    that Kategori, possibly 0) + ``count`` (all its rows), int64; a missing value is a value of
+    its own; rows in no particular order. What ``Store.category_counts`` computes in the
+    database; the ``…_of_counts`` functions take it as well as :func:`count_rows` output."""
+    by = list(dict.fromkeys([by] if isinstance(by, str) else by))
+    cols = [*CATEGORY_COLUMNS.values(), "count"]
+    if ark.empty:
+        return pd.DataFrame({**{c: ark[c].iloc[:0] for c in by}, **{c: pd.Series(dtype="int64") for c in cols}})
+    flags = {column: (ark["category"] == value).astype("int64") for value, column in CATEGORY_COLUMNS.items()}
+    frame = ark[by].assign(**flags, count=1)
+    return frame.groupby(by, sort=False, observed=True, dropna=False)[cols].sum().astype("int64").reset_index()
+
+
+def _per_category(counts: pd.DataFrame) -> bool:
+    """Whether ``counts`` has a column per Kategori (:func:`count_categories`), not a category column."""
+    return "category" not in counts.columns and set(CATEGORY_COLUMNS.values()) <= set(counts.columns)
+
+
 def _category_counts(ark: pd.DataFrame, by: list[str], counted: bool = False) -> pd.DataFrame:
     """Counts of the three categories per ``by`` group: columns ``by`` + the category columns.
 
-    ``counted``: ``ark`` is :func:`count_rows` output (its ``count`` column is added up)."""
+    ``counted``: ``ark`` is :func:`count_rows` output (its ``count`` column is added up) or
+    :func:`count_categories` output (its category columns are added up)."""
     cols = list(CATEGORY_COLUMNS.values())
+    empty = pd.DataFrame({**{c: pd.Series(dtype=object) for c in by}, **{c: pd.Series(dtype="int64") for c in cols}})
+    if counted and _per_category(ark):
+        ark = ark.loc[ark[by].notna().all(axis=1) & (ark[cols].sum(axis=1) > 0)]
+        if ark.empty:
+            return empty
+        return ark.groupby(by, sort=False, observed=True)[cols].sum().astype("int64").reset_index()
     ark = ark.loc[ark["category"].isin(CATEGORY_COLUMNS) & ark[by].notna().all(axis=1)]
     if ark.empty:
-        return pd.DataFrame({**{c: pd.Series(dtype=object) for c in by},
-                             **{c: pd.Series(dtype="int64") for c in cols}})
+        return empty
     groups = ark.groupby([*by, "category"], sort=False, observed=True)
     table = (groups["count"].sum() if counted else groups.size()).unstack("category", fill_value=0)
     table = table.reindex(columns=list(CATEGORY_COLUMNS), fill_value=0).rename(columns=CATEGORY_COLUMNS)
@@ -309,7 +336,8 @@ def entries_by_area(ark: pd.DataFrame) -> pd.DataFrame:
 
 def entries_by_area_of_counts(counts: pd.DataFrame) -> pd.DataFrame:
     """:func:`entries_by_area` from the Arbejdsark rows counted by (at least) area and category
-    (:func:`count_rows`, ``Store.counts``)."""
+    (:func:`count_rows`, ``Store.counts``) or by area with a column per Kategori
+    (:func:`count_categories`, ``Store.category_counts``)."""
     return _sort_areas(_category_counts(counts, ["area"], counted=True))
 
 
@@ -325,7 +353,8 @@ def entries_by_department_area(ark: pd.DataFrame) -> pd.DataFrame:
 
 def entries_by_department_area_of_counts(counts: pd.DataFrame) -> pd.DataFrame:
     """:func:`entries_by_department_area` from the Arbejdsark rows counted by (at least)
-    department, area and category (:func:`count_rows`, ``Store.counts``)."""
+    department, area and category (:func:`count_rows`, ``Store.counts``) or by department and
+    area with a column per Kategori (:func:`count_categories`, ``Store.category_counts``)."""
     return _by_department_area(_category_counts(counts, ["department", "area"], counted=True))
 
 
@@ -360,7 +389,10 @@ def needs_by_help(ark: pd.DataFrame) -> pd.DataFrame:
 
 def needs_by_help_of_counts(counts: pd.DataFrame) -> pd.DataFrame:
     """:func:`needs_by_help` from the Arbejdsark rows counted by (at least) category and help
-    (:func:`count_rows`, ``Store.counts``)."""
+    (:func:`count_rows`, ``Store.counts``) or by help with a column per Kategori
+    (:func:`count_categories`, ``Store.category_counts``)."""
+    if _per_category(counts):
+        return _help_counts(counts.groupby("help", sort=False, dropna=False)["brug_for_at_styrke"].sum())
     needs = counts.loc[counts["category"] == vocab.BRUG_FOR_AT_STYRKE]
     return _help_counts(needs.groupby("help", sort=False, dropna=False)["count"].sum())
 
@@ -439,8 +471,12 @@ def company_average_by_area(ark: pd.DataFrame) -> pd.DataFrame:
 
 def company_average_by_area_of_counts(counts: pd.DataFrame) -> pd.DataFrame:
     """:func:`company_average_by_area` from the Arbejdsark rows counted by (at least)
-    department, area and category (:func:`count_rows`, ``Store.counts``)."""
-    counted = counts.loc[counts["category"].isin(CATEGORY_COLUMNS) & (counts["count"] > 0), "department"]
+    department, area and category (:func:`count_rows`, ``Store.counts``) or by department and
+    area with a column per Kategori (:func:`count_categories`, ``Store.category_counts``)."""
+    if _per_category(counts):
+        counted = counts.loc[counts[list(CATEGORY_COLUMNS.values())].sum(axis=1) > 0, "department"]
+    else:
+        counted = counts.loc[counts["category"].isin(CATEGORY_COLUMNS) & (counts["count"] > 0), "department"]
     return _average(entries_by_area_of_counts(counts), counted.nunique())
 
 

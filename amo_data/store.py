@@ -1272,6 +1272,24 @@ class Store:
         :meth:`current`; ``departments`` keeps the given departments (case-insensitive; None or
         no name keeps all). Equals :func:`amo_data.metrics.count_rows` of the same rows.
         """
+        return self._counted(table, by, {}, year, departments)
+
+    def category_counts(self, by: Iterable[str], year: int | None = None,
+                        departments: Iterable[str] | None = None) -> pd.DataFrame:
+        """:meth:`counts` of the current Arbejdsark rows with one column per Kategori instead of
+        a row per Kategori: columns ``by``, ``vigtig_opgave``, ``lykkes``, ``brug_for_at_styrke``
+        (the group's rows of that Kategori, possibly 0) and ``count`` (all its rows), int64.
+        Equals :func:`amo_data.metrics.count_categories` of the same rows."""
+        from .metrics import CATEGORY_COLUMNS
+
+        category = DATA[ARBEJDSARK].c.category
+        sums = {column: sa.func.sum(sa.case((category == value, 1), else_=0))
+                for value, column in CATEGORY_COLUMNS.items()}
+        return self._counted(ARBEJDSARK, by, sums, year, departments)
+
+    def _counted(self, table: str, by: Iterable[str], sums: dict[str, Any], year: int | None,
+                 departments: Iterable[str] | None) -> pd.DataFrame:
+        """Rows of ``table`` grouped by ``by``: the ``sums`` (name -> SQL aggregate) and ``count``."""
         if table not in DATA:
             raise ValueError(f"unknown table {table!r}; use one of {list(TABLES)}")
         names = tuple(dict.fromkeys([by] if isinstance(by, str) else by))
@@ -1280,7 +1298,7 @@ class Store:
             raise ValueError(f"count {table} by canonical columns {list(CANONICAL[table])}, not {list(names)}")
         data = DATA[table]
         keys = [data.c[name] for name in names]
-        query = (sa.select(*keys, sa.func.count())
+        query = (sa.select(*keys, *sums.values(), sa.func.count())
                  .select_from(data.join(versions, versions.c.id == data.c.version_id))
                  .where(versions.c.state == CURRENT, versions.c.table_name == table)
                  .group_by(*keys))
@@ -1290,14 +1308,16 @@ class Store:
         with self._read() as conn:
             # SQLite: stored form (dates as ISO text, booleans 0/1), converted below.
             rows = self._fetch_raw(conn, query)
-        columns = [list(values) for values in zip(*rows, strict=True)] if rows else [[] for _ in range(len(names) + 1)]
+        width = len(names) + len(sums) + 1
+        columns = [list(values) for values in zip(*rows, strict=True)] if rows else [[] for _ in range(width)]
         frame: dict[str, pd.Series] = {}
         for name, values in zip(names, columns, strict=False):
             if name in DATE_COLUMNS:
                 values = [_to_date(v) for v in values]
             frame[name] = _empty_series(name, values)
-        frame["count"] = pd.Series([int(n) for n in columns[-1]], dtype="int64")
-        return pd.DataFrame(frame, columns=[*names, "count"])
+        for name, values in zip([*sums, "count"], columns[len(names):], strict=True):
+            frame[name] = pd.Series([int(n) for n in values], dtype="int64")
+        return pd.DataFrame(frame, columns=[*names, *sums, "count"])
 
     def is_empty(self) -> bool:
         """True when nothing was ever imported (no batch at all, not even an undone one).

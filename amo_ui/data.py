@@ -259,6 +259,7 @@ class _Figures:
     columns: tuple | None  # _columns_key of the columns read (None: every column)
     fn: Callable
     counted: tuple[tuple[str, ...], ...] = ()  # from counts: the ``by`` of each count of names[0]
+    per_category: bool = False  # the counts have a column per Kategori (Store.category_counts)
     of_area: bool = False  # the first choice is an area: only its rows are loaded
 
 
@@ -283,13 +284,24 @@ def _figures_of(name: str, names: tuple[str, ...], columns: dict[str, tuple[str,
     return register
 
 
-def _counted_figures(name: str, table: str, *counted: tuple[str, ...]):
-    """Register figures computed from the rows of ``table`` counted by each ``by`` in ``counted``."""
+def _counted_figures(name: str, table: str, *counted: tuple[str, ...], per_category: bool = False):
+    """Register figures computed from the rows of ``table`` counted by each ``by`` in ``counted``
+    (``per_category``: Arbejdsark counted with a column per Kategori)."""
     def register(fn):
-        columns = {table: tuple(dict.fromkeys(c for by in counted for c in by))}
-        _FIGURES[name] = _Figures((table,), _columns_key(columns), fn, counted=tuple(map(tuple, counted)))
+        read = [c for by in counted for c in by] + (["category"] if per_category else [])
+        _FIGURES[name] = _Figures((table,), _columns_key({table: tuple(dict.fromkeys(read))}), fn,
+                                  counted=tuple(map(tuple, counted)), per_category=per_category)
         return fn
     return register
+
+
+def _count(spec: _Figures, source, by: tuple[str, ...], **filters) -> pd.DataFrame:
+    """One count of a counted figure set: from a store (in the database) or from rows (pandas)."""
+    if isinstance(source, Store):
+        if spec.per_category:
+            return source.category_counts(by, **filters)
+        return source.counts(spec.names[0], by, **filters)
+    return metrics.count_categories(source, by) if spec.per_category else metrics.count_rows(source, by)
 
 
 def figure_function(name: str):
@@ -297,15 +309,15 @@ def figure_function(name: str):
     (for tests: the figures of a narrow load equal those of every column).
 
     Figures from counts get their counts from ``Store.counts`` (a GROUP BY in the database);
-    the function returned here counts the given rows with ``metrics.count_rows`` instead, which
-    gives the same counts (tests/test_store_counts.py)."""
+    the function returned here counts the given rows with ``metrics.count_rows`` (or
+    ``metrics.count_categories``) instead, which gives the same counts (tests/test_store_counts.py)."""
     spec = _FIGURES[name]
     fn = spec.fn
     if spec.counted:
         table = spec.names[0]
 
         def fn(view, *args):
-            return spec.fn(tuple(metrics.count_rows(view[table], by) for by in spec.counted), *args)
+            return spec.fn(tuple(_count(spec, view[table], by) for by in spec.counted), *args)
     return spec.names, dict(spec.columns) if spec.columns else None, fn
 
 
@@ -318,8 +330,7 @@ def _figures(name: str, url: str, version: int, year: int | None, departments: t
         return fn(lambda other, *more: _figures(other, url, version, year, departments, more), *args)
     if spec.counted:  # counted in the database, for the chosen year and departments (not cached
         # themselves: only the figures made of them are, and no two figure sets count alike)
-        counted = _store(url)
-        return fn(tuple(counted.counts(names[0], by, year=year, departments=departments or None)
+        return fn(tuple(_count(spec, _store(url), by, year=year, departments=departments or None)
                         for by in spec.counted), *args)
     # One table per load, so that pages reading the same columns share the cached rows.
     data = {}
@@ -386,9 +397,9 @@ def _actions(view, areas, helps, statuses, quarters):
                                             quarters=quarters)}
 
 
-@_counted_figures("compare_counts", "arbejdsark", ("department", "area", "category"))
+@_counted_figures("compare_counts", "arbejdsark", ("department", "area"), per_category=True)
 def _compare_counts(counts):
-    # From the year's rows counted in the database per department, area and category.
+    # From the year's rows counted in the database per department and area, a column per Kategori.
     (by_department_area,) = counts
     return {"by_department_area": metrics.entries_by_department_area_of_counts(by_department_area),
             "average": metrics.company_average_by_area_of_counts(by_department_area),

@@ -104,7 +104,45 @@ def test_counts_are_the_counted_current_rows(store, seed):
                         assert got[column].dtype == full[table][column].dtype, (where, column)
 
 
+CATEGORY_BY = [("department", "area"), ("area", "help"), ("area",), ("help",), ("department", "year", "date")]
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_category_counts_are_the_counted_current_rows(store, seed):
+    _history(store, seed)
+    full = store.current()
+    for year in (None, 2025, 2026):
+        for chosen in _choices(store):
+            rows = metrics.filter_tables(full, year=year, departments=chosen or None)[ARBEJDSARK]
+            for by in CATEGORY_BY:
+                got = store.category_counts(by, year=year, departments=chosen or None)
+                expected = metrics.count_categories(rows, by)
+                where = f"by {by} year={year} departments={chosen}"
+                assert list(got.columns) == [*by, "vigtig_opgave", "lykkes", "brug_for_at_styrke", "count"], where
+                assert _plain(got) == _plain(expected), where
+                assert all(str(got[c].dtype) == "int64" for c in got.columns[len(by):]), where
+                for column in by:
+                    assert got[column].dtype == full[ARBEJDSARK][column].dtype, (where, column)
+                # The same figures as from every row.
+                if "area" in by:
+                    pd.testing.assert_frame_equal(metrics.entries_by_area_of_counts(got),
+                                                  metrics.entries_by_area(rows), obj=where)
+                if "help" in by:
+                    pd.testing.assert_frame_equal(metrics.needs_by_help_of_counts(got),
+                                                  metrics.needs_by_help(rows), obj=where)
+                if by == ("department", "area"):
+                    pd.testing.assert_frame_equal(metrics.entries_by_department_area_of_counts(got),
+                                                  metrics.entries_by_department_area(rows), obj=where)
+                    pd.testing.assert_frame_equal(metrics.company_average_by_area_of_counts(got),
+                                                  metrics.company_average_by_area(rows), obj=where)
+                    assert metrics.departments({ARBEJDSARK: got}) == metrics.departments({ARBEJDSARK: rows})
+
+
 def test_counts_of_an_empty_store_and_bad_columns(store):
+    wide = store.category_counts(("department", "area"))
+    assert wide.empty and list(wide.columns) == ["department", "area", "vigtig_opgave", "lykkes",
+                                                 "brug_for_at_styrke", "count"]
+    assert metrics.entries_by_department_area_of_counts(wide).empty
     empty = store.counts(ARBEJDSARK, ("area", "category"))
     assert empty.empty and list(empty.columns) == ["area", "category", "count"]
     assert str(empty["count"].dtype) == "int64"
@@ -142,11 +180,11 @@ def test_figures_of_counts_equal_the_figures_of_every_row(store, seed):
 
 
 def _page_figures(store: Store, name: str, year, chosen: tuple[str, ...], args: tuple) -> dict:
-    """What the page computes: the figure function on ``Store.counts`` (as ``amo_ui.figures``)."""
-    from amo_ui.data import _FIGURES
+    """What the page computes: the figure function on the store's counts (as ``amo_ui.figures``)."""
+    from amo_ui.data import _FIGURES, _count
 
     spec = _FIGURES[name]
-    counts = tuple(store.counts(spec.names[0], by, year=year, departments=chosen or None) for by in spec.counted)
+    counts = tuple(_count(spec, store, by, year=year, departments=chosen or None) for by in spec.counted)
     return spec.fn(counts, *args)
 
 
