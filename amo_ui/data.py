@@ -91,8 +91,6 @@ def _tables(url: str, version: int, year: int | None = None, names: tuple[str, .
     return _store(url).current_tables(names, year=year, columns=dict(columns) if columns else None, area=area)
 
 
-
-
 def tables(year: int | None = None, names: tuple[str, ...] = TABLES,
            columns: dict[str, tuple[str, ...]] | None = None) -> dict[str, pd.DataFrame]:
     """The current data — every year, or only ``year``'s rows (what a page with a chosen year
@@ -162,8 +160,9 @@ class Outline(Mapping):
 
 
 def outline() -> Outline:
-    """A few rows per department and year instead of every row (``Store.outline``): enough for
-    the sidebar's choices, the empty state and the departments without a yearly discussion."""
+    """A few rows per department and year instead of every row (``Store.outline``, read only
+    when one of its tables is): enough for the sidebar's choices, the empty state and the
+    departments without a yearly discussion (see :class:`Outline`)."""
     s = store()
     return Outline(s.url, data_version())
 
