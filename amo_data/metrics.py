@@ -85,14 +85,20 @@ def _rank(values: Iterable[object], order: Iterable[str], *, none_last: bool = T
 
 
 def _rank_of(series: pd.Series, rank: dict) -> pd.Series:
-    missing_rank = rank[None]
-    return series.map(lambda v: missing_rank if _is_missing(v) else rank[v]).astype("int64")
+    """The rank of each value (``rank[None]`` for a missing one); every value must be in ``rank``."""
+    known = {v: r for v, r in rank.items() if v is not None}
+    ranks = series.map(known) if known else pd.Series(math.nan, index=series.index)
+    ranks = ranks.where(series.notna(), rank[None])
+    if ranks.isna().any():  # a value without a rank
+        raise KeyError(series[ranks.isna()].iloc[0])
+    return ranks.astype("int64")
 
 
 def danish_sorted(values: Iterable[object]) -> list:
     """Unique non-empty values in Danish alphabetical order (æ, ø, å after z)."""
-    return sorted({v for v in values if not _is_missing(v) and clean(v)},
-                  key=lambda v: (danish_key(v), str(v)))
+    # danish_key(v) is empty exactly when clean(v) is: one key per distinct value, made once.
+    keys = {v: danish_key(v) for v in {v for v in values if not _is_missing(v)}}
+    return sorted((v for v, key in keys.items() if key), key=lambda v: (keys[v], str(v)))
 
 
 def area_order(values: Iterable[object]) -> list:
@@ -246,21 +252,64 @@ def departments(tables: Tables) -> list[str]:
     """Departments present in any of the tables, in Danish alphabetical order."""
     found: list = []
     for name in TABLES:
-        found.extend(_table(tables, name)["department"].dropna().unique())
+        df = (tables or {}).get(name)
+        if df is not None and "department" in df.columns:  # a table without it has none
+            found.extend(df["department"].dropna().unique())
     return danish_sorted(found)
 
 
 # --------------------------------------------------------------------------- Arbejdsark
 
 
-def _category_counts(ark: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    """Counts of the three categories per ``by`` group: columns ``by`` + the category columns."""
+def count_rows(df: pd.DataFrame, by: Iterable[str]) -> pd.DataFrame:
+    """The rows of ``df`` counted per distinct combination of the columns ``by``: columns
+    ``by`` + ``count`` (int64, > 0), a missing value being a value of its own; rows in no
+    particular order. What ``Store.counts`` computes in the database; the functions named
+    ``…_of_counts`` take it instead of the rows (other columns of it are added up)."""
+    by = list(dict.fromkeys([by] if isinstance(by, str) else by))
+    if df.empty:
+        return pd.DataFrame({**{c: df[c].iloc[:0] for c in by}, "count": pd.Series(dtype="int64")})
+    counts = df.groupby(by, sort=False, observed=True, dropna=False).size().rename("count").reset_index()
+    return counts.astype({"count": "int64"})
+
+
+def count_categories(ark: pd.DataFrame, by: Iterable[str]) -> pd.DataFrame:
+    """The Arbejdsark rows counted per distinct combination of the columns ``by``, one column
+    per Kategori: ``by`` + vigtig_opgave | lykkes | brug_for_at_styrke (the group's rows of
+    that Kategori, possibly 0) + ``count`` (all its rows), int64; a missing value is a value of
+    its own; rows in no particular order. What ``Store.category_counts`` computes in the
+    database; the ``…_of_counts`` functions take it as well as :func:`count_rows` output."""
+    by = list(dict.fromkeys([by] if isinstance(by, str) else by))
+    cols = [*CATEGORY_COLUMNS.values(), "count"]
+    if ark.empty:
+        return pd.DataFrame({**{c: ark[c].iloc[:0] for c in by}, **{c: pd.Series(dtype="int64") for c in cols}})
+    flags = {column: (ark["category"] == value).astype("int64") for value, column in CATEGORY_COLUMNS.items()}
+    frame = ark[by].assign(**flags, count=1)
+    return frame.groupby(by, sort=False, observed=True, dropna=False)[cols].sum().astype("int64").reset_index()
+
+
+def _per_category(counts: pd.DataFrame) -> bool:
+    """Whether ``counts`` has a column per Kategori (:func:`count_categories`), not a category column."""
+    return "category" not in counts.columns and set(CATEGORY_COLUMNS.values()) <= set(counts.columns)
+
+
+def _category_counts(ark: pd.DataFrame, by: list[str], counted: bool = False) -> pd.DataFrame:
+    """Counts of the three categories per ``by`` group: columns ``by`` + the category columns.
+
+    ``counted``: ``ark`` is :func:`count_rows` output (its ``count`` column is added up) or
+    :func:`count_categories` output (its category columns are added up)."""
     cols = list(CATEGORY_COLUMNS.values())
+    empty = pd.DataFrame({**{c: pd.Series(dtype=object) for c in by}, **{c: pd.Series(dtype="int64") for c in cols}})
+    if counted and _per_category(ark):
+        ark = ark.loc[ark[by].notna().all(axis=1) & (ark[cols].sum(axis=1) > 0)]
+        if ark.empty:
+            return empty
+        return ark.groupby(by, sort=False, observed=True)[cols].sum().astype("int64").reset_index()
     ark = ark.loc[ark["category"].isin(CATEGORY_COLUMNS) & ark[by].notna().all(axis=1)]
     if ark.empty:
-        return pd.DataFrame({**{c: pd.Series(dtype=object) for c in by},
-                             **{c: pd.Series(dtype="int64") for c in cols}})
-    table = ark.groupby([*by, "category"], sort=False, observed=True).size().unstack("category", fill_value=0)
+        return empty
+    groups = ark.groupby([*by, "category"], sort=False, observed=True)
+    table = (groups["count"].sum() if counted else groups.size()).unstack("category", fill_value=0)
     table = table.reindex(columns=list(CATEGORY_COLUMNS), fill_value=0).rename(columns=CATEGORY_COLUMNS)
     table.columns.name = None
     return table.astype("int64").reset_index()
@@ -285,6 +334,13 @@ def entries_by_area(ark: pd.DataFrame) -> pd.DataFrame:
     return _sort_areas(_category_counts(ark, ["area"]))
 
 
+def entries_by_area_of_counts(counts: pd.DataFrame) -> pd.DataFrame:
+    """:func:`entries_by_area` from the Arbejdsark rows counted by (at least) area and category
+    (:func:`count_rows`, ``Store.counts``) or by area with a column per Kategori
+    (:func:`count_categories`, ``Store.category_counts``)."""
+    return _sort_areas(_category_counts(counts, ["area"], counted=True))
+
+
 def entries_by_department(ark: pd.DataFrame) -> pd.DataFrame:
     """department | vigtig_opgave | lykkes | brug_for_at_styrke, Danish alphabetical order."""
     return _sort_departments(_category_counts(ark, ["department"]))
@@ -292,7 +348,17 @@ def entries_by_department(ark: pd.DataFrame) -> pd.DataFrame:
 
 def entries_by_department_area(ark: pd.DataFrame) -> pd.DataFrame:
     """department | area | the three category counts (departments Danish, areas vocabulary)."""
-    df = _category_counts(ark, ["department", "area"])
+    return _by_department_area(_category_counts(ark, ["department", "area"]))
+
+
+def entries_by_department_area_of_counts(counts: pd.DataFrame) -> pd.DataFrame:
+    """:func:`entries_by_department_area` from the Arbejdsark rows counted by (at least)
+    department, area and category (:func:`count_rows`, ``Store.counts``) or by department and
+    area with a column per Kategori (:func:`count_categories`, ``Store.category_counts``)."""
+    return _by_department_area(_category_counts(counts, ["department", "area"], counted=True))
+
+
+def _by_department_area(df: pd.DataFrame) -> pd.DataFrame:
     rank = _rank(df["area"].unique(), vocab.areas().values)
     df = df.assign(_area_rank=_rank_of(df["area"], rank))
     return _sort_departments(df, ["_area_rank"]).drop(columns="_area_rank")
@@ -318,7 +384,21 @@ def needs_by_help(ark: pd.DataFrame) -> pd.DataFrame:
     Only helps with at least one need are listed.
     """
     needs = ark.loc[ark["category"] == vocab.BRUG_FOR_AT_STYRKE, "help"]
-    counts = needs.value_counts(dropna=False)
+    return _help_counts(needs.value_counts(dropna=False))
+
+
+def needs_by_help_of_counts(counts: pd.DataFrame) -> pd.DataFrame:
+    """:func:`needs_by_help` from the Arbejdsark rows counted by (at least) category and help
+    (:func:`count_rows`, ``Store.counts``) or by help with a column per Kategori
+    (:func:`count_categories`, ``Store.category_counts``)."""
+    if _per_category(counts):
+        return _help_counts(counts.groupby("help", sort=False, dropna=False)["brug_for_at_styrke"].sum())
+    needs = counts.loc[counts["category"] == vocab.BRUG_FOR_AT_STYRKE]
+    return _help_counts(needs.groupby("help", sort=False, dropna=False)["count"].sum())
+
+
+def _help_counts(counts: pd.Series) -> pd.DataFrame:
+    """help | count from counts per help value (the index; missing values count as one)."""
     rank = _rank(counts.index, HELP_ORDER)
     rows = [(None if _is_missing(h) else h, int(n)) for h, n in counts.items() if n > 0]
     rows.sort(key=lambda r: rank[r[0]])
@@ -386,8 +466,21 @@ def company_average_by_area(ark: pd.DataFrame) -> pd.DataFrame:
     The average is over every department with Arbejdsark entries (a department with no entry
     in an area counts as 0 there), so departments can be set against the company as a whole.
     """
-    counts = entries_by_area(ark)
-    n = ark.loc[ark["category"].isin(CATEGORY_COLUMNS), "department"].nunique()
+    return _average(entries_by_area(ark), ark.loc[ark["category"].isin(CATEGORY_COLUMNS), "department"].nunique())
+
+
+def company_average_by_area_of_counts(counts: pd.DataFrame) -> pd.DataFrame:
+    """:func:`company_average_by_area` from the Arbejdsark rows counted by (at least)
+    department, area and category (:func:`count_rows`, ``Store.counts``) or by department and
+    area with a column per Kategori (:func:`count_categories`, ``Store.category_counts``)."""
+    if _per_category(counts):
+        counted = counts.loc[counts[list(CATEGORY_COLUMNS.values())].sum(axis=1) > 0, "department"]
+    else:
+        counted = counts.loc[counts["category"].isin(CATEGORY_COLUMNS) & (counts["count"] > 0), "department"]
+    return _average(entries_by_area_of_counts(counts), counted.nunique())
+
+
+def _average(counts: pd.DataFrame, n: int) -> pd.DataFrame:
     if counts.empty or n == 0:
         return counts.astype({c: "float64" for c in CATEGORY_COLUMNS.values()})
     cols = list(CATEGORY_COLUMNS.values())

@@ -1050,7 +1050,8 @@ class Store:
         return self.current_tables(TABLES, year=year, department=department, columns=columns)
 
     def current_tables(self, names: Iterable[str], year: int | None = None, department: str | None = None,
-                       columns: Mapping[str, Iterable[str]] | None = None) -> dict[str, pd.DataFrame]:
+                       columns: Mapping[str, Iterable[str]] | None = None,
+                       area: str | None = None) -> dict[str, pd.DataFrame]:
         """:meth:`current` of only the tables ``names`` (a page that shows one table loads one).
 
         ``columns`` (table -> canonical column names) loads only those columns of a table: its
@@ -1058,9 +1059,14 @@ class Store:
         full load. A table the mapping does not name gets every column; an unknown column name
         raises ``ValueError``. Leaving out the long text columns (Beskrivelse, Hvad, Hvorfor, …)
         is what makes large loads cheap.
+
+        ``area`` keeps only the rows whose Område is exactly ``area`` (what the points of one
+        area show); only for tables with an Område column (``ValueError`` for Uddannelse).
         """
         out: dict[str, pd.DataFrame] = {}
         wanted_tables = set(names)
+        if area is not None and any("area" not in CANONICAL[t] for t in wanted_tables if t in CANONICAL):
+            raise ValueError("area= filters tables with an Område column (arbejdsark, handleplan) only")
         with self._read() as conn:
             for table in (t for t in TABLES if t in wanted_tables):
                 data = DATA[table]
@@ -1074,6 +1080,8 @@ class Store:
                     query = query.where(versions.c.year == int(year))
                 if department is not None:
                     query = query.where(versions.c.dept_key == department_key(department))
+                if area is not None:
+                    query = query.where(data.c.area == area)
                 if self.is_sqlite:
                     # No ORDER BY: SQLite would sort every row (with its long texts) in a
                     # temporary B-tree. Its plan gives the rows by version and id, which is id
@@ -1219,6 +1227,21 @@ class Store:
                 out[table] = pd.DataFrame(frame)
         return out
 
+    def current_groups(self) -> pd.DataFrame:
+        """The distinct (department, year) of the current rows of every table: columns
+        department (object; the stored spelling) and year (int64), sorted. The sidebar's year and
+        department choices and whether anything is shown, without the outline's newest Dato per
+        group: the same departments and years as :meth:`outline` (and :meth:`current`)."""
+        queries = [sa.select(versions.c.department, versions.c.year)
+                   .where(versions.c.state == CURRENT, versions.c.table_name == table,
+                          sa.exists().where(DATA[table].c.version_id == versions.c.id))
+                   for table in TABLES]
+        with self._read() as conn:
+            rows = self._fetch_raw(conn, sa.union(*queries))
+        rows = sorted({(d, int(y)) for d, y in rows})
+        return pd.DataFrame({"department": pd.Series([d for d, _y in rows], dtype=object),
+                             "year": pd.Series([y for _d, y in rows], dtype="int64")})
+
     def has_current_rows(self) -> bool:
         """True when some table has a current row (a group emptied by an erasure has none):
         whether :meth:`current` returns anything, without loading it."""
@@ -1241,15 +1264,70 @@ class Store:
                  .where(versions.c.state == CURRENT, versions.c.table_name == ARBEJDSARK,
                         data.c.category == vocab.BRUG_FOR_AT_STYRKE, data.c.area.is_not(None))
                  .group_by(data.c.year, data.c.area).order_by(data.c.year, data.c.area))
-        if departments is not None:
-            keys = sorted({department_key(d) for d in departments if clean(d)})
-            if keys:
-                query = query.where(versions.c.dept_key.in_(keys))
+        query = _of_departments(query, departments)
         with self._read() as conn:
             rows = conn.execute(query).all()
         return pd.DataFrame({"year": pd.Series([int(r[0]) for r in rows], dtype="int64"),
                              "area": pd.Series([r[1] for r in rows], dtype=object),
                              "count": pd.Series([int(r[2]) for r in rows], dtype="int64")})
+
+    def counts(self, table: str, by: Iterable[str], year: int | None = None,
+               departments: Iterable[str] | None = None) -> pd.DataFrame:
+        """The current rows of ``table`` counted per distinct combination of the canonical
+        columns ``by`` (a GROUP BY in the database, instead of loading the rows).
+
+        Columns ``by`` (in the order given; values and dtypes as :meth:`current` gives them) and
+        ``count`` (int64, > 0); one row per combination present, a missing value (None) being a
+        value of its own; rows in no particular order. ``year`` is the group year as in
+        :meth:`current`; ``departments`` keeps the given departments (case-insensitive; None or
+        no name keeps all). Equals :func:`amo_data.metrics.count_rows` of the same rows.
+        """
+        return self._counted(table, by, {}, year, departments)
+
+    def category_counts(self, by: Iterable[str], year: int | None = None,
+                        departments: Iterable[str] | None = None) -> pd.DataFrame:
+        """:meth:`counts` of the current Arbejdsark rows with one column per Kategori instead of
+        a row per Kategori: columns ``by``, ``vigtig_opgave``, ``lykkes``, ``brug_for_at_styrke``
+        (the group's rows of that Kategori, possibly 0) and ``count`` (all its rows), int64.
+        Equals :func:`amo_data.metrics.count_categories` of the same rows."""
+        from .metrics import CATEGORY_COLUMNS
+
+        category = DATA[ARBEJDSARK].c.category
+        sums = {column: sa.func.sum(sa.case((category == value, 1), else_=0))
+                for value, column in CATEGORY_COLUMNS.items()}
+        return self._counted(ARBEJDSARK, by, sums, year, departments)
+
+    def _counted(self, table: str, by: Iterable[str], sums: dict[str, Any], year: int | None,
+                 departments: Iterable[str] | None) -> pd.DataFrame:
+        """Rows of ``table`` grouped by ``by``: the ``sums`` (name -> SQL aggregate) and ``count``."""
+        if table not in DATA:
+            raise ValueError(f"unknown table {table!r}; use one of {list(TABLES)}")
+        names = tuple(dict.fromkeys([by] if isinstance(by, str) else by))
+        unknown = [name for name in names if name not in CANONICAL[table]]
+        if unknown or not names:
+            raise ValueError(f"count {table} by canonical columns {list(CANONICAL[table])}, not {list(names)}")
+        data = DATA[table]
+        keys = [data.c[name] for name in names]
+        query = (sa.select(*keys, *sums.values(), sa.func.count())
+                 .select_from(data.join(versions, versions.c.id == data.c.version_id))
+                 .where(versions.c.state == CURRENT, versions.c.table_name == table)
+                 .group_by(*keys))
+        if year is not None:
+            query = query.where(versions.c.year == int(year))
+        query = _of_departments(query, departments)
+        with self._read() as conn:
+            # SQLite: stored form (dates as ISO text, booleans 0/1), converted below.
+            rows = self._fetch_raw(conn, query)
+        width = len(names) + len(sums) + 1
+        columns = [list(values) for values in zip(*rows, strict=True)] if rows else [[] for _ in range(width)]
+        frame: dict[str, pd.Series] = {}
+        for name, values in zip(names, columns, strict=False):
+            if name in DATE_COLUMNS:
+                values = [_to_date(v) for v in values]
+            frame[name] = _empty_series(name, values)
+        for name, values in zip([*sums, "count"], columns[len(names):], strict=True):
+            frame[name] = pd.Series([int(n) for n in values], dtype="int64")
+        return pd.DataFrame(frame, columns=[*names, *sums, "count"])
 
     def is_empty(self) -> bool:
         """True when nothing was ever imported (no batch at all, not even an undone one).
@@ -1425,16 +1503,18 @@ class Store:
 
         What :meth:`delete_department` can erase; :meth:`departments` lists current data only.
         """
+        # One row per spelling and state with its newest version (a few per department, not
+        # one per version): the newest current spelling of a department, else its newest one.
         with self._read() as conn:
-            rows = conn.execute(
-                sa.select(versions.c.dept_key, versions.c.department, versions.c.state)
-                .order_by(versions.c.id.desc())
-            ).all()
-        names: dict[str, tuple[str, str]] = {}
-        for row in rows:  # newest spelling, a current one first
-            if row.dept_key not in names or (row.state == CURRENT and names[row.dept_key][1] != CURRENT):
-                names[row.dept_key] = (row.department, row.state)
-        return _danish_sorted(name for name, _state in names.values())
+            rows = self._fetch_raw(conn, sa.select(
+                versions.c.dept_key, versions.c.department, versions.c.state, sa.func.max(versions.c.id))
+                .group_by(versions.c.dept_key, versions.c.department, versions.c.state))
+        names: dict[str, tuple[bool, int, str]] = {}
+        for key, name, state, newest in rows:
+            rank = (state == CURRENT, int(newest), name)
+            if key not in names or rank > names[key]:
+                names[key] = rank
+        return _danish_sorted(name for _current, _newest, name in names.values())
 
     def _secure_delete(self, conn: Connection) -> None:
         """SQLite: overwrite erased content with zeros instead of leaving it in free pages."""
@@ -1490,6 +1570,15 @@ def _undo_message(batch_id: int, restored: int, removed: int, kept: int) -> str:
             f"{kept} {'gruppe' if kept == 1 else 'grupper'} var allerede erstattet af en senere import og er uændret."
         )
     return " ".join(parts)
+
+
+def _of_departments(query: sa.Select, departments: Iterable[str] | None) -> sa.Select:
+    """``query`` (joined with the versions) narrowed to the given departments, case-insensitive
+    as :func:`amo_data.metrics.filter_tables` matches them; None or no name: every department."""
+    if departments is None:
+        return query
+    keys = sorted({department_key(d) for d in departments if clean(d)})
+    return query.where(versions.c.dept_key.in_(keys)) if keys else query
 
 
 def _danish_sorted(names: Iterable[str]) -> list[str]:

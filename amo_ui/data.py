@@ -15,6 +15,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -23,6 +25,7 @@ import streamlit as st
 from amo_data import charts, metrics
 from amo_data.schema import TABLES, UDDANNELSE
 from amo_data.store import Store, resolve_url
+from amo_data.text import danish_key
 
 from .views import POINT_COLUMNS, TRAINING_COLUMNS, display_frame, excel_bytes, figure_spec
 
@@ -83,8 +86,9 @@ def has_sample_data() -> bool:
 
 @st.cache_data(show_spinner="Henter data …", max_entries=32)
 def _tables(url: str, version: int, year: int | None = None, names: tuple[str, ...] = TABLES,
-            columns: tuple[tuple[str, tuple[str, ...]], ...] | None = None) -> dict[str, pd.DataFrame]:
-    return _store(url).current_tables(names, year=year, columns=dict(columns) if columns else None)
+            columns: tuple[tuple[str, tuple[str, ...]], ...] | None = None,
+            area: str | None = None) -> dict[str, pd.DataFrame]:
+    return _store(url).current_tables(names, year=year, columns=dict(columns) if columns else None, area=area)
 
 
 def tables(year: int | None = None, names: tuple[str, ...] = TABLES,
@@ -106,11 +110,61 @@ def _outline(url: str, version: int) -> dict[str, pd.DataFrame]:
     return _store(url).outline()
 
 
-def outline() -> dict[str, pd.DataFrame]:
-    """A few rows per department and year instead of every row (``Store.outline``): enough for
-    the sidebar's choices, the empty state and the departments without a yearly discussion."""
+def choice_years(data: Mapping[str, pd.DataFrame]) -> list[int]:
+    """The years of the rows (or of an outline), newest first: the sidebar's year choices."""
+    years = set()
+    for df in data.values():
+        if not df.empty:
+            years.update(int(y) for y in df["year"].dropna().unique())
+    return sorted(years, reverse=True)
+
+
+def choice_departments(data: Mapping[str, pd.DataFrame]) -> list[str]:
+    """The departments of the rows (or of an outline), Danish order: the sidebar's choices."""
+    names = set()
+    for df in data.values():
+        names.update(df["department"].dropna().unique())
+    return sorted(names, key=danish_key)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _outline_choices(url: str, version: int) -> tuple[list[int], list[str], bool]:
+    # The departments and years of the current rows: what the outline has, from a smaller query.
+    data = {"groups": _store(url).current_groups()}
+    return choice_years(data), choice_departments(data), is_empty(data)
+
+
+class Outline(Mapping):
+    """``Store.outline()`` of this page run's data version (table -> DataFrame), loaded (and
+    cached) only when a table is read. The sidebar's choices and the empty state read
+    :attr:`choices` instead: the same years and departments from ``Store.current_groups()``,
+    cached on their own, so that a page that shows no discussion dates does not load the
+    outline, and a rerun does not unpickle it and sort the departments again."""
+
+    def __init__(self, url: str, version: int):
+        self._url, self._version = url, version
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return _outline(self._url, self._version)[name]
+
+    def __iter__(self):
+        return iter(TABLES)
+
+    def __len__(self) -> int:
+        return len(TABLES)
+
+    @property
+    def choices(self) -> tuple[list[int], list[str], bool]:
+        """(years newest first, departments in Danish order, whether nothing is stored)."""
+        return _outline_choices(self._url, self._version)
+
+
+def outline() -> Outline:
+    """A few rows per department and year instead of every row (``Store.outline``, read only
+    when one of its tables is): enough for the sidebar's choices, the empty state and the
+    departments without a yearly discussion (see :class:`Outline`)."""
     s = store()
-    return _outline(s.url, data_version())
+    return Outline(s.url, data_version())
 
 
 # The import history and the audit log change only with the data version (every write that
@@ -192,10 +246,23 @@ def needs_trend_chart(filters: Filters) -> dict:
 # The figures of each data page, computed once per data version, filters and choices: a rerun
 # (a widget click, a page change) unpickles them instead of filtering rows and building charts.
 # Charts are cached as their dicts (views.figure_spec): unpickling a go.Figure rebuilds it.
-# name -> (tables the figures need, the columns they read or None for all,
-#          function(filtered tables, *args) -> dict of picklable values);
-# with no tables: function(other, *args), where other(name, *args) gives other figures (cached).
-_FIGURES: dict[str, tuple[tuple[str, ...], tuple | None, object]] = {}
+# Three kinds (see _Figures):
+# - from rows: function(filtered tables, *args) -> dict of picklable values; the tables it
+#   needs are loaded (only the columns it reads, only the rows of one area when it shows one);
+# - from counts: function(counts, *args), where counts holds, per tuple of columns ``by``, the
+#   rows of one table counted by those columns (``Store.counts``: a GROUP BY in the database);
+# - from other figures: function(other, *args), where other(name, *args) gives them (cached).
+@dataclass(frozen=True)
+class _Figures:
+    names: tuple[str, ...]  # the tables read (none: from other figures)
+    columns: tuple | None  # _columns_key of the columns read (None: every column)
+    fn: Callable
+    counted: tuple[tuple[str, ...], ...] = ()  # from counts: the ``by`` of each count of names[0]
+    per_category: bool = False  # the counts have a column per Kategori (Store.category_counts)
+    of_area: bool = False  # the first choice is an area: only its rows are loaded
+
+
+_FIGURES: dict[str, _Figures] = {}
 
 # The columns the counting figures read (``id`` comes along; ``year`` is what the year filter
 # reads). Leaving out the long texts makes a year of Arbejdsark load 2-3x faster; the
@@ -206,31 +273,70 @@ COUNT_COLUMNS = {
 }
 
 
-def _figures_of(name: str, names: tuple[str, ...], columns: dict[str, tuple[str, ...]] | None = None):
+def _figures_of(name: str, names: tuple[str, ...], columns: dict[str, tuple[str, ...]] | None = None, *,
+                of_area: bool = False):
+    """Register figures computed from the rows of the tables ``names`` (``columns``: only those
+    columns are loaded; ``of_area``: only the rows of the area given as the first choice)."""
     def register(fn):
-        _FIGURES[name] = (names, _columns_key(columns), fn)
+        _FIGURES[name] = _Figures(names, _columns_key(columns), fn, of_area=of_area)
         return fn
     return register
 
 
+def _counted_figures(name: str, table: str, *counted: tuple[str, ...], per_category: bool = False):
+    """Register figures computed from the rows of ``table`` counted by each ``by`` in ``counted``
+    (``per_category``: Arbejdsark counted with a column per Kategori)."""
+    def register(fn):
+        read = [c for by in counted for c in by] + (["category"] if per_category else [])
+        _FIGURES[name] = _Figures((table,), _columns_key({table: tuple(dict.fromkeys(read))}), fn,
+                                  counted=tuple(map(tuple, counted)), per_category=per_category)
+        return fn
+    return register
+
+
+def _count(spec: _Figures, source, by: tuple[str, ...], **filters) -> pd.DataFrame:
+    """One count of a counted figure set: from a store (in the database) or from rows (pandas)."""
+    if isinstance(source, Store):
+        if spec.per_category:
+            return source.category_counts(by, **filters)
+        return source.counts(spec.names[0], by, **filters)
+    return metrics.count_categories(source, by) if spec.per_category else metrics.count_rows(source, by)
+
+
 def figure_function(name: str):
     """The function behind :func:`figures` ``name`` and the tables and columns it loads
-    (for tests: the figures of a narrow load equal those of every column)."""
-    names, columns, fn = _FIGURES[name]
-    return names, dict(columns) if columns else None, fn
+    (for tests: the figures of a narrow load equal those of every column).
+
+    Figures from counts get their counts from ``Store.counts`` (a GROUP BY in the database);
+    the function returned here counts the given rows with ``metrics.count_rows`` (or
+    ``metrics.count_categories``) instead, which gives the same counts (tests/test_store_counts.py)."""
+    spec = _FIGURES[name]
+    fn = spec.fn
+    if spec.counted:
+        table = spec.names[0]
+
+        def fn(view, *args):
+            return spec.fn(tuple(_count(spec, view[table], by) for by in spec.counted), *args)
+    return spec.names, dict(spec.columns) if spec.columns else None, fn
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _figures(name: str, url: str, version: int, year: int | None, departments: tuple[str, ...],
              args: tuple) -> dict:
-    names, columns, fn = _FIGURES[name]
+    spec = _FIGURES[name]
+    names, columns, fn = spec.names, spec.columns, spec.fn
     if not names:
         return fn(lambda other, *more: _figures(other, url, version, year, departments, more), *args)
+    if spec.counted:  # counted in the database, for the chosen year and departments (not cached
+        # themselves: only the figures made of them are, and no two figure sets count alike)
+        return fn(tuple(_count(spec, _store(url), by, year=year, departments=departments or None)
+                        for by in spec.counted), *args)
     # One table per load, so that pages reading the same columns share the cached rows.
     data = {}
+    area = args[0] if spec.of_area else None
     for table in names:
         wanted = tuple((t, c) for t, c in columns or () if t == table) or None
-        data.update(_tables(url, version, year, (table,), wanted))
+        data.update(_tables(url, version, year, (table,), wanted, area))
     # The store kept only the year's rows; for Arbejdsark and Handleplan that is exactly the year
     # filter (a row's group year is its År), Uddannelse's year filter also reads Hvornår.
     again = year if UDDANNELSE in names else None
@@ -252,20 +358,22 @@ def _overview(view, year, today_):
             "by_quarter": figure_spec(charts.actions_by_quarter(metrics.actions_by_quarter(view["handleplan"])))}
 
 
-@_figures_of("strengths", ("arbejdsark",))
-def _strengths(view, include_important):
-    ark = view["arbejdsark"]
-    by_area = metrics.entries_by_area(ark)
+@_counted_figures("strengths", "arbejdsark", ("area", "category", "help"), ("department",))
+def _strengths(counts, include_important):
+    # From the year's rows counted in the database (a few dozen counts instead of every row).
+    by_kind, by_department = counts
+    by_area = metrics.entries_by_area_of_counts(by_kind)
     return {"by_area": figure_spec(charts.strengths_vs_needs_by_area(by_area, include_important=include_important)),
             "need_share": figure_spec(charts.need_share_by_area(metrics.need_share_by_area(None, counts=by_area))),
-            "by_help": figure_spec(charts.needs_by_help(metrics.needs_by_help(ark))),
-            "areas": metrics.area_order(ark["area"].dropna().unique()),
-            "departments": metrics.departments({"arbejdsark": ark})}
+            "by_help": figure_spec(charts.needs_by_help(metrics.needs_by_help_of_counts(by_kind))),
+            "areas": metrics.area_order(by_kind["area"].dropna().unique()),
+            "departments": metrics.departments({"arbejdsark": by_department})}
 
 
-@_figures_of("points", ("arbejdsark",))
+@_figures_of("points", ("arbejdsark",), of_area=True)
 def _points(view, area, department, category):
-    # Only the formatted table is kept: the page shows it and counts its rows.
+    # Only the rows of the chosen area are loaded, and only the formatted table is kept: the
+    # page shows it and counts its rows.
     return {"view": display_frame(metrics.points(view["arbejdsark"], area=area, department=department,
                                                  category=category), POINT_COLUMNS)}
 
@@ -288,12 +396,13 @@ def _actions(view, areas, helps, statuses, quarters):
                                             quarters=quarters)}
 
 
-@_figures_of("compare_counts", ("arbejdsark",), COUNT_COLUMNS)
-def _compare_counts(view):
-    ark = view["arbejdsark"]
-    return {"by_department_area": metrics.entries_by_department_area(ark),
-            "average": metrics.company_average_by_area(ark),
-            "departments": metrics.departments({"arbejdsark": ark})}
+@_counted_figures("compare_counts", "arbejdsark", ("department", "area"), per_category=True)
+def _compare_counts(counts):
+    # From the year's rows counted in the database per department and area, a column per Kategori.
+    (by_department_area,) = counts
+    return {"by_department_area": metrics.entries_by_department_area_of_counts(by_department_area),
+            "average": metrics.company_average_by_area_of_counts(by_department_area),
+            "departments": metrics.departments({"arbejdsark": by_department_area})}
 
 
 @_figures_of("compare", ())
@@ -356,5 +465,7 @@ def lazy_export(write):
     return functools.partial(excel_bytes, _export_current, write, store().url)
 
 
-def is_empty(data: dict[str, pd.DataFrame]) -> bool:
+def is_empty(data: Mapping[str, pd.DataFrame]) -> bool:
+    if isinstance(data, Outline):
+        return data.choices[2]
     return all(df.empty for df in data.values())

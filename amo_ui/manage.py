@@ -12,7 +12,7 @@ from amo_data.errors import AmoError
 from amo_data.schema import SHEET_TITLES
 from amo_data.text import danish_key
 
-from .data import batch_departments, data_version, history, read_data_version, store
+from .data import _audit_log, _history, batch_departments, data_version, history, read_data_version, store
 from .shell import current_user
 from .views import ACTION_COLUMNS, danish_time, display_frame, md_escape, page_rows, plural, show_table
 
@@ -181,16 +181,22 @@ def show_saved_message() -> None:
 STATE_DA = {"current": "Gældende", "replaced": "Erstattet", "undone": "Fortrudt"}
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def _history_table(url: str, version: int) -> pd.DataFrame:
+    """The import history as the Upload page shows it, made once per data version."""
+    rows = [{"Nr.": b["id"], "Tidspunkt": danish_time(b["created_at"]), "Bruger": b["user"],
+             "Tilstand": STATE_DA.get(b["state"], b["state"]), "Arbejdsark": b["rows"].get("arbejdsark", 0),
+             "Handleplan": b["rows"].get("handleplan", 0), "Uddannelse": b["rows"].get("uddannelse", 0),
+             "Filer": ", ".join(b["files"])} for b in _history(url, version)]
+    return pd.DataFrame(rows)
+
+
 def history_with_undo() -> None:
     batches = history()
     if not batches:
         st.caption("Ingen importer endnu.")
         return
-    rows = [{"Nr.": b["id"], "Tidspunkt": danish_time(b["created_at"]), "Bruger": b["user"],
-             "Tilstand": STATE_DA.get(b["state"], b["state"]), "Arbejdsark": b["rows"].get("arbejdsark", 0),
-             "Handleplan": b["rows"].get("handleplan", 0), "Uddannelse": b["rows"].get("uddannelse", 0),
-             "Filer": ", ".join(b["files"])} for b in batches]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.dataframe(_history_table(store().url, data_version()), hide_index=True, width="stretch")
     user = current_user()
     if not user.can_import():
         return
@@ -212,6 +218,19 @@ def history_with_undo() -> None:
 AUDIT_ACTIONS = {"import": "Import", "import_unchanged": "Import (uændret)", "undo": "Fortryd",
                  "status": "Statusændring", "delete_department": "Sletning af afdeling",
                  "delete_person": "Sletning af person"}
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _audit_table(url: str, version: int) -> pd.DataFrame:
+    return pd.DataFrame([{"Tidspunkt": danish_time(e["at"]), "Bruger": e["user"],
+                          "Handling": AUDIT_ACTIONS.get(e["action"], e["action"]),
+                          "Detaljer": audit_details(e["details"])} for e in _audit_log(url, version)])
+
+
+def audit_table() -> pd.DataFrame:
+    """The audit log as the Revisionslog page shows it (newest first; empty when nothing is
+    logged), made once per data version."""
+    return _audit_table(store().url, data_version())
 
 
 def audit_details(details: dict) -> str:

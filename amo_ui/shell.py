@@ -9,9 +9,10 @@ import streamlit as st
 
 from amo_data import auth, metrics
 from amo_data.errors import AmoError
-from amo_data.text import danish_key
 
-from .data import forget_data_version, has_sample_data, is_empty, store, today
+from .data import (
+    Outline, choice_departments, choice_years, forget_data_version, has_sample_data, is_empty, store, today,
+)
 from .views import md_escape
 
 
@@ -120,21 +121,6 @@ class Filters:
         return metrics.filter_tables(data, year=self.year, departments=self.departments or None)
 
 
-def _years(data: dict[str, pd.DataFrame]) -> list[int]:
-    years = set()
-    for df in data.values():
-        if not df.empty:
-            years.update(int(y) for y in df["year"].dropna().unique())
-    return sorted(years, reverse=True)
-
-
-def _departments(data: dict[str, pd.DataFrame]) -> list[str]:
-    names = set()
-    for df in data.values():
-        names.update(df["department"].dropna().unique())
-    return sorted(names, key=danish_key)
-
-
 def _remember(key: str, param: str) -> None:
     value = st.session_state[key]
     st.session_state[f"_keep_{key}"] = value
@@ -153,8 +139,10 @@ def sidebar_filters(data: dict[str, pd.DataFrame]) -> Filters:
     """Year (this year by default) and departments in the sidebar; they survive page changes
     and live in the URL."""
     default_year = today().year
-    years = _years(data)
-    departments = _departments(data)
+    if isinstance(data, Outline):  # cached on their own: a rerun does not read the outline
+        years, departments, _empty = data.choices
+    else:
+        years, departments = choice_years(data), choice_departments(data)
     params = st.query_params
 
     year_opts: list = [ALL_YEARS, *years]

@@ -1,7 +1,6 @@
 """Revisionslog (admin, ledelse): who imported, undid, edited and deleted what, and when.
 Administrators can also erase one department's data or one person in the training register."""
 
-import pandas as pd
 import streamlit as st
 
 import amo_ui as ui
@@ -14,13 +13,10 @@ if not user.can_see_audit():
 st.caption("Alle importer, fortrydelser, statusændringer og sletninger med hvem og hvornår. Loggen kan ikke ændres "
            "fra appen.")
 
-log = ui.audit_log()
-if not log:
+rows = ui.audit_table()  # formatted once per data version
+if rows.empty:
     st.info("Loggen er tom: der er endnu ikke indlæst eller ændret noget.")
 else:
-    rows = pd.DataFrame([{"Tidspunkt": ui.danish_time(e["at"]), "Bruger": e["user"],
-                          "Handling": ui.AUDIT_ACTIONS.get(e["action"], e["action"]),
-                          "Detaljer": ui.audit_details(e["details"])} for e in log])
     st.dataframe(rows, hide_index=True, width="stretch")
 
 if user.can_delete_data():

@@ -1,0 +1,303 @@
+"""The pages' database-side figures give exactly what the same metrics give on every row.
+
+Both backends, random histories (several imports, an undo, missing values, unknown areas and
+categories' neighbours, a department spelled in two cases):
+
+- ``Store.counts`` (a GROUP BY) equals ``metrics.count_rows`` of the current rows, for every
+  column kind, year and department choice;
+- the ``…_of_counts`` metrics on those counts equal the row-wise metrics (what Styrker og behov
+  and Sammenlign afdelinger show), and the pages' figure sets built from ``Store.counts`` equal
+  the ones built from every row;
+- ``Store.current_tables(area=…)`` is the rows of that area;
+- ``Store.known_departments`` keeps its rule (newest current spelling, else newest).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+import amo_ui as ui
+from amo_data import metrics, vocab
+from amo_data.schema import ARBEJDSARK, CANONICAL, HANDLEPLAN, TABLES, UDDANNELSE
+from amo_data.store import DATA, Store, versions
+from tests.test_store import ark, plan, result, udd
+from tests.test_store import store as store  # noqa: F401  (fixture)
+from tests.test_store import url as url  # noqa: F401  (fixture)
+
+DEPARTMENTS = ["Lager", "Kontor", "Ældreplejen", "Åen", "Øst", "Produktion"]
+AREAS = ["Psykisk arbejdsmiljø", "Ergonomi", "Kemisk og biologisk arbejdsmiljø", "Noget helt andet", "Kantinen"]
+CATEGORIES = [vocab.LYKKES, vocab.BRUG_FOR_AT_STYRKE, vocab.VIGTIG_OPGAVE]
+HELPS = [None, *vocab.HELP.values]
+STATUSES = list(vocab.STATUS.values)
+
+
+def _history(store: Store, seed: int) -> None:
+    rng = random.Random(seed)
+    for n in range(3):
+        rows = {ARBEJDSARK: [], HANDLEPLAN: [], UDDANNELSE: []}
+        for dep in rng.sample(DEPARTMENTS, rng.randint(2, len(DEPARTMENTS))):
+            for year in rng.sample([2024, 2025, 2026], rng.randint(1, 3)):
+                for i in range(rng.randint(0, 6)):
+                    date = dt.date(year, rng.randint(1, 12), rng.randint(1, 28)) if rng.random() < 0.5 else None
+                    rows[ARBEJDSARK].append(ark(dep, year, f"p{n}{i}", date=date, area=rng.choice(AREAS),
+                                                category=rng.choice(CATEGORIES), help=rng.choice(HELPS),
+                                                rating=rng.choice([None, 1, 4]), role=rng.choice([None, "AMR"])))
+                for i in range(rng.randint(0, 3)):
+                    quarter = rng.choice([f"{year}-Q1", f"{year}-Q4"])
+                    rows[HANDLEPLAN].append(plan(dep, year, f"h{n}{i}", area=rng.choice(AREAS),
+                                                 help=rng.choice(HELPS[1:]), quarter=quarter, when=quarter,
+                                                 urgent=rng.random() < 0.3, status=rng.choice(STATUSES)))
+                if rng.random() < 0.3:
+                    rows[UDDANNELSE].append(udd(dep, year, f"k{n}", hours=rng.choice([None, 7.5, 14.8])))
+        store.import_results([result(f"f{seed}-{n}.xlsx", **rows)], user="test")
+    if seed % 2:
+        store.undo(store.history()[0]["id"], user="test")
+    # A second spelling of one department (e.g. a restored old version): rows and group both.
+    with store.engine.begin() as conn:
+        conn.execute(DATA[ARBEJDSARK].update().where(DATA[ARBEJDSARK].c.department == "Lager")
+                     .where(DATA[ARBEJDSARK].c.year == 2025).values(department="LAGER"))
+        conn.execute(versions.update().where(versions.c.table_name == ARBEJDSARK, versions.c.department == "Lager",
+                                             versions.c.year == 2025).values(department="LAGER"))
+
+
+def _plain(frame: pd.DataFrame) -> list[tuple]:
+    """Rows as sorted tuples, every missing value as None (row order is not part of counts)."""
+    rows = [tuple(None if metrics._is_missing(v) else v for v in row) for row in frame.itertuples(index=False)]
+    return sorted(rows, key=repr)
+
+
+BY = {
+    ARBEJDSARK: [("area", "category", "help"), ("department",), ("department", "area", "category"),
+                 ("category", "area", "year"), ("date", "rating", "role")],
+    HANDLEPLAN: [("quarter", "help", "status"), ("urgent", "area"), ("department", "year")],
+    UDDANNELSE: [("hours", "status"), ("department",)],
+}
+
+
+def _choices(store: Store) -> list[tuple[str, ...]]:
+    names = metrics.departments(store.current())
+    return [(), tuple(names[:1]), tuple(names[1:4]), ("lager",), ("LAGER", "Øst"), ("Findes ikke",)]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_counts_are_the_counted_current_rows(store, seed):
+    _history(store, seed)
+    full = store.current()
+    for year in (None, 2024, 2026):
+        for chosen in _choices(store):
+            rows = metrics.filter_tables(full, year=year, departments=chosen or None)
+            for table in TABLES:
+                for by in BY[table]:
+                    got = store.counts(table, by, year=year, departments=chosen or None)
+                    expected = metrics.count_rows(rows[table], by)
+                    where = f"{table} by {by} year={year} departments={chosen}"
+                    assert list(got.columns) == [*by, "count"], where
+                    assert _plain(got) == _plain(expected), where
+                    assert (got["count"] > 0).all() and str(got["count"].dtype) == "int64", where
+                    # Values and dtypes as the rows have them.
+                    for column in by:
+                        assert got[column].dtype == full[table][column].dtype, (where, column)
+
+
+CATEGORY_BY = [("department", "area"), ("area", "help"), ("area",), ("help",), ("department", "year", "date")]
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_category_counts_are_the_counted_current_rows(store, seed):
+    _history(store, seed)
+    full = store.current()
+    for year in (None, 2025, 2026):
+        for chosen in _choices(store):
+            rows = metrics.filter_tables(full, year=year, departments=chosen or None)[ARBEJDSARK]
+            for by in CATEGORY_BY:
+                got = store.category_counts(by, year=year, departments=chosen or None)
+                expected = metrics.count_categories(rows, by)
+                where = f"by {by} year={year} departments={chosen}"
+                assert list(got.columns) == [*by, "vigtig_opgave", "lykkes", "brug_for_at_styrke", "count"], where
+                assert _plain(got) == _plain(expected), where
+                assert all(str(got[c].dtype) == "int64" for c in got.columns[len(by):]), where
+                for column in by:
+                    assert got[column].dtype == full[ARBEJDSARK][column].dtype, (where, column)
+                # The same figures as from every row.
+                if "area" in by:
+                    pd.testing.assert_frame_equal(metrics.entries_by_area_of_counts(got),
+                                                  metrics.entries_by_area(rows), obj=where)
+                if "help" in by:
+                    pd.testing.assert_frame_equal(metrics.needs_by_help_of_counts(got),
+                                                  metrics.needs_by_help(rows), obj=where)
+                if by == ("department", "area"):
+                    pd.testing.assert_frame_equal(metrics.entries_by_department_area_of_counts(got),
+                                                  metrics.entries_by_department_area(rows), obj=where)
+                    pd.testing.assert_frame_equal(metrics.company_average_by_area_of_counts(got),
+                                                  metrics.company_average_by_area(rows), obj=where)
+                    assert metrics.departments({ARBEJDSARK: got}) == metrics.departments({ARBEJDSARK: rows})
+
+
+def test_counts_of_an_empty_store_and_bad_columns(store):
+    wide = store.category_counts(("department", "area"))
+    assert wide.empty and list(wide.columns) == ["department", "area", "vigtig_opgave", "lykkes",
+                                                 "brug_for_at_styrke", "count"]
+    assert metrics.entries_by_department_area_of_counts(wide).empty
+    empty = store.counts(ARBEJDSARK, ("area", "category"))
+    assert empty.empty and list(empty.columns) == ["area", "category", "count"]
+    assert str(empty["count"].dtype) == "int64"
+    assert store.counts(ARBEJDSARK, "year").columns.tolist() == ["year", "count"]
+    with pytest.raises(ValueError):
+        store.counts(ARBEJDSARK, ("what",))
+    with pytest.raises(ValueError):
+        store.counts(ARBEJDSARK, ())
+    with pytest.raises(ValueError):
+        store.counts("arbejdsark; drop table meta", ("area",))
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_figures_of_counts_equal_the_figures_of_every_row(store, seed):
+    _history(store, seed)
+    full = store.current()
+    for year in (None, 2025, 2026):
+        for chosen in _choices(store):
+            rows = metrics.filter_tables(full, year=year, departments=chosen or None)[ARBEJDSARK]
+            kinds = store.counts(ARBEJDSARK, ("area", "category", "help"), year=year, departments=chosen or None)
+            cells = store.counts(ARBEJDSARK, ("department", "area", "category"), year=year,
+                                 departments=chosen or None)
+            where = f"year={year} departments={chosen}"
+            pd.testing.assert_frame_equal(metrics.entries_by_area_of_counts(kinds), metrics.entries_by_area(rows),
+                                          obj=where)
+            pd.testing.assert_frame_equal(metrics.entries_by_area_of_counts(cells), metrics.entries_by_area(rows),
+                                          obj=where)
+            pd.testing.assert_frame_equal(metrics.needs_by_help_of_counts(kinds), metrics.needs_by_help(rows),
+                                          obj=where)
+            pd.testing.assert_frame_equal(metrics.entries_by_department_area_of_counts(cells),
+                                          metrics.entries_by_department_area(rows), obj=where)
+            pd.testing.assert_frame_equal(metrics.company_average_by_area_of_counts(cells),
+                                          metrics.company_average_by_area(rows), obj=where)
+            assert metrics.departments({ARBEJDSARK: cells}) == metrics.departments({ARBEJDSARK: rows}), where
+
+
+def _page_figures(store: Store, name: str, year, chosen: tuple[str, ...], args: tuple) -> dict:
+    """What the page computes: the figure function on the store's counts (as ``amo_ui.figures``)."""
+    from amo_ui.data import _FIGURES, _count
+
+    spec = _FIGURES[name]
+    counts = tuple(_count(spec, store, by, year=year, departments=chosen or None) for by in spec.counted)
+    return spec.fn(counts, *args)
+
+
+def _strengths_of_rows(ark: pd.DataFrame, include_important: bool) -> dict:
+    """Styrker og behov's figures as they were computed from every row before the counts."""
+    from amo_data import charts
+
+    by_area = metrics.entries_by_area(ark)
+    return {"by_area": ui.figure_spec(charts.strengths_vs_needs_by_area(by_area, include_important=include_important)),
+            "need_share": ui.figure_spec(charts.need_share_by_area(metrics.need_share_by_area(ark))),
+            "by_help": ui.figure_spec(charts.needs_by_help(metrics.needs_by_help(ark))),
+            "areas": metrics.area_order(ark["area"].dropna().unique()),
+            "departments": metrics.departments({"arbejdsark": ark})}
+
+
+def _compare_of_rows(ark: pd.DataFrame) -> dict:
+    return {"by_department_area": metrics.entries_by_department_area(ark),
+            "average": metrics.company_average_by_area(ark),
+            "departments": metrics.departments({"arbejdsark": ark})}
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_page_figures_from_counts_equal_those_of_every_row(store, seed):
+    import plotly.io
+
+    _history(store, seed)
+    full = store.current()
+    for year in (None, 2026):
+        for chosen in _choices(store)[:4]:
+            ark_rows = metrics.filter_tables(full, year=year, departments=chosen or None)[ARBEJDSARK]
+            for include_important in (False, True):
+                got = _page_figures(store, "strengths", year, chosen, (include_important,))
+                expected = _strengths_of_rows(ark_rows, include_important)
+                assert got.keys() == expected.keys()
+                for key in ("by_area", "need_share", "by_help"):
+                    assert (plotly.io.to_json(got[key], validate=False)
+                            == plotly.io.to_json(expected[key], validate=False)), (key, year, chosen)
+                assert (got["areas"], got["departments"]) == (expected["areas"], expected["departments"])
+            got = _page_figures(store, "compare_counts", year, chosen, ())
+            expected = _compare_of_rows(ark_rows)
+            for key in ("by_department_area", "average"):
+                pd.testing.assert_frame_equal(got[key], expected[key], obj=f"{key} {year} {chosen}")
+            assert got["departments"] == expected["departments"]
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_rows_of_one_area(store, seed):
+    _history(store, seed)
+    for year in (None, 2026):
+        full = store.current_tables([ARBEJDSARK, HANDLEPLAN], year=year)
+        for area in (*AREAS, "Findes ikke"):
+            part = store.current_tables([ARBEJDSARK, HANDLEPLAN], year=year, area=area)
+            for table in (ARBEJDSARK, HANDLEPLAN):
+                expected = full[table].loc[full[table]["area"] == area].reset_index(drop=True)
+                pd.testing.assert_frame_equal(part[table], expected, check_exact=True)
+            narrow = store.current_tables([ARBEJDSARK], year=year, area=area, columns={ARBEJDSARK: ("department",)})
+            assert narrow[ARBEJDSARK]["id"].tolist() == part[ARBEJDSARK]["id"].tolist()
+    with pytest.raises(ValueError):
+        store.current_tables([UDDANNELSE], area=AREAS[0])
+
+
+def _known_departments_by_every_version(store: Store) -> list[str]:
+    """The rule of ``known_departments`` as it was written first: every version, newest first."""
+    with store.engine.connect() as conn:
+        rows = conn.execute(sa.select(versions.c.dept_key, versions.c.department, versions.c.state)
+                            .order_by(versions.c.id.desc())).all()
+    names: dict[str, tuple[str, str]] = {}
+    for row in rows:
+        if row.dept_key not in names or (row.state == "current" and names[row.dept_key][1] != "current"):
+            names[row.dept_key] = (row.department, row.state)
+    return metrics.danish_sorted(name for name, _state in names.values())
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_known_departments_keep_their_rule(store, seed):
+    assert store.known_departments() == []
+    _history(store, seed)
+    # Older versions in other spellings, current or not.
+    with store.engine.begin() as conn:
+        conn.execute(versions.update().where(versions.c.state != "current", versions.c.dept_key == "kontor")
+                     .values(department="KONTOR"))
+    store.import_results([result("ny.xlsx", arbejdsark=[ark("øst", 2027, "ny")])], user="test")
+    assert store.known_departments() == _known_departments_by_every_version(store)
+    for batch in store.history():
+        if batch["state"] != "undone":
+            store.undo(batch["id"], user="test")
+            assert store.known_departments() == _known_departments_by_every_version(store)
+    assert store.known_departments()  # undone data stays known until it is erased
+
+
+def test_counted_columns_are_canonical():
+    for table, bys in BY.items():
+        for by in bys:
+            assert set(by) <= set(CANONICAL[table])
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_current_groups_give_the_outlines_choices(store, seed):
+    from amo_ui.data import choice_departments, choice_years
+
+    empty = store.current_groups()
+    assert empty.empty and list(empty.columns) == ["department", "year"]
+    _history(store, seed)
+    for step in range(2):
+        outline, full = store.outline(), store.current()
+        groups = {"groups": store.current_groups()}
+        assert str(groups["groups"]["year"].dtype) == "int64"
+        assert choice_years(groups) == choice_years(outline) == choice_years(full)
+        assert choice_departments(groups) == choice_departments(outline) == choice_departments(full)
+        if step == 0:  # a department erased, and a version left without rows
+            store.delete_department(choice_departments(full)[0], user="test")
+            with store.engine.begin() as conn:
+                first = conn.execute(sa.select(sa.func.min(versions.c.id))
+                                     .where(versions.c.state == "current", versions.c.table_name == HANDLEPLAN)).scalar()
+                if first is not None:
+                    conn.execute(DATA[HANDLEPLAN].delete().where(DATA[HANDLEPLAN].c.version_id == first))
