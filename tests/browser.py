@@ -172,15 +172,31 @@ def go_to(page, name: str | None, heading: str, timeout: float = 30_000) -> None
     wait_ready(page, timeout)
 
 
-def choose(page, label: str, option: str) -> None:
-    """Add ``option`` to the multiselect labelled ``label`` in the main area, then wait for the rerun."""
+def choose(page, label: str, option: str, attempts: int = 3) -> None:
+    """Add ``option`` to the multiselect labelled ``label`` in the main area, then wait for the rerun.
+
+    A click on an option while the list is still opening can be lost on a busy machine (the
+    list closes and nothing is chosen, so no rerun comes): then the choice is made again.
+    """
     widget = page.get_by_test_id("stMain").get_by_test_id("stMultiSelect").filter(
         has=page.get_by_text(label, exact=True))
-    widget.click()
-    before = runs(page)
-    page.get_by_role("option", name=option, exact=True).click()
-    page.keyboard.press("Escape")
-    wait_for_rerun(page, before)
+    for attempt in range(attempts):
+        widget.click()
+        before = runs(page)
+        page.get_by_role("option", name=option, exact=True).click()
+        page.keyboard.press("Escape")
+        try:
+            wait_for_rerun(page, before, timeout=10_000)
+            return
+        except Exception:
+            chosen = option in widget.inner_text()
+            if chosen:  # chosen, and its run already over before the counter saw it start
+                wait_ready(page)
+                return
+            if attempt == attempts - 1:
+                dump = Path(os.environ.get("AMO_BROWSER_DUMP", "/tmp")) / "amo-browser-choose.png"
+                page.screenshot(path=str(dump), full_page=True)
+                raise AssertionError(f"{option!r} could not be chosen in {label!r} (screenshot: {dump})") from None
 
 
 def edit_first_row(page, column: int, option: str, grid: int = 0) -> None:
