@@ -39,6 +39,8 @@ def display_frame(df: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
             view[col] = view[col].map(lambda v: "Ja" if v else "")
         elif col == "hours":
             view[col] = view[col].map(lambda v: "" if pd.isna(v) else danish_number(float(v), 1))
+        elif col == "rating":  # no Vurdering: an empty cell, not Streamlit's grey "None"
+            view[col] = view[col].map(lambda v: "" if pd.isna(v) else str(int(v)))
         elif not pd.api.types.is_numeric_dtype(view[col]):
             view[col] = view[col].map(lambda v: "" if v is None or v is pd.NA or v != v else v)
     return view.rename(columns=columns)

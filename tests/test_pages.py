@@ -201,3 +201,13 @@ def test_removing_the_sample_data_empties_the_dashboard(sample_store):
     at = open_page()
     at.button(key="remove_sample").click().run()
     assert "Der er ingen data endnu" in texts(at)
+
+
+def test_a_point_without_a_rating_shows_an_empty_cell_not_none(sample_store):
+    # The sample's Salg has a "Vigtig opgave" about stress with no Vurdering (Psykisk arbejdsmiljø).
+    at = open_page("pages/2_Styrker_og_behov.py")
+    [points] = [d.value for d in at.dataframe if "Vurdering" in d.value.columns]
+    ratings = list(points["Vurdering"])
+    assert "" in ratings and "None" not in ratings and all(r == "" or r.isdigit() for r in ratings)
+    stress = points.loc[points["Beskrivelse"] == "Forebygge stress i travle perioder", "Vurdering"]
+    assert list(stress) == [""]
