@@ -519,8 +519,10 @@ def aarshjul_actions(df: pd.DataFrame, year: int, title: str | None = None) -> g
 
 
 def training_hours_by_department_role(df: pd.DataFrame,
-                                      title: str = "Uddannelsestimer pr. afdeling og rolle") -> go.Figure:
-    """Horizontal stacked bars of training hours per department, by role.
+                                      title: str = "Uddannelsestimer pr. afdeling og rolle",
+                                      x_title: str = "Timer") -> go.Figure:
+    """Horizontal stacked bars of training hours per department, by role (``x_title`` under the
+    bars: room for a note on what is counted, which a half-width title has not).
 
     ``df``: :func:`metrics.training_hours_by_department_role` (department | role | count | hours).
     """
@@ -538,7 +540,7 @@ def training_hours_by_department_role(df: pd.DataFrame,
                            "<br>Kurser: %{customdata}<extra></extra>")))
     fig.update_layout(barmode="stack")
     fig.update_yaxes(autorange="reversed")
-    return _layout(fig, title, "Timer", "Afdeling", height=max(HEIGHT, 100 + 30 * len(departments)))
+    return _layout(fig, title, x_title, "Afdeling", height=max(HEIGHT, 100 + 30 * len(departments)))
 
 
 __all__ = [

@@ -430,7 +430,7 @@ def _training(view):
             "by_quarter": figure_spec(charts.training_by_quarter(metrics.training_by_quarter(training))),
             "by_department_role": figure_spec(charts.training_hours_by_department_role(
                 metrics.training_hours_by_department_role(training, metrics.TRAINING_PLANNED_OR_DONE),
-                title="Timer pr. afdeling og rolle (uden afslåede og aflyste kurser)")),
+                title="Timer pr. afdeling og rolle", x_title="Timer (afslåede og aflyste kurser tæller ikke med)")),
             "list": courses, "list_view": display_frame(courses, TRAINING_COLUMNS)}
 
 
