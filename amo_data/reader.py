@@ -535,9 +535,9 @@ _NO_CELLS = (0, 0, 0, 0, 0)
 
 def _standard_refs_each(pieces: Iterable[bytes]) -> Iterator[tuple[bytes, tuple | None]]:
     """``(piece, _standard_refs(piece))`` for each piece, in order. Big pieces are scanned two
-    at a time, the second in a helper thread: numpy and zlib release the GIL for their work, so
-    on two CPUs the scan of a big sheet takes about two thirds of the time (0.29 -> 0.20 s on
-    the benchmark workbook). Once a piece is walked tag by tag, later results go unused."""
+    at a time, the second in a helper thread: numpy releases the GIL for its array work, so on
+    two CPUs the scan of a big sheet takes about two thirds of the time (0.29 -> 0.20 s on the
+    benchmark workbook). Once a piece is walked tag by tag, later results go unused."""
     pool: ThreadPoolExecutor | None = None
     try:
         it = iter(pieces)
