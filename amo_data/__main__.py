@@ -15,6 +15,6 @@ code = main()
 try:
     sys.stdout.flush()
     sys.stderr.flush()
-except BrokenPipeError:  # output piped into `head` and the like
+except OSError:  # output piped into `head` and closed, or gone: nothing more to say
     pass
 os._exit(code)
