@@ -124,7 +124,9 @@ def choice_departments(data: Mapping[str, pd.DataFrame]) -> list[str]:
     names = set()
     for df in data.values():
         names.update(df["department"].dropna().unique())
-    return sorted(names, key=danish_key)
+    # Spellings of one department ("Lager", "LAGER") share a Danish key: the name itself breaks
+    # the tie, so the order never depends on the set's (hash-seeded) order.
+    return sorted(names, key=lambda name: (danish_key(name), name))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
