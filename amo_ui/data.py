@@ -25,7 +25,6 @@ import streamlit as st
 from amo_data import charts, metrics
 from amo_data.schema import TABLES, UDDANNELSE
 from amo_data.store import Store, resolve_url
-from amo_data.text import danish_key
 
 from .views import POINT_COLUMNS, TRAINING_COLUMNS, display_frame, excel_bytes, figure_spec
 
@@ -121,12 +120,8 @@ def choice_years(data: Mapping[str, pd.DataFrame]) -> list[int]:
 
 def choice_departments(data: Mapping[str, pd.DataFrame]) -> list[str]:
     """The departments of the rows (or of an outline), Danish order: the sidebar's choices."""
-    names = set()
-    for df in data.values():
-        names.update(df["department"].dropna().unique())
-    # Spellings of one department ("Lager", "LAGER") share a Danish key: the name itself breaks
-    # the tie, so the order never depends on the set's (hash-seeded) order.
-    return sorted(names, key=lambda name: (danish_key(name), name))
+    # danish_sorted breaks a tie of two spellings ("Lager", "LAGER") by the name itself.
+    return metrics.danish_sorted(name for df in data.values() for name in df["department"].dropna().unique())
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
