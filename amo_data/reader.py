@@ -350,7 +350,13 @@ def _read_zip(name: str, data: bytes, limit: int) -> list[RawSheet]:
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             raise _err_corrupt(name)
 
-    # 2. Real sizes (declared ones can lie), streamed, with the cell-position scan.
+    _guard_members(name, data, infos, kind, cap)  # 2. real sizes and cell positions
+    return _read_workbook(name, data)
+
+
+def _guard_members(name: str, data: bytes, infos: list[zipfile.ZipInfo], kind: str, cap: int) -> None:
+    """Step 2 of the zip guard: real sizes (declared ones can lie), streamed, with the
+    cell-position scan. Raises the Danish error of the first problem."""
     budget = [cap]
     for info in infos:
         if info.is_dir():
@@ -368,7 +374,6 @@ def _read_zip(name: str, data: bytes, limit: int) -> list[RawSheet]:
         else:
             for _ in chunks:
                 pass
-    return _read_workbook(name, data)
 
 
 def _inflate(name: str, data: bytes, info: zipfile.ZipInfo, budget: list[int], cap: int) -> Iterator[bytes]:

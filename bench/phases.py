@@ -92,13 +92,9 @@ def _guard_ms(name: str, data: bytes) -> float:
 
     from amo_data import reader
 
-    archive = zipfile.ZipFile(io.BytesIO(data))
-    cap = reader.zip_total_cap(reader.max_bytes())
+    infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
     start = time.perf_counter()
-    budget = [cap]
-    for info in archive.infolist():
-        if not info.is_dir():
-            reader._check_box(name, reader._scan_xlsx_xml(reader._inflate(name, data, info, budget, cap)))
+    reader._guard_members(name, data, infos, "xlsx", reader.zip_total_cap(reader.max_bytes()))
     return (time.perf_counter() - start) * 1000
 
 
