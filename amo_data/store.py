@@ -108,7 +108,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
-import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
@@ -118,7 +117,11 @@ from .errors import AmoError
 from .schema import ARBEJDSARK, CANONICAL, HANDLEPLAN, TABLES, UDDANNELSE
 from .text import clean, danish_key
 
+# pandas is imported inside the functions that build DataFrames: `import` and `check` never
+# need it, and loading it cost them a quarter of a second of CPU.
 if TYPE_CHECKING:  # the store needs only FileResult's fields, not the validation code
+    import pandas as pd
+
     from .validate import FileResult
 
 DATABASE_ENV = "AMO_DATABASE_URL"
@@ -299,6 +302,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _migrate_to_2, 3: _mig
 
 
 def _is_missing(value: object) -> bool:
+    import pandas as pd
     if value is None or value is pd.NA or value is pd.NaT:
         return True
     if isinstance(value, float):
@@ -416,6 +420,7 @@ def _frame_rows(table: str, frame: pd.DataFrame | None) -> list[tuple]:
 
 
 def _empty_series(name: str, values: list) -> pd.Series:
+    import pandas as pd
     if name in INT_COLUMNS:
         return pd.Series(values, dtype="int64")
     if name in NULLABLE_INT_COLUMNS:
@@ -441,6 +446,7 @@ def _frame(table: str, rows: list[Any], names: tuple[str, ...] | None = None) ->
 
 def _frame_of_columns(table: str, columns: list[Any], names: tuple[str, ...] | None = None) -> pd.DataFrame:
     """Like :func:`_frame`, from the columns (id first, then ``names``)."""
+    import pandas as pd
     names = CANONICAL[table] if names is None else names
     data = {"id": pd.Series(list(columns[0]), dtype="int64")}
     for i, name in enumerate(names, start=1):
@@ -1194,6 +1200,7 @@ class Store:
         :func:`amo_data.metrics.departments_without_discussion`, :func:`~amo_data.metrics.departments`
         and the distinct years of it equal those of :meth:`current`.
         """
+        import pandas as pd
         # Driven by the current groups (a few thousand). Arbejdsark reads each version's newest
         # Dato and undated flag recorded at import; only a version without them (None: written
         # by something else) is looked up in its rows, by the version_id index.
@@ -1232,6 +1239,7 @@ class Store:
         department (object; the stored spelling) and year (int64), sorted. The sidebar's year and
         department choices and whether anything is shown, without the outline's newest Dato per
         group: the same departments and years as :meth:`outline` (and :meth:`current`)."""
+        import pandas as pd
         queries = [sa.select(versions.c.department, versions.c.year)
                    .where(versions.c.state == CURRENT, versions.c.table_name == table,
                           sa.exists().where(DATA[table].c.version_id == versions.c.id))
@@ -1258,6 +1266,7 @@ class Store:
         """Current Arbejdsark needs (Kategori "Brug for at styrke", Område given) counted per
         year and area: ``year | area | count``, for all departments or the given ones
         (case-insensitive). Input for :func:`amo_data.metrics.needs_trend_of_counts`."""
+        import pandas as pd
         data = DATA[ARBEJDSARK]
         query = (sa.select(data.c.year, data.c.area, sa.func.count().label("count"))
                  .select_from(data.join(versions, versions.c.id == data.c.version_id))
@@ -1300,6 +1309,7 @@ class Store:
     def _counted(self, table: str, by: Iterable[str], sums: dict[str, Any], year: int | None,
                  departments: Iterable[str] | None) -> pd.DataFrame:
         """Rows of ``table`` grouped by ``by``: the ``sums`` (name -> SQL aggregate) and ``count``."""
+        import pandas as pd
         if table not in DATA:
             raise ValueError(f"unknown table {table!r}; use one of {list(TABLES)}")
         names = tuple(dict.fromkeys([by] if isinstance(by, str) else by))

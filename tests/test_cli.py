@@ -187,3 +187,18 @@ def test_output_piped_into_a_closed_reader_ends_quietly(tmp_path):
     proc.stderr.close()
     assert proc.wait(timeout=120) in (0, 1)
     assert "Traceback" not in err
+
+
+def test_check_and_import_do_not_load_pandas(tmp_path):
+    # A consultant's big import runs without pandas (its import alone cost a quarter of a second
+    # of CPU; docs/performance.md): check and import work on plain columns, and the store builds
+    # DataFrames only for the pages and the reports.
+    probe = ("import sys\nfrom amo_data.cli import main\ncode = main(sys.argv[1:])\n"
+             "print('LOADED', sorted(m for m in ('pandas', 'openpyxl', 'plotly') if m in sys.modules),"
+             " file=sys.stderr)\nsys.exit(code)\n")
+    db = f"sqlite:///{tmp_path / 'amo.sqlite'}"
+    for args in (["check", *map(str, SAMPLES)], ["import", *map(str, SAMPLES), "--db", db]):
+        proc = subprocess.run([sys.executable, "-c", probe, *args], cwd=ROOT, capture_output=True,
+                              text=True, timeout=120)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        assert "LOADED []" in proc.stderr, (args[0], proc.stderr)
