@@ -9,15 +9,63 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import errno
 import getpass
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from . import runtime
 from .errors import AmoError
 
 OK, INPUT_ERRORS, UNREADABLE, UNEXPECTED = 0, 1, 2, 3
+
+
+# argparse's own texts (Python 3.11 wording) in Danish: usage errors and --help are read by
+# the users of the command line (see _danish_argparse).
+_ARGPARSE_DANISH = {
+    "usage: ": "brug: ",
+    "positional arguments": "argumenter",
+    "options": "valgmuligheder",
+    "show this help message and exit": "vis denne hjælp og afslut",
+    "argument %(argument_name)s: %(message)s": "argumentet %(argument_name)s: %(message)s",
+    "the following arguments are required: %s": "disse argumenter mangler: %s",
+    "unrecognized arguments: %s": "ukendte argumenter: %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "ugyldigt valg: %(value)r (vælg mellem %(choices)s)",
+    "invalid %(type)s value: %(value)r": "ugyldig værdi: %(value)r",
+    "expected one argument": "mangler en værdi",
+    "expected at most one argument": "tager højst én værdi",
+    "expected at least one argument": "mangler mindst én værdi",
+    "ambiguous option: %(option)s could match %(matches)s": "tvetydigt valg: %(option)s kan betyde %(matches)s",
+    "not allowed with argument %s": "kan ikke bruges sammen med %s",
+    "one of the arguments %s is required": "et af argumenterne %s skal angives",
+    "ignored explicit argument %r": "argumentet %r bruges ikke",
+    "expected %s argument": "mangler %s værdi",
+    "expected %s arguments": "mangler %s værdier",
+}
+
+
+@contextmanager
+def _danish_argparse() -> Iterator[None]:
+    """argparse looks its texts up through its module's ``_``/``ngettext`` when it builds a
+    parser and when it reports; point both to the Danish texts meanwhile."""
+    saved = argparse._, argparse.ngettext  # type: ignore[attr-defined]
+    argparse._ = lambda text: _ARGPARSE_DANISH.get(text, text)  # type: ignore[attr-defined]
+    argparse.ngettext = lambda one, many, n: _ARGPARSE_DANISH.get(  # type: ignore[attr-defined]
+        one if n == 1 else many, one if n == 1 else many)
+    try:
+        yield
+    finally:
+        argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]
+
+
+def _whole(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f'"{text}" er ikke et helt tal') from None
 
 
 class _Parser(argparse.ArgumentParser):
@@ -36,48 +84,68 @@ def _build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="KOMMANDO", parser_class=_Parser)
     sub.required = True
 
-    p = sub.add_parser("template", help="skriv den tomme Excel-skabelon")
+    p = sub.add_parser("template", help="skriv den tomme Excel-skabelon", description=(
+        "Skriver den tomme Excel-skabelon: arkene Arbejdsark, Handleplan og Uddannelse med "
+        "overskrifter og rullelister, og arket Vejledning med et udfyldt eksempel."))
     p.add_argument("out", metavar="OUT.xlsx", help="filen der skal skrives")
 
-    p = sub.add_parser("sample", help="skriv realistiske eksempelfiler")
+    p = sub.add_parser("sample", help="skriv realistiske eksempelfiler", description=(
+        "Skriver realistiske eksempelfiler for en dansk virksomhed (flere afdelinger og år) "
+        "i mappen; samme --seed giver de samme filer."))
     p.add_argument("out_dir", metavar="OUT_DIR", help="mappen der skal skrives i")
-    p.add_argument("--departments", type=int, default=6, help="antal afdelinger (standard 6)")
-    p.add_argument("--years", type=int, default=3, help="antal år (standard 3)")
-    p.add_argument("--seed", type=int, default=2026, help="startværdi for tilfældige data")
+    p.add_argument("--departments", type=_whole, default=6, help="antal afdelinger (standard 6)")
+    p.add_argument("--years", type=_whole, default=3, help="antal år (standard 3)")
+    p.add_argument("--seed", type=_whole, default=2026, help="startværdi for tilfældige data")
 
-    p = sub.add_parser("check", help="læs og kontrollér filer; gemmer intet")
-    p.add_argument("files", nargs="+", metavar="FIL")
+    p = sub.add_parser("check", help="læs og kontrollér filer; gemmer intet", description=(
+        "Læser og kontrollerer filerne og viser alle fejl og advarsler med ark, række og "
+        "kolonne. Intet gemmes. Afslutningskode 0: i orden, 1: fejl i filerne, 2: en fil kan "
+        "ikke læses."))
+    p.add_argument("files", nargs="+", metavar="FIL", help="regneark: .xlsx, .xlsm, .xls, .ods eller .csv")
     p.add_argument("--json", action="store_true", help="resultat som JSON")
 
-    p = sub.add_parser("import", help="kontrollér og gem filer (alle eller ingen)")
-    p.add_argument("files", nargs="+", metavar="FIL")
+    p = sub.add_parser("import", help="kontrollér og gem filer (alle eller ingen)", description=(
+        "Kontrollerer filerne og gemmer dem i én samlet import: har blot én fil fejl, gemmes "
+        "intet. For hver afdeling og hvert år i filerne erstattes det, der var gemt før; den "
+        "gamle version gemmes og kan hentes tilbage med undo."))
+    p.add_argument("files", nargs="+", metavar="FIL", help="regneark: .xlsx, .xlsm, .xls, .ods eller .csv")
     _db(p)
-    p.add_argument("--user", default=None, help="hvem importerer (standard: brugernavnet)")
+    p.add_argument("--user", default=None, metavar="BRUGER", help="hvem importerer (standard: brugernavnet)")
     p.add_argument("--json", action="store_true", help="resultat som JSON")
 
-    p = sub.add_parser("history", help="importerne, nyeste først")
+    p = sub.add_parser("history", help="importerne, nyeste først", description=(
+        "Viser alle importer, nyeste først: nummer, tidspunkt, bruger, filer, rækker og "
+        "tilstand (gældende, erstattet eller fortrudt)."))
     _db(p)
     p.add_argument("--json", action="store_true", help="resultat som JSON")
 
-    p = sub.add_parser("undo", help="fortryd en import")
-    p.add_argument("batch_id", type=int, metavar="BATCH_ID")
+    p = sub.add_parser("undo", help="fortryd en import", description=(
+        "Fortryder importen med nummeret BATCH_ID (se history): det, den erstattede, bliver "
+        "gældende igen. Intet slettes."))
+    p.add_argument("batch_id", type=_whole, metavar="BATCH_ID")
     _db(p)
-    p.add_argument("--user", default=None, help="hvem fortryder (standard: brugernavnet)")
+    p.add_argument("--user", default=None, metavar="BRUGER", help="hvem fortryder (standard: brugernavnet)")
 
-    p = sub.add_parser("export", help="eksportér de gældende data i skabelonens format")
+    p = sub.add_parser("export", help="eksportér de gældende data i skabelonens format", description=(
+        "Eksporterer de gældende data til en Excel-fil i skabelonens format, eventuelt kun ét "
+        "år eller én afdeling. Filen kan indlæses igen med import."))
     p.add_argument("out", metavar="OUT.xlsx")
     _db(p)
-    p.add_argument("--year", type=int, default=None, help="kun ét år")
-    p.add_argument("--department", default=None, help="kun én afdeling")
+    p.add_argument("--year", type=_whole, default=None, metavar="ÅR", help="kun ét år")
+    p.add_argument("--department", default=None, metavar="AFDELING", help="kun én afdeling")
 
-    p = sub.add_parser("summary", help="nøgletallene som dashboardet viser")
+    p = sub.add_parser("summary", help="nøgletallene som dashboardet viser", description=(
+        "Viser nøgletallene, som dashboardet viser dem: punkter pr. område, behov pr. "
+        "hjælpetype, handlinger og uddannelse pr. kvartal, overskredne og hastende handlinger "
+        "og afdelinger uden årlig drøftelse."))
     _db(p)
-    p.add_argument("--year", type=int, default=None, help="kun ét år")
-    p.add_argument("--department", default=None, help="kun én afdeling")
+    p.add_argument("--year", type=_whole, default=None, metavar="ÅR", help="kun ét år")
+    p.add_argument("--department", default=None, metavar="AFDELING", help="kun én afdeling")
     p.add_argument("--today", type=_date, default=None, metavar="ÅÅÅÅ-MM-DD", help="fast dato for 'i dag'")
     p.add_argument("--json", action="store_true", help="resultat som JSON")
 
-    p = sub.add_parser("user", help="brugere til login (.streamlit/secrets.toml)")
+    p = sub.add_parser("user", help="brugere til login (.streamlit/secrets.toml)", description=(
+        "Laver brugere til dashboardets login."))
     users = p.add_subparsers(dest="user_command", metavar="HANDLING", parser_class=_Parser)
     users.required = True
     u = users.add_parser("add", help="lav en bruger: skriver den TOML-blok, der skal i .streamlit/secrets.toml")
@@ -85,21 +153,26 @@ def _build_parser() -> argparse.ArgumentParser:
     u.add_argument("--role", required=True, choices=["ledelse", "konsulent", "amo", "admin"], help="rollen")
     u.add_argument("--department", action="append", default=[], metavar="AFDELING",
                    help="en afdeling brugeren må ændre (rolle amo; gentag for flere)")
-    u.add_argument("--name", default=None, help="fulde navn")
+    u.add_argument("--name", default=None, metavar="NAVN", help="fulde navn")
     u.add_argument("--password-stdin", action="store_true", help="læs adgangskoden fra standard input")
 
-    p = sub.add_parser("delete-department", help="slet alle data for én afdeling permanent (databeskyttelse)")
+    p = sub.add_parser("delete-department", help="slet alle data for én afdeling permanent (databeskyttelse)",
+                       description=("Sletter alle data for én afdeling permanent, også tidligere "
+                                    "versioner. Kan ikke fortrydes."))
     p.add_argument("department", metavar="AFDELING")
     _db(p)
-    p.add_argument("--user", default=None, help="hvem sletter (standard: brugernavnet)")
+    p.add_argument("--user", default=None, metavar="BRUGER", help="hvem sletter (standard: brugernavnet)")
 
-    p = sub.add_parser("delete-person", help="slet én persons kurser i uddannelsesregistret permanent")
+    p = sub.add_parser("delete-person", help="slet én persons kurser i uddannelsesregistret permanent",
+                       description=("Sletter én persons rækker i uddannelsesregistret permanent, "
+                                    "også i tidligere versioner. Kan ikke fortrydes."))
     p.add_argument("name", metavar="NAVN_ELLER_INITIALER")
-    p.add_argument("--department", default=None, help="kun i denne afdeling")
+    p.add_argument("--department", default=None, metavar="AFDELING", help="kun i denne afdeling")
     _db(p)
-    p.add_argument("--user", default=None, help="hvem sletter (standard: brugernavnet)")
+    p.add_argument("--user", default=None, metavar="BRUGER", help="hvem sletter (standard: brugernavnet)")
 
-    p = sub.add_parser("seed-sample", help="læg eksempeldata i en tom database (bruges af 'make run')")
+    p = sub.add_parser("seed-sample", help="læg eksempeldata i en tom database (bruges af 'make run')",
+                       description="Lægger eksempeldata i databasen, hvis den er tom.")
     _db(p)
     return parser
 
@@ -182,7 +255,8 @@ def _report(results) -> None:
         mark = "OK" if r.ok else "FEJL"
         print(f"{mark}  {r.file}: {counts or 'ingen rækker'}"
               + (f"; {len(r.errors)} fejl" if r.errors else "")
-              + (f"; {len(r.warnings)} advarsler" if r.warnings else ""))
+              + (f"; {len(r.warnings)} {'advarsel' if len(r.warnings) == 1 else 'advarsler'}"
+                 if r.warnings else ""))
         for p in r.errors:
             print(f"  fejl: {describe(p)}")
         for p in r.warnings:
@@ -334,7 +408,8 @@ COMMANDS = {
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _build_parser().parse_args(argv)
+    with _danish_argparse():
+        args = _build_parser().parse_args(argv)
     try:
         # A command is one short run: the cyclic garbage collector only slows the reading,
         # checking and storing of big files down (see amo_data.runtime).
@@ -348,6 +423,37 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Afbrudt.", file=sys.stderr)
         return UNEXPECTED
+    except OSError as exc:
+        if exc.filename is None:
+            return _unexpected(exc)
+        # An output path that cannot be written (no such folder, a folder, no access): the
+        # command was given a wrong path.
+        reason = _OS_REASONS.get(exc.errno, exc.strerror or "")
+        print(f'Fejl: "{exc.filename}" kan ikke skrives: {reason}.', file=sys.stderr)
+        return UNREADABLE
     except Exception as exc:  # the contract: one clear line, exit 3, never a traceback
-        print(f"Uventet fejl ({type(exc).__name__}): {exc}", file=sys.stderr)
-        return UNEXPECTED
+        return _unexpected(exc)
+
+
+_OS_REASONS = {
+    errno.ENOENT: "mappen findes ikke",
+    errno.EISDIR: "det er en mappe, ikke en fil",
+    errno.ENOTDIR: "en del af stien er ikke en mappe",
+    errno.EACCES: "der er ikke adgang til at skrive der",
+    errno.EPERM: "der er ikke adgang til at skrive der",
+    errno.EROFS: "stedet er skrivebeskyttet",
+    errno.ENOSPC: "disken er fuld",
+}
+
+
+def _unexpected(exc: BaseException) -> int:
+    """The contract's unexpected failure: one line (the database's reason without
+    SQLAlchemy's SQL text and links), exit 3."""
+    if hasattr(exc, "orig"):  # SQLAlchemy's wrapper of a database driver's error
+        from .store import database_reason
+
+        print(f"Uventet fejl i databasen: {database_reason(exc)}", file=sys.stderr)
+    else:
+        text = next((line.strip() for line in str(exc).splitlines() if line.strip()), "")
+        print(f"Uventet fejl ({type(exc).__name__}): {text}", file=sys.stderr)
+    return UNEXPECTED

@@ -34,6 +34,8 @@ class Problem:
         data = asdict(self)
         data.pop("file")
         value = data["value"]
-        if value is not None and not isinstance(value, (str, int, float, bool)):
+        if isinstance(value, float) and value.is_integer():
+            data["value"] = int(value)  # a number cell as written: 1999, not 1999.0
+        elif value is not None and not isinstance(value, (str, int, float, bool)):
             data["value"] = str(value)
         return data

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .quarters import parse_label
+from .text import danish_number
 
 
 def _q(label: str) -> str:
@@ -36,7 +37,8 @@ def summary_text(s: dict) -> str:
     lines.append("")
     lines.append("Uddannelse pr. kvartal:")
     for r in s["training_by_quarter"]:
-        lines.append(f"  {_q(r['quarter'])}  {r['status']}: {r['count']} ({r['hours']:g} timer)".replace(".", ","))
+        hours = danish_number(r["hours"], 2)
+        lines.append(f"  {_q(r['quarter'])}  {r['status']}: {r['count']} ({hours} {'time' if hours == '1' else 'timer'})")
     lines.append("")
     missing = s["departments_without_discussion"]
     lines.append(f"Afdelinger uden årlig drøftelse: {', '.join(missing) or 'ingen'}")

@@ -532,6 +532,26 @@ class ImportOutcome:
 # --------------------------------------------------------------------------- store
 
 
+# SQLite's own words for the usual reasons a database file cannot be used, in Danish.
+_SQLITE_REASONS = {
+    "file is not a database": "filen er ikke en SQLite-database",
+    "unable to open database file": "databasefilen kan ikke åbnes (findes mappen, og må der skrives i den?)",
+    "database disk image is malformed": "databasefilen er beskadiget",
+    "database is locked": "databasen er optaget af en anden proces; prøv igen om lidt",
+    "attempt to write a readonly database": "databasen er skrivebeskyttet",
+    "disk i/o error": "fejl ved læsning eller skrivning på disken",
+}
+
+
+def database_reason(exc: BaseException) -> str:
+    """One line saying why the database refused: Danish for SQLite's usual reasons, else the
+    driver's own first line (without SQLAlchemy's SQL text, parameters and links)."""
+    orig = getattr(exc, "orig", None) or exc
+    lines = [line.strip() for line in str(orig).strip().splitlines() if line.strip()]
+    first = lines[0] if lines else type(orig).__name__
+    return next((danish for english, danish in _SQLITE_REASONS.items() if english in first.lower()), first)
+
+
 class Store:
     """Versioned storage of the canonical tables; see the module docstring for the rules."""
 
@@ -551,10 +571,9 @@ class Store:
             raise AmoError(f'Databaseadressen "{self._shown_url}" kan ikke bruges: {exc}') from exc
         try:
             self._ensure_schema()
-        except sa.exc.OperationalError as exc:
+        except sa.exc.DBAPIError as exc:  # not a database, no access, locked, damaged, down
             self.engine.dispose()
-            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-            raise AmoError(f'Kan ikke åbne databasen "{self._shown_url}": {reason}') from exc
+            raise AmoError(f'Kan ikke åbne databasen "{self._shown_url}": {database_reason(exc)}') from exc
 
     # ----------------------------------------------------------------- engine
 
@@ -692,7 +711,7 @@ class Store:
             with runtime.gc_paused(), self._write() as conn:  # many new rows: see amo_data.runtime
                 return self._import_locked(conn, converted, files, hashes, rows_in_files, user)
         except _integrity_errors() as exc:
-            reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+            reason = database_reason(exc)
             raise AmoError(f"Databasen afviste rækkerne, og intet er gemt: {reason}", 3) from exc
 
     def _import_locked(self, conn: Connection, converted: list[dict[str, list[list]]], files: list[str],

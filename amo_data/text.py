@@ -33,3 +33,10 @@ _DANISH_ORDER = str.maketrans({"æ": "{", "ä": "{", "ø": "|", "ö": "|", "å":
 def danish_key(value: object) -> str:
     """Sort key for Danish alphabetical order (æ, ø, å after z), case-insensitive."""
     return clean(value).lower().translate(_DANISH_ORDER)
+
+
+def danish_number(value: float, decimals: int = 1) -> str:
+    """``1234.5`` as ``"1.234,5"``: Danish separators, at most ``decimals`` decimals, no
+    trailing zeros (``7.0`` is ``"7"``)."""
+    text = f"{value:,.{decimals}f}".replace(",", "\u00a0").replace(".", ",").replace("\u00a0", ".")
+    return text.rstrip("0").rstrip(",") if "," in text else text

@@ -252,9 +252,35 @@ def check_bytes(name: str, data: bytes, max_bytes: int | None = None) -> FileRes
         return unreadable_result(
             name, "Filen kan ikke læses: den er beskadiget eller ikke et regneark.", data
         )
+    disguised = _text_named_as_workbook(name, data, sheets)
+    if disguised:
+        return unreadable_result(name, disguised, data)
     result = validate_sheets(name, sheets)
     result.sha256 = sha256(data)
     return result
+
+
+_WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+
+
+def _text_named_as_workbook(name: str, data: bytes, sheets: list) -> str | None:
+    """The message for a text file named like a workbook that holds no known table, else None.
+
+    Such a file could not be read as the spreadsheet its name promises (exit 2), while a
+    tab-separated export named ``.xls`` with the right headers, which some systems write, is
+    read as the table it is."""
+    suffix = next((s for s in _WORKBOOK_SUFFIXES if name.lower().endswith(s)), None)
+    if suffix is None or len(sheets) != 1 or not getattr(sheets[0], "is_csv", False):
+        return None
+    if _recognise_csv(sheets[0].rows or [])[0] is not None:
+        return None
+    start = data[:4096].lower()
+    if b"<html" in start or b"<table" in start:
+        return (f'Filen "{name}" er en webside (HTML) med endelsen {suffix}, ikke et regneark. '
+                "Åbn den i Excel, og gem den som Excel-projektmappe (.xlsx).")
+    return (f'Filen "{name}" er ikke et regneark: navnet ender på {suffix}, men filen indeholder tekst uden '
+            "kolonneoverskrifterne fra Arbejdsark, Handleplan eller Uddannelse. Åbn den i Excel, og "
+            "gem den som Excel-projektmappe (.xlsx), eller brug skabelonen.")
 
 
 def check_path(path: str | Path, max_bytes: int | None = None) -> FileResult:
@@ -355,7 +381,7 @@ def _whole(value: object) -> int | None:
     return int(number)
 
 
-_BULLET = re.compile(r"^\s*[•\-–*·]\s*")
+_BULLET = re.compile(r"^\s*(?:[•·]|[\-–*](?![\d.,]))\s*")  # "-5 grader" is a number, not a bullet
 _LINES = re.compile(r"\r\n|\r|\n|\u2028|\u2029|\v")
 
 

@@ -202,3 +202,78 @@ def test_check_and_import_do_not_load_pandas(tmp_path):
                               text=True, timeout=120)
         assert proc.returncode == 0, proc.stdout + proc.stderr
         assert "LOADED []" in proc.stderr, (args[0], proc.stderr)
+
+
+# --- what a user of the command line reads (a review against cli-and-metrics.md "Commands") ---
+
+
+def _one_danish_line(text: str) -> str:
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    assert len(lines) == 1, text
+    assert "Traceback" not in text and "sqlalche.me" not in text and "[SQL:" not in text
+    return lines[0]
+
+
+def test_a_file_that_is_not_a_database_is_one_danish_line(tmp_path):
+    # "an unexpected failure prints one clear line": SQLAlchemy's second line (a web link)
+    # and its English wording must not reach the user.
+    db = tmp_path / "amo.sqlite"
+    db.write_text("ikke en database")
+    proc = run("summary", "--db", f"sqlite:///{db}")
+    assert proc.returncode in (2, 3)
+    assert "filen er ikke en SQLite-database" in _one_danish_line(proc.stderr)
+
+
+def test_an_output_path_that_cannot_be_written_is_a_wrong_command(tmp_path):
+    # Exit 2, "the command was used wrongly", in Danish: not an unexpected failure.
+    for args, reason in ((["export", str(tmp_path)], "det er en mappe"),
+                         (["template", str(tmp_path / "findes-ikke" / "skabelon.xlsx")], "mappen findes ikke")):
+        proc = run(*args, "--db", f"sqlite:///{tmp_path / 'amo.sqlite'}") if args[0] == "export" else run(*args)
+        assert proc.returncode == 2, proc.stderr
+        line = _one_danish_line(proc.stderr)
+        assert "kan ikke skrives" in line and reason in line, line
+
+
+def test_wrong_usage_and_help_are_danish():
+    # "each command's --help explains it"; a usage error exits 2 without argparse's English.
+    missing = run("check")
+    assert missing.returncode == 2
+    assert "disse argumenter mangler: FIL" in missing.stderr and "the following" not in missing.stderr
+    bad_year = run("summary", "--year", "abc")
+    assert bad_year.returncode == 2 and '"abc" er ikke et helt tal' in bad_year.stderr
+    for command, explains in (("check", "Intet gemmes"), ("import", "gemmes intet"), ("undo", "bliver gældende igen"),
+                              ("summary", "afdelinger uden årlig drøftelse")):
+        helped = run(command, "--help")
+        assert helped.returncode == 0
+        assert explains in helped.stdout and "show this help" not in helped.stdout, helped.stdout
+
+
+def test_one_warning_is_one_advarsel_and_a_number_cell_is_reported_as_written(tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Arbejdsark"
+    sheet.append(["Afdeling", "År", "Område", "Kategori", "Beskrivelse"])
+    sheet.append(["Lager", 2026, "Hjemmearbejde", "Lykkes", "Godt samarbejde"])  # unknown area: a warning
+    sheet.append(["Lager", 1999, "Ergonomi", "Lykkes", "Løft"])  # a year outside 2000-2100: an error
+    path = tmp_path / "lager.xlsx"
+    book.save(path)
+    text = run("check", str(path))
+    assert "; 1 advarsel" in text.stdout and "1 advarsler" not in text.stdout, text.stdout
+    err = json.loads(run("check", str(path), "--json").stdout)["files"][0]["errors"][0]
+    assert (err["row"], err["column"], err["value"]) == (3, "År", 1999)
+    assert json.dumps(err["value"]) == "1999"
+
+
+def test_the_plain_summary_keeps_quarter_names_and_uses_a_decimal_comma():
+    from amo_data.report import summary_text
+
+    figures = {"filters": {"year": None, "department": None, "today": "2026-11-26"}, "departments": ["Lager"],
+               "entries_by_area": [], "needs_by_help": [], "actions_by_quarter": [], "overdue_actions": 0,
+               "urgent_actions": 0, "departments_without_discussion": [],
+               "training_by_quarter": [{"quarter": "2025-Q4", "status": "Gennemført", "count": 1, "hours": 1.0},
+                                       {"quarter": "2026-Q1", "status": "Tilmeldt", "count": 3, "hours": 1234.5}]}
+    text = summary_text(figures)
+    assert "4. kvt. 2025  Gennemført: 1 (1 time)" in text
+    assert "1. kvt. 2026  Tilmeldt: 3 (1.234,5 timer)" in text

@@ -87,6 +87,9 @@ CASES = [
     # after it would vanish into a Beskrivelse without a word. It must be refused, naming the
     # quote (exit 2 like the big-cell case above). FAILS today: exit 0, 1 row stored.
     Case("uafsluttet_citat.csv", 2, "anførselstegn"),
+    Case("tekst_som_xlsx.xlsx", 2, 'Filen "tekst_som_xlsx.xlsx" er ikke et regneark: navnet ender på .xlsx'),
+    Case("webside_som_xls.xls", 2, 'Filen "webside_som_xls.xls" er en webside (HTML) med endelsen .xls'),
+    Case("tabulator_som_xls.xls", 0, None, rows=3),
     Case("kun_overskrifter.csv", 0, None),
     Case("utf16_bom.csv", 0, None, rows=3),
     Case("million_nummererede_tomme_raekker.xlsx", 0, None, rows=3, generated=True),

@@ -603,6 +603,16 @@ def test_box_layout_gives_one_entry_per_cell_and_line():
     assert set(table["department"]) == {"Lager"} and set(table["area"]) == {"Kemisk og biologisk arbejdsmiljø"}
 
 
+def test_a_box_line_starting_with_a_minus_number_keeps_its_minus():
+    # "lines starting with • or -" are bullets; "-5 grader i kølerum" is a temperature, and a
+    # user would notice the minus gone. A dash without a space is still a bullet.
+    headers = ["Afdeling", "År", "Område", "Dette lykkes vi med", "Brug for at styrke"]
+    result = run(sheet("Arbejdsark", headers, ["Lager", 2026, "Kemi", "-5 grader i kølerum\n-Værnemidler",
+                                               "–2 timer om ugen"]))
+    assert result.ok
+    assert list(result.tables[ARBEJDSARK]["description"]) == ["-5 grader i kølerum", "Værnemidler", "–2 timer om ugen"]
+
+
 @pytest.mark.parametrize("header", list(BOX_COLUMNS))
 def test_every_box_header_and_its_spelling_variants(header):
     category, help_ = BOX_COLUMNS[header]

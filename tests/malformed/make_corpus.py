@@ -310,6 +310,13 @@ def corpus() -> dict[str, bytes]:
         "adgangskode.xlsx": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) + "EncryptedPackage".encode("utf-16-le")
         + bytes(480),
         "milliard_latter.xlsx": _billion_laughs(),
+        # Text named like a workbook: plain text and an HTML table (some systems export
+        # those as .xls) cannot be read (exit 2); a tab-separated export with the right
+        # headers is read as the table it is.
+        "tekst_som_xlsx.xlsx": b"this is not an excel file",
+        "webside_som_xls.xls": (b"<html><body><table><tr><td>Navn</td><td>Adresse</td></tr>"
+                                b"<tr><td>Anne</td><td>Vej 1</td></tr></table></body></html>"),
+        "tabulator_som_xls.xls": _csv([HEADERS, *GOOD_ROWS]).replace(";", "\t").encode("cp1252"),
         "ufuldstaendig_xml.xlsx": xlsx([("Arbejdsark", sheet_xml(table_rows([HEADERS, *GOOD_ROWS]))[:-40])]),
     }
 
