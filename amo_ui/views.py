@@ -162,12 +162,41 @@ def lazy_excel(write, *args):
     return functools.partial(excel_bytes, write, *args)
 
 
+def matrix_csv(matrix: pd.DataFrame) -> bytes:
+    """The Sammenlign heatmap's table as CSV for Danish Excel: a column "Afdeling" and one per area;
+    shares rounded to three decimals (0,571, not 0,5714285714285714)."""
+    from amo_data.export import csv_bytes
+
+    table = matrix.reset_index().rename(columns={"department": "Afdeling"})
+    table.columns.name = None
+    return csv_bytes(table.round(3))
+
+
+def matrix_csv_name(measure_label: str, year: int | None) -> str:
+    """The CSV's file name in Danish: "afdelinger-andel-behov-2026.csv" ("alle-år" without a year)."""
+    return f"afdelinger-{measure_label.lower().replace(' ', '-')}-{year or 'alle-år'}.csv"
+
+
 def danish_time(iso: str) -> str:
     try:
         t = dt.datetime.fromisoformat(iso).astimezone()
     except ValueError:
         return iso
     return t.strftime("%d-%m-%Y %H:%M")
+
+
+# Streamlit writes its own English hint in the file uploader ("25MB per file • XLSX, …"). The page's
+# label says the same in Danish, so the hint gives way to a Danish one (fixed text, no user input).
+_UPLOADER_CSS = """<style>
+[data-testid='stFileUploaderDropzoneInstructions'] span { display: none; }
+[data-testid='stFileUploaderDropzoneInstructions'] > div::after {
+  content: "Træk filerne hertil, eller klik på Upload"; font-size: 0.875rem; opacity: 0.6; }
+</style>"""
+
+
+def danish_file_uploader() -> None:
+    """Replace the file uploader's English hint by a Danish one (call it on a page with an uploader)."""
+    st.html(_UPLOADER_CSS)
 
 
 def md_escape(text: str) -> str:

@@ -24,7 +24,7 @@ with right:
     ui.chart(figures["by_help"])
 
 st.subheader("Punkterne med jeres egne ord")
-st.caption("Det, I skrev på arbejdsarket. Vælg et område og evt. en afdeling.")
+st.caption("Det, I skrev på arbejdsarket. Vælg et område og evt. en afdeling eller en kategori.")
 areas = figures["areas"]
 if not areas:
     st.info("Der er ingen punkter for de valgte filtre.")

@@ -33,9 +33,11 @@ st.download_button("Hent handleplanen til opslag (Excel, liggende A4)", ui.lazy_
 
 overdue, urgent = figures["overdue"], figures["urgent"]
 st.subheader(f"Overskredne ({len(overdue)})")
+st.caption("Handlinger, hvis kvartal er slut, og som hverken er gennemført eller aflyst.")
 ui.show_long_table(overdue, ui.ACTION_SHORT_COLUMNS, "overdue_page", "Vis overskredne",
                    empty="Ingen overskredne handlinger.")
 st.subheader(f"Hastende ({len(urgent)})")
+st.caption("Handlinger med Hvornår »Snarest«, »Straks« eller lignende, som stadig er åbne.")
 ui.show_long_table(urgent, ui.ACTION_SHORT_COLUMNS, "urgent_page", "Vis hastende",
                    empty="Ingen hastende handlinger.")
 

@@ -5,7 +5,6 @@ import functools
 import streamlit as st
 
 import amo_ui as ui
-from amo_data.export import csv_bytes
 
 ui.setup("Sammenlign afdelinger", "🔍")
 st.title("Sammenlign afdelinger")
@@ -22,8 +21,8 @@ figures = ui.figures("compare", filters, measure)  # the chosen year's rows, cac
 matrix = figures["matrix"]
 ui.chart(figures["heatmap"])
 # The CSV is only written when the user clicks (500 departments: several ms on every run).
-st.download_button("Hent tabellen (CSV)", functools.partial(csv_bytes, matrix.reset_index()),
-                   f"afdelinger-{measure}.csv", mime="text/csv", icon=":material/download:")
+st.download_button("Hent tabellen (CSV)", functools.partial(ui.matrix_csv, matrix),
+                   ui.matrix_csv_name(measures[measure], filters.year), mime="text/csv", icon=":material/download:")
 
 st.subheader("Udvalgte afdelinger mod gennemsnittet")
 departments = figures["departments"]
@@ -31,7 +30,10 @@ chosen = st.multiselect("Vælg 2–4 afdelinger", departments, default=departmen
                         key="compare_departments")
 categories = {"brug_for_at_styrke": "Brug for at styrke", "lykkes": "Lykkes", "vigtig_opgave": "Vigtig opgave"}
 category = st.radio("Kategori", list(categories), format_func=categories.get, horizontal=True, key="compare_category")
-if len(chosen) < 2:
+if len(departments) < 2:
+    st.info("Der er kun én afdeling med drøftelser i de valgte filtre. Vælg flere afdelinger (eller ingen) i "
+            "sidebjælken for at sammenligne.")
+elif len(chosen) < 2:
     st.info("Vælg mindst to afdelinger for at sammenligne dem.")
 else:
     ui.chart(ui.figures("compare_chosen", filters, tuple(chosen), category)["chart"])

@@ -14,6 +14,7 @@ import pytest
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
+import amo_ui as ui
 from amo_data.cli import main as cli
 from amo_data.store import Store
 
@@ -211,3 +212,99 @@ def test_a_point_without_a_rating_shows_an_empty_cell_not_none(sample_store):
     assert "" in ratings and "None" not in ratings and all(r == "" or r.isdigit() for r in ratings)
     stress = points.loc[points["Beskrivelse"] == "Forebygge stress i travle perioder", "Vurdering"]
     assert list(stress) == [""]
+
+
+# --- UX review: what a user notices on the Upload page ------------------------------------------
+
+def test_saved_files_show_that_they_are_saved_instead_of_a_second_save_button(sample_store):
+    at = _upload(open_page("pages/1_Upload.py"), "kantine-plan.csv", GOOD)
+    at.button(key="save_uploads").click().run()
+    batch = Store().history()[0]["id"]
+    assert any(f"Gemt som import nr. {batch}" in s.value for s in at.success)
+    assert not [b for b in at.button if b.label == "Gem"], "the files are saved: no Gem button that seems to do nothing"
+    at.run()  # any later click on the page (e.g. opening the undo) reruns it
+    assert not [b for b in at.button if b.label == "Gem"]
+    assert f"Filerne er gemt som import nr. {batch}. Vælg nye filer ovenfor for at indlæse flere." in texts(at)
+    assert len(Store().history()) == 2
+
+
+def test_undo_offers_the_newest_import_first_and_names_it(sample_store):
+    at = open_page("pages/1_Upload.py")
+    assert at.selectbox(key="undo_batch").value == 1  # the sample data is the only import
+    at = _upload(at, "kantine-plan.csv", GOOD)
+    at.button(key="save_uploads").click().run()
+    undo = at.selectbox(key="undo_batch")
+    assert undo.value == 2, "after an import, the import just made is the one offered for undo"
+    assert undo.options[0] == f"Nr. 2 · {ui.danish_time(Store().history()[0]['created_at'])} · lokal · kantine-plan.csv"
+    assert undo.options[1].startswith("Nr. 1 · ") and "eksempeldata" in undo.options[1]
+    assert undo.options[1].endswith("og 7 filer mere")
+    at.checkbox(key="undo_confirm").check().run()
+    at.button(key="undo_button").click().run()
+    assert Store().history()[0]["state"] == "undone" and Store().history()[1]["state"] == "current"
+    assert any("Import nr. 2 er fortrudt." in s.value for s in at.success)
+    # The undone files may be saved again: the Gem button is back.
+    assert [b for b in at.button if b.label == "Gem"]
+
+
+def test_an_error_shows_a_whole_number_as_typed_and_the_file_with_a_failure_icon(sample_store):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.title = "Arbejdsark"
+    wb.active.append(["Afdeling", "År", "Område", "Kategori", "Beskrivelse", "Vurdering"])
+    wb.active.append(["Kantine", 2026, "Ergonomi", "Lykkes", "Gode løftestole", 7])  # Excel: a number
+    buf = io.BytesIO()
+    wb.save(buf)
+    at = open_page("pages/1_Upload.py")
+    at.file_uploader[0].set_value(("kantine-ark.xlsx", buf.getvalue(), ui.XLSX_MIME)).run()
+    errors = at.dataframe[0].value
+    row = errors.loc[errors["Kolonne"] == "Vurdering"].iloc[0]
+    assert row["Værdi"] == "7" and '"7"' in row["Besked"]
+    assert any(m.value.startswith(":red[:material/cancel:]") and "kantine" in m.value for m in at.markdown)
+
+
+def test_the_file_uploader_speaks_danish():
+    at = open_page("pages/1_Upload.py")
+    [hint] = [h.proto.body for h in at.get("html")]
+    # Streamlit's own "25MB per file • XLSX, …" is hidden; a Danish hint is shown instead.
+    assert "stFileUploaderDropzoneInstructions" in hint and "display: none" in hint
+    assert 'content: "Træk filerne hertil, eller klik på Upload"' in hint
+    assert "højst 25 MB pr. fil" in at.file_uploader[0].label
+
+
+# --- UX review: the data pages --------------------------------------------------------------------
+
+def test_handleplan_says_what_overdue_and_urgent_mean_and_what_the_wheel_counts(sample_store):
+    at = open_page("pages/3_Handleplan.py")
+    captions = [c.value for c in at.caption]
+    assert "Handlinger, hvis kvartal er slut, og som hverken er gennemført eller aflyst." in captions
+    assert any(c.startswith("Handlinger med Hvornår »Snarest«") for c in captions)
+    titles = [figure(at, i)["layout"]["title"]["text"] for i in range(len(at.get("plotly_chart")))]
+    assert "Årshjul 2026: handlinger pr. kvartal" in titles
+
+
+def test_the_comparison_table_downloads_with_danish_headers_and_name(sample_store):
+    import pandas as pd
+
+    at = open_page("pages/4_Sammenlign_afdelinger.py")
+    assert [b.label for b in at.get("download_button")] == ["Hent tabellen (CSV)"]
+    at.radio(key="heatmap_measure").set_value("need_share").run()
+    matrix = ui.figures("compare", ui.Filters(2026, ()), "need_share")["matrix"]
+    table = pd.read_csv(io.BytesIO(ui.matrix_csv(matrix)), sep=";", decimal=",", encoding="utf-8-sig")
+    assert table.columns[0] == "Afdeling" and "Ergonomi" in table.columns
+    assert list(table["Afdeling"]) == list(matrix.index)
+    shares = table.drop(columns="Afdeling").stack().dropna()
+    assert len(shares) > 20 and ((shares * 1000).round(6) % 1 == 0).all(), "shares rounded to three decimals"
+    assert ui.matrix_csv_name("Andel behov", 2026) == "afdelinger-andel-behov-2026.csv"
+    assert ui.matrix_csv_name("Behov", None) == "afdelinger-behov-alle-år.csv"
+
+
+def test_comparing_with_one_department_in_the_sidebar_says_where_to_choose_more(sample_store):
+    at = open_page("pages/4_Sammenlign_afdelinger.py")
+    at.sidebar.multiselect(key="departments").set_value(["Lager"]).run()
+    assert at.multiselect(key="compare_departments").options == ["Lager"]
+    assert any("Der er kun én afdeling med drøftelser i de valgte filtre" in i.value and "sidebjælken" in i.value
+               for i in at.info)
+    at.sidebar.multiselect(key="departments").set_value([]).run()
+    assert not [i for i in at.info if "kun én afdeling" in i.value]
+    assert any(i.value == "Vælg mindst to afdelinger for at sammenligne dem." for i in at.info)

@@ -292,7 +292,11 @@ def test_the_upload_history_shows_a_new_import_in_the_same_run():
     [b for b in at.button if b.label == "Gem"][0].click().run()
     history = [d.value for d in at.dataframe if "Tilstand" in d.value.columns][0]
     assert len(history) == before + 1 and history.iloc[0]["Filer"] == "kantine-plan.csv"
-    assert str(history.iloc[0]["Nr."]) in at.selectbox(key="undo_batch").options
+    undo = at.selectbox(key="undo_batch")
+    # The new import is the one offered first, named so nobody undoes another by mistake.
+    assert undo.value == history.iloc[0]["Nr."]
+    assert undo.options[0].startswith(f"Nr. {history.iloc[0]['Nr.']} · ") and undo.options[0].endswith(
+        "kantine-plan.csv")
 
 
 def test_a_plan_of_thousands_of_actions_counts_them_the_danish_way():
