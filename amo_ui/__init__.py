@@ -14,8 +14,8 @@ from .data import (
     store, tables, today,
 )
 from .manage import (
-    AUDIT_ACTIONS, action_editor, audit_details, audit_table, check_uploads, erase, history_with_undo, paged, save_button,
-    save_uploads, show_check_result, show_long_table, show_problems, show_saved_message,
+    AUDIT_ACTIONS, action_editor, audit_details, audit_table, check_uploads, erase, history_with_undo, paged, plan_intro,
+    save_button, save_uploads, show_check_result, show_long_table, show_problems, show_saved_message, upload_scope,
 )
 from .shell import (
     APP_TITLE, NAVIGATION, UPLOAD_PAGE, Filters, current_user, empty_state, sample_banner, setup, sidebar_filters,
@@ -34,9 +34,9 @@ __all__ = [
     "departments_without_discussion", "display_frame", "empty_state", "erase", "excel_bytes", "figure_function",
     "figure_spec", "figures", "has_rows", "history", "history_with_undo", "is_empty", "known_departments",
     "lazy_excel", "lazy_export", "matrix_csv", "matrix_csv_name", "md_escape", "needs_trend", "needs_trend_chart",
-    "outline", "page_rows", "paged", "plural", "sample_banner", "save_button", "save_uploads", "setup",
+    "outline", "page_rows", "paged", "plan_intro", "plural", "sample_banner", "save_button", "save_uploads", "setup",
     "show_check_result", "show_long_table", "show_problems", "show_saved_message", "show_table", "show_view",
-    "sidebar_filters", "store", "tables", "today",
+    "sidebar_filters", "store", "tables", "today", "upload_scope",
 ]
 
 # Everything imported so far (Streamlit, pandas, Plotly, SQLAlchemy, these modules: a few hundred

@@ -14,7 +14,7 @@ from amo_data.text import danish_key
 
 from .data import _audit_log, _history, batch_departments, data_version, history, read_data_version, store
 from .shell import current_user
-from .views import ACTION_COLUMNS, danish_time, display_frame, md_escape, page_rows, plural, show_table
+from .views import ACTION_COLUMNS, danish_number, danish_time, display_frame, md_escape, page_rows, plural, show_table
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -86,6 +86,33 @@ def action_editor(actions: pd.DataFrame) -> None:
         st.rerun()
 
 
+def plan_intro(n: int) -> str:
+    """The line above the action plan: how many actions, and what this user may change in it."""
+    user = current_user()
+    count = plural(n, "handling", "handlinger") + "."
+    if not user.can_import():
+        return count
+    where = "" if user.role == auth.ADMIN or user.is_local else f" for {_own_departments(user)}"
+    return (f"{count} Ret status direkte i tabellen{where}; ændringen gemmes straks og skrives i revisionsloggen "
+            "med hvem og hvornår.")
+
+
+def upload_scope() -> str | None:
+    """What an AMO user may upload (None: anything), said before the upload rather than after it."""
+    user = current_user()
+    if not user.can_import() or user.role == auth.ADMIN or user.is_local:
+        return None
+    return (f"Du kan indlæse data for {_own_departments(user)}. En fil med andre afdelinger afvises, "
+            "og intet af den gemmes.")
+
+
+def _own_departments(user: auth.User) -> str:
+    names = sorted(set(user.departments), key=lambda n: (danish_key(n), n))
+    if not names:
+        return "ingen afdelinger"
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " og " + names[-1]
+
+
 def _digest(ids: pd.Series) -> str:
     return hashlib.sha1(",".join(map(str, ids)).encode()).hexdigest()[:10]
 
@@ -119,7 +146,7 @@ def show_check_result(result) -> None:
         found = {table: n for table, n in result.rows.items() if n}
         if found:
             for col, (table, n) in zip(st.columns(3), found.items()):
-                col.metric(f"Rækker i {SHEET_TITLES[table]}", n)
+                col.metric(f"Rækker i {SHEET_TITLES[table]}", danish_number(n, 0))
         elif not result.errors:
             st.caption("Filen indeholder ingen rækker med data.")
         if result.errors:

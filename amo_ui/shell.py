@@ -182,7 +182,7 @@ def sample_banner() -> None:
     if not has_sample_data():
         return
     if not current_user().can_delete_data():
-        st.info("Du ser **eksempeldata** for en opdigtet virksomhed.")
+        st.info("Du ser **eksempeldata** for en opdigtet virksomhed. En administrator kan fjerne dem.")
         return
     box = st.container(border=True)
     box.warning("Du ser **eksempeldata** for en opdigtet virksomhed. Fjern dem, før I indlæser jeres egne ark.")

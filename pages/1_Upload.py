@@ -28,6 +28,8 @@ else:
         f"Vælg en eller flere filer (Excel eller CSV, højst {max_bytes() // 2**20} MB pr. fil)",
         type=["xlsx", "xlsm", "xls", "ods", "csv", "txt"], accept_multiple_files=True, key="uploads",
     )
+    if scope := ui.upload_scope():
+        st.caption(scope)
 
 # One slot for what changes with the chosen files, so that what follows keeps its place on the page.
 with st.container():

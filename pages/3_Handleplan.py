@@ -25,18 +25,17 @@ statuses = c3.multiselect("Status", vocab.STATUS.values, placeholder="Alle")
 quarters = c4.multiselect("Kvartal", figures["quarters"], format_func=ui.danish_quarter, placeholder="Alle")
 shown = ui.figures("actions", filters, tuple(areas), tuple(helps), tuple(statuses), tuple(quarters))["shown"]
 
-st.write(f"{ui.plural(len(shown), 'handling', 'handlinger')}. Ret status direkte i tabellen; ændringen gemmes "
-         "straks og skrives i revisionsloggen med hvem og hvornår.")
+st.write(ui.plan_intro(len(shown)))
 ui.action_editor(shown)
 st.download_button("Hent handleplanen til opslag (Excel, liggende A4)", ui.lazy_excel(write_action_plan, shown),
                    "Handleplan.xlsx", mime=ui.XLSX_MIME, icon=":material/print:", on_click="ignore")
 
 overdue, urgent = figures["overdue"], figures["urgent"]
-st.subheader(f"Overskredne ({len(overdue)})")
+st.subheader(f"Overskredne ({ui.danish_number(len(overdue), 0)})")
 st.caption("Handlinger, hvis kvartal er slut, og som hverken er gennemført eller aflyst.")
 ui.show_long_table(overdue, ui.ACTION_SHORT_COLUMNS, "overdue_page", "Vis overskredne",
                    empty="Ingen overskredne handlinger.")
-st.subheader(f"Hastende ({len(urgent)})")
+st.subheader(f"Hastende ({ui.danish_number(len(urgent), 0)})")
 st.caption("Handlinger med Hvornår »Snarest«, »Straks« eller lignende, som stadig er åbne.")
 ui.show_long_table(urgent, ui.ACTION_SHORT_COLUMNS, "urgent_page", "Vis hastende",
                    empty="Ingen hastende handlinger.")

@@ -22,8 +22,8 @@ if figures["empty"]:
 
 t = figures["totals"]
 cols = st.columns(3)
-cols[0].metric("Kurser", t["courses"])
-cols[1].metric("Gennemført", t["completed"])
+cols[0].metric("Kurser", ui.danish_number(t["courses"], 0))
+cols[1].metric("Gennemført", ui.danish_number(t["completed"], 0))
 cols[2].metric("Timer gennemført", ui.danish_number(t["hours_completed"]))
 
 left, right = st.columns(2)

@@ -308,3 +308,56 @@ def test_comparing_with_one_department_in_the_sidebar_says_where_to_choose_more(
     at.sidebar.multiselect(key="departments").set_value([]).run()
     assert not [i for i in at.info if "kun én afdeling" in i.value]
     assert any(i.value == "Vælg mindst to afdelinger for at sammenligne dem." for i in at.info)
+
+
+def test_the_course_list_shows_the_hours_before_the_long_course_name(sample_store):
+    at = open_page("pages/5_Uddannelse.py")
+    [courses] = [d.value for d in at.dataframe if "Kursus" in d.value.columns]
+    columns = list(courses.columns)
+    assert columns.index("Timer") < columns.index("Kursus"), columns
+    assert columns[:6] == ["Afdeling", "Navn", "Rolle", "Hvornår", "Status", "Timer"]
+    assert "11,1" in set(courses["Timer"]) and all("." not in h for h in courses["Timer"])
+    assert metric(at, "Kurser") == str(len(courses))
+
+
+# --- UX review: what each role is told before it tries -------------------------------------------
+
+def _signed_in(page: str, role: str, departments: list[str] | None = None) -> AppTest:
+    from amo_data import auth
+
+    user = {"name": "Test Testesen", "role": role, "password_hash": auth.hash_password("kodeord-til-test")}
+    if departments:
+        user["departments"] = departments
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets["users"] = {"test": user}
+    at.run()
+    at.text_input(key="sign_in_user").input("test")
+    at.text_input(key="sign_in_password").input("kodeord-til-test")
+    at.button[0].click().run()
+    at.switch_page(page).run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_handleplan_tells_each_role_what_it_may_change(sample_store):
+    def intro(at: AppTest) -> str:
+        [line] = [m.value for m in at.markdown if m.value.endswith((" handlinger.", " hvornår."))]
+        return line
+
+    local = open_page("pages/3_Handleplan.py")
+    assert intro(local) == ("22 handlinger. Ret status direkte i tabellen; ændringen gemmes straks og skrives i "
+                            "revisionsloggen med hvem og hvornår.")
+    reader = _signed_in("pages/3_Handleplan.py", "ledelse")
+    assert intro(reader) == "22 handlinger.", "no invitation to edit for a role that cannot"
+    assert "Din rolle kan se handleplanen, men ikke ændre status." in [c.value for c in reader.caption]
+    amo = _signed_in("pages/3_Handleplan.py", "amo", ["Lager", "Kantine"])
+    assert intro(amo).startswith("22 handlinger. Ret status direkte i tabellen for Kantine og Lager; ")
+
+
+def test_an_amo_user_is_told_which_departments_it_may_upload_before_uploading(sample_store):
+    at = _signed_in("pages/1_Upload.py", "amo", ["Lager"])
+    assert ("Du kan indlæse data for Lager. En fil med andre afdelinger afvises, og intet af den gemmes."
+            in [c.value for c in at.caption])
+    assert "En administrator kan fjerne dem." in texts(at)  # the sample banner says who can remove it
+    admin = _signed_in("pages/1_Upload.py", "admin")
+    assert not [c for c in admin.caption if c.value.startswith("Du kan indlæse data for")]
