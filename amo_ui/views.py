@@ -187,20 +187,6 @@ def danish_time(iso: str) -> str:
     return t.strftime("%d-%m-%Y %H:%M")
 
 
-# Streamlit writes its own English hint in the file uploader ("25MB per file • XLSX, …"). The page's
-# label says the same in Danish, so the hint gives way to a Danish one (fixed text, no user input).
-_UPLOADER_CSS = """<style>
-[data-testid='stFileUploaderDropzoneInstructions'] span { display: none; }
-[data-testid='stFileUploaderDropzoneInstructions'] > div::after {
-  content: "Træk filerne hertil, eller klik på Upload"; font-size: 0.875rem; opacity: 0.6; }
-</style>"""
-
-
-def danish_file_uploader() -> None:
-    """Replace the file uploader's English hint by a Danish one (call it on a page with an uploader)."""
-    st.html(_UPLOADER_CSS)
-
-
 def md_escape(text: str) -> str:
     """Show user text literally inside Markdown."""
     return "".join("\\" + c if c in "\\`*_{}[]()#+-.!|<>~" else c for c in text)

@@ -23,7 +23,6 @@ if not user.can_import():
             "Kontakt AMO eller en administrator.")
     files = []
 else:
-    ui.danish_file_uploader()
     files = st.file_uploader(
         f"Vælg en eller flere filer (Excel eller CSV, højst {max_bytes() // 2**20} MB pr. fil)",
         type=["xlsx", "xlsm", "xls", "ods", "csv", "txt"], accept_multiple_files=True, key="uploads",

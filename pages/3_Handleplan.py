@@ -17,6 +17,9 @@ filters = ui.sidebar_filters(outline)
 today = ui.today()
 wheel_year = filters.year or today.year
 figures = ui.figures("plan", filters, today, wheel_year)  # the chosen year's rows, cached
+if not figures["quarters"]:  # every action has a quarter: no action in the chosen year and departments
+    st.info(ui.nothing_chosen(outline, filters, "handleplan"))
+    st.stop()
 
 c1, c2, c3, c4 = st.columns(4)
 areas = c1.multiselect("Område", figures["areas"], placeholder="Alle")

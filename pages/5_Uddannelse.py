@@ -16,8 +16,7 @@ filters = ui.sidebar_filters(outline)
 figures = ui.figures("training", filters)  # the chosen year's rows, cached
 
 if figures["empty"]:
-    st.info("Der er ingen kurser i uddannelsesregistret for de valgte filtre. Udfyld arket Uddannelse i "
-            "skabelonen, og indlæs det på siden Upload.")
+    st.info(ui.nothing_chosen(outline, filters, "uddannelse"))
     st.stop()
 
 t = figures["totals"]

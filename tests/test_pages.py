@@ -263,15 +263,6 @@ def test_an_error_shows_a_whole_number_as_typed_and_the_file_with_a_failure_icon
     assert any(m.value.startswith(":red[:material/cancel:]") and "kantine" in m.value for m in at.markdown)
 
 
-def test_the_file_uploader_speaks_danish():
-    at = open_page("pages/1_Upload.py")
-    [hint] = [h.proto.body for h in at.get("html")]
-    # Streamlit's own "25MB per file • XLSX, …" is hidden; a Danish hint is shown instead.
-    assert "stFileUploaderDropzoneInstructions" in hint and "display: none" in hint
-    assert 'content: "Træk filerne hertil, eller klik på Upload"' in hint
-    assert "højst 25 MB pr. fil" in at.file_uploader[0].label
-
-
 # --- UX review: the data pages --------------------------------------------------------------------
 
 def test_handleplan_says_what_overdue_and_urgent_mean_and_what_the_wheel_counts(sample_store):
@@ -361,3 +352,45 @@ def test_an_amo_user_is_told_which_departments_it_may_upload_before_uploading(sa
     assert "En administrator kan fjerne dem." in texts(at)  # the sample banner says who can remove it
     admin = _signed_in("pages/1_Upload.py", "admin")
     assert not [c for c in admin.caption if c.value.startswith("Du kan indlæse data for")]
+
+
+# --- UX review: a year and department with nothing says what to choose instead -------------------
+
+def _choose(at: AppTest, year, departments: list[str]) -> AppTest:
+    at.sidebar.selectbox(key="year").set_value(year).run()
+    at.sidebar.multiselect(key="departments").set_value(departments).run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+@pytest.mark.parametrize("page, expected", [
+    ("pages/2_Styrker_og_behov.py", "Der er ingen punkter på arbejdsarket for Administration i 2026. "
+                                    "Der er punkter fra 2024: vælg året i sidebjælken."),
+    ("pages/4_Sammenlign_afdelinger.py", "Der er ingen punkter på arbejdsarket for Administration i 2026. "
+                                         "Der er punkter fra 2024: vælg året i sidebjælken."),
+    ("pages/3_Handleplan.py", "Der er ingen handlinger i handleplanen for Administration i 2026. "
+                              "Der er handlinger fra 2024: vælg året i sidebjælken."),
+])
+def test_a_department_without_rows_in_the_year_is_told_which_years_have_them(sample_store, page, expected):
+    # The sample's Administration held its discussion in 2024 only.
+    at = _choose(open_page(page), 2026, ["Administration"])
+    assert expected in [i.value for i in at.info]
+    if "Sammenlign" in page:  # no empty heatmap; the trend over every year is still there
+        assert len(at.get("plotly_chart")) == 1 and "Udviklingen over årene" in [s.value for s in at.subheader]
+    else:
+        assert not at.get("plotly_chart"), "no empty charts under the explanation"
+    at = _choose(at, 2024, ["Administration"])
+    assert not [i for i in at.info if i.value.startswith("Der er ingen")]
+    assert at.get("plotly_chart")
+
+
+def test_a_course_register_without_the_year_names_the_years_that_have_courses(sample_store):
+    at = _choose(open_page("pages/5_Uddannelse.py"), "Alle år", [])
+    years = sorted({int(q[-4:]) for q in at.dataframe[0].value["Hvornår"] if q}, reverse=True)
+    listing = ", ".join(map(str, years[:-1])) + f" og {years[-1]}"
+    outline = {"uddannelse": sample_store.outline()["uddannelse"]}
+    assert ui.nothing_chosen(outline, ui.Filters(2030, ()), "uddannelse") == (
+        f"Der er ingen kurser i uddannelsesregistret i 2030. Der er kurser fra {listing}: vælg et af årene i sidebjælken.")
+    assert ui.nothing_chosen(outline, ui.Filters(2030, ("Ukendt", "Andet")), "uddannelse") == (
+        "Der er ingen kurser i uddannelsesregistret for de valgte afdelinger i 2030. "
+        "Udfyld arket Uddannelse i skabelonen, og indlæs det på siden Upload.")
