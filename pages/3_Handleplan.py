@@ -15,8 +15,9 @@ ui.sample_banner()
 ui.empty_state(outline)
 filters = ui.sidebar_filters(outline)
 today = ui.today()
-wheel_year = filters.year or today.year
-figures = ui.figures("plan", filters, today, wheel_year)  # the chosen year's rows, cached
+# The wheel of the chosen year; with "Alle år", every year's actions in their quarter (not an
+# empty wheel of this year while the plan above lists other years' actions).
+figures = ui.figures("plan", filters, today, filters.year)  # the chosen year's rows, cached
 if not figures["quarters"]:  # every action has a quarter: no action in the chosen year and departments
     st.info(ui.nothing_chosen(outline, filters, "handleplan"))
     st.stop()

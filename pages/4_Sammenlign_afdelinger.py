@@ -44,4 +44,10 @@ else:
         ui.chart(ui.figures("compare_chosen", filters, tuple(chosen), category)["chart"])
 
 st.subheader("Udviklingen over årene")
-ui.chart(ui.needs_trend_chart(filters))  # every year, the chosen departments
+trend_years = sorted(set(ui.needs_trend(filters)["year"]))  # every year, the chosen departments
+if len(trend_years) < 2:  # one point per area is no development: say so instead of a chart of dots
+    st.info("Udviklingen vises, når der er behov fra mindst to år"
+            + (f". Indtil nu er der kun behov fra {trend_years[0]}." if trend_years else
+               ". Der er endnu ingen behov (Brug for at styrke) for de valgte afdelinger."))
+else:
+    ui.chart(ui.needs_trend_chart(filters))

@@ -274,6 +274,15 @@ def test_handleplan_says_what_overdue_and_urgent_mean_and_what_the_wheel_counts(
     assert "Årshjul 2026: handlinger pr. kvartal" in titles
 
 
+def test_with_every_year_the_wheel_counts_every_years_actions(sample_store):
+    at = open_page("pages/3_Handleplan.py")
+    at.sidebar.selectbox(key="year").set_value("Alle år").run()
+    charts = [figure(at, i) for i in range(len(at.get("plotly_chart")))]
+    [wheel] = [c for c in charts if c["layout"]["title"]["text"].startswith("Årshjul")]
+    assert wheel["layout"]["title"]["text"] == "Årshjul, alle år: handlinger pr. kvartal"
+    assert sum(sum(trace["r"]) for trace in wheel["data"]) == len(sample_store.current()["handleplan"])
+
+
 def test_the_comparison_table_downloads_with_danish_headers_and_name(sample_store):
     import pandas as pd
 
@@ -375,8 +384,11 @@ def test_a_department_without_rows_in_the_year_is_told_which_years_have_them(sam
     # The sample's Administration held its discussion in 2024 only.
     at = _choose(open_page(page), 2026, ["Administration"])
     assert expected in [i.value for i in at.info]
-    if "Sammenlign" in page:  # no empty heatmap; the trend over every year is still there
-        assert len(at.get("plotly_chart")) == 1 and "Udviklingen over årene" in [s.value for s in at.subheader]
+    if "Sammenlign" in page:  # no empty heatmap; the trend over every year is still there, but one
+        # year of needs is no development: it says so instead of drawing dots
+        assert "Udviklingen over årene" in [s.value for s in at.subheader] and not at.get("plotly_chart")
+        assert "Udviklingen vises, når der er behov fra mindst to år. Indtil nu er der kun behov fra 2024." in [
+            i.value for i in at.info]
     else:
         assert not at.get("plotly_chart"), "no empty charts under the explanation"
     at = _choose(at, 2024, ["Administration"])
