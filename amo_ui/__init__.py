@@ -14,8 +14,9 @@ from .data import (
     store, tables, today,
 )
 from .manage import (
-    AUDIT_ACTIONS, action_editor, audit_details, audit_table, check_uploads, erase, history_with_undo, paged, plan_intro,
-    save_button, save_uploads, show_check_result, show_long_table, show_problems, show_saved_message, upload_scope,
+    AUDIT_ACTIONS, action_editor, audit_details, audit_table, check_uploads, erase, history_with_undo, paged,
+    plan_intro, save_button, save_uploads, show_check_result, show_long_table, show_problems, show_saved_message,
+    upload_scope,
 )
 from .shell import (
     APP_TITLE, NAVIGATION, UPLOAD_PAGE, Filters, current_user, empty_state, nothing_chosen, sample_banner, setup,

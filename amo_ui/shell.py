@@ -185,7 +185,8 @@ def nothing_chosen(data: dict[str, pd.DataFrame], filters: Filters, table: str) 
     years = sorted({int(y) for y in filters.scope({table: data[table]})[table]["year"].dropna()}, reverse=True)
     if years and filters.year:
         listing = str(years[0]) if len(years) == 1 else ", ".join(map(str, years[:-1])) + f" og {years[-1]}"
-        return text + f" Der er {short} fra {listing}: vælg {'året' if len(years) == 1 else 'et af årene'} i sidebjælken."
+        which = "året" if len(years) == 1 else "et af årene"
+        return text + f" Der er {short} fra {listing}: vælg {which} i sidepanelet."
     return text + f" Udfyld arket {sheet} i skabelonen, og indlæs det på siden Upload."
 
 

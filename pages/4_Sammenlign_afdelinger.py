@@ -37,7 +37,7 @@ else:
                         key="compare_category")
     if len(departments) < 2:
         st.info("Der er kun én afdeling med drøftelser i de valgte filtre. Vælg flere afdelinger (eller ingen) i "
-                "sidebjælken for at sammenligne.")
+                "sidepanelet for at sammenligne.")
     elif len(chosen) < 2:
         st.info("Vælg mindst to afdelinger for at sammenligne dem.")
     else:

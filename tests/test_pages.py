@@ -235,7 +235,8 @@ def test_undo_offers_the_newest_import_first_and_names_it(sample_store):
     at.button(key="save_uploads").click().run()
     undo = at.selectbox(key="undo_batch")
     assert undo.value == 2, "after an import, the import just made is the one offered for undo"
-    assert undo.options[0] == f"Nr. 2 · {ui.danish_time(Store().history()[0]['created_at'])} · lokal · kantine-plan.csv"
+    when = ui.danish_time(Store().history()[0]["created_at"])
+    assert undo.options[0] == f"Nr. 2 · {when} · lokal · kantine-plan.csv"
     assert undo.options[1].startswith("Nr. 1 · ") and "eksempeldata" in undo.options[1]
     assert undo.options[1].endswith("og 7 filer mere")
     at.checkbox(key="undo_confirm").check().run()
@@ -303,7 +304,7 @@ def test_comparing_with_one_department_in_the_sidebar_says_where_to_choose_more(
     at = open_page("pages/4_Sammenlign_afdelinger.py")
     at.sidebar.multiselect(key="departments").set_value(["Lager"]).run()
     assert at.multiselect(key="compare_departments").options == ["Lager"]
-    assert any("Der er kun én afdeling med drøftelser i de valgte filtre" in i.value and "sidebjælken" in i.value
+    assert any("Der er kun én afdeling med drøftelser i de valgte filtre" in i.value and "sidepanelet" in i.value
                for i in at.info)
     at.sidebar.multiselect(key="departments").set_value([]).run()
     assert not [i for i in at.info if "kun én afdeling" in i.value]
@@ -374,11 +375,11 @@ def _choose(at: AppTest, year, departments: list[str]) -> AppTest:
 
 @pytest.mark.parametrize("page, expected", [
     ("pages/2_Styrker_og_behov.py", "Der er ingen punkter på arbejdsarket for Administration i 2026. "
-                                    "Der er punkter fra 2024: vælg året i sidebjælken."),
+                                    "Der er punkter fra 2024: vælg året i sidepanelet."),
     ("pages/4_Sammenlign_afdelinger.py", "Der er ingen punkter på arbejdsarket for Administration i 2026. "
-                                         "Der er punkter fra 2024: vælg året i sidebjælken."),
+                                         "Der er punkter fra 2024: vælg året i sidepanelet."),
     ("pages/3_Handleplan.py", "Der er ingen handlinger i handleplanen for Administration i 2026. "
-                              "Der er handlinger fra 2024: vælg året i sidebjælken."),
+                              "Der er handlinger fra 2024: vælg året i sidepanelet."),
 ])
 def test_a_department_without_rows_in_the_year_is_told_which_years_have_them(sample_store, page, expected):
     # The sample's Administration held its discussion in 2024 only.
@@ -402,7 +403,8 @@ def test_a_course_register_without_the_year_names_the_years_that_have_courses(sa
     listing = ", ".join(map(str, years[:-1])) + f" og {years[-1]}"
     outline = {"uddannelse": sample_store.outline()["uddannelse"]}
     assert ui.nothing_chosen(outline, ui.Filters(2030, ()), "uddannelse") == (
-        f"Der er ingen kurser i uddannelsesregistret i 2030. Der er kurser fra {listing}: vælg et af årene i sidebjælken.")
+        f"Der er ingen kurser i uddannelsesregistret i 2030. Der er kurser fra {listing}: "
+        "vælg et af årene i sidepanelet.")
     assert ui.nothing_chosen(outline, ui.Filters(2030, ("Ukendt", "Andet")), "uddannelse") == (
         "Der er ingen kurser i uddannelsesregistret for de valgte afdelinger i 2030. "
         "Udfyld arket Uddannelse i skabelonen, og indlæs det på siden Upload.")
