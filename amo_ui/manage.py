@@ -162,12 +162,13 @@ def show_check_result(result) -> None:
 
 
 def show_problems(problems) -> None:
-    # Fixed widths for the short columns and none for Besked: the message (the one column a user
-    # must read whole) gets every pixel left, instead of an even share of it.
+    # Narrow fixed widths for the short columns and a wide one for Besked: the message (the one
+    # column a user must read whole) fits on an office screen (1920 px) instead of getting an even
+    # share of the width; on a smaller one the table scrolls sideways.
     st.dataframe(_problems(problems), hide_index=True, width="stretch", column_config={
         "Ark": st.column_config.TextColumn(width=100), "Række": st.column_config.NumberColumn(width=65),
         "Kolonne": st.column_config.TextColumn(width=110), "Værdi": st.column_config.TextColumn(width=120),
-        "Besked": st.column_config.TextColumn()})
+        "Besked": st.column_config.TextColumn(width=1100)})
 
 
 def _problem_value(value) -> str:

@@ -261,6 +261,9 @@ def test_an_error_shows_a_whole_number_as_typed_and_the_file_with_a_failure_icon
     errors = at.dataframe[0].value
     row = errors.loc[errors["Kolonne"] == "Vurdering"].iloc[0]
     assert row["Værdi"] == "7" and '"7"' in row["Besked"]
+    # The message gets the width (it fits on a 1920 px screen) instead of an even share of it.
+    widths = {name: c.get("width") for name, c in json.loads(at.dataframe[0].proto.columns).items()}
+    assert widths["Besked"] >= 1000 and all(widths[c] <= 120 for c in ("Ark", "Række", "Kolonne", "Værdi"))
     assert any(m.value.startswith(":red[:material/cancel:]") and "kantine" in m.value for m in at.markdown)
 
 
