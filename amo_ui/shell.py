@@ -210,6 +210,8 @@ def sample_banner() -> None:
     box = st.container(border=True)
     box.warning("Du ser **eksempeldata** for en opdigtet virksomhed. Fjern dem, før I indlæser jeres egne ark.")
     if box.button("Fjern eksempeldata", key="remove_sample"):
-        store().remove_sample_data(user=current_user().username)
+        removed = store().remove_sample_data(user=current_user().username)
         st.cache_data.clear()
+        st.session_state["_toast"] = ("Eksempeldata er fjernet. De kan ses i importhistorikken som fortrudt."
+                                      if removed else "Der var ingen eksempeldata at fjerne.")
         st.rerun()

@@ -202,6 +202,14 @@ def test_removing_the_sample_data_empties_the_dashboard(sample_store):
     at = open_page()
     at.button(key="remove_sample").click().run()
     assert "Der er ingen data endnu" in texts(at)
+    assert [t.value for t in at.toast] == ["Eksempeldata er fjernet\\. De kan ses i importhistorikken som fortrudt\\."]
+
+
+def test_the_audit_log_gives_its_details_the_width(sample_store):
+    at = open_page("pages/7_Revisionslog.py")
+    widths = {name: c.get("width") for name, c in json.loads(at.dataframe[0].proto.columns).items()}
+    assert widths["Detaljer"] >= 1000 and all(widths[c] <= 160 for c in ("Tidspunkt", "Bruger", "Handling"))
+    assert at.dataframe[0].value.iloc[0]["Detaljer"].startswith("import nr. 1; filer: ")
 
 
 def test_a_point_without_a_rating_shows_an_empty_cell_not_none(sample_store):
