@@ -31,8 +31,9 @@ shown = ui.figures("actions", filters, tuple(areas), tuple(helps), tuple(statuse
 
 st.write(ui.plan_intro(len(shown)))
 ui.action_editor(shown)
-st.download_button("Hent handleplanen til opslag (Excel, liggende A4)", ui.lazy_excel(write_action_plan, shown),
-                   "Handleplan.xlsx", mime=ui.XLSX_MIME, icon=":material/print:", on_click="ignore")
+if not shown.empty:  # no empty sheet to print
+    st.download_button("Hent handleplanen til opslag (Excel, liggende A4)", ui.lazy_excel(write_action_plan, shown),
+                       "Handleplan.xlsx", mime=ui.XLSX_MIME, icon=":material/print:", on_click="ignore")
 
 overdue, urgent = figures["overdue"], figures["urgent"]
 st.subheader(f"Overskredne ({ui.danish_number(len(overdue), 0)})")

@@ -419,3 +419,13 @@ def test_a_course_register_without_the_year_names_the_years_that_have_courses(sa
     assert ui.nothing_chosen(outline, ui.Filters(2030, ("Ukendt", "Andet")), "uddannelse") == (
         "Der er ingen kurser i uddannelsesregistret for de valgte afdelinger i 2030. "
         "Udfyld arket Uddannelse i skabelonen, og indlæs det på siden Upload.")
+
+
+def test_a_plan_filter_without_matches_offers_no_empty_sheet_to_print(sample_store):
+    at = open_page("pages/3_Handleplan.py")
+    label = "Hent handleplanen til opslag (Excel, liggende A4)"
+    assert label in [b.label for b in at.get("download_button")]
+    [status] = [m for m in at.main.multiselect if m.label == "Status"]
+    status.set_value(["Aflyst"]).run()  # the sample has no cancelled action in 2026
+    assert "Ingen handlinger for de valgte filtre." in [c.value for c in at.caption]
+    assert label not in [b.label for b in at.get("download_button")]
