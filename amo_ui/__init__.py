@@ -14,28 +14,31 @@ from .data import (
     store, tables, today,
 )
 from .manage import (
-    AUDIT_ACTIONS, action_editor, audit_details, audit_table, check_uploads, erase, history_with_undo, paged, save_uploads,
-    show_check_result, show_long_table, show_problems, show_saved_message,
+    AUDIT_ACTIONS, action_editor, audit_details, audit_table, check_uploads, erase, history_with_undo, paged,
+    plan_intro, save_button, save_uploads, show_check_result, show_long_table, show_problems, show_saved_message,
+    upload_scope,
 )
 from .shell import (
-    APP_TITLE, NAVIGATION, UPLOAD_PAGE, Filters, current_user, empty_state, sample_banner, setup, sidebar_filters,
+    APP_TITLE, NAVIGATION, UPLOAD_PAGE, Filters, current_user, empty_state, nothing_chosen, sample_banner, setup,
+    sidebar_filters,
 )
 from .views import (
     ACTION_COLUMNS, ACTION_SHORT_COLUMNS, POINT_COLUMNS, TRAINING_COLUMNS, XLSX_MIME, chart, danish_date,
-    danish_number, danish_quarter, danish_time, display_frame, excel_bytes, figure_spec, lazy_excel, md_escape,
-    page_rows, plural, show_table, show_view,
+    danish_number, danish_quarter, danish_time, display_frame, excel_bytes, figure_spec, lazy_excel, matrix_csv,
+    matrix_csv_name, md_escape, page_rows, plural, show_table, show_view,
 )
 
 __all__ = [
-    "ACTION_COLUMNS", "ACTION_SHORT_COLUMNS", "APP_TITLE", "AUDIT_ACTIONS", "COUNT_COLUMNS", "NAVIGATION",
-    "POINT_COLUMNS", "TRAINING_COLUMNS", "UPLOAD_PAGE", "XLSX_MIME", "Filters", "action_editor", "audit_details",
-    "audit_log", "audit_table", "batch_departments", "chart", "check_uploads", "current_user", "danish_date", "danish_number",
+    "ACTION_COLUMNS", "ACTION_SHORT_COLUMNS", "APP_TITLE", "AUDIT_ACTIONS", "COUNT_COLUMNS", "Filters", "NAVIGATION",
+    "POINT_COLUMNS", "TRAINING_COLUMNS", "UPLOAD_PAGE", "XLSX_MIME", "action_editor", "audit_details", "audit_log",
+    "audit_table", "batch_departments", "chart", "check_uploads", "current_user", "danish_date", "danish_number",
     "danish_quarter", "danish_time", "departments_total", "departments_without_discussion", "display_frame",
     "empty_state", "erase", "excel_bytes", "figure_function", "figure_spec", "figures", "has_rows", "history",
-    "history_with_undo", "is_empty", "known_departments", "lazy_excel", "lazy_export", "md_escape", "needs_trend",
-    "needs_trend_chart", "outline", "page_rows", "paged", "plural", "sample_banner", "save_uploads", "setup",
-    "show_check_result", "show_long_table", "show_problems", "show_saved_message", "show_table", "show_view",
-    "sidebar_filters", "store", "tables", "today",
+    "history_with_undo", "is_empty", "known_departments", "lazy_excel", "lazy_export", "matrix_csv", "matrix_csv_name",
+    "md_escape", "needs_trend", "needs_trend_chart", "nothing_chosen", "outline", "page_rows", "paged", "plan_intro",
+    "plural", "sample_banner", "save_button", "save_uploads", "setup", "show_check_result", "show_long_table",
+    "show_problems", "show_saved_message", "show_table", "show_view", "sidebar_filters", "store", "tables", "today",
+    "upload_scope",
 ]
 
 # Everything imported so far (Streamlit, pandas, Plotly, SQLAlchemy, these modules: a few hundred

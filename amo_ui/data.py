@@ -383,8 +383,10 @@ def _plan(view, today_, wheel_year):
             "training": figure_spec(charts.supplementary_training_by_quarter(
                 metrics.supplementary_training_by_quarter(plan))),
             "expert": figure_spec(charts.expert_assistance_by_quarter(metrics.expert_assistance_by_quarter(plan))),
-            "wheel": figure_spec(charts.aarshjul(metrics.actions_by_quarter(plan), year=wheel_year,
-                                                 title=f"Årshjul {wheel_year}"))}
+            # The chart's own title says what the wheel counts ("Årshjul 2026: handlinger pr. kvartal").
+            "wheel": figure_spec(charts.aarshjul(
+                metrics.actions_by_quarter(plan), year=wheel_year,
+                title=None if wheel_year else "Årshjul, alle år: handlinger pr. kvartal"))}
 
 
 @_figures_of("actions", ("handleplan",))

@@ -14,7 +14,7 @@ from amo_data.text import danish_key
 
 from .data import _audit_log, _history, batch_departments, data_version, history, read_data_version, store
 from .shell import current_user
-from .views import ACTION_COLUMNS, danish_time, display_frame, md_escape, page_rows, plural, show_table
+from .views import ACTION_COLUMNS, danish_number, danish_time, display_frame, md_escape, page_rows, plural, show_table
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -86,6 +86,33 @@ def action_editor(actions: pd.DataFrame) -> None:
         st.rerun()
 
 
+def plan_intro(n: int) -> str:
+    """The line above the action plan: how many actions, and what this user may change in it."""
+    user = current_user()
+    count = plural(n, "handling", "handlinger") + "."
+    if not user.can_import():
+        return count
+    where = "" if user.role == auth.ADMIN or user.is_local else f" for {_own_departments(user)}"
+    return (f"{count} Ret status direkte i tabellen{where}; ændringen gemmes straks og skrives i revisionsloggen "
+            "med hvem og hvornår.")
+
+
+def upload_scope() -> str | None:
+    """What an AMO user may upload (None: anything), said before the upload rather than after it."""
+    user = current_user()
+    if not user.can_import() or user.role == auth.ADMIN or user.is_local:
+        return None
+    return (f"Du kan indlæse data for {_own_departments(user)}. En fil med andre afdelinger afvises, "
+            "og intet af den gemmes.")
+
+
+def _own_departments(user: auth.User) -> str:
+    names = sorted(set(user.departments), key=lambda n: (danish_key(n), n))
+    if not names:
+        return "ingen afdelinger"
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " og " + names[-1]
+
+
 def _digest(ids: pd.Series) -> str:
     return hashlib.sha1(",".join(map(str, ids)).encode()).hexdigest()[:10]
 
@@ -112,13 +139,14 @@ def check_uploads(files, check) -> list:
 
 
 def show_check_result(result) -> None:
-    icon = "✅" if result.ok else "❌"
+    # Material icons, not emoji: they look the same in every browser (an emoji font is not everywhere).
+    icon = ":green[:material/check_circle:]" if result.ok else ":red[:material/cancel:]"
     with st.container(border=True):
         st.markdown(f"{icon} **{md_escape(result.file)}**")
         found = {table: n for table, n in result.rows.items() if n}
         if found:
             for col, (table, n) in zip(st.columns(3), found.items()):
-                col.metric(f"Rækker i {SHEET_TITLES[table]}", n)
+                col.metric(f"Rækker i {SHEET_TITLES[table]}", danish_number(n, 0))
         elif not result.errors:
             st.caption("Filen indeholder ingen rækker med data.")
         if result.errors:
@@ -134,15 +162,28 @@ def show_check_result(result) -> None:
 
 
 def show_problems(problems) -> None:
+    # Narrow fixed widths for the short columns and a wide one for Besked: the message (the one
+    # column a user must read whole) fits on an office screen (1920 px) instead of getting an even
+    # share of the width; on a smaller one the table scrolls sideways.
     st.dataframe(_problems(problems), hide_index=True, width="stretch", column_config={
-        "Ark": st.column_config.TextColumn(width="small"), "Række": st.column_config.NumberColumn(width="small"),
-        "Kolonne": st.column_config.TextColumn(width="small"), "Værdi": st.column_config.TextColumn(width="small"),
-        "Besked": st.column_config.TextColumn(width="large")})
+        "Ark": st.column_config.TextColumn(width=100), "Række": st.column_config.NumberColumn(width=65),
+        "Kolonne": st.column_config.TextColumn(width=110), "Værdi": st.column_config.TextColumn(width=120),
+        "Besked": st.column_config.TextColumn(width=1100)})
+
+
+def _problem_value(value) -> str:
+    """A problem's value as the user typed it: a whole number read as 7.0 shows as 7, a decimal
+    with a comma (the message says "7" too)."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else str(value).replace(".", ",")
+    return str(value)
 
 
 def _problems(problems) -> pd.DataFrame:
     rows = [{"sheet": p.sheet or "", "row": p.row, "column": p.column or "",
-             "value": "" if p.value is None else str(p.value), "message": p.message} for p in problems]
+             "value": _problem_value(p.value), "message": p.message} for p in problems]
     df = pd.DataFrame(rows, columns=list(PROBLEM_COLUMNS))
     df["row"] = df["row"].astype("Int64")
     return df.rename(columns=PROBLEM_COLUMNS)
@@ -162,20 +203,39 @@ def save_uploads(results) -> None:
     read_data_version()  # the rest of this run (history, export) shows the new data
     st.session_state["_saved_ids"] = ids
     if outcome.unchanged:
-        st.session_state["_saved_message"] = ("info", "Uændret: præcis de samme data var allerede gemt.")
+        st.session_state["_saved_note"] = "Uændret: præcis de samme data var allerede gemt."
+        st.session_state["_saved_message"] = ("info", st.session_state["_saved_note"])
     else:
+        st.session_state["_saved_batch"] = outcome.batch_id
+        st.session_state["_saved_note"] = f"Filerne er gemt som import nr. {outcome.batch_id}."
         st.session_state["_saved_message"] = (
             "success", f"Gemt som import nr. {outcome.batch_id}. Alle sider viser nu de nye data.")
 
 
+def save_button(results) -> None:
+    """The Gem button; once exactly these files are saved, a note instead (no second click that
+    seems to do nothing). The save runs before the page is drawn, so the page shows its result."""
+    ids = st.session_state.get("_upload_ids")
+    if ids and st.session_state.get("_saved_ids") == ids:
+        if "_saved_message" not in st.session_state:  # the save's own message is shown once, below
+            st.caption(st.session_state.get("_saved_note", "Filerne er gemt.")
+                       + " Vælg nye filer ovenfor for at indlæse flere.")
+        return
+    st.button("Gem", type="primary", icon=":material/save:", key="save_uploads", on_click=save_uploads,
+              args=(results,))
+
+
 def show_saved_message() -> None:
+    """The result of the last save or undo, shown once, in one place: the slot is there on every run,
+    so what follows it on the page keeps its place (an open "Fortryd en import" stays open)."""
+    slot = st.empty()
     kind, text = st.session_state.pop("_saved_message", (None, None))
     if kind == "success":
-        st.success(text, icon=":material/check_circle:")
+        slot.success(text, icon=":material/check_circle:")
     elif kind == "error":
-        st.error(text)
+        slot.error(text)
     elif kind:
-        st.info(text)
+        slot.info(text)
 
 
 STATE_DA = {"current": "Gældende", "replaced": "Erstattet", "undone": "Fortrudt"}
@@ -204,15 +264,33 @@ def history_with_undo() -> None:
                 if b["state"] != "undone" and user.can_undo(batch_departments(b["id"]))]
     if not undoable:
         return
+    if st.session_state.get("_undo_newest") != undoable[0]:  # a new import: offer it, not an older one
+        # Set, not forgotten: the browser keeps a widget's value unless the page sets it.
+        st.session_state["_undo_newest"] = st.session_state["undo_batch"] = undoable[0]
+        st.session_state["undo_confirm"] = False
+    described = {b["id"]: _describe_batch(b) for b in batches}
     with st.expander("Fortryd en import"):
-        batch_id = st.selectbox("Import nr.", undoable, key="undo_batch")
+        batch_id = st.selectbox("Import", undoable, key="undo_batch", format_func=described.get)
         st.caption("Det, importen erstattede, bliver gældende igen. Importen kan ses i historikken bagefter.")
         confirm = st.checkbox(f"Ja, fortryd import nr. {batch_id}", key="undo_confirm")
         if st.button("Fortryd", disabled=not confirm, key="undo_button"):
             store().undo(batch_id, user=user.username)
             st.session_state["_saved_message"] = ("success", f"Import nr. {batch_id} er fortrudt.")
             st.session_state.pop("undo_confirm", None)
+            if st.session_state.get("_saved_batch") == batch_id:  # the files may be saved again
+                for key in ("_saved_ids", "_saved_batch", "_saved_note"):
+                    st.session_state.pop(key, None)
             st.rerun()
+
+
+def _describe_batch(batch: dict) -> str:
+    """One import as the undo list names it: "Nr. 2 · 26-11-2026 12:37 · mette · plan.xlsx og 1 fil mere"."""
+    files = batch["files"]
+    shown = files[0] if files else ""
+    if len(files) > 1:
+        shown += f" og {plural(len(files) - 1, 'fil', 'filer')} mere"
+    return " · ".join(part for part in (f"Nr. {batch['id']}", danish_time(batch["created_at"]), batch["user"], shown)
+                      if part)
 
 
 AUDIT_ACTIONS = {"import": "Import", "import_unchanged": "Import (uændret)", "undo": "Fortryd",

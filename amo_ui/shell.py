@@ -167,6 +167,29 @@ def sidebar_filters(data: dict[str, pd.DataFrame]) -> Filters:
     return Filters(None if year == ALL_YEARS else int(year), tuple(chosen))
 
 
+_NOTHING = {"arbejdsark": ("punkter på arbejdsarket", "punkter", "Arbejdsark"),
+            "handleplan": ("handlinger i handleplanen", "handlinger", "Handleplan"),
+            "uddannelse": ("kurser i uddannelsesregistret", "kurser", "Uddannelse")}
+
+
+def nothing_chosen(data: dict[str, pd.DataFrame], filters: Filters, table: str) -> str:
+    """Why a page shows nothing for the chosen year and departments, and what to choose instead:
+    the years that do have rows of ``table`` for these departments, or where to load them."""
+    what, short, sheet = _NOTHING[table]
+    if len(filters.departments) == 1:
+        who = f" for {filters.departments[0]}"
+    else:
+        who = " for de valgte afdelinger" if filters.departments else ""
+    when = f" i {filters.year}" if filters.year else ""
+    text = f"Der er ingen {what}{who}{when}."
+    years = sorted({int(y) for y in filters.scope({table: data[table]})[table]["year"].dropna()}, reverse=True)
+    if years and filters.year:
+        listing = str(years[0]) if len(years) == 1 else ", ".join(map(str, years[:-1])) + f" og {years[-1]}"
+        which = "året" if len(years) == 1 else "et af årene"
+        return text + f" Der er {short} fra {listing}: vælg {which} i sidepanelet."
+    return text + f" Udfyld arket {sheet} i skabelonen, og indlæs det på siden Upload."
+
+
 def empty_state(data: dict[str, pd.DataFrame]) -> None:
     """Stop the page with a clear next step when nothing is stored yet."""
     if not is_empty(data):
@@ -182,11 +205,13 @@ def sample_banner() -> None:
     if not has_sample_data():
         return
     if not current_user().can_delete_data():
-        st.info("Du ser **eksempeldata** for en opdigtet virksomhed.")
+        st.info("Du ser **eksempeldata** for en opdigtet virksomhed. En administrator kan fjerne dem.")
         return
     box = st.container(border=True)
     box.warning("Du ser **eksempeldata** for en opdigtet virksomhed. Fjern dem, før I indlæser jeres egne ark.")
     if box.button("Fjern eksempeldata", key="remove_sample"):
-        store().remove_sample_data(user=current_user().username)
+        removed = store().remove_sample_data(user=current_user().username)
         st.cache_data.clear()
+        st.session_state["_toast"] = ("Eksempeldata er fjernet. De kan ses i importhistorikken som fortrudt."
+                                      if removed else "Der var ingen eksempeldata at fjerne.")
         st.rerun()

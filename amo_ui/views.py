@@ -109,8 +109,10 @@ ACTION_SHORT_COLUMNS = {"department": "Afdeling", "what": "Hvad", "quarter": "Hv
                         "status": "Status"}
 
 
-TRAINING_COLUMNS = {"department": "Afdeling", "name": "Navn", "role": "Rolle", "course": "Kursus",
-                    "quarter": "Hvornår", "status": "Status", "hours": "Timer", "joined": "Tiltrådt"}
+# The long course name after the short columns, so that Timer (what the 14,8/11,1-hour rule is
+# about) is not pushed out of sight on a laptop screen.
+TRAINING_COLUMNS = {"department": "Afdeling", "name": "Navn", "role": "Rolle", "quarter": "Hvornår",
+                    "status": "Status", "hours": "Timer", "course": "Kursus", "joined": "Tiltrådt"}
 
 
 def figure_spec(fig: go.Figure) -> dict:
@@ -160,6 +162,21 @@ def lazy_excel(write, *args):
     """A download button's data that is only built when the user clicks (a big export takes
     seconds, and a page must not pay for it on every run)."""
     return functools.partial(excel_bytes, write, *args)
+
+
+def matrix_csv(matrix: pd.DataFrame) -> bytes:
+    """The Sammenlign heatmap's table as CSV for Danish Excel: a column "Afdeling" and one per area;
+    shares rounded to three decimals (0,571, not 0,5714285714285714)."""
+    from amo_data.export import csv_bytes
+
+    table = matrix.reset_index().rename(columns={"department": "Afdeling"})
+    table.columns.name = None
+    return csv_bytes(table.round(3))
+
+
+def matrix_csv_name(measure_label: str, year: int | None) -> str:
+    """The CSV's file name in Danish: "afdelinger-andel-behov-2026.csv" ("alle-år" without a year)."""
+    return f"afdelinger-{measure_label.lower().replace(' ', '-')}-{year or 'alle-år'}.csv"
 
 
 def danish_time(iso: str) -> str:

@@ -27,21 +27,24 @@ else:
         f"Vælg en eller flere filer (Excel eller CSV, højst {max_bytes() // 2**20} MB pr. fil)",
         type=["xlsx", "xlsm", "xls", "ods", "csv", "txt"], accept_multiple_files=True, key="uploads",
     )
+    if scope := ui.upload_scope():
+        st.caption(scope)
 
-results = ui.check_uploads(files or [], check_bytes)
-for result in results:
-    ui.show_check_result(result)
+# One slot for what changes with the chosen files, so that what follows keeps its place on the page.
+with st.container():
+    results = ui.check_uploads(files or [], check_bytes)
+    for result in results:
+        ui.show_check_result(result)
 
-refused = auth.departments_outside(user, results) if results else []
-if refused:
-    st.error("Upload afvist: filerne indeholder afdelinger, du ikke kan ændre. Intet er gemt.")
-    ui.show_problems(refused)
-elif results:
-    if all(r.ok for r in results):
-        if st.button("Gem", type="primary", icon=":material/save:"):
-            ui.save_uploads(results)
-    else:
-        st.error("Der er fejl i mindst én fil. Ret fejlene i filen, og upload den igen: intet er gemt.")
+    refused = auth.departments_outside(user, results) if results else []
+    if refused:
+        st.error("Upload afvist: filerne indeholder afdelinger, du ikke kan ændre. Intet er gemt.")
+        ui.show_problems(refused)
+    elif results:
+        if all(r.ok for r in results):
+            ui.save_button(results)
+        else:
+            st.error("Der er fejl i mindst én fil. Ret fejlene i filen, og upload den igen: intet er gemt.")
 ui.show_saved_message()
 
 st.divider()

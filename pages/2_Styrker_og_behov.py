@@ -16,6 +16,9 @@ filters = ui.sidebar_filters(outline)
 
 include_important = st.toggle("Vis også vigtige opgaver", value=False)
 figures = ui.figures("strengths", filters, include_important)  # the chosen year's rows, cached
+if not figures["areas"]:
+    st.info(ui.nothing_chosen(outline, filters, "arbejdsark"))
+    st.stop()
 ui.chart(figures["by_area"])
 left, right = st.columns(2)
 with left:
@@ -24,11 +27,8 @@ with right:
     ui.chart(figures["by_help"])
 
 st.subheader("Punkterne med jeres egne ord")
-st.caption("Det, I skrev på arbejdsarket. Vælg et område og evt. en afdeling.")
+st.caption("Det, I skrev på arbejdsarket. Vælg et område og evt. en afdeling eller en kategori.")
 areas = figures["areas"]
-if not areas:
-    st.info("Der er ingen punkter for de valgte filtre.")
-    st.stop()
 c1, c2, c3 = st.columns(3)
 area = c1.selectbox("Område", areas, key="words_area")
 departments = figures["departments"]

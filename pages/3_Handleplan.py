@@ -15,8 +15,12 @@ ui.sample_banner()
 ui.empty_state(outline)
 filters = ui.sidebar_filters(outline)
 today = ui.today()
-wheel_year = filters.year or today.year
-figures = ui.figures("plan", filters, today, wheel_year)  # the chosen year's rows, cached
+# The wheel of the chosen year; with "Alle år", every year's actions in their quarter (not an
+# empty wheel of this year while the plan above lists other years' actions).
+figures = ui.figures("plan", filters, today, filters.year)  # the chosen year's rows, cached
+if not figures["quarters"]:  # every action has a quarter: no action in the chosen year and departments
+    st.info(ui.nothing_chosen(outline, filters, "handleplan"))
+    st.stop()
 
 c1, c2, c3, c4 = st.columns(4)
 areas = c1.multiselect("Område", figures["areas"], placeholder="Alle")
@@ -25,17 +29,19 @@ statuses = c3.multiselect("Status", vocab.STATUS.values, placeholder="Alle")
 quarters = c4.multiselect("Kvartal", figures["quarters"], format_func=ui.danish_quarter, placeholder="Alle")
 shown = ui.figures("actions", filters, tuple(areas), tuple(helps), tuple(statuses), tuple(quarters))["shown"]
 
-st.write(f"{ui.plural(len(shown), 'handling', 'handlinger')}. Ret status direkte i tabellen; ændringen gemmes "
-         "straks og skrives i revisionsloggen med hvem og hvornår.")
+st.write(ui.plan_intro(len(shown)))
 ui.action_editor(shown)
-st.download_button("Hent handleplanen til opslag (Excel, liggende A4)", ui.lazy_excel(write_action_plan, shown),
-                   "Handleplan.xlsx", mime=ui.XLSX_MIME, icon=":material/print:", on_click="ignore")
+if not shown.empty:  # no empty sheet to print
+    st.download_button("Hent handleplanen til opslag (Excel, liggende A4)", ui.lazy_excel(write_action_plan, shown),
+                       "Handleplan.xlsx", mime=ui.XLSX_MIME, icon=":material/print:", on_click="ignore")
 
 overdue, urgent = figures["overdue"], figures["urgent"]
-st.subheader(f"Overskredne ({len(overdue)})")
+st.subheader(f"Overskredne ({ui.danish_number(len(overdue), 0)})")
+st.caption("Handlinger, hvis kvartal er slut, og som hverken er gennemført eller aflyst.")
 ui.show_long_table(overdue, ui.ACTION_SHORT_COLUMNS, "overdue_page", "Vis overskredne",
                    empty="Ingen overskredne handlinger.")
-st.subheader(f"Hastende ({len(urgent)})")
+st.subheader(f"Hastende ({ui.danish_number(len(urgent), 0)})")
+st.caption("Handlinger med Hvornår »Snarest«, »Straks« eller lignende, som stadig er åbne.")
 ui.show_long_table(urgent, ui.ACTION_SHORT_COLUMNS, "urgent_page", "Vis hastende",
                    empty="Ingen hastende handlinger.")
 

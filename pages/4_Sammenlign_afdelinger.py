@@ -5,7 +5,6 @@ import functools
 import streamlit as st
 
 import amo_ui as ui
-from amo_data.export import csv_bytes
 
 ui.setup("Sammenlign afdelinger", "🔍")
 st.title("Sammenlign afdelinger")
@@ -20,21 +19,35 @@ measures = {"needs": "Behov", "strengths": "Styrker", "need_share": "Andel behov
 measure = st.radio("Vis", list(measures), format_func=measures.get, horizontal=True, key="heatmap_measure")
 figures = ui.figures("compare", filters, measure)  # the chosen year's rows, cached
 matrix = figures["matrix"]
-ui.chart(figures["heatmap"])
-# The CSV is only written when the user clicks (500 departments: several ms on every run).
-st.download_button("Hent tabellen (CSV)", functools.partial(csv_bytes, matrix.reset_index()),
-                   f"afdelinger-{measure}.csv", mime="text/csv", icon=":material/download:")
-
-st.subheader("Udvalgte afdelinger mod gennemsnittet")
 departments = figures["departments"]
-chosen = st.multiselect("Vælg 2–4 afdelinger", departments, default=departments[:2], max_selections=4,
-                        key="compare_departments")
-categories = {"brug_for_at_styrke": "Brug for at styrke", "lykkes": "Lykkes", "vigtig_opgave": "Vigtig opgave"}
-category = st.radio("Kategori", list(categories), format_func=categories.get, horizontal=True, key="compare_category")
-if len(chosen) < 2:
-    st.info("Vælg mindst to afdelinger for at sammenligne dem.")
+if not departments:  # no empty heatmap and comparison: what to choose instead (the trend below has every year)
+    st.info(ui.nothing_chosen(outline, filters, "arbejdsark"))
 else:
-    ui.chart(ui.figures("compare_chosen", filters, tuple(chosen), category)["chart"])
+    ui.chart(figures["heatmap"])
+    # The CSV is only written when the user clicks (500 departments: several ms on every run).
+    st.download_button("Hent tabellen (CSV)", functools.partial(ui.matrix_csv, matrix),
+                       ui.matrix_csv_name(measures[measure], filters.year), mime="text/csv",
+                       icon=":material/download:")
+
+    st.subheader("Udvalgte afdelinger mod gennemsnittet")
+    chosen = st.multiselect("Vælg 2–4 afdelinger", departments, default=departments[:2], max_selections=4,
+                            key="compare_departments")
+    categories = {"brug_for_at_styrke": "Brug for at styrke", "lykkes": "Lykkes", "vigtig_opgave": "Vigtig opgave"}
+    category = st.radio("Kategori", list(categories), format_func=categories.get, horizontal=True,
+                        key="compare_category")
+    if len(departments) < 2:
+        st.info("Der er kun én afdeling med drøftelser i de valgte filtre. Vælg flere afdelinger (eller ingen) i "
+                "sidepanelet for at sammenligne.")
+    elif len(chosen) < 2:
+        st.info("Vælg mindst to afdelinger for at sammenligne dem.")
+    else:
+        ui.chart(ui.figures("compare_chosen", filters, tuple(chosen), category)["chart"])
 
 st.subheader("Udviklingen over årene")
-ui.chart(ui.needs_trend_chart(filters))  # every year, the chosen departments
+trend_years = sorted(set(ui.needs_trend(filters)["year"]))  # every year, the chosen departments
+if len(trend_years) < 2:  # one point per area is no development: say so instead of a chart of dots
+    st.info("Udviklingen vises, når der er behov fra mindst to år"
+            + (f". Indtil nu er der kun behov fra {trend_years[0]}." if trend_years else
+               ". Der er endnu ingen behov (Brug for at styrke) for de valgte afdelinger."))
+else:
+    ui.chart(ui.needs_trend_chart(filters))

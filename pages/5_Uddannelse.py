@@ -16,14 +16,13 @@ filters = ui.sidebar_filters(outline)
 figures = ui.figures("training", filters)  # the chosen year's rows, cached
 
 if figures["empty"]:
-    st.info("Der er ingen kurser i uddannelsesregistret for de valgte filtre. Udfyld arket Uddannelse i "
-            "skabelonen, og indlæs det på siden Upload.")
+    st.info(ui.nothing_chosen(outline, filters, "uddannelse"))
     st.stop()
 
 t = figures["totals"]
 cols = st.columns(3)
-cols[0].metric("Kurser", t["courses"])
-cols[1].metric("Gennemført", t["completed"])
+cols[0].metric("Kurser", ui.danish_number(t["courses"], 0))
+cols[1].metric("Gennemført", ui.danish_number(t["completed"], 0))
 cols[2].metric("Timer gennemført", ui.danish_number(t["hours_completed"]))
 
 left, right = st.columns(2)

@@ -17,7 +17,10 @@ rows = ui.audit_table()  # formatted once per data version
 if rows.empty:
     st.info("Loggen er tom: der er endnu ikke indlæst eller ændret noget.")
 else:
-    st.dataframe(rows, hide_index=True, width="stretch")
+    # Narrow fixed columns: Detaljer (files, the status change) gets the width instead of an even share.
+    st.dataframe(rows, hide_index=True, width="stretch", column_config={
+        "Tidspunkt": st.column_config.TextColumn(width=130), "Bruger": st.column_config.TextColumn(width=120),
+        "Handling": st.column_config.TextColumn(width=160), "Detaljer": st.column_config.TextColumn(width=1000)})
 
 if user.can_delete_data():
     st.divider()

@@ -8,6 +8,7 @@ department there. Every page is screenshotted; no page may show a Python excepti
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -122,7 +123,24 @@ def test_overview_upload_and_every_page(server, new_page, tmp_path):
     assert re.search(r"Gemt som import nr\. \d+", success.inner_text())
     B.wait_ready(page)
     _no_exception(page, "Upload efter gem", log)
+    assert not page.get_by_role("button", name=re.compile(r"^\W*Gem$")).count(), "Gem is still offered after saving"
+    batch = int(re.search(r"Gemt som import nr\. (\d+)", success.inner_text()).group(1))
     taken.append(_screenshot(page, shots, "02-upload"))
+
+    # Undo: the import just made is offered, and ticking the confirmation keeps the box open
+    # (the saved message above it goes away on that rerun; the box must not close with it).
+    page.get_by_test_id("stExpander").get_by_text("Fortryd en import").click()
+    confirm = page.get_by_test_id("stCheckbox").get_by_text(f"Ja, fortryd import nr. {batch}", exact=True)
+    confirm.wait_for()  # the label names the import chosen in the list above it
+    undo = page.get_by_role("button", name="Fortryd", exact=True)
+    assert undo.is_disabled()
+    confirm.click()
+    deadline = time.monotonic() + 30
+    while undo.is_disabled():  # enabled by the rerun the tick causes
+        assert time.monotonic() < deadline, "ticking the confirmation did not enable Fortryd"
+        page.wait_for_timeout(100)
+    B.wait_ready(page)
+    assert confirm.is_visible(), "the undo box closed when its confirmation was ticked"
 
     # --- Every other page, from the sidebar ----------------------------------------------------
     B.go_to(page, "Styrker og behov", "Styrker og behov")

@@ -14,6 +14,7 @@ import pytest
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
+import amo_ui as ui
 from amo_data.cli import main as cli
 from amo_data.store import Store
 
@@ -201,6 +202,14 @@ def test_removing_the_sample_data_empties_the_dashboard(sample_store):
     at = open_page()
     at.button(key="remove_sample").click().run()
     assert "Der er ingen data endnu" in texts(at)
+    assert [t.value for t in at.toast] == ["Eksempeldata er fjernet\\. De kan ses i importhistorikken som fortrudt\\."]
+
+
+def test_the_audit_log_gives_its_details_the_width(sample_store):
+    at = open_page("pages/7_Revisionslog.py")
+    widths = {name: c.get("width") for name, c in json.loads(at.dataframe[0].proto.columns).items()}
+    assert widths["Detaljer"] >= 1000 and all(widths[c] <= 160 for c in ("Tidspunkt", "Bruger", "Handling"))
+    assert at.dataframe[0].value.iloc[0]["Detaljer"].startswith("import nr. 1; filer: ")
 
 
 def test_a_point_without_a_rating_shows_an_empty_cell_not_none(sample_store):
@@ -211,3 +220,212 @@ def test_a_point_without_a_rating_shows_an_empty_cell_not_none(sample_store):
     assert "" in ratings and "None" not in ratings and all(r == "" or r.isdigit() for r in ratings)
     stress = points.loc[points["Beskrivelse"] == "Forebygge stress i travle perioder", "Vurdering"]
     assert list(stress) == [""]
+
+
+# --- UX review: what a user notices on the Upload page ------------------------------------------
+
+def test_saved_files_show_that_they_are_saved_instead_of_a_second_save_button(sample_store):
+    at = _upload(open_page("pages/1_Upload.py"), "kantine-plan.csv", GOOD)
+    at.button(key="save_uploads").click().run()
+    batch = Store().history()[0]["id"]
+    assert any(f"Gemt som import nr. {batch}" in s.value for s in at.success)
+    assert not [b for b in at.button if b.label == "Gem"], "the files are saved: no Gem button that seems to do nothing"
+    at.run()  # any later click on the page (e.g. opening the undo) reruns it
+    assert not [b for b in at.button if b.label == "Gem"]
+    assert f"Filerne er gemt som import nr. {batch}. Vælg nye filer ovenfor for at indlæse flere." in texts(at)
+    assert len(Store().history()) == 2
+
+
+def test_undo_offers_the_newest_import_first_and_names_it(sample_store):
+    at = open_page("pages/1_Upload.py")
+    assert at.selectbox(key="undo_batch").value == 1  # the sample data is the only import
+    at = _upload(at, "kantine-plan.csv", GOOD)
+    at.button(key="save_uploads").click().run()
+    undo = at.selectbox(key="undo_batch")
+    assert undo.value == 2, "after an import, the import just made is the one offered for undo"
+    when = ui.danish_time(Store().history()[0]["created_at"])
+    assert undo.options[0] == f"Nr. 2 · {when} · lokal · kantine-plan.csv"
+    assert undo.options[1].startswith("Nr. 1 · ") and "eksempeldata" in undo.options[1]
+    assert undo.options[1].endswith("og 7 filer mere")
+    at.checkbox(key="undo_confirm").check().run()
+    at.button(key="undo_button").click().run()
+    assert Store().history()[0]["state"] == "undone" and Store().history()[1]["state"] == "current"
+    assert any("Import nr. 2 er fortrudt." in s.value for s in at.success)
+    # The undone files may be saved again: the Gem button is back.
+    assert [b for b in at.button if b.label == "Gem"]
+
+
+def test_an_error_shows_a_whole_number_as_typed_and_the_file_with_a_failure_icon(sample_store):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.title = "Arbejdsark"
+    wb.active.append(["Afdeling", "År", "Område", "Kategori", "Beskrivelse", "Vurdering"])
+    wb.active.append(["Kantine", 2026, "Ergonomi", "Lykkes", "Gode løftestole", 7])  # Excel: a number
+    buf = io.BytesIO()
+    wb.save(buf)
+    at = open_page("pages/1_Upload.py")
+    at.file_uploader[0].set_value(("kantine-ark.xlsx", buf.getvalue(), ui.XLSX_MIME)).run()
+    errors = at.dataframe[0].value
+    row = errors.loc[errors["Kolonne"] == "Vurdering"].iloc[0]
+    assert row["Værdi"] == "7" and '"7"' in row["Besked"]
+    # The message gets the width (it fits on a 1920 px screen) instead of an even share of it.
+    widths = {name: c.get("width") for name, c in json.loads(at.dataframe[0].proto.columns).items()}
+    assert widths["Besked"] >= 1000 and all(widths[c] <= 120 for c in ("Ark", "Række", "Kolonne", "Værdi"))
+    assert any(m.value.startswith(":red[:material/cancel:]") and "kantine" in m.value for m in at.markdown)
+
+
+# --- UX review: the data pages --------------------------------------------------------------------
+
+def test_handleplan_says_what_overdue_and_urgent_mean_and_what_the_wheel_counts(sample_store):
+    at = open_page("pages/3_Handleplan.py")
+    captions = [c.value for c in at.caption]
+    assert "Handlinger, hvis kvartal er slut, og som hverken er gennemført eller aflyst." in captions
+    assert any(c.startswith("Handlinger med Hvornår »Snarest«") for c in captions)
+    titles = [figure(at, i)["layout"]["title"]["text"] for i in range(len(at.get("plotly_chart")))]
+    assert "Årshjul 2026: handlinger pr. kvartal" in titles
+
+
+def test_with_every_year_the_wheel_counts_every_years_actions(sample_store):
+    at = open_page("pages/3_Handleplan.py")
+    at.sidebar.selectbox(key="year").set_value("Alle år").run()
+    charts = [figure(at, i) for i in range(len(at.get("plotly_chart")))]
+    [wheel] = [c for c in charts if c["layout"]["title"]["text"].startswith("Årshjul")]
+    assert wheel["layout"]["title"]["text"] == "Årshjul, alle år: handlinger pr. kvartal"
+    assert sum(sum(trace["r"]) for trace in wheel["data"]) == len(sample_store.current()["handleplan"])
+
+
+def test_the_comparison_table_downloads_with_danish_headers_and_name(sample_store):
+    import pandas as pd
+
+    at = open_page("pages/4_Sammenlign_afdelinger.py")
+    assert [b.label for b in at.get("download_button")] == ["Hent tabellen (CSV)"]
+    at.radio(key="heatmap_measure").set_value("need_share").run()
+    matrix = ui.figures("compare", ui.Filters(2026, ()), "need_share")["matrix"]
+    table = pd.read_csv(io.BytesIO(ui.matrix_csv(matrix)), sep=";", decimal=",", encoding="utf-8-sig")
+    assert table.columns[0] == "Afdeling" and "Ergonomi" in table.columns
+    assert list(table["Afdeling"]) == list(matrix.index)
+    shares = table.drop(columns="Afdeling").stack().dropna()
+    assert len(shares) > 20 and ((shares * 1000).round(6) % 1 == 0).all(), "shares rounded to three decimals"
+    assert ui.matrix_csv_name("Andel behov", 2026) == "afdelinger-andel-behov-2026.csv"
+    assert ui.matrix_csv_name("Behov", None) == "afdelinger-behov-alle-år.csv"
+
+
+def test_comparing_with_one_department_in_the_sidebar_says_where_to_choose_more(sample_store):
+    at = open_page("pages/4_Sammenlign_afdelinger.py")
+    at.sidebar.multiselect(key="departments").set_value(["Lager"]).run()
+    assert at.multiselect(key="compare_departments").options == ["Lager"]
+    assert any("Der er kun én afdeling med drøftelser i de valgte filtre" in i.value and "sidepanelet" in i.value
+               for i in at.info)
+    at.sidebar.multiselect(key="departments").set_value([]).run()
+    assert not [i for i in at.info if "kun én afdeling" in i.value]
+    assert any(i.value == "Vælg mindst to afdelinger for at sammenligne dem." for i in at.info)
+
+
+def test_the_course_list_shows_the_hours_before_the_long_course_name(sample_store):
+    at = open_page("pages/5_Uddannelse.py")
+    [courses] = [d.value for d in at.dataframe if "Kursus" in d.value.columns]
+    columns = list(courses.columns)
+    assert columns.index("Timer") < columns.index("Kursus"), columns
+    assert columns[:6] == ["Afdeling", "Navn", "Rolle", "Hvornår", "Status", "Timer"]
+    assert "11,1" in set(courses["Timer"]) and all("." not in h for h in courses["Timer"])
+    assert metric(at, "Kurser") == str(len(courses))
+
+
+# --- UX review: what each role is told before it tries -------------------------------------------
+
+def _signed_in(page: str, role: str, departments: list[str] | None = None) -> AppTest:
+    from amo_data import auth
+
+    user = {"name": "Test Testesen", "role": role, "password_hash": auth.hash_password("kodeord-til-test")}
+    if departments:
+        user["departments"] = departments
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets["users"] = {"test": user}
+    at.run()
+    at.text_input(key="sign_in_user").input("test")
+    at.text_input(key="sign_in_password").input("kodeord-til-test")
+    at.button[0].click().run()
+    at.switch_page(page).run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_handleplan_tells_each_role_what_it_may_change(sample_store):
+    def intro(at: AppTest) -> str:
+        [line] = [m.value for m in at.markdown if m.value.endswith((" handlinger.", " hvornår."))]
+        return line
+
+    local = open_page("pages/3_Handleplan.py")
+    assert intro(local) == ("22 handlinger. Ret status direkte i tabellen; ændringen gemmes straks og skrives i "
+                            "revisionsloggen med hvem og hvornår.")
+    reader = _signed_in("pages/3_Handleplan.py", "ledelse")
+    assert intro(reader) == "22 handlinger.", "no invitation to edit for a role that cannot"
+    assert "Din rolle kan se handleplanen, men ikke ændre status." in [c.value for c in reader.caption]
+    amo = _signed_in("pages/3_Handleplan.py", "amo", ["Lager", "Kantine"])
+    assert intro(amo).startswith("22 handlinger. Ret status direkte i tabellen for Kantine og Lager; ")
+
+
+def test_an_amo_user_is_told_which_departments_it_may_upload_before_uploading(sample_store):
+    at = _signed_in("pages/1_Upload.py", "amo", ["Lager"])
+    assert ("Du kan indlæse data for Lager. En fil med andre afdelinger afvises, og intet af den gemmes."
+            in [c.value for c in at.caption])
+    assert "En administrator kan fjerne dem." in texts(at)  # the sample banner says who can remove it
+    admin = _signed_in("pages/1_Upload.py", "admin")
+    assert not [c for c in admin.caption if c.value.startswith("Du kan indlæse data for")]
+
+
+# --- UX review: a year and department with nothing says what to choose instead -------------------
+
+def _choose(at: AppTest, year, departments: list[str]) -> AppTest:
+    at.sidebar.selectbox(key="year").set_value(year).run()
+    at.sidebar.multiselect(key="departments").set_value(departments).run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+@pytest.mark.parametrize("page, expected", [
+    ("pages/2_Styrker_og_behov.py", "Der er ingen punkter på arbejdsarket for Administration i 2026. "
+                                    "Der er punkter fra 2024: vælg året i sidepanelet."),
+    ("pages/4_Sammenlign_afdelinger.py", "Der er ingen punkter på arbejdsarket for Administration i 2026. "
+                                         "Der er punkter fra 2024: vælg året i sidepanelet."),
+    ("pages/3_Handleplan.py", "Der er ingen handlinger i handleplanen for Administration i 2026. "
+                              "Der er handlinger fra 2024: vælg året i sidepanelet."),
+])
+def test_a_department_without_rows_in_the_year_is_told_which_years_have_them(sample_store, page, expected):
+    # The sample's Administration held its discussion in 2024 only.
+    at = _choose(open_page(page), 2026, ["Administration"])
+    assert expected in [i.value for i in at.info]
+    if "Sammenlign" in page:  # no empty heatmap; the trend over every year is still there, but one
+        # year of needs is no development: it says so instead of drawing dots
+        assert "Udviklingen over årene" in [s.value for s in at.subheader] and not at.get("plotly_chart")
+        assert "Udviklingen vises, når der er behov fra mindst to år. Indtil nu er der kun behov fra 2024." in [
+            i.value for i in at.info]
+    else:
+        assert not at.get("plotly_chart"), "no empty charts under the explanation"
+    at = _choose(at, 2024, ["Administration"])
+    assert not [i for i in at.info if i.value.startswith("Der er ingen")]
+    assert at.get("plotly_chart")
+
+
+def test_a_course_register_without_the_year_names_the_years_that_have_courses(sample_store):
+    at = _choose(open_page("pages/5_Uddannelse.py"), "Alle år", [])
+    years = sorted({int(q[-4:]) for q in at.dataframe[0].value["Hvornår"] if q}, reverse=True)
+    listing = ", ".join(map(str, years[:-1])) + f" og {years[-1]}"
+    outline = {"uddannelse": sample_store.outline()["uddannelse"]}
+    assert ui.nothing_chosen(outline, ui.Filters(2030, ()), "uddannelse") == (
+        f"Der er ingen kurser i uddannelsesregistret i 2030. Der er kurser fra {listing}: "
+        "vælg et af årene i sidepanelet.")
+    assert ui.nothing_chosen(outline, ui.Filters(2030, ("Ukendt", "Andet")), "uddannelse") == (
+        "Der er ingen kurser i uddannelsesregistret for de valgte afdelinger i 2030. "
+        "Udfyld arket Uddannelse i skabelonen, og indlæs det på siden Upload.")
+
+
+def test_a_plan_filter_without_matches_offers_no_empty_sheet_to_print(sample_store):
+    at = open_page("pages/3_Handleplan.py")
+    label = "Hent handleplanen til opslag (Excel, liggende A4)"
+    assert label in [b.label for b in at.get("download_button")]
+    [status] = [m for m in at.main.multiselect if m.label == "Status"]
+    status.set_value(["Aflyst"]).run()  # the sample has no cancelled action in 2026
+    assert "Ingen handlinger for de valgte filtre." in [c.value for c in at.caption]
+    assert label not in [b.label for b in at.get("download_button")]

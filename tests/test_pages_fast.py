@@ -188,6 +188,14 @@ def test_a_change_made_elsewhere_shows_on_the_next_run():
 
 def _many_actions(n: int) -> pd.DataFrame:
     """``n`` actions of 2026 (three departments, quarters 1-4) through the real import path."""
+    result = check_bytes("mange.xlsx", _many_actions_file(n))
+    assert result.ok, result.errors[:3]
+    Store().import_results([result], user="test")
+    return Store().current()["handleplan"]
+
+
+def _many_actions_file(n: int) -> bytes:
+    """A workbook of ``n`` actions of 2026 (three departments, quarters 1-4)."""
     plan = pd.DataFrame({
         "department": [("Lager", "Kantine", "Produktion")[i % 3] for i in range(n)],
         "year": pd.Series([2026] * n, dtype="int64"), "date": [None] * n,
@@ -200,10 +208,7 @@ def _many_actions(n: int) -> pd.DataFrame:
     })
     buffer = io.BytesIO()
     write_workbook({"handleplan": plan}, buffer)
-    result = check_bytes("mange.xlsx", buffer.getvalue())
-    assert result.ok, result.errors[:3]
-    Store().import_results([result], user="test")
-    return Store().current()["handleplan"]
+    return buffer.getvalue()
 
 
 def _pagers(at: AppTest) -> list:
@@ -292,7 +297,11 @@ def test_the_upload_history_shows_a_new_import_in_the_same_run():
     [b for b in at.button if b.label == "Gem"][0].click().run()
     history = [d.value for d in at.dataframe if "Tilstand" in d.value.columns][0]
     assert len(history) == before + 1 and history.iloc[0]["Filer"] == "kantine-plan.csv"
-    assert str(history.iloc[0]["Nr."]) in at.selectbox(key="undo_batch").options
+    undo = at.selectbox(key="undo_batch")
+    # The new import is the one offered first, named so nobody undoes another by mistake.
+    assert undo.value == history.iloc[0]["Nr."]
+    assert undo.options[0].startswith(f"Nr. {history.iloc[0]['Nr.']} · ") and undo.options[0].endswith(
+        "kantine-plan.csv")
 
 
 def test_a_plan_of_thousands_of_actions_counts_them_the_danish_way():
@@ -302,3 +311,11 @@ def test_a_plan_of_thousands_of_actions_counts_them_the_danish_way():
     assert not at.exception
     assert any(m.value.startswith("1.200 handlinger.") for m in at.markdown), [m.value for m in at.markdown][:5]
     assert _pagers(at)[0].options[0] == "1–100 af 1.200"
+
+
+def test_a_checked_file_of_thousands_of_rows_counts_them_the_danish_way():
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("pages/1_Upload.py").run()
+    at.file_uploader[0].set_value(("mange.xlsx", _many_actions_file(1_200), ui.XLSX_MIME)).run()
+    assert not at.exception
+    assert [m.value for m in at.metric if m.label == "Rækker i Handleplan"] == ["1.200"]
