@@ -4,48 +4,58 @@ Streamlit's automatic multipage mode: this file is the home page and ``pages/`` 
 screens, numbered for order. Shared configuration and the sidebar live in ``amo_ui``.
 """
 
+import functools
+
 import streamlit as st
 
 import amo_ui as ui
 
 ui.setup("Overblik", "🦺")
 st.title("Overblik over arbejdsmiljøkompetencerne")
-st.caption("Hvad lykkes vi med, hvad har vi brug for at styrke, og hvordan går det med handleplanen? "
-           "Samlet for alle afdelinger ud fra den årlige drøftelse af kompetencerne i AMO.")
 
 outline = ui.outline()
 ui.sample_banner()
 ui.empty_state(outline)
 filters = ui.sidebar_filters(outline)
+chosen = filters.departments
+who = "alle afdelinger" if not chosen else chosen[0] if len(chosen) == 1 else f"{len(chosen)} valgte afdelinger"
+st.caption("Hvad lykkes vi med, hvad har vi brug for at styrke, og hvordan går det med handleplanen? "
+           f"Samlet for {ui.md_escape(who)} ud fra den årlige drøftelse af kompetencerne i AMO.")
 # The chosen year's rows only (all rows for "Alle år"), figures cached by the data version.
 figures = ui.figures("overview", filters, filters.year, ui.today())
 t = dict(figures["tiles"])
 t["departments_total"] = ui.departments_total(filters)  # over every year, not only the loaded one
-year_text = str(filters.year or ui.today().year)
+year_text = str(filters.year) if filters.year else f"i år ({ui.today().year})"
+n = functools.partial(ui.danish_number, decimals=0)  # 1.200, as everywhere in the app
 row1 = st.columns(4)
 row1[0].metric(f"Afdelinger med drøftelse {year_text}",
-               f"{t['departments_with_discussion_this_year']} af {t['departments_total']}")
-row1[1].metric("Styrker", t["strengths"], help="Punkter i kategorien Lykkes")
-row1[2].metric("Behov", t["needs"], help="Punkter i kategorien Brug for at styrke")
-row1[3].metric("Åbne handlinger", t["open_actions"], help="Hverken Gennemført eller Aflyst")
+               f"{n(t['departments_with_discussion_this_year'])} af {n(t['departments_total'])}")
+row1[1].metric("Styrker", n(t["strengths"]), help="Punkter i kategorien Lykkes")
+row1[2].metric("Behov", n(t["needs"]), help="Punkter i kategorien Brug for at styrke")
+row1[3].metric("Åbne handlinger", n(t["open_actions"]), help="Hverken Gennemført eller Aflyst")
 row2 = st.columns(4)
-row2[0].metric("Overskredne handlinger", t["overdue"], help="Åbne handlinger, hvis kvartal er slut")
-row2[1].metric("Hastende handlinger", t["urgent"], help="'Snarest' eller 'Straks' og stadig åbne")
-row2[2].metric(f"Sagkyndig bistand {year_text}", t["expert_requests_this_year"],
+row2[0].metric("Overskredne handlinger", n(t["overdue"]), help="Åbne handlinger, hvis kvartal er slut")
+row2[1].metric("Hastende handlinger", n(t["urgent"]), help="'Snarest' eller 'Straks' og stadig åbne")
+row2[2].metric(f"Sagkyndig bistand {year_text}", n(t["expert_requests_this_year"]),
                help="Handlinger med Hjælp udefra i året")
-row2[3].metric("Uddannelse gennemført", t["training_actions_completed"],
+row2[3].metric("Uddannelse gennemført", n(t["training_actions_completed"]),
                help="Supplerende arbejdsmiljøuddannelse: handlinger med Egen kompetenceudvikling og status Gennemført")
 
 missing = ui.departments_without_discussion(filters)  # over every year
 if missing:
     st.warning("**Afdelinger uden årlig drøftelse** (ingen drøftelse de seneste 365 dage): "
                + ", ".join(ui.md_escape(d) for d in missing))
+elif len(chosen) == 1:
+    st.success(f"{ui.md_escape(chosen[0])} har holdt sin årlige drøftelse af kompetencerne inden for de seneste 365 dage.")
 else:
-    st.success(("De valgte afdelinger" if filters.departments else "Alle afdelinger")
+    st.success(("De valgte afdelinger" if chosen else "Alle afdelinger")
                + " har holdt deres årlige drøftelse af kompetencerne inden for de seneste 365 dage.")
 
-left, right = st.columns(2)
-with left:
-    ui.chart(figures["by_area"])
-with right:
-    ui.chart(figures["by_quarter"])
+if figures["empty"]:  # no empty charts: which years do have rows, or where to load them
+    st.info(ui.nothing_chosen(outline, filters, "arbejdsark"))
+else:
+    left, right = st.columns(2)
+    with left:
+        ui.chart(figures["by_area"])
+    with right:
+        ui.chart(figures["by_quarter"])

@@ -350,7 +350,8 @@ def figures(name: str, filters: Filters, *args) -> dict:
 @_figures_of("overview", ("arbejdsark", "handleplan"), COUNT_COLUMNS)
 def _overview(view, year, today_):
     # The departments in total and without a discussion look at every year: from the outline.
-    return {"tiles": metrics.tiles(view, year=year, today=today_, discussions=False),
+    return {"empty": view["arbejdsark"].empty and view["handleplan"].empty,
+            "tiles": metrics.tiles(view, year=year, today=today_, discussions=False),
             "by_area": figure_spec(charts.strengths_vs_needs_by_area(metrics.entries_by_area(view["arbejdsark"]))),
             "by_quarter": figure_spec(charts.actions_by_quarter(metrics.actions_by_quarter(view["handleplan"])))}
 

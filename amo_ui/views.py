@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from amo_data.quarters import parse_label
+from amo_data.text import danish_number
 
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -88,12 +89,7 @@ def show_view(view: pd.DataFrame, **kwargs) -> None:
 
 def plural(n: int, one: str, many: str) -> str:
     """``"1 handling"``, ``"4.000 handlinger"`` (Danish thousands separator)."""
-    return f"{n:,}".replace(",", ".") + f" {one if n == 1 else many}"
-
-
-def danish_number(value: float, decimals: int = 1) -> str:
-    text = f"{value:,.{decimals}f}".replace(",", "\u00a0").replace(".", ",").replace("\u00a0", ".")
-    return text[:-2] if text.endswith(",0") else text
+    return f"{danish_number(n, 0)} {one if n == 1 else many}"
 
 
 POINT_COLUMNS = {"department": "Afdeling", "category": "Kategori", "description": "Beskrivelse", "help": "Hjælp",

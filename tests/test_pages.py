@@ -95,6 +95,27 @@ def test_overview_shows_the_sample_companys_figures(sample_store):
     assert len(at.get("plotly_chart")) == 2
 
 
+def test_the_overview_speaks_of_the_chosen_departments_and_year(sample_store):
+    # The caption and the discussion line follow the sidebar; a tile never calls the current
+    # year "2026" as if it were the chosen one when every year is shown.
+    at = open_page()
+    at.sidebar.multiselect(key="departments").set_value(["Lager"]).run()
+    assert "Samlet for Lager ud fra" in texts(at)
+    assert "Lager har holdt sin årlige drøftelse" in "\n".join(s.value for s in at.success)
+    at.sidebar.selectbox(key="year").set_value("Alle år").run()
+    assert metric(at, "Afdelinger med drøftelse i år (2026)")
+    assert metric(at, "Sagkyndig bistand i år (2026)")
+
+
+def test_the_overview_of_a_year_without_rows_says_which_years_have_them(sample_store):
+    # Administration last held its discussion in 2024 (see the test above): 2026 has no rows.
+    at = open_page()
+    at.sidebar.multiselect(key="departments").set_value(["Administration"]).run()
+    assert "Der er ingen punkter på arbejdsarket for Administration i 2026" in texts(at)
+    assert "vælg året i sidepanelet" in texts(at) or "vælg et af årene i sidepanelet" in texts(at)
+    assert not at.get("plotly_chart")
+
+
 def _tiles(store: Store, year: int | None) -> dict:
     from amo_data import metrics
 
