@@ -52,7 +52,7 @@ else:
                + " har holdt deres årlige drøftelse af kompetencerne inden for de seneste 365 dage.")
 
 if figures["empty"]:  # no empty charts: which years do have rows, or where to load them
-    st.info(ui.nothing_chosen(outline, filters, "arbejdsark"))
+    st.info(ui.nothing_chosen(filters, "arbejdsark"))
 else:
     left, right = st.columns(2)
     with left:

@@ -1253,18 +1253,23 @@ class Store:
                 out[table] = pd.DataFrame(frame)
         return out
 
-    def current_groups(self) -> pd.DataFrame:
-        """The distinct (department, year) of the current rows of every table: columns
-        department (object; the stored spelling) and year (int64), sorted. The sidebar's year and
-        department choices and whether anything is shown, without the outline's newest Dato per
-        group: the same departments and years as :meth:`outline` (and :meth:`current`)."""
+    def current_groups(self, tables: Iterable[str] | None = None) -> pd.DataFrame:
+        """The distinct (department, year) of the current rows of every table (or of
+        ``tables``): columns department (object; the stored spelling) and year (int64), sorted.
+        The sidebar's year and department choices and whether anything is shown, without the
+        outline's newest Dato per group: the same departments and years as :meth:`outline`
+        (and :meth:`current`)."""
         import pandas as pd
+        chosen = TABLES if tables is None else tuple(tables)
+        unknown = [t for t in chosen if t not in DATA]
+        if unknown or not chosen:
+            raise ValueError(f"unknown tables {unknown}; use some of {list(TABLES)}")
         queries = [sa.select(versions.c.department, versions.c.year)
                    .where(versions.c.state == CURRENT, versions.c.table_name == table,
                           sa.exists().where(DATA[table].c.version_id == versions.c.id))
-                   for table in TABLES]
+                   for table in chosen]
         with self._read() as conn:
-            rows = self._fetch_raw(conn, sa.union(*queries))
+            rows = self._fetch_raw(conn, sa.union(*queries) if len(queries) > 1 else queries[0])
         rows = sorted({(d, int(y)) for d, y in rows})
         return pd.DataFrame({"department": pd.Series([d for d, _y in rows], dtype=object),
                              "year": pd.Series([y for _d, y in rows], dtype="int64")})

@@ -131,6 +131,18 @@ def _outline_choices(url: str, version: int) -> tuple[list[int], list[str], bool
     return choice_years(data), choice_departments(data), is_empty(data)
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def _table_groups(url: str, version: int, table: str) -> pd.DataFrame:
+    return _store(url).current_groups(tables=(table,))
+
+
+def table_groups(table: str) -> pd.DataFrame:
+    """The (department, year) groups with current rows of one table (``Store.current_groups``),
+    cached by the data version: which years a page could show instead of an empty one."""
+    s = store()
+    return _table_groups(s.url, data_version(), table)
+
+
 class Outline(Mapping):
     """``Store.outline()`` of this page run's data version (table -> DataFrame), loaded (and
     cached) only when a table is read. The sidebar's choices and the empty state read

@@ -11,7 +11,8 @@ from amo_data import auth, metrics
 from amo_data.errors import AmoError
 
 from .data import (
-    Outline, choice_departments, choice_years, forget_data_version, has_sample_data, is_empty, store, today,
+    Outline, choice_departments, choice_years, forget_data_version, has_sample_data, is_empty, store, table_groups,
+    today,
 )
 from .views import md_escape
 
@@ -172,9 +173,10 @@ _NOTHING = {"arbejdsark": ("punkter på arbejdsarket", "punkter", "Arbejdsark"),
             "uddannelse": ("kurser i uddannelsesregistret", "kurser", "Uddannelse")}
 
 
-def nothing_chosen(data: dict[str, pd.DataFrame], filters: Filters, table: str) -> str:
+def nothing_chosen(filters: Filters, table: str, groups: pd.DataFrame | None = None) -> str:
     """Why a page shows nothing for the chosen year and departments, and what to choose instead:
-    the years that do have rows of ``table`` for these departments, or where to load them."""
+    the years that do have rows of ``table`` for these departments, or where to load them.
+    ``groups``: the table's (department, year) groups, by default :func:`table_groups`."""
     what, short, sheet = _NOTHING[table]
     if len(filters.departments) == 1:
         who = f" for {filters.departments[0]}"
@@ -182,7 +184,8 @@ def nothing_chosen(data: dict[str, pd.DataFrame], filters: Filters, table: str) 
         who = " for de valgte afdelinger" if filters.departments else ""
     when = f" i {filters.year}" if filters.year else ""
     text = f"Der er ingen {what}{who}{when}."
-    years = sorted({int(y) for y in filters.scope({table: data[table]})[table]["year"].dropna()}, reverse=True)
+    groups = table_groups(table) if groups is None else groups
+    years = sorted({int(y) for y in filters.scope({table: groups})[table]["year"].dropna()}, reverse=True)
     if years and filters.year:
         listing = str(years[0]) if len(years) == 1 else ", ".join(map(str, years[:-1])) + f" og {years[-1]}"
         which = "året" if len(years) == 1 else "et af årene"

@@ -44,7 +44,10 @@ APP = ROOT / "app.py"
 # The home page and every page of the multipage app (pages/*.py, in their numbered order).
 PAGES = ["app.py", *sorted(f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py"))]
 TODAY = "2026-11-26"
-SMALL = {"departments": 2, "years": 1, "points": 8, "actions": 2}  # 16 + 4 = 20 rows
+# 2 departments x 2 years x (4 + 1) = 16 + 4 = 20 rows. Two years, so that every page takes the
+# same path on both stores: with one year, Sammenlign afdelinger shows a note instead of the
+# development chart, and big ÷ small would compare two different pages.
+SMALL = {"departments": 2, "years": 2, "points": 4, "actions": 1}
 
 # Targets, as ratios of medians from one run.
 IMPORT_VS_CALAMINE = 2.0
@@ -399,7 +402,7 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(args.out).resolve()
     out.mkdir(parents=True, exist_ok=True)
     big = out / f"bench-{args.departments}x{args.years}.xlsx"
-    small = out / "bench-small-20.xlsx"
+    small = out / f"bench-small-{SMALL['departments']}x{SMALL['years']}.xlsx"
     started = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
     load_start = _load()
     revision = _revision()

@@ -17,7 +17,7 @@ filters = ui.sidebar_filters(outline)
 include_important = st.toggle("Vis også vigtige opgaver", value=False)
 figures = ui.figures("strengths", filters, include_important)  # the chosen year's rows, cached
 if not figures["areas"]:
-    st.info(ui.nothing_chosen(outline, filters, "arbejdsark"))
+    st.info(ui.nothing_chosen(filters, "arbejdsark"))
     st.stop()
 ui.chart(figures["by_area"])
 left, right = st.columns(2)

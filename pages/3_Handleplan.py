@@ -19,7 +19,7 @@ today = ui.today()
 # empty wheel of this year while the plan above lists other years' actions).
 figures = ui.figures("plan", filters, today, filters.year)  # the chosen year's rows, cached
 if not figures["quarters"]:  # every action has a quarter: no action in the chosen year and departments
-    st.info(ui.nothing_chosen(outline, filters, "handleplan"))
+    st.info(ui.nothing_chosen(filters, "handleplan"))
     st.stop()
 
 c1, c2, c3, c4 = st.columns(4)

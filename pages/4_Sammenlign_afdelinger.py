@@ -21,7 +21,7 @@ figures = ui.figures("compare", filters, measure)  # the chosen year's rows, cac
 matrix = figures["matrix"]
 departments = figures["departments"]
 if not departments:  # no empty heatmap and comparison: what to choose instead (the trend below has every year)
-    st.info(ui.nothing_chosen(outline, filters, "arbejdsark"))
+    st.info(ui.nothing_chosen(filters, "arbejdsark"))
 else:
     ui.chart(figures["heatmap"])
     # The CSV is only written when the user clicks (500 departments: several ms on every run).

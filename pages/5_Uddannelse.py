@@ -16,7 +16,7 @@ filters = ui.sidebar_filters(outline)
 figures = ui.figures("training", filters)  # the chosen year's rows, cached
 
 if figures["empty"]:
-    st.info(ui.nothing_chosen(outline, filters, "uddannelse"))
+    st.info(ui.nothing_chosen(filters, "uddannelse"))
     st.stop()
 
 t = figures["totals"]

@@ -433,11 +433,11 @@ def test_a_course_register_without_the_year_names_the_years_that_have_courses(sa
     at = _choose(open_page("pages/5_Uddannelse.py"), "Alle år", [])
     years = sorted({int(q[-4:]) for q in at.dataframe[0].value["Hvornår"] if q}, reverse=True)
     listing = ", ".join(map(str, years[:-1])) + f" og {years[-1]}"
-    outline = {"uddannelse": sample_store.outline()["uddannelse"]}
-    assert ui.nothing_chosen(outline, ui.Filters(2030, ()), "uddannelse") == (
+    groups = sample_store.current_groups(tables=["uddannelse"])
+    assert ui.nothing_chosen(ui.Filters(2030, ()), "uddannelse", groups) == (
         f"Der er ingen kurser i uddannelsesregistret i 2030. Der er kurser fra {listing}: "
         "vælg et af årene i sidepanelet.")
-    assert ui.nothing_chosen(outline, ui.Filters(2030, ("Ukendt", "Andet")), "uddannelse") == (
+    assert ui.nothing_chosen(ui.Filters(2030, ("Ukendt", "Andet")), "uddannelse", groups) == (
         "Der er ingen kurser i uddannelsesregistret for de valgte afdelinger i 2030. "
         "Udfyld arket Uddannelse i skabelonen, og indlæs det på siden Upload.")
 

@@ -294,6 +294,10 @@ def test_current_groups_give_the_outlines_choices(store, seed):
         assert str(groups["groups"]["year"].dtype) == "int64"
         assert choice_years(groups) == choice_years(outline) == choice_years(full)
         assert choice_departments(groups) == choice_departments(outline) == choice_departments(full)
+        for table in TABLES:  # one table's groups: the departments and years of its current rows
+            one = store.current_groups(tables=[table])
+            expected = sorted({(d, int(y)) for d, y in zip(full[table]["department"], full[table]["year"])})
+            assert list(zip(one["department"], one["year"])) == expected, table
         if step == 0:  # a department erased, and a version left without rows
             store.delete_department(choice_departments(full)[0], user="test")
             with store.engine.begin() as conn:
