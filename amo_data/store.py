@@ -95,7 +95,9 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import itertools
+import json
 import math
 import operator
 import os
@@ -128,7 +130,7 @@ DATABASE_ENV = "AMO_DATABASE_URL"
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SQLITE_PATH = PROJECT_ROOT / "data" / "amo.sqlite"
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 AMO_LOCK_KEY = 0x414D4F  # "AMO": the PostgreSQL advisory lock every write takes
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 CHUNK = 5_000
@@ -224,6 +226,11 @@ versions = sa.Table(
     # (other tables; a row written without them): the outline then computes them from the rows.
     sa.Column("newest_date", sa.Date, nullable=True),
     sa.Column("undated", sa.Boolean(create_constraint=False), nullable=True),
+    # Arbejdsark versions (schema version 4): the version's needs (Kategori "Brug for at
+    # styrke", Område given) counted per area, {area: count}, written at import for the same
+    # reason, so that the needs trend over every year need not read every row. None = not
+    # recorded (other tables; a row written without it): needs_counts then counts the rows.
+    sa.Column("need_areas", sa.JSON(none_as_null=True), nullable=True),
     sa.Index("ix_group_versions_group", "table_name", "dept_key", "year"),
     sa.Index("ix_group_versions_state", "state", "table_name"),
 )
@@ -293,9 +300,36 @@ def _migrate_to_3(conn: Connection) -> None:
                  .values(newest_date=newest, undated=undated))
 
 
+_IS_NEED = functools.partial(operator.eq, vocab.BRUG_FOR_AT_STYRKE)
+
+
+def _need_rows(version_ids: Iterable[int] | None = None) -> sa.Select:
+    """``version_id | area | count`` of the Arbejdsark needs (of the given versions)."""
+    data = DATA[ARBEJDSARK]
+    query = (sa.select(data.c.version_id, data.c.area, sa.func.count())
+             .where(data.c.category == vocab.BRUG_FOR_AT_STYRKE, data.c.area.is_not(None))
+             .group_by(data.c.version_id, data.c.area))
+    return query if version_ids is None else query.where(data.c.version_id.in_(list(version_ids)))
+
+
+def _migrate_to_4(conn: Connection) -> None:
+    """Version 4: group_versions.need_areas, filled for every Arbejdsark version."""
+    have = {column["name"] for column in sa.inspect(conn).get_columns("group_versions")}
+    if "need_areas" not in have:
+        conn.exec_driver_sql("ALTER TABLE group_versions ADD COLUMN need_areas JSON")
+    found: dict[int, dict[str, int]] = {}
+    for version_id, area, count in conn.execute(_need_rows()):
+        found.setdefault(version_id, {})[area] = int(count)
+    ids = conn.execute(sa.select(versions.c.id).where(versions.c.table_name == ARBEJDSARK)).scalars().all()
+    params = [{"vid": i, "needs": dict(sorted(found.get(i, {}).items()))} for i in ids]
+    for chunk in _chunks(params):
+        conn.execute(versions.update().where(versions.c.id == sa.bindparam("vid"))
+                     .values(need_areas=sa.bindparam("needs", type_=versions.c.need_areas.type)), chunk)
+
+
 # Target schema version -> migration from the version before it. Each runs inside the
 # schema transaction under the write lock and must be idempotent.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _migrate_to_2, 3: _migrate_to_3}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _migrate_to_2, 3: _migrate_to_3, 4: _migrate_to_4}
 
 
 # --------------------------------------------------------------------------- values
@@ -813,16 +847,23 @@ class Store:
         # of one compiled statement per group (5,000 groups: 0.3 s of CPU saved).
         new_versions = [{"table_name": table, "dept_key": key, "department": name, "year": year,
                          "batch_id": batch_id, "previous_id": previous.id if previous is not None else None,
-                         "state": CURRENT, "row_count": count, "newest_date": None, "undated": None}
+                         "state": CURRENT, "row_count": count, "newest_date": None, "undated": None,
+                         "need_areas": None}
                         for (table, key, year), name, count, previous in changed]
         # Arbejdsark: the newest Dato and whether a row has none (see the versions table).
-        dates = table_columns[ARBEJDSARK][CANONICAL[ARBEJDSARK].index("date")]
+        ark_columns = dict(zip(CANONICAL[ARBEJDSARK], table_columns[ARBEJDSARK], strict=True))
+        dates, areas, categories = ark_columns["date"], ark_columns["area"], ark_columns["category"]
         for values, (gkey, _name, _count, _previous) in zip(new_versions, changed, strict=True):
             if gkey[0] == ARBEJDSARK:
                 first, last = slices[gkey]
                 group_dates = dates[first:last]
                 values["newest_date"] = max(filter(None, group_dates), default=None)
                 values["undated"] = None in group_dates
+                # The needs per area, counted in C: the areas of the rows whose Kategori is a need.
+                needs = Counter(itertools.compress(areas[first:last],
+                                                   map(_IS_NEED, categories[first:last])))
+                needs.pop(None, None)
+                values["need_areas"] = dict(sorted(needs.items()))
         if self.is_sqlite:
             # SQLAlchemy cannot batch RETURNING in parameter order on SQLite (one statement per
             # group). Under the write lock the ids SQLite would give are known: an INTEGER
@@ -830,9 +871,11 @@ class Store:
             first_id = int(conn.execute(sa.select(sa.func.max(versions.c.id))).scalar() or 0) + 1
             version_ids = list(range(first_id, first_id + len(new_versions)))
             names = ("id", *new_versions[0])
-            for values in new_versions:  # as SQLAlchemy stores a date on SQLite
+            for values in new_versions:  # as SQLAlchemy stores a date and JSON on SQLite
                 if values["newest_date"] is not None:
                     values["newest_date"] = values["newest_date"].isoformat()
+                if values["need_areas"] is not None:
+                    values["need_areas"] = json.dumps(values["need_areas"], ensure_ascii=False)
             cursor = conn.connection.driver_connection.cursor()
             try:
                 cursor.executemany(
@@ -849,6 +892,9 @@ class Store:
                 "SELECT nextval(pg_get_serial_sequence('group_versions', 'id')) FROM generate_series(1, %(n)s)",
                 {"n": len(new_versions)}).scalars())
             names = ("id", *new_versions[0])
+            for values in new_versions:  # json as text, as COPY reads it
+                if values["need_areas"] is not None:
+                    values["need_areas"] = json.dumps(values["need_areas"], ensure_ascii=False)
             driver = conn.connection.driver_connection
             with driver.cursor() as cursor, cursor.copy(
                     f"COPY group_versions ({', '.join(names)}) FROM STDIN") as copy:
@@ -1291,18 +1337,29 @@ class Store:
         year and area: ``year | area | count``, for all departments or the given ones
         (case-insensitive). Input for :func:`amo_data.metrics.needs_trend_of_counts`."""
         import pandas as pd
-        data = DATA[ARBEJDSARK]
-        query = (sa.select(data.c.year, data.c.area, sa.func.count().label("count"))
-                 .select_from(data.join(versions, versions.c.id == data.c.version_id))
-                 .where(versions.c.state == CURRENT, versions.c.table_name == ARBEJDSARK,
-                        data.c.category == vocab.BRUG_FOR_AT_STYRKE, data.c.area.is_not(None))
-                 .group_by(data.c.year, data.c.area).order_by(data.c.year, data.c.area))
+        # Each current version's needs per area as recorded at import (need_areas): a few
+        # thousand small dicts instead of every Arbejdsark row of every year. A version without
+        # them (written by something else) has its rows counted.
+        query = (sa.select(versions.c.id, versions.c.year, versions.c.need_areas)
+                 .where(versions.c.state == CURRENT, versions.c.table_name == ARBEJDSARK))
         query = _of_departments(query, departments)
+        totals: Counter = Counter()
         with self._read() as conn:
-            rows = conn.execute(query).all()
-        return pd.DataFrame({"year": pd.Series([int(r[0]) for r in rows], dtype="int64"),
+            # Driver tuples: SQLite gives the JSON as text, psycopg as a dict already.
+            groups = [(version_id, int(year), json.loads(needs) if isinstance(needs, str) else needs)
+                      for version_id, year, needs in self._fetch_raw(conn, query)]
+            year_of = {version_id: year for version_id, year, _needs in groups}
+            for _version_id, year, needs in groups:
+                for area, count in (needs or {}).items():
+                    totals[(year, area)] += count
+            unrecorded = [version_id for version_id, _year, needs in groups if needs is None]
+            for chunk in _chunks(unrecorded):
+                for version_id, area, count in conn.execute(_need_rows(chunk)):
+                    totals[(year_of[version_id], area)] += int(count)
+        rows = sorted((year, area, count) for (year, area), count in totals.items() if count)
+        return pd.DataFrame({"year": pd.Series([r[0] for r in rows], dtype="int64"),
                              "area": pd.Series([r[1] for r in rows], dtype=object),
-                             "count": pd.Series([int(r[2]) for r in rows], dtype="int64")})
+                             "count": pd.Series([r[2] for r in rows], dtype="int64")})
 
     def counts(self, table: str, by: Iterable[str], year: int | None = None,
                departments: Iterable[str] | None = None) -> pd.DataFrame:

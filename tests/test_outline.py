@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from amo_data import metrics, vocab
 from amo_data.schema import ARBEJDSARK, HANDLEPLAN, TABLES, UDDANNELSE
-from amo_data.store import DATA, Store, versions
+from amo_data.store import DATA, SCHEMA_VERSION, Store, versions
 from tests.test_store import ark, plan, result, udd
 from tests.test_store import store as store  # noqa: F401  (fixture)
 from tests.test_store import url as url  # noqa: F401  (fixture)
@@ -87,6 +87,51 @@ def test_needs_counts_give_the_needs_trend_of_every_row(store, seed):
         assert list(got.dtypes.astype(str)) == list(expected.dtypes.astype(str))
 
 
+def _needs(store: Store) -> dict:
+    return {tuple(chosen): store.needs_counts(chosen or None).to_dict("list")
+            for chosen in ([], ["Lager"], ["lager", "Øst"], ["Findes ikke"])}
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_needs_counts_from_recorded_needs_equal_needs_counted_in_the_rows(url, seed):
+    """The needs per area recorded per version (schema 4) give the same counts as the rows:
+    for versions without them (written by something else), after migrating a version 3 store
+    (which has no such column), and for new imports afterwards."""
+    store = Store(url)
+    _history(store, seed)
+    expected = _needs(store)
+    with store.engine.connect() as conn:
+        recorded = conn.execute(sa.select(versions.c.table_name, versions.c.need_areas)).all()
+    assert all((needs is not None) == (table == ARBEJDSARK) for table, needs in recorded)
+    with store.engine.begin() as conn:  # forget what the imports recorded: count the rows
+        conn.execute(versions.update().values(need_areas=None))
+    assert _needs(store) == expected
+    with store.engine.begin() as conn:  # a version 3 store
+        conn.exec_driver_sql("ALTER TABLE group_versions DROP COLUMN need_areas")
+        conn.exec_driver_sql("UPDATE meta SET value = 3 WHERE key = 'schema_version'")
+    store.close()
+    migrated = Store(url)
+    assert migrated.schema_version() == SCHEMA_VERSION
+    with migrated.engine.connect() as conn:
+        recorded = conn.execute(sa.select(versions.c.table_name, versions.c.need_areas)).all()
+    assert all((needs is not None) == (table == ARBEJDSARK) for table, needs in recorded)
+    assert _needs(migrated) == expected
+    assert migrated.run_migrations(from_version=3) == SCHEMA_VERSION  # again: harmless
+    assert _needs(migrated) == expected
+    migrated.import_results([result("ny.xlsx", arbejdsark=[
+        ark("Øst", 2027, "a", area=AREAS[0], category=vocab.BRUG_FOR_AT_STYRKE),
+        ark("Øst", 2027, "b", area=AREAS[0], category=vocab.BRUG_FOR_AT_STYRKE),
+        ark("Øst", 2027, "c", area=AREAS[1], category=vocab.LYKKES)])], user="test")
+    full = migrated.current()
+    for chosen in ([], ["Øst"]):
+        expected_trend = metrics.needs_trend(metrics.filter_tables(full, departments=chosen or None)[ARBEJDSARK])
+        got = metrics.needs_trend_of_counts(migrated.needs_counts(chosen or None))
+        assert got.to_dict("list") == expected_trend.to_dict("list")
+    counts = migrated.needs_counts(["Øst"])
+    assert counts[counts["year"] == 2027][["area", "count"]].values.tolist() == [[AREAS[0], 2]]
+    migrated.close()
+
+
 def test_empty_store_outline(store):
     outline = store.outline()
     assert all(outline[t].empty for t in TABLES)
@@ -140,12 +185,12 @@ def test_outline_from_recorded_dates_equals_outline_from_rows(url, seed):
         conn.exec_driver_sql("UPDATE meta SET value = 2 WHERE key = 'schema_version'")
     store.close()
     migrated = Store(url)
-    assert migrated.schema_version() == 3
+    assert migrated.schema_version() == SCHEMA_VERSION
     with migrated.engine.connect() as conn:
         recorded = conn.execute(sa.select(versions.c.table_name, versions.c.undated)).all()
     assert all((undated is not None) == (table == ARBEJDSARK) for table, undated in recorded)
     assert _outline_dicts(migrated) == expected
-    assert migrated.run_migrations(from_version=2) == 3  # again: harmless
+    assert migrated.run_migrations(from_version=2) == SCHEMA_VERSION  # again: harmless
     assert _outline_dicts(migrated) == expected
     # New imports record them again, and the figures still match every row.
     migrated.import_results([result("ny.xlsx", arbejdsark=[ark("Kontor", 2026, "ny", date=dt.date(2026, 2, 2)),
