@@ -87,6 +87,23 @@ def test_needs_counts_give_the_needs_trend_of_every_row(store, seed):
         assert list(got.dtypes.astype(str)) == list(expected.dtypes.astype(str))
 
 
+def _migrated_from(store: Store, url: str, version: int, dropped: list[str], recorded: str) -> Store:
+    """Turn ``store`` into a schema ``version`` store (without the ``dropped`` columns of the
+    versions table), open it again, which migrates it, and check that the migration filled the
+    ``recorded`` column for the Arbejdsark versions and for them only."""
+    with store.engine.begin() as conn:
+        for column in dropped:
+            conn.exec_driver_sql(f"ALTER TABLE group_versions DROP COLUMN {column}")
+        conn.exec_driver_sql(f"UPDATE meta SET value = {version} WHERE key = 'schema_version'")
+    store.close()
+    migrated = Store(url)
+    assert migrated.schema_version() == SCHEMA_VERSION
+    with migrated.engine.connect() as conn:
+        rows = conn.execute(sa.select(versions.c.table_name, versions.c[recorded])).all()
+    assert all((value is not None) == (table == ARBEJDSARK) for table, value in rows)
+    return migrated
+
+
 def _needs(store: Store) -> dict:
     return {tuple(chosen): store.needs_counts(chosen or None).to_dict("list")
             for chosen in ([], ["Lager"], ["lager", "Øst"], ["Findes ikke"])}
@@ -106,15 +123,7 @@ def test_needs_counts_from_recorded_needs_equal_needs_counted_in_the_rows(url, s
     with store.engine.begin() as conn:  # forget what the imports recorded: count the rows
         conn.execute(versions.update().values(need_areas=None))
     assert _needs(store) == expected
-    with store.engine.begin() as conn:  # a version 3 store
-        conn.exec_driver_sql("ALTER TABLE group_versions DROP COLUMN need_areas")
-        conn.exec_driver_sql("UPDATE meta SET value = 3 WHERE key = 'schema_version'")
-    store.close()
-    migrated = Store(url)
-    assert migrated.schema_version() == SCHEMA_VERSION
-    with migrated.engine.connect() as conn:
-        recorded = conn.execute(sa.select(versions.c.table_name, versions.c.need_areas)).all()
-    assert all((needs is not None) == (table == ARBEJDSARK) for table, needs in recorded)
+    migrated = _migrated_from(store, url, 3, ["need_areas"], "need_areas")
     assert _needs(migrated) == expected
     assert migrated.run_migrations(from_version=3) == SCHEMA_VERSION  # again: harmless
     assert _needs(migrated) == expected
@@ -179,16 +188,7 @@ def test_outline_from_recorded_dates_equals_outline_from_rows(url, seed):
     with store.engine.begin() as conn:  # forget what the imports recorded: read from the rows
         conn.execute(versions.update().values(newest_date=None, undated=None))
     assert _outline_dicts(store) == expected
-    with store.engine.begin() as conn:  # a version 2 store
-        conn.exec_driver_sql("ALTER TABLE group_versions DROP COLUMN newest_date")
-        conn.exec_driver_sql("ALTER TABLE group_versions DROP COLUMN undated")
-        conn.exec_driver_sql("UPDATE meta SET value = 2 WHERE key = 'schema_version'")
-    store.close()
-    migrated = Store(url)
-    assert migrated.schema_version() == SCHEMA_VERSION
-    with migrated.engine.connect() as conn:
-        recorded = conn.execute(sa.select(versions.c.table_name, versions.c.undated)).all()
-    assert all((undated is not None) == (table == ARBEJDSARK) for table, undated in recorded)
+    migrated = _migrated_from(store, url, 2, ["newest_date", "undated"], "undated")
     assert _outline_dicts(migrated) == expected
     assert migrated.run_migrations(from_version=2) == SCHEMA_VERSION  # again: harmless
     assert _outline_dicts(migrated) == expected
