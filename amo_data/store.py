@@ -20,7 +20,8 @@ Tables
   this one replaced: the chain that :meth:`Store.undo` follows. At most one version of a group is
   current (a partial unique index enforces it). For Arbejdsark, ``newest_date`` and ``undated``
   record the newest Dato of the version's rows and whether one has no Dato (schema version 3;
-  what :meth:`Store.outline` reads instead of the rows).
+  what :meth:`Store.outline` reads instead of the rows), and ``need_areas`` its needs counted per
+  area (schema version 4; what :meth:`Store.needs_counts` reads instead of the rows).
 - ``batches``: one per import that changed something: created_at (UTC), user, files,
   sha256, rows per table (as in the files), state ``current`` | ``replaced`` | ``undone``.
 - ``audit``: who did what and when (imports, unchanged imports, undo, status edits, erasures).
