@@ -379,7 +379,8 @@ def actions_by_quarter(df: pd.DataFrame, color_by: str = "help",
             x=x_order, y=[int(rows.get(q, 0)) for q in x_order], name=str(key),
             marker_color=colors.get(key, FALLBACK_COLOR),
             hovertemplate=f"%{{x}}<br>{legend}: {plain(key)}<br>Handlinger: %{{y}}<extra></extra>"))
-    fig.update_layout(barmode="stack")
+    # The legend names the colours even when there is only one (Plotly hides a lone trace's).
+    fig.update_layout(barmode="stack", showlegend=True)
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=x_order)
     _count_axis(fig, "y", _stack_max(fig, "y"))
     return _layout(fig, title, "Kvartal", "Antal handlinger")
@@ -409,7 +410,7 @@ def _quarter_status_bars(df: pd.DataFrame, title: str, y_title: str, noun: str,
             x=x_order, y=counts, name=str(status), marker_color=STATUS_COLORS.get(status, FALLBACK_COLOR),
             customdata=custom,
             hovertemplate=f"%{{x}}<br>Status: {status}<br>{noun}: %{{y}}{extra}<extra></extra>"))
-    fig.update_layout(barmode="stack")
+    fig.update_layout(barmode="stack", showlegend=True)  # one status has a colour to explain too
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=x_order)
     _count_axis(fig, "y", _stack_max(fig, "y"))
     return _layout(fig, title, "Kvartal", y_title, legend_title="")
@@ -469,11 +470,14 @@ def aarshjul(df: pd.DataFrame, year: int | None = None, title: str | None = None
             hovertemplate=f"%{{theta}}<br>Status: {status}<br>Handlinger: %{{r}}<extra></extra>"))
     _layout(fig, title, height=450)
     largest = _stack_max(fig, "r")
-    radial = {"tickformat": ",d", "angle": 45, "tickangle": 45, "showline": False}
+    # The count scale runs up the gap between the last and the first quarter (straight up), not
+    # through the middle of the first quarter's bars.
+    radial = {"tickformat": ",d", "angle": 90, "tickangle": 90, "showline": False}
     if largest <= 10:
         radial["dtick"] = 1
     fig.update_layout(
         margin={"l": 30, "r": 30, "t": fig.layout.margin.t + 12, "b": 30},
+        showlegend=True,  # one status has a colour to explain too
         polar={"barmode": "stack", "bargap": 0.05, "radialaxis": radial,
                    "angularaxis": {"direction": "clockwise", "rotation": 45, "categoryorder": "array",
                                     "categoryarray": sectors}})
