@@ -112,6 +112,21 @@ def test_quarters_are_shown_the_danish_way(tables):
     assert fig.layout.xaxis.title.text == "Kvartal" and fig.layout.yaxis.title.text == "Antal handlinger"
 
 
+def test_a_single_status_or_help_route_is_still_named_in_the_legend(tables):
+    # Plotly hides the legend of a chart with one trace: a plan with only "Planlagt" actions
+    # would show orange bars nobody can read. Every stacked category chart shows its legend.
+    plan = tables["handleplan"]
+    planned = plan.loc[plan["status"] == "Planlagt"]
+    one = planned.loc[planned["help"] == "Egen kompetenceudvikling"]  # one status, one help route
+    figures = [charts.actions_by_quarter(metrics.actions_by_quarter(one), color_by="status"),
+               charts.actions_by_quarter(metrics.actions_by_quarter(one)),
+               charts.supplementary_training_by_quarter(metrics.supplementary_training_by_quarter(one)),
+               charts.aarshjul(metrics.actions_by_quarter(one), 2026)]
+    for fig in figures:
+        named = {t.name for t in fig.data if any(t.y if t.type == "bar" else t.r)}
+        assert len(named) == 1 and fig.layout.showlegend is True, fig.layout.title.text
+
+
 def test_training_hover_shows_hours(tables):
     fig = charts.training_by_quarter(metrics.training_by_quarter(tables["uddannelse"]))
     enrolled = next(t for t in fig.data if t.name == "Tilmeldt")
