@@ -253,14 +253,16 @@ def need_share_by_area(df: pd.DataFrame, title: str = "Andel behov pr. område")
     df = df.loc[df["need_share"].notna()]
     if df.empty:
         return empty_figure(title)
+    # In percent with a space before the sign, as Danish writes it ("57 %"; d3's ".0%" gives "57%").
+    percent = df["need_share"] * 100
     fig = go.Figure(go.Bar(
-        y=df["area"], x=df["need_share"], orientation="h", name="Andel behov",
+        y=df["area"], x=percent, orientation="h", name="Andel behov",
         marker_color=CATEGORY_COLORS[vocab.BRUG_FOR_AT_STYRKE],
         customdata=df[["brug_for_at_styrke", "lykkes"]].to_numpy(),
-        text=df["need_share"], texttemplate="%{x:.0%}", textposition="auto",
-        hovertemplate=("Område: %{y}<br>Andel behov: %{x:.0%}<br>Brug for at styrke: %{customdata[0]}"
+        text=percent, texttemplate="%{x:.0f} %", textposition="auto",
+        hovertemplate=("Område: %{y}<br>Andel behov: %{x:.0f} %<br>Brug for at styrke: %{customdata[0]}"
                        "<br>Lykkes: %{customdata[1]}<extra></extra>")))
-    fig.update_xaxes(tickformat=".0%", range=[0, 1.05], dtick=0.25)
+    fig.update_xaxes(ticksuffix=" %", range=[0, 105], dtick=25)
     fig.update_yaxes(autorange="reversed")
     return _layout(fig, title, "Behov ÷ (styrker + behov)", "Område",
                    height=max(HEIGHT, 60 + 35 * len(df)))
@@ -290,13 +292,14 @@ def department_area_heatmap(matrix: pd.DataFrame, measure: str = "needs", title:
     if matrix is None or matrix.size == 0 or matrix.isna().all().all():
         return empty_figure(title)
     share = measure == "need_share"
-    value_format = ":.0%" if share else ""
+    value_format, suffix = (":.0f", " %") if share else ("", "")  # "57 %", as Danish writes it
+    z = matrix.to_numpy(dtype="float64")
     fig = go.Figure(go.Heatmap(
-        z=matrix.to_numpy(dtype="float64"), x=[str(c) for c in matrix.columns], y=[str(i) for i in matrix.index],
-        colorscale=HEATMAP_SCALE, zmin=0, zmax=1 if share else None,
-        texttemplate=f"%{{z{value_format}}}", hoverongaps=False,
-        colorbar={"title": {"text": value_name}, "tickformat": ".0%" if share else None, "thickness": 12},
-        hovertemplate=f"Afdeling: %{{y}}<br>Område: %{{x}}<br>{value_name}: %{{z{value_format}}}<extra></extra>"))
+        z=z * 100 if share else z, x=[str(c) for c in matrix.columns], y=[str(i) for i in matrix.index],
+        colorscale=HEATMAP_SCALE, zmin=0, zmax=100 if share else None,
+        texttemplate=f"%{{z{value_format}}}{suffix}", hoverongaps=False,
+        colorbar={"title": {"text": value_name}, "ticksuffix": suffix or None, "thickness": 12},
+        hovertemplate=f"Afdeling: %{{y}}<br>Område: %{{x}}<br>{value_name}: %{{z{value_format}}}{suffix}<extra></extra>"))
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(tickangle=-30)
     return _layout(fig, title, "Område", "Afdeling", height=max(HEIGHT, 160 + 30 * len(matrix)))

@@ -159,11 +159,15 @@ def test_departments_against_company_average(tables):
 def test_need_share_in_percent(tables):
     fig = charts.need_share_by_area(metrics.need_share_by_area(tables["arbejdsark"]))
     assert list(fig.data[0].y) == ["Psykisk arbejdsmiljø", "Ergonomi", "Sygefravær", "Vold og trusler"]
-    assert list(fig.data[0].x) == pytest.approx([1.0, 1 / 3, 0.0, 1.0])
+    assert list(fig.data[0].x) == pytest.approx([100.0, 100 / 3, 0.0, 100.0])  # percent
     only_tasks = frame("arbejdsark", [{**tables["arbejdsark"].iloc[3].drop("id").to_dict(), "date": None}])
     assert charts.need_share_by_area(metrics.need_share_by_area(only_tasks)).layout.annotations[0].text == (
         "Ingen data for de valgte filtre")  # 0 ÷ 0: no share to show
-    assert fig.layout.xaxis.tickformat == ".0%"
+    # Danish writes "57 %": a space before the sign (d3's ".0%" would give "57%").
+    assert fig.layout.xaxis.ticksuffix == " %" and fig.data[0].texttemplate == "%{x:.0f} %"
+    heat = charts.department_area_heatmap(metrics.department_area_matrix(tables["arbejdsark"], "need_share"),
+                                          "need_share")
+    assert heat.data[0].texttemplate == "%{z:.0f} %" and heat.data[0].zmax == 100
 
 
 def test_every_builder_handles_empty_input():
@@ -199,4 +203,4 @@ def test_share_charts_without_any_strength_or_need_say_so(tables):
     heat = charts.department_area_heatmap(metrics.department_area_matrix(only_tasks, "need_share"), "need_share")
     assert heat.layout.annotations[0].text == "Ingen data for de valgte filtre"
     from_counts = charts.need_share_by_area(metrics.entries_by_area(tables["arbejdsark"]))
-    assert list(from_counts.data[0].x) == pytest.approx([1.0, 1 / 3, 0.0, 1.0])
+    assert list(from_counts.data[0].x) == pytest.approx([100.0, 100 / 3, 0.0, 100.0])  # percent
