@@ -428,7 +428,7 @@ def main(argv: list[str] | None = None) -> int:
             return _unexpected(exc)
         # An output path that cannot be written (no such folder, a folder, no access): the
         # command was given a wrong path.
-        reason = _OS_REASONS.get(exc.errno, exc.strerror or "")
+        reason = _OS_REASONS.get(exc.errno, f"filsystemet afviste det ({errno.errorcode.get(exc.errno, exc.errno)})")
         print(f'Fejl: "{exc.filename}" kan ikke skrives: {reason}.', file=sys.stderr)
         return UNREADABLE
     except Exception as exc:  # the contract: one clear line, exit 3, never a traceback
@@ -443,6 +443,8 @@ _OS_REASONS = {
     errno.EPERM: "der er ikke adgang til at skrive der",
     errno.EROFS: "stedet er skrivebeskyttet",
     errno.ENOSPC: "disken er fuld",
+    errno.EEXIST: "der findes allerede en fil med det navn",
+    errno.ENAMETOOLONG: "navnet er for langt",
 }
 
 

@@ -272,8 +272,11 @@ def _text_named_as_workbook(name: str, data: bytes, sheets: list) -> str | None:
     suffix = next((s for s in _WORKBOOK_SUFFIXES if name.lower().endswith(s)), None)
     if suffix is None or len(sheets) != 1 or not getattr(sheets[0], "is_csv", False):
         return None
-    if _recognise_csv(sheets[0].rows or [])[0] is not None:
+    rows = sheets[0].rows or []
+    if _recognise_csv(rows)[0] is not None:
         return None
+    if any(len(_matches(row, table)) >= 2 for row in rows if row for table in TABLES):
+        return None  # known headers that fit two tables equally: the CSV message says which to add
     start = data[:4096].lower()
     if b"<html" in start or b"<table" in start:
         return (f'Filen "{name}" er en webside (HTML) med endelsen {suffix}, ikke et regneark. '
@@ -381,7 +384,8 @@ def _whole(value: object) -> int | None:
     return int(number)
 
 
-_BULLET = re.compile(r"^\s*(?:[•·]|[\-–*](?![\d.,]))\s*")  # "-5 grader" is a number, not a bullet
+_LIST_LINE = re.compile(r"^\s*[•\-–*·]")  # a line of a bulleted list
+_BULLET = re.compile(r"^\s*(?:[•·]|[\-–*](?![\d.,]))\s*")  # the marker to strip: "-5 grader" keeps its minus
 _LINES = re.compile(r"\r\n|\r|\n|\u2028|\u2029|\v")
 
 
@@ -401,7 +405,7 @@ def _split_description(value: object) -> list[str]:
     """A Beskrivelse: several entries only when it is a list of bulleted lines."""
     if isinstance(value, str):
         lines = [line for line in _LINES.split(value) if line.strip()]
-        if len(lines) >= 2 and all(_BULLET.match(line) for line in lines):
+        if len(lines) >= 2 and all(_LIST_LINE.match(line) for line in lines):
             return [p for p in (clean(_BULLET.sub("", line, count=1)) for line in lines) if p]
     text = _as_text(value)
     return [text] if text else []

@@ -179,7 +179,7 @@ def nothing_chosen(filters: Filters, table: str, groups: pd.DataFrame | None = N
     ``groups``: the table's (department, year) groups, by default :func:`table_groups`."""
     what, short, sheet = _NOTHING[table]
     if len(filters.departments) == 1:
-        who = f" for {filters.departments[0]}"
+        who = f" for {md_escape(filters.departments[0])}"  # shown as Markdown
     else:
         who = " for de valgte afdelinger" if filters.departments else ""
     when = f" i {filters.year}" if filters.year else ""

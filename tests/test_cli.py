@@ -226,8 +226,10 @@ def test_a_file_that_is_not_a_database_is_one_danish_line(tmp_path):
 
 def test_an_output_path_that_cannot_be_written_is_a_wrong_command(tmp_path):
     # Exit 2, "the command was used wrongly", in Danish: not an unexpected failure.
+    (tmp_path / "fil").write_text("x")
     for args, reason in ((["export", str(tmp_path)], "det er en mappe"),
-                         (["template", str(tmp_path / "findes-ikke" / "skabelon.xlsx")], "mappen findes ikke")):
+                         (["template", str(tmp_path / "findes-ikke" / "skabelon.xlsx")], "mappen findes ikke"),
+                         (["sample", str(tmp_path / "fil")], "der findes allerede en fil med det navn")):
         proc = run(*args, "--db", f"sqlite:///{tmp_path / 'amo.sqlite'}") if args[0] == "export" else run(*args)
         assert proc.returncode == 2, proc.stderr
         line = _one_danish_line(proc.stderr)

@@ -153,6 +153,16 @@ def test_pages_show_hostile_user_text_literally(page, hostile_store):
         assert f"Kursus {BOLD} {TAG}" in _cells(at)
 
 
+@pytest.mark.parametrize("page", PAGES, ids=["Overblik", "Styrker", "Handleplan", "Sammenlign", "Uddannelse"])
+def test_a_chosen_hostile_department_is_named_literally(page, hostile_store):
+    # The caption, the discussion line and the note for a year without rows name the chosen
+    # department (Markdown): "**fed** afdeling" has no Arbejdsark rows, so most pages say so.
+    at = _open(page)
+    for department in (DEPT_BOLD, DEPT_LINK):
+        at.sidebar.multiselect(key="departments").set_value([department]).run()
+        _assert_nothing_raw(at, page or "app.py")
+
+
 def test_no_page_renders_raw_html():
     sources = [ROOT / "app.py", *sorted((ROOT / "amo_ui").glob("*.py")), *sorted((ROOT / "pages").glob("*.py"))]
     assert len(sources) >= 3

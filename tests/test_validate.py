@@ -611,6 +611,17 @@ def test_a_box_line_starting_with_a_minus_number_keeps_its_minus():
                                                "–2 timer om ugen"]))
     assert result.ok
     assert list(result.tables[ARBEJDSARK]["description"]) == ["-5 grader i kølerum", "Værnemidler", "–2 timer om ugen"]
+    # A bulleted Beskrivelse with such a line is still a list, and the line keeps its minus.
+    listed = arbejdsark(with_cell(A_ROW, AH, "Beskrivelse", "- Kursus A\n-5 grader om vinteren"))
+    assert list(listed.tables[ARBEJDSARK]["description"]) == ["Kursus A", "-5 grader om vinteren"]
+
+
+def test_a_text_file_named_xls_with_headers_of_two_tables_gets_the_csv_advice():
+    # Known headers that fit two tables equally: the file was read, and the CSV message says
+    # which column to add (exit 1), not "not a spreadsheet" (exit 2).
+    result = check_bytes("tvetydig.xls", "Afdeling\tÅr\nLager\t2026\n".encode())
+    assert not result.unreadable
+    assert "passer lige godt til" in result.errors[0].message
 
 
 @pytest.mark.parametrize("header", list(BOX_COLUMNS))
