@@ -56,7 +56,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from .errors import AmoError, Problem
 from .schema import SHEET_TITLES, TABLES
-from .text import clean, danish_key, fold
+from .text import clean, fold, sorted_names
 
 if TYPE_CHECKING:
     from .validate import FileResult
@@ -79,8 +79,7 @@ def department_key(name: object) -> str:
 
 
 def _listing(names: Iterable[str]) -> str:
-    ordered = sorted(set(names), key=lambda n: (danish_key(n), n))
-    return ", ".join(ordered)
+    return ", ".join(sorted_names(names))
 
 
 # --------------------------------------------------------------------------- users

@@ -118,7 +118,7 @@ from sqlalchemy.engine import Connection, Engine
 from . import runtime, vocab
 from .errors import AmoError
 from .schema import ARBEJDSARK, CANONICAL, HANDLEPLAN, TABLES, UDDANNELSE
-from .text import clean, danish_key
+from .text import clean, sorted_names
 
 # pandas is imported inside the functions that build DataFrames: `import` and `check` never
 # need it, and loading it cost them a quarter of a second of CPU.
@@ -1245,7 +1245,7 @@ class Store:
             names = conn.execute(
                 sa.select(versions.c.department).where(versions.c.state == CURRENT).distinct()
             ).scalars().all()
-        return sorted(set(names), key=lambda n: (danish_key(n), n))
+        return sorted_names(names)
 
     def years(self) -> list[int]:
         """Years that have current data in any table, ascending."""
@@ -1471,7 +1471,7 @@ class Store:
             names = conn.execute(
                 sa.select(versions.c.department).where(versions.c.batch_id == batch_id).distinct()
             ).scalars().all()
-        return _danish_sorted(names)
+        return sorted_names(names)
 
     def action_department(self, action_id: int) -> str | None:
         """The department of one Handleplan row (any version), None when there is no such row."""
@@ -1606,7 +1606,7 @@ class Store:
             rank = (state == CURRENT, int(newest), name)
             if key not in names or rank > names[key]:
                 names[key] = rank
-        return _danish_sorted(name for _current, _newest, name in names.values())
+        return sorted_names(name for _current, _newest, name in names.values())
 
     def _secure_delete(self, conn: Connection) -> None:
         """SQLite: overwrite erased content with zeros instead of leaving it in free pages."""
@@ -1671,10 +1671,6 @@ def _of_departments(query: sa.Select, departments: Iterable[str] | None) -> sa.S
         return query
     keys = sorted({department_key(d) for d in departments if clean(d)})
     return query.where(versions.c.dept_key.in_(keys)) if keys else query
-
-
-def _danish_sorted(names: Iterable[str]) -> list[str]:
-    return sorted(set(names), key=lambda n: (danish_key(n), n))
 
 
 def _user_name(user: Any) -> str:

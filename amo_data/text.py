@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
 
 _SPACE = re.compile(r"\s+")
 _DANISH = str.maketrans({"å": "aa", "æ": "ae", "ø": "oe"})
@@ -40,3 +41,17 @@ def danish_number(value: float, decimals: int = 1) -> str:
     trailing zeros (``7.0`` is ``"7"``)."""
     text = f"{value:,.{decimals}f}".replace(",", "\u00a0").replace(".", ",").replace("\u00a0", ".")
     return text.rstrip("0").rstrip(",") if "," in text else text
+
+
+def sorted_names(names: Iterable[str]) -> list[str]:
+    """Distinct names in Danish order; two spellings with one key ("Lager", "LAGER") are ordered
+    by the name itself, so the order never depends on a set's."""
+    return sorted(set(names), key=lambda n: (danish_key(n), n))
+
+
+def joined(items: Sequence[str], last: str = "og") -> str:
+    """``"a"``, ``"a og b"``, ``"a, b og c"`` (``last`` = "eller" for a choice)."""
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + f" {last} " + items[-1]

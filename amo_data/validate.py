@@ -74,7 +74,7 @@ from .schema import (
     column_index,
     sheet_index,
 )
-from .text import clean, fold
+from .text import clean, fold, joined
 
 if TYPE_CHECKING:  # pandas is loaded only when a result's tables are asked for
     import pandas as pd
@@ -412,10 +412,7 @@ def _split_description(value: object) -> list[str]:
 
 
 def _listing(values: tuple[str, ...] | list[str]) -> str:
-    quoted = [f'"{v}"' for v in values]
-    if len(quoted) <= 1:
-        return "".join(quoted)
-    return ", ".join(quoted[:-1]) + " eller " + quoted[-1]
+    return joined([f'"{v}"' for v in values], "eller")
 
 
 def _key(value: object) -> tuple:

@@ -10,7 +10,7 @@ import streamlit as st
 from amo_data import auth, vocab
 from amo_data.errors import AmoError
 from amo_data.schema import SHEET_TITLES
-from amo_data.text import danish_key
+from amo_data.text import danish_key, joined, sorted_names
 
 from .data import _audit_log, _history, batch_departments, data_version, history, read_data_version, store
 from .shell import current_user
@@ -107,10 +107,7 @@ def upload_scope() -> str | None:
 
 
 def _own_departments(user: auth.User) -> str:
-    names = sorted(set(user.departments), key=lambda n: (danish_key(n), n))
-    if not names:
-        return "ingen afdelinger"
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " og " + names[-1]
+    return joined(sorted_names(user.departments)) or "ingen afdelinger"
 
 
 def _digest(ids: pd.Series) -> str:

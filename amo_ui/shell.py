@@ -9,6 +9,7 @@ import streamlit as st
 
 from amo_data import auth, metrics
 from amo_data.errors import AmoError
+from amo_data.text import joined
 
 from .data import (
     Outline, choice_departments, choice_years, forget_data_version, has_sample_data, is_empty, store, table_groups,
@@ -187,9 +188,8 @@ def nothing_chosen(filters: Filters, table: str, groups: pd.DataFrame | None = N
     groups = table_groups(table) if groups is None else groups
     years = sorted({int(y) for y in filters.scope({table: groups})[table]["year"].dropna()}, reverse=True)
     if years and filters.year:
-        listing = str(years[0]) if len(years) == 1 else ", ".join(map(str, years[:-1])) + f" og {years[-1]}"
         which = "året" if len(years) == 1 else "et af årene"
-        return text + f" Der er {short} fra {listing}: vælg {which} i sidepanelet."
+        return text + f" Der er {short} fra {joined([str(y) for y in years])}: vælg {which} i sidepanelet."
     return text + f" Udfyld arket {sheet} i skabelonen, og indlæs det på siden Upload."
 
 
