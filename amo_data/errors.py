@@ -30,12 +30,17 @@ class Problem:
     value: Any
     message: str  # Danish
 
+    @property
+    def written(self) -> Any:
+        """The value as the user wrote it: a whole number read from a number cell as 1999.0 is
+        1999."""
+        value = self.value
+        return int(value) if isinstance(value, float) and value.is_integer() else value
+
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data.pop("file")
-        value = data["value"]
-        if isinstance(value, float) and value.is_integer():
-            data["value"] = int(value)  # a number cell as written: 1999, not 1999.0
-        elif value is not None and not isinstance(value, (str, int, float, bool)):
+        value = data["value"] = self.written
+        if value is not None and not isinstance(value, (str, int, float, bool)):
             data["value"] = str(value)
         return data

@@ -168,19 +168,18 @@ def show_problems(problems) -> None:
         "Besked": st.column_config.TextColumn(width=1100)})
 
 
-def _problem_value(value) -> str:
-    """A problem's value as the user typed it: a whole number read as 7.0 shows as 7, a decimal
-    with a comma (the message says "7" too)."""
+def _problem_value(problem) -> str:
+    """A problem's value as the user typed it (``Problem.written``: 7, not 7.0), a decimal with
+    a comma (the message says "7" too)."""
+    value = problem.written
     if value is None:
         return ""
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else str(value).replace(".", ",")
-    return str(value)
+    return str(value).replace(".", ",") if isinstance(value, float) else str(value)
 
 
 def _problems(problems) -> pd.DataFrame:
     rows = [{"sheet": p.sheet or "", "row": p.row, "column": p.column or "",
-             "value": _problem_value(p.value), "message": p.message} for p in problems]
+             "value": _problem_value(p), "message": p.message} for p in problems]
     df = pd.DataFrame(rows, columns=list(PROBLEM_COLUMNS))
     df["row"] = df["row"].astype("Int64")
     return df.rename(columns=PROBLEM_COLUMNS)
