@@ -272,11 +272,9 @@ def _text_named_as_workbook(name: str, data: bytes, sheets: list) -> str | None:
     suffix = next((s for s in _WORKBOOK_SUFFIXES if name.lower().endswith(s)), None)
     if suffix is None or len(sheets) != 1 or not getattr(sheets[0], "is_csv", False):
         return None
-    rows = sheets[0].rows or []
-    if _recognise_csv(rows)[0] is not None:
+    table, header, _message = _recognise_csv(sheets[0].rows or [])
+    if table is not None or header is not None:  # a table, or headers of two: the CSV's own message
         return None
-    if any(len(_matches(row, table)) >= 2 for row in rows if row for table in TABLES):
-        return None  # known headers that fit two tables equally: the CSV message says which to add
     start = data[:4096].lower()
     if b"<html" in start or b"<table" in start:
         return (f'Filen "{name}" er en webside (HTML) med endelsen {suffix}, ikke et regneark. '
@@ -561,7 +559,8 @@ _DISTINCTIVE = {t: _distinctive(t) for t in TABLES}
 
 
 def _recognise_csv(rows: list[list]) -> tuple[str | None, int | None, str | None]:
-    """(table, header row index, error) for the one table of a CSV file."""
+    """(table, header row index, error) for the one table of a CSV file. Headers that fit two
+    tables equally give (None, their row index, error); no header row at all (None, None, error)."""
     if not any(not _empty(c) for row in rows for c in row):
         return None, None, "CSV-filen er tom."
     for i, row in enumerate(rows):
@@ -579,7 +578,7 @@ def _recognise_csv(rows: list[list]) -> tuple[str | None, int | None, str | None
         if len(winners) == 1:
             return winners[0], i, None
         names = _listing([SHEET_TITLES[t] for t in winners])
-        return None, None, (
+        return None, i, (
             f"CSV-filens overskrifter (række {i + 1}) passer lige godt til {names}. Tilføj de "
             'kolonner, der kendetegner tabellen, fx "Kategori" og "Beskrivelse" (Arbejdsark), '
             '"Hvad" (Handleplan) eller "Kursus" (Uddannelse).'
