@@ -72,19 +72,18 @@ import math
 import operator
 import os
 import re
-import queue
 import struct
 import threading
 import zipfile
 import zlib
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from xml.parsers import expat
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
-from . import runtime
+from . import halves, runtime
 from .errors import AmoError
 
 DEFAULT_MAX_BYTES = 25 * 1024 * 1024
@@ -350,30 +349,55 @@ def _read_zip(name: str, data: bytes, limit: int) -> list[RawSheet]:
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             raise _err_corrupt(name)
 
-    _guard_members(name, data, infos, kind, cap)  # 2. real sizes and cell positions
-    return _read_workbook(name, data)
+    split = _guard_members(name, data, infos, kind, cap, archive)  # 2. real sizes and cell positions
+    try:
+        return _read_workbook(name, data, split)
+    finally:
+        if split is not None:
+            split.close()
 
 
-def _guard_members(name: str, data: bytes, infos: list[zipfile.ZipInfo], kind: str, cap: int) -> None:
+def _guard_members(name: str, data: bytes, infos: list[zipfile.ZipInfo], kind: str, cap: int,
+                   archive: zipfile.ZipFile | None = None) -> halves.Halves | None:
     """Step 2 of the zip guard: real sizes (declared ones can lie), streamed, with the
-    cell-position scan. Raises the Danish error of the first problem."""
+    cell-position scan. Raises the Danish error of the first problem.
+
+    With ``archive`` (the workbook opened as a zip), the biggest worksheet is also cut in
+    halves as it is scanned, when that can help (see :mod:`amo_data.halves`)."""
     budget = [cap]
-    for info in infos:
-        if info.is_dir():
-            continue
-        chunks = _inflate(name, data, info, budget, cap)
-        if kind == "xlsx":
-            # Every member: calamine finds worksheets through the relationships, and a
-            # worksheet part may have any name (even "image1.png").
-            _check_box(name, _scan_xlsx_xml(chunks))
-        elif kind == "ods" and info.filename == "content.xml":
-            # calamine 0.9 loops forever on some malformed ODS XML (a mismatched end tag),
-            # so content.xml must be well-formed before calamine sees it.
-            for box in _scan_ods_content(_well_formed(name, chunks)):
+    big = halves.wanted(infos) if kind == "xlsx" and archive is not None else None
+    cutter = None
+    split = None
+    try:
+        for info in infos:
+            if info.is_dir():
+                continue
+            chunks = _inflate(name, data, info, budget, cap)
+            if kind == "xlsx":
+                # Every member: calamine finds worksheets through the relationships, and a
+                # worksheet part may have any name (even "image1.png").
+                if info is big:
+                    cutter = halves.Cutter(info)
+                box = _scan_xlsx_xml(chunks, cutter if info is big else None)
                 _check_box(name, box)
-        else:
-            for _ in chunks:
-                pass
+                if info is big:
+                    split = cutter.finish(archive, data, box.standard)
+                    cutter = None
+            elif kind == "ods" and info.filename == "content.xml":
+                # calamine 0.9 loops forever on some malformed ODS XML (a mismatched end tag),
+                # so content.xml must be well-formed before calamine sees it.
+                for box in _scan_ods_content(_well_formed(name, chunks)):
+                    _check_box(name, box)
+            else:
+                for _ in chunks:
+                    pass
+    except BaseException:
+        if cutter is not None:
+            cutter.abandon()
+        if split is not None:
+            split.close()
+        raise
+    return split
 
 
 def _inflate(name: str, data: bytes, info: zipfile.ZipInfo, budget: list[int], cap: int) -> Iterator[bytes]:
@@ -448,6 +472,7 @@ class _Box:
     min_col: int = 0
     max_col: int = 0
     cells: int = 0
+    standard: bool = True  # every cell tag was <c r="..." (no tag-by-tag walk was needed)
 
     def add(self, r0: int, r1: int, c0: int, c1: int) -> None:
         if self.cells == 0 and self.max_row == 0:
@@ -510,17 +535,19 @@ def _chunks_with_carry(chunks: Iterable[bytes]) -> Iterator[bytes]:
         yield carry
 
 
-def _scan_xlsx_xml(chunks: Iterable[bytes]) -> _Box:
+def _scan_xlsx_xml(chunks: Iterable[bytes], keep: halves.Cutter | None = None) -> _Box:
     """Bounding box of the cells calamine would store for one worksheet XML part.
 
     Fast path: every cell tag is ``<c r="B7" ...`` (what Excel, LibreOffice and openpyxl
     write), so the references are collected for a whole piece at once (:func:`_standard_refs`).
     From the first piece with any other form on, tags are walked one by one the way calamine
-    places cells.
+    places cells. ``keep``, if given, gets every piece (none splits a tag) in order.
     """
     box = _Box()
     state: list[int] | None = None
     for piece, found in _standard_refs_each(_chunks_with_carry(chunks)):
+        if keep is not None:
+            keep.add(piece)
         if state is None:
             if found is not None:
                 if found[4]:
@@ -531,6 +558,7 @@ def _scan_xlsx_xml(chunks: Iterable[bytes]) -> _Box:
             # quote or a prefix): walk tags one by one from here on. The row that spans
             # the chunk boundary is (at most) the last one seen.
             state = [max(box.max_row - 1, 0), 0]
+            box.standard = False
         _walk_xlsx(box, piece, state)
     return box
 
@@ -899,9 +927,12 @@ def meanwhile(work: Callable[[], object]) -> Iterator[None]:
         _MEANWHILE.reset(token)
 
 
-def _read_workbook(name: str, data: bytes) -> list[RawSheet]:
-    """Parse every worksheet. calamine parses in a helper thread, one sheet after the other
-    (it releases the GIL), while this thread turns the sheets already parsed into rows."""
+def _read_workbook(name: str, data: bytes, split: halves.Halves | None = None) -> list[RawSheet]:
+    """Parse every worksheet. calamine parses in helper threads (it releases the GIL), one
+    sheet after the other, while this thread turns the sheets already parsed into rows.
+
+    With ``split`` (see :mod:`amo_data.halves`), that sheet's two halves are parsed first, at
+    the same time, in two helper threads."""
     import python_calamine
 
     try:
@@ -913,39 +944,73 @@ def _read_workbook(name: str, data: bytes) -> list[RawSheet]:
     with workbook:
         names = [meta.name for meta in workbook.sheets_metadata
                  if meta.typ == python_calamine.SheetTypeEnum.WorkSheet]
-        parsed: queue.SimpleQueue = queue.SimpleQueue()
-        stop = threading.Event()
+        parts = _open_halves(split, names)  # calamine's workbooks of the two halves, or ()
+        lock = threading.Lock()  # one workbook parses one sheet at a time
 
-        def parse() -> None:
-            for sheet_name in names:
-                if stop.is_set():
-                    return
-                try:
-                    parsed.put((sheet_name, workbook.get_sheet_by_name(sheet_name), None))
-                except BaseException as exc:  # noqa: BLE001 - handed to the reading thread
-                    parsed.put((sheet_name, None, exc))
-                    return
+        def parse(sheet_name: str):
+            with lock:
+                return workbook.get_sheet_by_name(sheet_name)
 
-        worker = threading.Thread(target=parse, name="amo-calamine", daemon=True)
-        worker.start()
+        pool = ThreadPoolExecutor(2 if parts else 1, thread_name_prefix="amo-calamine")
         try:
+            in_halves = [pool.submit(part.get_sheet_by_name, split.sheet) for part in parts]
+            parsed = {sheet_name: pool.submit(parse, sheet_name) for sheet_name in names
+                      if not (in_halves and sheet_name == split.sheet)}
             with runtime.gc_paused():  # millions of new cells: see amo_data.runtime
                 work = _MEANWHILE.get()
                 if work is not None and names:
                     _MEANWHILE.set(None)
                     work()
                 sheets: list[RawSheet] = []
-                for _ in names:
-                    sheet_name, sheet, error = parsed.get()
-                    if error is not None:
-                        if isinstance(error, python_calamine.PasswordError):
-                            raise _err_password(name) from error
-                        raise error
-                    sheets.append(RawSheet(name=sheet_name, rows=_sheet_rows(name, sheet_name, sheet)))
+                for sheet_name in names:
+                    rows = _joined_halves(name, sheet_name, in_halves) if sheet_name not in parsed else None
+                    if rows is None:  # not in halves, or they failed: the sheet whole
+                        future = parsed.get(sheet_name) or pool.submit(parse, sheet_name)
+                        try:
+                            sheet = future.result()
+                        except python_calamine.PasswordError as exc:
+                            raise _err_password(name) from exc
+                        rows = _sheet_rows(name, sheet_name, sheet)
+                    sheets.append(RawSheet(name=sheet_name, rows=rows))
         finally:
-            stop.set()
-            worker.join()
+            pool.shutdown(wait=True, cancel_futures=True)
+            for part in parts:
+                part.close()
     return sheets
+
+
+def _open_halves(split: halves.Halves | None, names: list[str]) -> tuple:
+    """calamine's workbooks of the two halves, or () (no split, or they do not open)."""
+    if split is None:
+        return ()
+    import python_calamine
+
+    opened: list = []
+    try:
+        if split.sheet in names:
+            for path in split.paths:
+                opened.append(python_calamine.CalamineWorkbook.from_path(path))
+    except Exception:  # noqa: BLE001 - the sheet is parsed whole instead
+        for part in opened:
+            part.close()
+        opened = []
+    finally:
+        split.close()  # calamine holds its own handles on the in-memory files
+    return tuple(opened) if len(opened) == 2 else ()
+
+
+def _joined_halves(name: str, sheet_name: str, in_halves: list) -> list[list[object]] | None:
+    """The rows of a sheet parsed in halves (each half's rows made as soon as it is parsed),
+    or None to parse it whole: a half failed, or the halves' cells overlap."""
+    made = {}
+    for future in as_completed(in_halves):
+        try:
+            sheet = future.result()
+        except Exception:  # noqa: BLE001
+            return None
+        made[future] = (sheet.start, sheet.height, _sheet_rows(name, sheet_name, sheet))
+    (start1, height1, rows1), (start2, _height2, rows2) = made[in_halves[0]], made[in_halves[1]]
+    return halves.joined(start1, height1, rows1, start2, rows2)
 
 
 class _Rows:
