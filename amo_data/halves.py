@@ -6,7 +6,7 @@ a worksheet of at least :data:`MIN_BYTES` of XML, the reader's guard (which infl
 every member before calamine sees any) hands that worksheet's XML, piece by piece, to a
 :class:`Cutter`. It writes two copies of the workbook, each with one half of the worksheet's
 rows in place of all of them, and calamine parses the two halves in two threads.
-:func:`joined` puts their rows back together.
+:func:`joined` puts their cells back together.
 
 What makes this exact, not a guess:
 
@@ -208,20 +208,26 @@ class Cutter:
         self.fds, self.outs = [], []
 
 
-def joined(first_start: tuple[int, int] | None, first_height: int, first_rows: list[list],
-           second_start: tuple[int, int] | None, second_rows: list[list]) -> list[list] | None:
-    """The rows of the whole sheet from the rows of its halves (each as the reader makes
-    them, numbered from the sheet's first row), or None when the halves' cells overlap
-    in rows (then the halves are not two parts of one sheet: parse it whole)."""
-    if first_start is None:
-        return second_rows
-    if second_start is None:
-        return first_rows
-    if first_start[0] + first_height > second_start[0]:
-        return None
-    # The second half's rows before its first cell are all empty, and the first half has
-    # none beyond its last cell.
-    return first_rows + second_rows[len(first_rows):]
+def joined(first, second):
+    """The cells of the whole sheet (an :class:`amo_data.reader.Grid`) from those of its
+    halves, whose cells the reader has found not to overlap in rows."""
+    if not first.cells:
+        return second
+    if not second.cells:
+        return first
+    end = first.first + len(first.cells)  # the first half's rows end here; the second's begin
+    skip = max(end - second.first, 0)  # (rows of the second half above that hold no cells)
+    lead = min(first.lead, second.lead)
+    width = max(first.lead + len(first.cells[0]), second.lead + len(second.cells[0])) - lead
+
+    def fitted(grid, rows: list[list]) -> list[list]:
+        before = [""] * (grid.lead - lead)
+        after = [""] * (width - len(before) - len(grid.cells[0]))
+        return rows if not before and not after else [before + row + after for row in rows]
+
+    gap = [[""] * width for _ in range(max(second.first - end, 0))]
+    cells = fitted(first, first.cells) + gap + fitted(second, second.cells[skip:])
+    return type(first)(cells, first.first, lead, (first.first, lead), len(cells), width)
 
 
 def _has_markup(piece: bytes, start: int, end: int) -> bool:

@@ -54,6 +54,10 @@ Cells (decisions where the contract is silent):
 * An error cell (``#N/A``, ``#DIV/0!``) arrives as ``None``: python-calamine 0.9 reports
   error cells as empty, so the reader cannot show their text.
 * Hidden and very hidden sheets are returned too; chart/dialog sheets are skipped.
+* A workbook's sheet also keeps calamine's cells as they came (:class:`Grid`): the
+  column-wise validation reads those, so the rows above are only built for a sheet that
+  validation has to go through row by row (or for whoever asks for them). A range of more
+  than :data:`GRID_MAX_CELLS` cells, or one that is mostly empty rows, is read row by row.
 * CSV: UTF-8 (BOM or not), else Windows-1252, else latin-1; UTF-16 with a BOM (Excel's
   "Unicode text") is also accepted. The delimiter (``;``, ``,`` or tab) is the one giving
   the most records with the same number (> 1) of fields among the first 50 records, parsed
@@ -81,7 +85,8 @@ from xml.parsers import expat
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from itertools import repeat
+from dataclasses import dataclass
 
 from . import halves, runtime
 from .errors import AmoError
@@ -95,6 +100,7 @@ MAX_COLUMNS = 16_384
 MAX_CELL_AREA = 2**24  # bounding box of one sheet, in cells
 MAX_XLS_AREA = 2**22  # the same for .xls (BIFF8's whole grid is 2**24 cells)
 MAX_FILLED_CELLS = 5_000_000  # non-empty cells of one sheet
+GRID_MAX_CELLS = 4_000_000  # a bigger range is read row by row (see _sheet_grid)
 MAX_ZIP_MEMBERS = 10_000
 ZIP_MIN_TOTAL_CAP = 200 * MB
 ZIP_TOTAL_FACTOR = 10  # total uncompressed size may be this many times the upload limit
@@ -122,17 +128,87 @@ _BINARY_MAGICS = (
 
 
 @dataclass
+class Grid:
+    """A workbook sheet's cells as calamine gives them, for the column-wise validation.
+
+    ``cells[k][j]`` is the cell of Excel row ``first + k + 1``, column ``lead + j + 1``; every
+    row has the same length. The cells are not normalised yet (:attr:`RawSheet.rows` are): an
+    empty cell is ``""`` or blank text, a number may be infinite, a duration is a timedelta
+    (see :func:`normal`).
+    """
+
+    cells: list[list[object]]
+    first: int  # 0-based Excel row of cells[0]
+    lead: int  # 0-based Excel column of cells[k][0]
+    start: tuple[int, int]  # calamine's start, height and width of the range (for the rows)
+    height: int
+    width: int
+
+    def rows(self, name: str, sheet_name: str) -> list[list[object]]:
+        return _sheet_rows(name, sheet_name, self.cells, self.start if self.cells else None, self.height,
+                           self.width)
+
+    def row(self, i: int) -> list[object]:
+        """Row ``i`` (0-based Excel row) as in :attr:`RawSheet.rows`."""
+        k = i - self.first
+        if not 0 <= k < len(self.cells):
+            return []
+        cells = [None] * self.lead + list(map(normal, self.cells[k]))
+        while cells and cells[-1] is None:
+            cells.pop()
+        return cells if len(cells) > self.lead else []
+
+    def length(self) -> int:
+        """``len(rows)``: up to the last row with a value."""
+        for k in range(len(self.cells) - 1, -1, -1):
+            if any(normal(v) is not None for v in self.cells[k]):
+                return self.first + k + 1
+        return self.first
+
+
 class RawSheet:
     """One sheet (or one CSV file) as a grid of cells.
 
     ``rows[i]`` is the row Excel shows as number ``i + 1`` (leading empty rows are kept as
     empty lists so numbers stay true). Cells are None, str, int, float, bool,
     ``datetime.datetime``, ``datetime.date`` or ``datetime.time``.
+
+    A workbook's sheet also has its :class:`Grid` (what the column-wise validation reads), and
+    its rows are only built when asked for. A CSV file comes as rows.
     """
 
-    name: str  # sheet name as the workbook wrote it; for a CSV file the file name
-    rows: list[list[object]] = field(default_factory=list)
-    is_csv: bool = False
+    def __init__(self, name: str, rows: list[list[object]] | None = None, is_csv: bool = False,
+                 grid: Grid | None = None):
+        self.name = name  # sheet name as the workbook wrote it; for a CSV file the file name
+        self.is_csv = is_csv
+        self._rows = rows if rows is not None or grid is None else None
+        self.grid = grid
+
+    @property
+    def rows(self) -> list[list[object]]:
+        """The rows (built on first use; from then on they are the sheet, and :attr:`grid` is
+        None: whoever changes them changes what validation reads)."""
+        if self._rows is None:
+            self._rows = self.grid.rows(self.name, self.name)
+        self.grid = None
+        return self._rows
+
+    @property
+    def height(self) -> int:
+        """``len(rows)``, without building the rows."""
+        return len(self._rows) if self._rows is not None else self.grid.length()
+
+    def row(self, i: int) -> list[object]:
+        """``rows[i]``, without building the other rows."""
+        return self._rows[i] if self._rows is not None else self.grid.row(i)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, RawSheet):
+            return NotImplemented
+        return (self.name, self.rows, self.is_csv) == (other.name, other.rows, other.is_csv)
+
+    def __repr__(self) -> str:
+        return f"RawSheet(name={self.name!r}, rows={self.height}, is_csv={self.is_csv})"
 
 
 # --------------------------------------------------------------------------- limits
@@ -963,15 +1039,17 @@ def _read_workbook(name: str, data: bytes, split: halves.Halves | None = None) -
                     work()
                 sheets: list[RawSheet] = []
                 for sheet_name in names:
-                    rows = _joined_halves(name, sheet_name, in_halves) if sheet_name not in parsed else None
-                    if rows is None:  # not in halves, or they failed: the sheet whole
-                        future = parsed.get(sheet_name) or pool.submit(parse, sheet_name)
-                        try:
-                            sheet = future.result()
-                        except python_calamine.PasswordError as exc:
-                            raise _err_password(name) from exc
-                        rows = _sheet_rows(name, sheet_name, sheet)
-                    sheets.append(RawSheet(name=sheet_name, rows=rows))
+                    grid = _joined_halves(name, sheet_name, in_halves) if sheet_name not in parsed else None
+                    if grid is not None:
+                        sheets.append(_of_grid(name, sheet_name, grid))
+                        continue
+                    # Not in halves, or they failed: the sheet whole.
+                    future = parsed.get(sheet_name) or pool.submit(parse, sheet_name)
+                    try:
+                        sheet = future.result()
+                    except python_calamine.PasswordError as exc:
+                        raise _err_password(name) from exc
+                    sheets.append(_raw_sheet(name, sheet_name, sheet))
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
             for part in parts:
@@ -999,18 +1077,22 @@ def _open_halves(split: halves.Halves | None, names: list[str]) -> tuple:
     return tuple(opened) if len(opened) == 2 else ()
 
 
-def _joined_halves(name: str, sheet_name: str, in_halves: list) -> list[list[object]] | None:
-    """The rows of a sheet parsed in halves (each half's rows made as soon as it is parsed),
-    or None to parse it whole: a half failed, or the halves' cells overlap."""
+def _joined_halves(name: str, sheet_name: str, in_halves: list) -> Grid | None:
+    """The cells of a sheet parsed in halves (each half's taken as soon as it is parsed), or
+    None to parse it whole: a half failed, or the halves' cells overlap."""
     made = {}
     for future in as_completed(in_halves):
         try:
             sheet = future.result()
         except Exception:  # noqa: BLE001
             return None
-        made[future] = (sheet.start, sheet.height, _sheet_rows(name, sheet_name, sheet))
-    (start1, height1, rows1), (start2, _height2, rows2) = made[in_halves[0]], made[in_halves[1]]
-    return halves.joined(start1, height1, rows1, start2, rows2)
+        made[future] = (sheet.start, sheet.height, _sheet_grid(name, sheet_name, sheet))
+    (start1, height1, first), (start2, _height2, second) = made[in_halves[0]], made[in_halves[1]]
+    if first is None or second is None:  # a half too big to hold as a grid
+        return None
+    if start1 is not None and start2 is not None and start1[0] + height1 > start2[0]:
+        return None  # cells of the first half below the second's first row
+    return halves.joined(first, second)
 
 
 class _Rows:
@@ -1038,28 +1120,72 @@ class _Rows:
         self.rows.append(pad + cells if pad else cells)
 
 
-def _sheet_rows(name: str, sheet_name: str, sheet) -> list[list[object]]:
+def _raw_sheet(name: str, sheet_name: str, sheet) -> RawSheet:
+    """A sheet calamine parsed, as the reader gives it: with its :class:`Grid` when its cells
+    fill the grid well, else (many empty rows, or a big range) row by row as before."""
+    grid = _sheet_grid(name, sheet_name, sheet)
+    if grid is None:
+        start = sheet.start
+        return RawSheet(sheet_name, _sheet_rows(name, sheet_name, sheet.iter_rows(), start, sheet.height, sheet.width))
+    return _of_grid(name, sheet_name, grid)
+
+
+def _of_grid(name: str, sheet_name: str, grid: Grid) -> RawSheet:
+    filled = sum(map(len, grid.cells)) - sum(map(list.count, grid.cells, repeat("")))
+    if filled > MAX_FILLED_CELLS or filled < len(grid.cells):  # maybe too many; mostly empty
+        return RawSheet(sheet_name, grid.rows(name, sheet_name))  # (the rows count exactly)
+    return RawSheet(sheet_name, grid=grid)
+
+
+def _sheet_grid(name: str, sheet_name: str, sheet) -> Grid | None:
+    """A parsed sheet's cells as calamine gives them (rows of one length); None for a range
+    of more than :data:`GRID_MAX_CELLS` cells (its rows are made one by one, as they come)."""
     start = sheet.start
     if start is None:
-        return []
+        return Grid([], 0, 0, (0, 0), 0, 0)
     height, width = sheet.height, sheet.width
     if start[0] + height > MAX_ROWS or start[1] + width > MAX_COLUMNS or height * width > MAX_CELL_AREA:
         raise _err_huge(name, sheet_name, start[0] + height, start[1] + width)
+    if height * width > GRID_MAX_CELLS:
+        return None
+    cells = list(sheet.iter_rows())
+    if len(set(map(len, cells))) > 1:  # never from calamine's ranges
+        return None
+    # python-calamine 0.9 yields rows from the sheet's first row but columns from the data's
+    # first column; detect both layouts instead of relying on it.
+    first = start[0] if len(cells) == height else 0
+    lead = start[1] if cells and len(cells[0]) == width and start[1] else 0
+    return Grid(cells, first, lead, start, height, width)
+
+
+def normal(v: object) -> object:
+    """A cell of calamine's as the rows hold it: blank text and numbers that are not finite
+    are None, a duration a time or a number of days, anything unknown its text."""
+    t = type(v)
+    if t is str:
+        return v if v.strip() else None
+    if t is float:
+        return v if _NEG_INF < v < _INF else None
+    return v if t in _KEEP_TYPES else _cell(v)
+
+
+def _sheet_rows(name: str, sheet_name: str, raw: Iterable[list], start: tuple[int, int], height: int,
+                width: int) -> list[list[object]]:
+    """The rows of calamine's rows ``raw`` of a sheet, one by one."""
+    if start is None:
+        return []
     collected = _Rows(name, sheet_name)
     col_pad: list[object] | None = None
     yielded = 0
-    for raw in sheet.iter_rows():
+    for cells in raw:
         yielded += 1
         if col_pad is None:
-            # python-calamine 0.9 yields rows from the sheet's first row but columns from the
-            # data's first column; detect both layouts instead of relying on it.
-            col_pad = [None] * start[1] if len(raw) == width and start[1] else []
-        n_empty = raw.count("")
-        if n_empty == len(raw):
+            col_pad = [None] * start[1] if len(cells) == width and start[1] else []
+        if cells.count("") == len(cells):
             collected.pending_empty += 1
             continue
-        # Inlined _cell() for the common types: this loop sees every cell of the sheet.
-        cells = [
+        # normal() inlined: on a sheet the column-wise path cannot take, this sees every cell
+        collected.add([
             (v if v.strip() else None)
             if (t := type(v)) is str
             else (v if _NEG_INF < v < _INF else None)
@@ -1067,9 +1193,8 @@ def _sheet_rows(name: str, sheet_name: str, sheet) -> list[list[object]]:
             else v
             if t in _KEEP_TYPES
             else _cell(v)
-            for v in raw
-        ]
-        collected.add(cells, col_pad)
+            for v in cells
+        ], col_pad)
     rows = collected.rows
     if yielded == height and start[0]:
         rows[:0] = [[] for _ in range(start[0])]

@@ -53,7 +53,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import chain, repeat
-from operator import add, itemgetter
+from operator import add
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -78,6 +78,8 @@ from .text import clean, fold, joined
 
 if TYPE_CHECKING:  # pandas is loaded only when a result's tables are asked for
     import pandas as pd
+
+    from .reader import RawSheet
 
 
 class FileResult:
@@ -535,8 +537,11 @@ def _matches(row: list, table: str) -> set[str]:
     return found
 
 
-def _header_row(rows: list[list], table: str) -> int | None:
-    for i, row in enumerate(rows):
+def _header_row(sheet, table: str) -> int | None:
+    """The first row of ``sheet`` (a :class:`~amo_data.reader.RawSheet`) with two known headers
+    of ``table``; its rows are not all built for this."""
+    for i in range(sheet.height):
+        row = sheet.row(i)
         if row and len(_matches(row, table)) >= 2:
             return i
     return None
@@ -608,12 +613,12 @@ class _Box:
 class _Sheet:
     """Validates the data rows of one sheet of a known table."""
 
-    def __init__(self, file: str, sheet: str, table: str, rows: list[list], header: int,
+    def __init__(self, file: str, sheet: str, table: str, source: RawSheet, header: int,
                  errors: list[Problem], warnings: list[Problem], parsers: dict, fast: bool = True):
         self.file = file
         self.sheet = sheet
         self.table = table
-        self.rows = rows
+        self.source = source  # its rows are built only for the row-wise path
         self.header = header  # 0-based index of the header row
         self.errors = errors
         self.warnings = warnings
@@ -638,9 +643,13 @@ class _Sheet:
 
     # -- headers ----------------------------------------------------------------------------
 
+    @property
+    def rows(self) -> list[list]:
+        return self.source.rows
+
     def _map_headers(self) -> None:
         index = _INDEXES[self.table]
-        header_row = self.rows[self.header]
+        header_row = self.source.row(self.header)
         number = self.header + 1
         seen: dict[str, str] = {}  # key -> header as written
         for i, cell in enumerate(header_row):
@@ -712,7 +721,7 @@ class _Sheet:
         skipped: list[int] = []
         process = {ARBEJDSARK: self._arbejdsark, HANDLEPLAN: self._handleplan,
                    UDDANNELSE: self._uddannelse}[self.table]
-        width = len(self.rows[self.header])
+        width = len(self.source.row(self.header))
         headless = [j for j in range(width) if j not in self.written]  # empty header cells
         stray: dict[int, tuple[int, object]] = {}  # column -> (first row, value) without a header
         for i in range(self.header + 1, len(self.rows)):
@@ -1023,62 +1032,56 @@ class _Sheet:
         build = {ARBEJDSARK: self._fast_arbejdsark, HANDLEPLAN: self._fast_handleplan,
                  UDDANNELSE: self._fast_uddannelse}[self.table]
         try:
-            data, longest = self._fast_rows()
-            out = build(len(data), self._column_reader(data, longest))
+            n, column = self._fast_columns()
+            out = build(n, column)
         except _Unclean:
             return False
         self.out = out
         return True
 
-    def _fast_rows(self) -> tuple[list[list], int]:
-        """(The data rows up to the last one with a value in a known column, the longest row's
-        length).
+    def _fast_columns(self) -> tuple[int, Callable[[str], list | None]]:
+        """(the number of data rows, key -> that column's cells of the data rows, None when
+        the sheet lacks the column). The data rows run from the header to the last row with a
+        value in a known column (empty rows after it end the table without a warning).
+
+        A workbook's sheet is read from its :class:`~amo_data.reader.Grid` (cells not yet
+        normalised: every check below treats a blank text like an empty cell, and
+        :func:`_distinct` leaves anything else the rows would hold differently, such as an
+        infinite number, to the row-wise path); other sheets from their rows.
 
         _Unclean when a cell without a header (an empty header cell, or beyond the header
         row) has content: the row-wise path warns about it.
         """
-        width = len(self.rows[self.header])
-        data = self.rows[self.header + 1:]
-        if not data:
-            return data, 0
-        longest = max(map(len, data))
-        if longest > width:
-            for row in data:
-                if len(row) > width and not _all_empty(row[width:]):
-                    raise _Unclean
-        for j in range(min(width, longest)):
-            if j not in self.written and not _all_empty([row[j] for row in data if j < len(row)]):
+        grid = self.source.grid
+        if grid is not None:
+            data, lead = grid.cells[self.header + 1 - grid.first:], grid.lead
+        else:
+            data, lead = self.rows[self.header + 1:], 0
+        width = len(self.source.row(self.header))
+        longest = lead + max(map(len, data), default=0)
+        for j in range(width, longest):  # beyond the header row
+            if not _all_empty([row[j - lead] for row in data if j - lead < len(row)]):
                 raise _Unclean
-        used = sorted(i for i, _ in self.cols.values())
+        for j in range(lead, min(width, longest)):  # under an empty header cell
+            if j not in self.written and not _all_empty([row[j - lead] for row in data if j - lead < len(row)]):
+                raise _Unclean
+        used = sorted(i - lead for i, _ in self.cols.values() if i >= lead)
         end = len(data)
         while end and all(j >= len(data[end - 1]) or _empty(data[end - 1][j]) for j in used):
-            end -= 1  # empty rows after the last data row end the table without a warning
-        return (data, longest) if end == len(data) else (data[:end], longest)
-
-    def _column_reader(self, data: list[list], longest: int) -> Callable[[str], list | None]:
-        """key -> the column's cells of ``data`` (None for a missing cell), None without the
-        column; ``longest`` is at least the length of every row."""
+            end -= 1
+        data = data[:end]
         if not data:
-            return lambda key: None if key not in self.cols else []
-        width = len(self.rows[self.header])
-        if longest <= width:
-            # All rows padded to the header's width and flattened in C; a column is a slice.
-            pads = [[None] * (width - k) for k in range(width + 1)]
+            return 0, lambda key: None if key not in self.cols else []
+        span = longest - lead
+        if grid is not None:  # rows of one length: a column is a slice of all cells in a row
+            flat = list(chain.from_iterable(data))
+        else:  # short rows padded first
+            pads = [[None] * (span - k) for k in range(span + 1)]
             flat = list(chain.from_iterable(map(add, data, map(pads.__getitem__, map(len, data)))))
-            columns = {key: flat[i::width] for key, (i, _) in self.cols.items()}
-            return columns.get
-        short = min(map(len, data))
-
-        def column(key: str) -> list | None:
-            spec = self.cols.get(key)
-            if spec is None:
-                return None
-            i = spec[0]
-            if i < short:
-                return list(map(itemgetter(i), data))
-            return [row[i] if i < len(row) else None for row in data]
-
-        return column
+        n = len(data)
+        columns = {key: flat[i - lead::span] if lead <= i < longest else [None] * n
+                   for key, (i, _) in self.cols.items()}
+        return n, columns.get
 
     # Cell functions of the fast path: what the row-wise path makes of a cell of a clean row,
     # or _Unclean where it would add a problem or a warning.
@@ -1272,6 +1275,7 @@ def _distinct(column: list) -> tuple[list, dict]:
     try:
         seen = dict.fromkeys(column)
         if not _VALUE_KEYED.issuperset(map(type, seen)):
+            _only_plain(seen)
             kinds = set(map(type, column))
             kinds.discard(type(None))
             if len(kinds) > 1:
@@ -1280,6 +1284,26 @@ def _distinct(column: list) -> tuple[list, dict]:
     except TypeError:
         raise _Unclean from None
     return column, seen
+
+
+# The cell types a sheet's rows hold (amo_data.reader.normal gives nothing else).
+_PLAIN_CELLS = frozenset({str, int, float, bool, dt.date, dt.datetime, dt.time, type(None)})
+
+
+def _only_plain(values: dict) -> None:
+    """_Unclean unless every value is one a sheet's rows could hold: a workbook's grid still
+    has calamine's own values (a duration, a number that is not finite), which the rows hold
+    otherwise; the row-wise path reads the rows."""
+    kinds = set(map(type, values))
+    if not _PLAIN_CELLS.issuperset(kinds):
+        raise _Unclean
+    if float in kinds:
+        try:
+            finite = math.isfinite(math.fsum(v for v in values if type(v) is float))
+        except OverflowError:  # finite numbers too big to add: the row-wise path decides
+            finite = False
+        if not finite:
+            raise _Unclean
 
 
 def _mapped(column: list, cell: Callable[[object], Any]) -> list:
@@ -1293,6 +1317,8 @@ def _mapped(column: list, cell: Callable[[object], Any]) -> list:
         result = seen[key] = cell(value)
         if same and result is not value and not (type(result) is str and type(value) is str and result == value):
             same = False
+    if same and ((float, 0.0) if paired else 0.0) in seen:
+        same = False  # 0.0 and -0.0 share a key: every cell takes the key's value, as the cache does
     return column if same else list(map(seen.__getitem__, keys))
 
 
@@ -1479,7 +1505,7 @@ def _validate_sheets(file_name: str, sheets: list, fast: bool, paths: list | Non
     errors: list[Problem] = []
     warnings: list[Problem] = []
     parsers = _parsers()
-    jobs: list[tuple[str, str, list, int]] = []  # (sheet name, table, rows, header index)
+    jobs: list[tuple[str, str, RawSheet, int]] = []  # (sheet name, table, sheet, header index)
 
     csv = [s for s in sheets if getattr(s, "is_csv", False)]
     if csv:
@@ -1489,7 +1515,7 @@ def _validate_sheets(file_name: str, sheets: list, fast: bool, paths: list | Non
             if message:
                 errors.append(Problem(file_name, None, None, None, None, message))
                 continue
-            jobs.append((SHEET_TITLES[table], table, rows, header))
+            jobs.append((SHEET_TITLES[table], table, sheet, header))
     else:
         known = sheet_index()
         found = False
@@ -1498,17 +1524,16 @@ def _validate_sheets(file_name: str, sheets: list, fast: bool, paths: list | Non
             if table is None:
                 continue
             found = True
-            rows = sheet.rows or []
-            header = _header_row(rows, table)
+            header = _header_row(sheet, table)
             if header is None:
-                if any(not _empty(c) for row in rows for c in row):
+                if any(not _empty(c) for row in sheet.rows for c in row):
                     expected = _listing([c.header for c in COLUMNS[table] if c.required])
                     errors.append(Problem(
                         file_name, sheet.name, None, None, None,
                         f"Arket har ingen overskriftsrække: ingen række har mindst to kendte "
                         f"kolonnenavne. Forventede kolonner er bl.a. {expected}."))
                 continue
-            jobs.append((sheet.name, table, rows, header))
+            jobs.append((sheet.name, table, sheet, header))
         if not found:
             names = [s.name for s in sheets]
             have = f" Arbejdsbogen har {_listing(names)}." if names else ""
@@ -1520,8 +1545,8 @@ def _validate_sheets(file_name: str, sheets: list, fast: bool, paths: list | Non
     outputs: dict[str, list[dict[str, list]]] = {t: [] for t in TABLES}
     rejected: dict[str, int] = dict.fromkeys(TABLES, 0)
     sheets_done: list[_Sheet] = []
-    for name, table, rows, header in jobs:
-        sheet = _Sheet(file_name, name, table, rows, header, errors, warnings, parsers, fast)
+    for name, table, source, header in jobs:
+        sheet = _Sheet(file_name, name, table, source, header, errors, warnings, parsers, fast)
         sheet.run()
         if paths is not None:
             paths.append((name, sheet.path))

@@ -62,7 +62,7 @@ def main(argv: list[str]) -> int:
     phases.lap("import amo_data.validate")
     with reader.meanwhile(meanwhile), runtime.gc_paused():  # as the command line runs
         sheets = reader.read_file(path.name, data)
-    phases.lap(f"read_file (scan + calamine + rows; meanwhile imports {waited[0] * 1000:,.0f} ms)" if waited
+    phases.lap(f"read_file (guard + halves + calamine + grid; meanwhile imports {waited[0] * 1000:,.0f} ms)" if waited
                else "read_file")
     with runtime.gc_paused():
         result = validate.validate_sheets(path.name, sheets)

@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import unicodedata
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -556,3 +557,138 @@ def test_free_text_parts_same_on_both_paths(tmp_path, rows, value, path):
             handleplan.rows[row][10] = value if value is None or value == "" else f"{value}?"  # Opfølgning
     plan_path = "rows" if value in ("", None) and min(rows) < len(handleplan.rows) else "fast"
     assert both("bench.xlsx", sheets) == [path, plan_path]  # Hvad may be long
+
+
+# --------------------------------------------------------------------------------------------
+# A workbook's sheet is validated from calamine's own cells (the reader's Grid)
+# --------------------------------------------------------------------------------------------
+#
+# The column-wise path reads a workbook sheet's cells as calamine gives them: "" for an empty
+# cell, blank text, numbers that are not finite, durations. It must give exactly what it gives
+# for the sheet's normalised rows, or leave the sheet to the row-wise path.
+
+
+def grid_and_rows(name: str, data: bytes) -> None:
+    """Validated from the grid and from the rows (a sheet built from the rows alone), both
+    paths each: one result."""
+    from_grid = reader.read_file(name, data)
+    assert all(s.grid is not None for s in from_grid)
+    from_rows = [RawSheet(s.name, s.rows) for s in reader.read_file(name, data)]
+    assert_same(validate_sheets(name, from_grid), validate_sheets(name, from_rows))
+    both(name, reader.read_file(name, data))
+    both(name, from_rows)
+
+
+def _arbejdsark_bytes(rows: int = 40) -> bytes:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Arbejdsark"
+    ws.append(["Afdeling", "Dato", "År", "Område", "Kategori", "Beskrivelse", "Hjælp", "Vurdering", "Rolle", None, "Note"])
+    for i in range(rows):
+        ws.append([f"Afdeling {i % 3}", dt.datetime(2026, 3, 1 + i % 20), 2026, "Ergonomi", "Brug for at styrke",
+                   f"Punkt {i}", "Hjælp udefra", i % 5 + 1, "AMR", None, None])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _with_cells(data: bytes, cells: dict[str, str]) -> bytes:
+    """The workbook with raw cell XML put in: ref -> the cell's inner XML and attributes, e.g.
+    {"H5": '<v>inf</v>'} (a number cell) or {"I5": 't="inlineStr"><is><t> </t></is>'}."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            content = src.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                for ref, inner in cells.items():
+                    tag = f'<c r="{ref}"'.encode()
+                    body = inner.encode() if inner.startswith("t=") else b">" + inner.encode()
+                    cell = tag + (b" " + body if inner.startswith("t=") else body) + b"</c>"
+                    found = re.search(tag + rb"[^>]*?(/>|>.*?</c>)", content)
+                    if found:
+                        content = content[:found.start()] + cell + content[found.end():]
+                    else:  # a new cell at the end of its row
+                        row = re.sub(r"[A-Z]+", "", ref).encode()
+                        end = content.index(b"</row>", content.index(b'<row r="' + row + b'"'))
+                        content = content[:end] + cell + content[end:]
+            dst.writestr(info.filename, content)
+    return out.getvalue()
+
+
+BLANK = 't="inlineStr"><is><t xml:space="preserve">   </t></is>'
+GRID_CASES = {
+    "an infinite rating": {"H5": "<v>inf</v>"},
+    "a year that is not a number": {"C6": "<v>NaN</v>"},
+    "an infinite number as Beskrivelse": {"F7": "<v>-inf</v>"},
+    "blank text as Rolle and Hjælp": {"I5": BLANK, "G8": BLANK},
+    "blank text as Afdeling": {"A9": BLANK},
+    "an empty text as Område": {"D10": 't="inlineStr"><is><t></t></is>'},
+    "a number under the empty header": {"J11": "<v>7</v>"},
+    "infinity under the empty header": {"J11": "<v>inf</v>"},
+    "blank text under the empty header": {"J12": BLANK},
+    "infinity beyond the header": {"L13": "<v>inf</v>"},
+    "blank text beyond the header": {"L13": BLANK},
+    "blank text in a header cell": {"J1": BLANK},
+    "an infinite header cell": {"J1": "<v>inf</v>"},
+}
+
+
+@pytest.mark.parametrize("case", list(GRID_CASES))
+def test_calamines_own_cells_same_as_the_rows(case):
+    grid_and_rows("f.xlsx", _with_cells(_arbejdsark_bytes(), GRID_CASES[case]))
+
+
+def test_a_duration_and_blank_rows_after_the_table_same_as_the_rows():
+    import openpyxl
+
+    wb = openpyxl.load_workbook(io.BytesIO(_arbejdsark_bytes()))
+    ws = wb.active
+    ws["I4"] = dt.timedelta(hours=7, minutes=30)  # Rolle: a duration (a time in the rows)
+    ws["I6"] = dt.timedelta(days=3)  # a duration of days (a number in the rows)
+    ws["A45"] = " "
+    ws["K46"] = dt.timedelta(hours=1)
+    out = io.BytesIO()
+    wb.save(out)
+    grid_and_rows("f.xlsx", out.getvalue())
+
+
+def test_a_clean_workbook_is_validated_from_its_grid_column_wise():
+    sheets = reader.read_file("f.xlsx", _arbejdsark_bytes())
+    paths: list = []
+    result = validate_sheets("f.xlsx", sheets, paths=paths)
+    assert paths == [("Arbejdsark", "fast")] and result.ok
+    assert sheets[0].grid is not None  # its rows were never built
+
+
+@FAST_SETTINGS
+@given(st.data())
+def test_generated_sheets_written_as_workbooks_same_from_grid_and_rows(data):
+    import openpyxl
+    from openpyxl.utils.exceptions import IllegalCharacterError
+
+    tables = data.draw(st.lists(st.sampled_from(TABLE_NAMES), min_size=1, max_size=2, unique=True))
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for table in tables:
+        raw = data.draw(sheet(table, clean=data.draw(st.booleans())))
+        ws = wb.create_sheet(raw.name)
+        try:
+            for row in raw.rows:
+                ws.append(row)
+        except (IllegalCharacterError, ValueError, TypeError):
+            return  # a cell openpyxl cannot write
+    out = io.BytesIO()
+    wb.save(out)
+    grid_and_rows("genereret.xlsx", out.getvalue())
+
+
+def test_zero_and_minus_zero_hours_same_on_both_paths():
+    """0.0 == -0.0: one cache key, so each cell gets the first one's value on both paths (a
+    generated case once found the column-wise path keeping the -0.0 as it was)."""
+    head = ["Afdeling", "Rolle", "Kursus", "Timer", "Hvornår", "Status"]
+    rows = [["A", "AMR", "Kursus", 0.0, "2026-Q1", "Gennemført"], ["A", "AMR", "Kursus", -0.0, "2026-Q1", "Gennemført"],
+            ["A", "AMR", "Kursus", "0", "2026-Q1", "Gennemført"]]
+    assert both("f.xlsx", [RawSheet("Uddannelse", [head, *rows])]) == ["fast"]
+    assert both("f.xlsx", [RawSheet("Uddannelse", [head, *rows[1:2], *rows[:1]])]) == ["fast"]
