@@ -35,8 +35,10 @@ sheet is parsed whole.
 from __future__ import annotations
 
 import os
+import queue
 import re
 import struct
+import threading
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -98,9 +100,11 @@ class Halves:
 class Cutter:
     """Writes the two halves of one member's worksheet XML while the guard inflates it.
 
-    :meth:`add` gets the XML in pieces, in order, none of which splits a tag;
-    :meth:`finish` completes both copies of the workbook, or gives None (nothing to cut).
-    After an error, or when a piece shows that no clean cut is possible, the rest is ignored.
+    :meth:`add` gets the XML in pieces, in order, none of which splits a tag; a helper thread
+    looks at them and writes them while the guard goes on (its searches and writes are off
+    the guard's path). :meth:`finish` completes both copies of the workbook, or gives None
+    (nothing to cut). After an error, or when a piece shows that no clean cut is possible,
+    the rest is ignored.
     """
 
     _HEAD, _FIRST, _SECOND, _TAIL, _DEAD = range(5)
@@ -116,6 +120,8 @@ class Cutter:
         self.crc = [0, 0]
         self.size = [0, 0]
         self.name = member.filename.encode("utf-8" if member.flag_bits & _UTF8_FLAG else "cp437")
+        self._pieces: queue.SimpleQueue = queue.SimpleQueue()
+        self._worker: threading.Thread | None = None
         try:
             for _ in range(2):
                 fd = os.memfd_create("amo-halves", os.MFD_CLOEXEC)
@@ -124,24 +130,40 @@ class Cutter:
                 self.outs.append(out)
                 out.write(bytes(_LOCAL.size + len(self.name)))  # the local header, written last
         except OSError:
-            self.abandon()
+            self._abandon()
 
     def add(self, piece: bytes) -> None:
         if self.state == self._DEAD:
             return
-        try:
-            self._add(piece)
-        except OSError:
-            self.abandon()
-        self.seen += len(piece)
+        if self._worker is None:
+            self._worker = threading.Thread(target=self._work, name="amo-halves", daemon=True)
+            self._worker.start()
+        self._pieces.put(piece)
 
-    def _add(self, piece: bytes) -> None:
-        self.sheet_data += piece.count(b"sheetData")
+    def _work(self) -> None:
+        while (piece := self._pieces.get()) is not None:
+            if self.state == self._DEAD:
+                continue
+            try:
+                self._add(memoryview(piece), piece.count(b"sheetData"))
+            except OSError:
+                self._abandon()
+            self.seen += len(piece)
+
+    def _stop(self) -> None:
+        if self._worker is not None:
+            self._pieces.put(None)
+            self._worker.join()
+            self._worker = None
+
+    def _add(self, piece: memoryview, sheet_data: int) -> None:
+        self.sheet_data += sheet_data
         if self.sheet_data > 2:
-            return self.abandon()
+            return self._abandon()
+        text = piece.obj
         start = 0
         if self.state == self._HEAD:
-            at = piece.find(_SHEET_DATA)
+            at = text.find(_SHEET_DATA) if sheet_data else -1
             if at < 0:
                 return self._write(piece, both=True)
             start = at + len(_SHEET_DATA)
@@ -149,17 +171,17 @@ class Cutter:
             self.state = self._FIRST
         if self.state == self._TAIL:
             return self._write(piece, both=True)
-        end = piece.find(_SHEET_DATA_END, start)
-        data_end = len(piece) if end < 0 else end
-        if _has_markup(piece, start, data_end):
-            return self.abandon()
+        end = text.find(_SHEET_DATA_END, start) if sheet_data else -1
+        data_end = len(text) if end < 0 else end
+        if _has_markup(text, start, data_end):
+            return self._abandon()
         if self.state == self._FIRST:
             cut = -1
             if self.seen + data_end > self.middle:
-                cut = piece.find(_CUT, max(self.middle - self.seen, start), data_end)
+                cut = text.find(_CUT, max(self.middle - self.seen, start), data_end)
             if cut < 0:
                 if end >= 0:  # the sheet data ended before a cut was found
-                    return self.abandon()
+                    return self._abandon()
                 return self._write(piece[start:], part=0)
             cut += _END_ROW
             self._write(piece[start:cut], part=0)
@@ -172,7 +194,7 @@ class Cutter:
         self._write(piece[end:], both=True)
         self.state = self._TAIL
 
-    def _write(self, chunk: bytes, part: int = 0, both: bool = False) -> None:
+    def _write(self, chunk: memoryview, part: int = 0, both: bool = False) -> None:
         for i in (0, 1) if both else (part,):
             self.outs[i].write(chunk)
             self.crc[i] = zlib.crc32(chunk, self.crc[i])
@@ -180,24 +202,30 @@ class Cutter:
 
     def finish(self, archive: zipfile.ZipFile, data: bytes, standard: bool) -> Halves | None:
         """Both copies complete (``standard``: every cell tag was in the standard form)."""
+        self._stop()
         if self.state != self._TAIL or self.sheet_data != 2 or not standard:
-            self.abandon()
+            self._abandon()
             return None
         sheet = _sheet_of(archive, self.member.filename)
         if sheet is None:
-            self.abandon()
+            self._abandon()
             return None
         try:
             for i, out in enumerate(self.outs):
                 _complete_zip(out, data, archive.infolist(), self.member, self.name, self.crc[i], self.size[i])
                 out.close()
         except OSError:
-            self.abandon()
+            self._abandon()
             return None
         fds, self.fds, self.outs = tuple(self.fds), [], []
         return Halves(sheet, tuple(f"/proc/self/fd/{fd}" for fd in fds), fds)
 
     def abandon(self) -> None:
+        """Stop, and let go of the in-memory files (the guard refused the file)."""
+        self._stop()
+        self._abandon()
+
+    def _abandon(self) -> None:
         self.state = self._DEAD
         for out in self.outs:
             try:

@@ -596,17 +596,17 @@ def _chunks_with_carry(chunks: Iterable[bytes]) -> Iterator[bytes]:
     """Re-chunk so that no tag is split: each piece ends just before its last ``<``."""
     carry = b""
     for chunk in chunks:
-        buf = carry + chunk
-        cut = buf.rfind(b"<")
-        if cut <= 0:
+        cut = chunk.rfind(b"<")
+        if cut < 0 or (cut == 0 and not carry):  # no tag start past the piece's beginning
+            buf = carry + chunk
             if len(buf) > 4 * _OUT_CHUNK:  # no tag start for megabytes: plain text
                 yield buf
                 carry = b""
             else:
                 carry = buf
             continue
-        yield buf[:cut]
-        carry = buf[cut:]
+        yield carry + chunk[:cut]  # (one copy of the chunk, not two)
+        carry = chunk[cut:]
     if carry:
         yield carry
 

@@ -956,7 +956,9 @@ class Store:
             cursor = driver.cursor()
             try:
                 if full:
-                    values = list(itertools.chain.from_iterable(zip(*(c[:full] for c in columns), strict=True)))
+                    values = [None] * (full * width)  # row by row, laid out column by column in C
+                    for j, column in enumerate(columns):
+                        values[j::width] = column if len(column) == full else column[:full]
                     step = per * width
                     cursor.executemany(f'INSERT INTO "{table}" ({quoted}) VALUES {", ".join([one] * per)}',
                                        (values[i:i + step] for i in range(0, len(values), step)))
