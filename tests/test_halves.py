@@ -214,3 +214,10 @@ def test_any_grid_reads_the_same_in_halves(cut_small, grid, write_only):
     data = _workbook({"Ark": rows, "Andet": [["x"]]}, write_only=write_only)
     halved = reader.read_file("x.xlsx", data)
     assert [(s.name, s.rows) for s in halved] == [(s.name, s.rows) for s in _whole(data)]
+
+
+def test_a_sheet_name_with_markup_characters_is_cut_under_its_own_name(cut_small):
+    name = 'R&D <"nord"> \'A\''
+    data = _workbook({name: [HEADER, *_rows(300)], "Handleplan": [["Afdeling"], ["A"]]})
+    assert _cut_sheet(data) == name
+    assert [(s.name, s.rows) for s in reader.read_file("x.xlsx", data)] == [(s.name, s.rows) for s in _whole(data)]
