@@ -345,9 +345,16 @@ def read_file(name: str, data: bytes, max_bytes: int | None = None) -> list[RawS
     Raises :class:`amo_data.errors.AmoError` with one Danish sentence when the file is too
     large, an archive bomb, corrupt, truncated or not a spreadsheet.
     """
+    return list(read_sheets(name, data, max_bytes))
+
+
+def read_sheets(name: str, data: bytes, max_bytes: int | None = None) -> Iterator[RawSheet]:
+    """:func:`read_file`, one sheet at a time: a workbook's next sheet is parsed (in a helper
+    thread) while the caller looks at this one. Raises the same errors, as it goes (the file
+    is not read until the first sheet is asked for); close it to stop early."""
     shown = _display_name(name)
     try:
-        return _read(shown, data, max_bytes)
+        yield from _read(shown, data, max_bytes)
     except AmoError:
         raise
     except (KeyboardInterrupt, SystemExit, GeneratorExit):
@@ -362,7 +369,7 @@ def _display_name(name: object) -> str:
     return base or text or "uden navn"
 
 
-def _read(name: str, data: bytes, limit: int | None) -> list[RawSheet]:
+def _read(name: str, data: bytes, limit: int | None) -> Iterator[RawSheet]:
     if not isinstance(data, bytes):
         data = bytes(data)
     if limit is None:
@@ -372,16 +379,18 @@ def _read(name: str, data: bytes, limit: int | None) -> list[RawSheet]:
     if len(data) > limit:
         raise _err_too_large(name, len(data), limit)
     if data.startswith(_ZIP_MAGICS):
-        return _read_zip(name, data, limit)
+        yield from _read_zip(name, data, limit)
+        return
     if data.startswith(_OLE2_MAGIC):
         if _ENCRYPTED_PACKAGE in data:
             raise _err_password(name)
         for box in _scan_xls(name, data):
             _check_box(name, box, MAX_XLS_AREA)
-        return _read_workbook(name, data)
+        yield from _workbook_sheets(name, data)
+        return
     if data.startswith(_BINARY_MAGICS):
         raise _err_not_sheet(name)
-    return [_read_csv(name, data)]
+    yield _read_csv(name, data)
 
 
 # --------------------------------------------------------------------------- zip guard
@@ -392,7 +401,7 @@ _IN_CHUNK = 64 * 1024
 _OUT_CHUNK = 1 * MB
 
 
-def _read_zip(name: str, data: bytes, limit: int) -> list[RawSheet]:
+def _read_zip(name: str, data: bytes, limit: int) -> Iterator[RawSheet]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
@@ -427,7 +436,7 @@ def _read_zip(name: str, data: bytes, limit: int) -> list[RawSheet]:
 
     split = _guard_members(name, data, infos, kind, cap, archive)  # 2. real sizes and cell positions
     try:
-        return _read_workbook(name, data, split)
+        yield from _workbook_sheets(name, data, split)
     finally:
         if split is not None:
             split.close()
@@ -1003,12 +1012,10 @@ def meanwhile(work: Callable[[], object]) -> Iterator[None]:
         _MEANWHILE.reset(token)
 
 
-def _read_workbook(name: str, data: bytes, split: halves.Halves | None = None) -> list[RawSheet]:
-    """Parse every worksheet. calamine parses in helper threads (it releases the GIL), one
-    sheet after the other, while this thread turns the sheets already parsed into rows.
-
-    With ``split`` (see :mod:`amo_data.halves`), that sheet's two halves are parsed first, at
-    the same time, in two helper threads."""
+def _workbook_sheets(name: str, data: bytes, split: halves.Halves | None = None) -> Iterator[RawSheet]:
+    """Every worksheet, in order. calamine parses in helper threads (it releases the GIL): the
+    next sheet while the caller looks at this one, and, with ``split`` (see
+    :mod:`amo_data.halves`), that sheet's two halves first, at the same time."""
     import python_calamine
 
     try:
@@ -1030,31 +1037,36 @@ def _read_workbook(name: str, data: bytes, split: halves.Halves | None = None) -
         pool = ThreadPoolExecutor(2 if parts else 1, thread_name_prefix="amo-calamine")
         try:
             in_halves = [pool.submit(part.get_sheet_by_name, split.sheet) for part in parts]
-            parsed = {sheet_name: pool.submit(parse, sheet_name) for sheet_name in names
-                      if not (in_halves and sheet_name == split.sheet)}
+            halved = split.sheet if in_halves else None
+            parsed: dict = {}
+
+            def ahead(i: int) -> None:  # start parsing sheet i, unless it is under way
+                if i < len(names) and names[i] != halved and names[i] not in parsed:
+                    parsed[names[i]] = pool.submit(parse, names[i])
+
+            ahead(0)
             with runtime.gc_paused():  # millions of new cells: see amo_data.runtime
                 work = _MEANWHILE.get()
                 if work is not None and names:
                     _MEANWHILE.set(None)
                     work()
-                sheets: list[RawSheet] = []
-                for sheet_name in names:
-                    grid = _joined_halves(name, sheet_name, in_halves) if sheet_name not in parsed else None
+                for i, sheet_name in enumerate(names):
+                    grid = _joined_halves(name, sheet_name, in_halves) if sheet_name == halved else None
                     if grid is not None:
-                        sheets.append(_of_grid(name, sheet_name, grid))
-                        continue
-                    # Not in halves, or they failed: the sheet whole.
-                    future = parsed.get(sheet_name) or pool.submit(parse, sheet_name)
-                    try:
-                        sheet = future.result()
-                    except python_calamine.PasswordError as exc:
-                        raise _err_password(name) from exc
-                    sheets.append(_raw_sheet(name, sheet_name, sheet))
+                        sheet = _of_grid(name, sheet_name, grid)
+                    else:  # not in halves, or they failed: the sheet whole
+                        future = parsed.pop(sheet_name, None) or pool.submit(parse, sheet_name)
+                        try:
+                            parsed_sheet = future.result()
+                        except python_calamine.PasswordError as exc:
+                            raise _err_password(name) from exc
+                        sheet = _raw_sheet(name, sheet_name, parsed_sheet)
+                    ahead(i + 1)
+                    yield sheet
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
             for part in parts:
                 part.close()
-    return sheets
 
 
 def _open_halves(split: halves.Halves | None, names: list[str]) -> tuple:

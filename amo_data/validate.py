@@ -1,6 +1,6 @@
 """Normalising and validating raw sheets into the three canonical tables plus problems.
 
-``check_bytes`` reads a file with :func:`amo_data.reader.read_file` and hands the raw grids to
+``check_bytes`` reads a file with :func:`amo_data.reader.read_sheets` and hands the raw grids to
 :func:`validate_sheets`, the pure core: it finds the known sheets (or recognises the one table
 of a CSV file), finds the header row, maps headers to columns, checks every cell against the
 file format (``/work/shared/spec/data-format.md``) and builds the canonical tables of
@@ -50,9 +50,10 @@ import hashlib
 import math
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from contextlib import closing
 from dataclasses import dataclass
-from itertools import chain, repeat
+from itertools import chain, islice, repeat
 from operator import add
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -246,18 +247,18 @@ def check_bytes(name: str, data: bytes, max_bytes: int | None = None) -> FileRes
     """Read and validate one file. Never raises for bad input: problems are in the result."""
     text = "" if name is None else str(name)
     name = re.split(r"[\\/]", text)[-1] or text or "uden navn"
+    # One sheet after the other: a workbook's next sheet is parsed while this one is checked.
+    # The reader gives every failure of its own as an AmoError (a file that cannot be read).
+    sheets = _reader().read_sheets(name, data, max_bytes)
     try:
-        sheets = _reader().read_file(name, data, max_bytes)
+        with closing(sheets):
+            first = list(islice(sheets, 1))
+            disguised = _text_named_as_workbook(name, data, first)
+            if disguised:
+                return unreadable_result(name, disguised, data)
+            result = validate_sheets(name, chain(first, sheets))
     except AmoError as exc:
         return unreadable_result(name, exc.message, data)
-    except Exception:  # noqa: BLE001 - a reader library choking on bad bytes is bad input
-        return unreadable_result(
-            name, "Filen kan ikke læses: den er beskadiget eller ikke et regneark.", data
-        )
-    disguised = _text_named_as_workbook(name, data, sheets)
-    if disguised:
-        return unreadable_result(name, disguised, data)
-    result = validate_sheets(name, sheets)
     result.sha256 = sha256(data)
     return result
 
@@ -1489,7 +1490,7 @@ def _parsers() -> dict[str, Callable]:
 # --------------------------------------------------------------------------------------------
 
 
-def validate_sheets(file_name: str, sheets: list, *, fast: bool = True, paths: list | None = None) -> FileResult:
+def validate_sheets(file_name: str, sheets: Iterable, *, fast: bool = True, paths: list | None = None) -> FileResult:
     """Validate the raw sheets of one file (see :class:`amo_data.reader.RawSheet`).
 
     Never raises for bad cell contents: every problem is in the result. A sheet whose every
@@ -1501,51 +1502,17 @@ def validate_sheets(file_name: str, sheets: list, *, fast: bool = True, paths: l
         return _validate_sheets(file_name, sheets, fast, paths)
 
 
-def _validate_sheets(file_name: str, sheets: list, fast: bool, paths: list | None) -> FileResult:
+def _validate_sheets(file_name: str, sheets: Iterable, fast: bool, paths: list | None) -> FileResult:
     errors: list[Problem] = []
     warnings: list[Problem] = []
     parsers = _parsers()
     jobs: list[tuple[str, str, RawSheet, int]] = []  # (sheet name, table, sheet, header index)
-
-    csv = [s for s in sheets if getattr(s, "is_csv", False)]
-    if csv:
-        for sheet in csv:
-            rows = sheet.rows or []
-            table, header, message = _recognise_csv(rows)
-            if message:
-                errors.append(Problem(file_name, None, None, None, None, message))
-                continue
-            jobs.append((SHEET_TITLES[table], table, sheet, header))
-    else:
-        known = sheet_index()
-        found = False
-        for sheet in sheets:
-            table = known.get(fold(sheet.name))
-            if table is None:
-                continue
-            found = True
-            header = _header_row(sheet, table)
-            if header is None:
-                if any(not _empty(c) for row in sheet.rows for c in row):
-                    expected = _listing([c.header for c in COLUMNS[table] if c.required])
-                    errors.append(Problem(
-                        file_name, sheet.name, None, None, None,
-                        f"Arket har ingen overskriftsrække: ingen række har mindst to kendte "
-                        f"kolonnenavne. Forventede kolonner er bl.a. {expected}."))
-                continue
-            jobs.append((sheet.name, table, sheet, header))
-        if not found:
-            names = [s.name for s in sheets]
-            have = f" Arbejdsbogen har {_listing(names)}." if names else ""
-            errors.append(Problem(
-                file_name, None, None, None, None,
-                f"Arbejdsbogen har intet kendt ark: forventet er et ark med navnet "
-                f"{_listing(list(SHEET_TITLES.values()))}.{have}"))
-
     outputs: dict[str, list[dict[str, list]]] = {t: [] for t in TABLES}
     rejected: dict[str, int] = dict.fromkeys(TABLES, 0)
     sheets_done: list[_Sheet] = []
-    for name, table, source, header in jobs:
+
+    def validate(name: str, table: str, source: RawSheet, header: int) -> None:
+        jobs.append((name, table, source, header))
         sheet = _Sheet(file_name, name, table, source, header, errors, warnings, parsers, fast)
         sheet.run()
         if paths is not None:
@@ -1553,6 +1520,42 @@ def _validate_sheets(file_name: str, sheets: list, fast: bool, paths: list | Non
         outputs[table].append(sheet.out)
         sheets_done.append(sheet)
         rejected[table] += sheet.rejected
+
+    # Each sheet is validated as it comes: a workbook's next sheet is read meanwhile (see
+    # amo_data.reader.read_sheets). A file is one CSV table or a workbook's sheets.
+    known = sheet_index()
+    names: list[str] = []
+    found = False
+    for sheet in sheets:
+        names.append(sheet.name)
+        if getattr(sheet, "is_csv", False):
+            found = True
+            table, header, message = _recognise_csv(sheet.rows or [])
+            if message:
+                errors.append(Problem(file_name, None, None, None, None, message))
+                continue
+            validate(SHEET_TITLES[table], table, sheet, header)
+            continue
+        table = known.get(fold(sheet.name))
+        if table is None:
+            continue
+        found = True
+        header = _header_row(sheet, table)
+        if header is None:
+            if any(not _empty(c) for row in sheet.rows for c in row):
+                expected = _listing([c.header for c in COLUMNS[table] if c.required])
+                errors.append(Problem(
+                    file_name, sheet.name, None, None, None,
+                    f"Arket har ingen overskriftsrække: ingen række har mindst to kendte "
+                    f"kolonnenavne. Forventede kolonner er bl.a. {expected}."))
+            continue
+        validate(sheet.name, table, sheet, header)
+    if not found:
+        have = f" Arbejdsbogen har {_listing(names)}." if names else ""
+        errors.append(Problem(
+            file_name, None, None, None, None,
+            f"Arbejdsbogen har intet kendt ark: forventet er et ark med navnet "
+            f"{_listing(list(SHEET_TITLES.values()))}.{have}"))
 
     order = {name: i for i, (name, *_rest) in enumerate(jobs)}
     positions: dict[tuple[str, str], int] = {}

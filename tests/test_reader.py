@@ -1005,3 +1005,23 @@ def test_csv_with_an_unclosed_quote_swallowing_the_file():
 def test_ole2_file_without_a_workbook_stream_is_not_a_spreadsheet():
     word = compound_file(b"Word document body", name="WordDocument")
     assert refused("brev.doc", word) == NOT_SHEET.format("brev.doc")
+
+
+def test_sheets_come_one_at_a_time_and_closing_stops_the_reading():
+    """read_sheets reads nothing until asked, parses the next sheet while the caller looks at
+    this one, and leaves no helper thread behind when the caller stops early."""
+    import threading
+
+    def build(wb):
+        wb.active.title = "Arbejdsark"
+        wb.active.append(["Afdeling", "År", "Område"])
+        for title in ("Handleplan", "Uddannelse"):
+            wb.create_sheet(title).append(["Afdeling", title])
+
+    sheets = reader.read_sheets("x.xlsx", xlsx_bytes(build))
+    assert not [t for t in threading.enumerate() if t.name.startswith("amo-calamine")]  # not started
+    assert next(sheets).name == "Arbejdsark"
+    sheets.close()
+    assert not [t for t in threading.enumerate() if t.name.startswith("amo-calamine")]
+    with pytest.raises(AmoError):  # a damaged file says so when its first sheet is asked for
+        next(reader.read_sheets("x.xlsx", b"PK\x03\x04 not really a zip"))
