@@ -13,6 +13,11 @@
   (after ``st.cache_data.clear(); st.cache_resource.clear()``) and cached (a second run of the
   same AppTest). AppTests run in one subprocess per store, so caches and environment are clean.
 
+Repetitions are interleaved (each round measures every item once), so that both sides of a
+ratio see the same minutes of a machine whose speed moves; the pages of the big and the small
+store alternate the same way. Before measuring, the bytecode of ``amo_data`` and ``amo_ui`` is
+compiled, as pip does when it installs a package.
+
 It prints a table of medians and the target ratios and writes them to
 ``OUT/results.md`` and ``OUT/results.json`` (``OUT`` = ``bench/out``, git-ignored). The
 workbooks are cached in ``OUT`` (``bench-<D>x<Y>.xlsx``), so reruns do not regenerate them.
@@ -427,32 +432,44 @@ def main(argv: list[str] | None = None) -> int:
     wall: dict[str, float] = {}
     cpu: dict[str, float] = {}
     peak: dict[str, float] = {}
+    pairs: dict[str, list] = {}
+    peaks: dict[str, list[float]] = {}
 
-    def keep(key: str, pairs: list[tuple[float, float]]) -> None:
-        wall[key], cpu[key] = _medians(pairs)
+    def add(key: str, measured: list[tuple[float, float]]) -> None:
+        pairs.setdefault(key, []).extend(measured)
 
-    step("bare calamine read")
-    keep("calamine", time_calamine(big, reps))
-    keep("calamine_tuned", time_calamine_tuned(big, reps))
-    if not args.skip_pandas:
-        step("pandas + openpyxl read")
-        keep("pandas_openpyxl", time_pandas(big, reps))
-    step("import (big)")
-    pairs, peaks, big_db = time_import(big, out, "bench-big.sqlite", reps)
-    keep("import", pairs)
-    peak["import"] = max(peaks)
-    step("import (small)")
-    pairs, peaks, small_db = time_import(small, out, "bench-small.sqlite", reps)
-    keep("import_small", pairs)
-    peak["import_small"] = max(peaks)
-    step("summary")
-    keep("summary", time_summary(big_db, reps))
-    keep("summary_small", time_summary(small_db, reps))
-    for store, db in (("big", big_db), ("small", small_db)):
-        step(f"pages ({store} store)")
-        for page, modes in time_pages(db, reps, pages).items():
-            for mode, pairs in modes.items():
-                keep(f"{page}|{store}|{mode}", [tuple(p) for p in pairs])
+    # Repetitions are interleaved: each round measures every item once, in the same order.
+    # This machine's speed moves by 20-40 % from one minute to the next; measured one after
+    # the other (all bare reads, then all pandas reads, then all imports), a ratio could compare
+    # a slow minute with a fast one. Interleaved, both sides of every ratio see every minute.
+    big_db = out / "bench-big.sqlite"
+    small_db = out / "bench-small.sqlite"
+    for r in range(1, reps + 1):
+        step(f"round {r} of {reps}: bare calamine read, pandas read, imports, summary")
+        add("calamine", time_calamine(big, 1))
+        add("calamine_tuned", time_calamine_tuned(big, 1))
+        if not args.skip_pandas:
+            add("pandas_openpyxl", time_pandas(big, 1))
+        for key, path, db_name in (("import", big, "bench-big.sqlite"), ("import_small", small, "bench-small.sqlite")):
+            measured, peak_mb, db = time_import(path, out, db_name, 1)
+            add(key, measured)
+            peaks.setdefault(key, []).extend(peak_mb)
+            if key == "import":
+                big_db = db
+            else:
+                small_db = db
+        add("summary", time_summary(big_db, 1))
+        add("summary_small", time_summary(small_db, 1))
+    for r in range(1, reps + 1):
+        for store, db in (("big", big_db), ("small", small_db)):
+            step(f"round {r} of {reps}: pages ({store} store)")
+            for page, modes in time_pages(db, 1, pages).items():
+                for mode, measured in modes.items():
+                    add(f"{page}|{store}|{mode}", [tuple(p) for p in measured])
+    for key, measured in pairs.items():
+        wall[key], cpu[key] = _medians(measured)
+    for key, values in peaks.items():
+        peak[key] = max(values)
     m = {"wall": wall, "cpu": cpu, "peak_mb": peak}
     res = {
         "started": started, "machine": machine(), "reps": reps, "load_start": load_start, "load_end": _load(),
