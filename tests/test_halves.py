@@ -13,13 +13,13 @@ import os
 import re
 import zipfile
 
-import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from amo_data import halves, reader
 from amo_data.errors import AmoError
+from tests.workbooks import xlsx
 
 
 @pytest.fixture
@@ -60,19 +60,6 @@ def _link(path: str) -> str:
         return ""
 
 
-def _workbook(rows_by_sheet: dict[str, list[list]], write_only: bool = False) -> bytes:
-    wb = openpyxl.Workbook(write_only=write_only)
-    if not write_only:
-        wb.remove(wb.active)
-    for title, rows in rows_by_sheet.items():
-        ws = wb.create_sheet(title)
-        for row in rows:
-            ws.append(row)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
-
-
 def _edit_sheet(data: bytes, member: str, edit) -> bytes:
     """The same workbook with one member's bytes changed by ``edit``."""
     out = io.BytesIO()
@@ -92,18 +79,18 @@ def _rows(n: int, start: int = 0) -> list[list]:
 HEADER = ["Afdeling", "Dato", "År", "Område", "Kategori", "Beskrivelse", "Hjælp", "Vurdering", "Rolle"]
 
 WORKBOOKS = {
-    "shared strings": lambda: _workbook({"Arbejdsark": [HEADER, *_rows(400)], "Handleplan": [["Afdeling"], ["A"]]}),
-    "inline strings (write-only)": lambda: _workbook(
+    "shared strings": lambda: xlsx({"Arbejdsark": [HEADER, *_rows(400)], "Handleplan": [["Afdeling"], ["A"]]}),
+    "inline strings (write-only)": lambda: xlsx(
         {"Arbejdsark": [HEADER, *_rows(400)], "Handleplan": [["Afdeling"], ["A"]]}, write_only=True),
-    "empty rows around the middle": lambda: _workbook(
+    "empty rows around the middle": lambda: xlsx(
         {"Arbejdsark": [HEADER, *_rows(150), *([[]] * 60), *_rows(150, 150)]}),
-    "second half only in later columns": lambda: _workbook(
+    "second half only in later columns": lambda: xlsx(
         {"Arbejdsark": [HEADER, *_rows(300), *[[None, None, None, None, None, f"x{i}"] for i in range(300)]]}),
-    "first half only in later columns": lambda: _workbook(
+    "first half only in later columns": lambda: xlsx(
         {"Arbejdsark": [[None, None, "a"] for _ in range(300)] + [[1, 2, 3, 4, 5, 6, 7]] * 300}),
-    "big sheet second of three": lambda: _workbook(
+    "big sheet second of three": lambda: xlsx(
         {"Handleplan": [["Afdeling"], ["A"]], "Arbejdsark": [HEADER, *_rows(400)], "Uddannelse": [["Navn"], ["B"]]}),
-    "numbers, booleans, times, floats that are not finite": lambda: _workbook(
+    "numbers, booleans, times, floats that are not finite": lambda: xlsx(
         {"Ark": [[i, i * 0.5, i % 2 == 0, dt.time(i % 24, 30), float("inf") if i == 250 else -i, "", " x "]
                  for i in range(500)]}),
 }
@@ -136,7 +123,7 @@ def _sheet1(data: bytes) -> str:
     (lambda xml: xml.replace(b"</row><row", b"</row>\n<row"), "no two row tags side by side"),
 ])
 def test_a_sheet_that_cannot_be_cut_cleanly_is_read_whole(cut_small, edit, why):
-    original = _workbook({"Arbejdsark": [HEADER, *_rows(400)]}, write_only=True)
+    original = xlsx({"Arbejdsark": [HEADER, *_rows(400)]}, write_only=True)
     data = _edit_sheet(original, _sheet1(original), edit)
     assert _cut_sheet(data) is None, why
     assert [s.rows for s in reader.read_file("x.xlsx", data)] == [s.rows for s in _whole(data)]
@@ -146,7 +133,7 @@ def test_a_sheet_that_cannot_be_cut_cleanly_is_read_whole(cut_small, edit, why):
 def test_rows_written_out_of_order_across_the_cut_are_read_whole(cut_small):
     """The cut is clean but the first half holds a row below the second half's first row:
     the halves' cells overlap, so the reader parses the sheet whole."""
-    original = _workbook({"Arbejdsark": [HEADER, *_rows(400)]}, write_only=True)
+    original = xlsx({"Arbejdsark": [HEADER, *_rows(400)]}, write_only=True)
 
     def last_row_first(xml: bytes) -> bytes:
         start = xml.rindex(b"<row ")
@@ -163,7 +150,7 @@ def test_rows_written_out_of_order_across_the_cut_are_read_whole(cut_small):
 def test_a_damaged_half_is_read_whole_with_the_usual_message(cut_small):
     """A sheet whose XML breaks in the second half: the halves fail, the whole parse gives
     the same Danish message as without halves."""
-    original = _workbook({"Arbejdsark": [HEADER, *_rows(400)]}, write_only=True)
+    original = xlsx({"Arbejdsark": [HEADER, *_rows(400)]}, write_only=True)
     data = _edit_sheet(original, _sheet1(original),
                        lambda xml: xml.replace(b"Punkt 350 med", b"Punkt 350 &bad; med", 1))
     whole = halved = None
@@ -180,7 +167,7 @@ def test_a_damaged_half_is_read_whole_with_the_usual_message(cut_small):
 
 
 def test_a_refused_workbook_leaves_no_halves_open(cut_small):
-    data = _workbook({"Arbejdsark": [HEADER, *_rows(400), *([[]] * 3)]}, write_only=True)
+    data = xlsx({"Arbejdsark": [HEADER, *_rows(400), *([[]] * 3)]}, write_only=True)
     far = _edit_sheet(data, _sheet1(data),
                       lambda xml: xml.replace(b"</sheetData>", b'<row r="1048576"><c r="XFD1048576" t="n"><v>1</v></c>'
                                                                 b"</row></sheetData>"))
@@ -211,13 +198,13 @@ _CELL = st.one_of(
 @given(st.lists(st.lists(_CELL, max_size=6), min_size=2, max_size=60), st.booleans())
 def test_any_grid_reads_the_same_in_halves(cut_small, grid, write_only):
     rows = [[c for c in row] for row in grid]
-    data = _workbook({"Ark": rows, "Andet": [["x"]]}, write_only=write_only)
+    data = xlsx({"Ark": rows, "Andet": [["x"]]}, write_only=write_only)
     halved = reader.read_file("x.xlsx", data)
     assert [(s.name, s.rows) for s in halved] == [(s.name, s.rows) for s in _whole(data)]
 
 
 def test_a_sheet_name_with_markup_characters_is_cut_under_its_own_name(cut_small):
     name = 'R&D <"nord"> \'A\''
-    data = _workbook({name: [HEADER, *_rows(300)], "Handleplan": [["Afdeling"], ["A"]]})
+    data = xlsx({name: [HEADER, *_rows(300)], "Handleplan": [["Afdeling"], ["A"]]})
     assert _cut_sheet(data) == name
     assert [(s.name, s.rows) for s in reader.read_file("x.xlsx", data)] == [(s.name, s.rows) for s in _whole(data)]

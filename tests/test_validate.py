@@ -31,6 +31,8 @@ from amo_data.validate import (
     validate_sheets,
 )
 
+from tests.workbooks import xlsx
+
 AH = ["Afdeling", "År", "Område", "Kategori", "Beskrivelse", "Hjælp", "Vurdering", "Rolle"]
 HH = ["Afdeling", "År", "Hvad", "Område", "Hjælp", "Hvornår", "Status"]
 UH = ["Afdeling", "Rolle", "Navn", "Kursus", "Timer", "Hvornår", "Status"]
@@ -819,24 +821,8 @@ def test_arbitrary_cells_always_give_a_file_result(names, headers, grid, csv, ab
 # --- end to end through the reader ------------------------------------------------------------
 
 
-def _xlsx(sheets: dict[str, list[list]]) -> bytes:
-    import io
-
-    import openpyxl
-
-    workbook = openpyxl.Workbook()
-    workbook.remove(workbook.active)
-    for name, rows in sheets.items():
-        worksheet = workbook.create_sheet(name)
-        for row in rows:
-            worksheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 def test_xlsx_end_to_end_with_title_rows_dates_and_errors():
-    data = _xlsx({
+    data = xlsx({
         "Vejledning": [["Sådan bruger du skabelonen"]],
         "Arbejdsark": [
             ["Kompetencedrøftelse 2026"],
@@ -903,7 +889,7 @@ def test_utf8_comma_csv_of_the_arbejdsark_end_to_end():
 
 
 def test_unreadable_files_are_one_whole_file_error():
-    for name, data in [("tom.xlsx", b""), ("klip.xlsx", _xlsx({"Arbejdsark": [AH, A_ROW]})[:300]),
+    for name, data in [("tom.xlsx", b""), ("klip.xlsx", xlsx({"Arbejdsark": [AH, A_ROW]})[:300]),
                        ("billede.csv", b"\x89PNG\r\n\x1a\n\x00\x00")]:
         result = check_bytes(name, data)
         assert result.unreadable, name
@@ -914,7 +900,7 @@ def test_unreadable_files_are_one_whole_file_error():
 
 def test_check_path_reads_a_real_file_and_refuses_a_huge_one_without_reading_it(tmp_path, monkeypatch):
     good = tmp_path / "plan.xlsx"
-    good.write_bytes(_xlsx({"Handleplan": [HH, H_ROW]}))
+    good.write_bytes(xlsx({"Handleplan": [HH, H_ROW]}))
     result = check_path(good)
     assert result.ok and result.file == "plan.xlsx" and result.rows[HANDLEPLAN] == 1
     huge = tmp_path / "enorm.xlsx"

@@ -666,23 +666,17 @@ def test_a_clean_workbook_is_validated_from_its_grid_column_wise():
 @FAST_SETTINGS
 @given(st.data())
 def test_generated_sheets_written_as_workbooks_same_from_grid_and_rows(data):
-    import openpyxl
     from openpyxl.utils.exceptions import IllegalCharacterError
 
+    from tests.workbooks import xlsx
+
     tables = data.draw(st.lists(st.sampled_from(TABLE_NAMES), min_size=1, max_size=2, unique=True))
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for table in tables:
-        raw = data.draw(sheet(table, clean=data.draw(st.booleans())))
-        ws = wb.create_sheet(raw.name)
-        try:
-            for row in raw.rows:
-                ws.append(row)
-        except (IllegalCharacterError, ValueError, TypeError):
-            return  # a cell openpyxl cannot write
-    out = io.BytesIO()
-    wb.save(out)
-    grid_and_rows("genereret.xlsx", out.getvalue())
+    raws = [data.draw(sheet(table, clean=data.draw(st.booleans()))) for table in tables]
+    try:
+        workbook = xlsx({raw.name: raw.rows for raw in raws})
+    except (IllegalCharacterError, ValueError, TypeError):
+        return  # a cell openpyxl cannot write
+    grid_and_rows("genereret.xlsx", workbook)
 
 
 def test_zero_and_minus_zero_hours_same_on_both_paths():
