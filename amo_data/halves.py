@@ -12,7 +12,10 @@ What makes this exact, not a guess:
 
 * Both copies hold every other member of the original file byte for byte (copied compressed,
   as they are); the cut worksheet is stored uncompressed. calamine therefore finds the same
-  workbook, relationships, styles and shared strings in each.
+  workbook, relationships, styles and shared strings in each. The worksheet is only cut when
+  its XML has the CRC and the size its zip entry declares (calamine checks them when it reads
+  a member, and a damaged file must stay refused), and when no two members share a name
+  (which of them calamine reads depends on their order).
 * The cut is made between ``</row>`` and ``<row r="`` in the sheet data, and only when every
   cell tag of the worksheet names its own position (``<c r="B7"``: the guard's standard form),
   so no cell's position depends on what came before it; when the sheet data holds no
@@ -74,6 +77,8 @@ def wanted(infos: list[zipfile.ZipInfo]) -> zipfile.ZipInfo | None:
     (``xl/worksheets/``); the shared strings may well be bigger."""
     if not possible():
         return None
+    if len({info.filename for info in infos}) != len(infos):
+        return None  # two members of one name: which one calamine reads depends on their order
     members = [info for info in infos if not info.is_dir() and info.filename.lower().startswith("xl/worksheets/")]
     if not members:
         return None
@@ -112,6 +117,7 @@ class Cutter:
         self.member = member
         self.middle = member.file_size // 2
         self.seen = 0  # bytes of XML so far
+        self.whole_crc = 0  # of all of it: must be the member's own, as calamine would check
         self.sheet_data = 0  # occurrences of "sheetData"
         self.state = self._HEAD
         self.fds: list[int] = []
@@ -148,6 +154,7 @@ class Cutter:
             except OSError:
                 self._abandon()
             self.seen += len(piece)
+            self.whole_crc = zlib.crc32(piece, self.whole_crc)
 
     def _stop(self) -> None:
         if self._worker is not None:
@@ -203,6 +210,11 @@ class Cutter:
         """Both copies complete (``standard``: every cell tag was in the standard form)."""
         self._stop()
         if self.state != self._TAIL or self.sheet_data != 2 or not standard:
+            self._abandon()
+            return None
+        if self.whole_crc != self.member.CRC or self.seen != self.member.file_size:
+            # Damaged, or not the size it declares: calamine refuses it when it reads the
+            # member, so it must read the member, not two clean copies of it.
             self._abandon()
             return None
         sheet = _sheet_of(archive, self.member.filename)

@@ -181,7 +181,7 @@ class RawSheet:
                  grid: Grid | None = None):
         self.name = name  # sheet name as the workbook wrote it; for a CSV file the file name
         self.is_csv = is_csv
-        self._rows = rows if rows is not None or grid is None else None
+        self._rows = rows if rows is not None else (None if grid is not None else [])
         self.grid = grid
 
     @property

@@ -208,3 +208,49 @@ def test_a_sheet_name_with_markup_characters_is_cut_under_its_own_name(cut_small
     data = xlsx({name: [HEADER, *_rows(300)], "Handleplan": [["Afdeling"], ["A"]]})
     assert _cut_sheet(data) == name
     assert [(s.name, s.rows) for s in reader.read_file("x.xlsx", data)] == [(s.name, s.rows) for s in _whole(data)]
+
+
+def _rezipped(data: bytes, method: int = zipfile.ZIP_DEFLATED, first: tuple[str, bytes] | None = None) -> bytes:
+    """The workbook's members written again (``method``), ``first`` ahead of them."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", method) as dst:
+        if first is not None:
+            dst.writestr(*first)
+        for info in src.infolist():
+            dst.writestr(info.filename, src.read(info.filename))
+    return out.getvalue()
+
+
+def _read_or_message(data: bytes, whole: bool) -> object:
+    try:
+        sheets = _whole(data) if whole else reader.read_file("x.xlsx", data)
+    except AmoError as exc:
+        return exc.message
+    return [(s.name, s.rows) for s in sheets]
+
+
+def test_a_damaged_worksheet_stays_refused(cut_small):
+    """One changed byte in an uncompressed worksheet: only its CRC tells. calamine checks it
+    when it reads the member, so the halves (clean copies) must not be used instead."""
+    data = _rezipped(xlsx({"Arbejdsark": [HEADER, *_rows(400)]}, write_only=True), zipfile.ZIP_STORED)
+    damaged = data.replace(b"Punkt 123 med", b"Punkt 923 med", 1)
+    assert damaged != data
+    assert _cut_sheet(damaged) is None
+    message = _read_or_message(damaged, whole=False)
+    assert message == _read_or_message(damaged, whole=True)
+    assert "beskadiget" in message
+    assert _open_halves_files() == 0
+
+
+def test_two_members_of_one_name_are_read_whole(cut_small):
+    """An empty entry with the worksheet's name ahead of the real one: calamine reads the
+    last, so the reader must not cut (the copies would put the cut one first)."""
+    data = xlsx({"Arbejdsark": [HEADER, *_rows(400)]}, write_only=True)
+    xml = zipfile.ZipFile(io.BytesIO(data)).read(_sheet1(data))
+    start, end = xml.index(b"<sheetData>"), xml.index(b"</sheetData>") + len(b"</sheetData>")
+    with pytest.warns(UserWarning, match="Duplicate name"):  # zipfile's own remark
+        doubled = _rezipped(data, first=(_sheet1(data), xml[:start] + b"<sheetData/>" + xml[end:]))
+    assert _cut_sheet(doubled) is None
+    rows = _read_or_message(doubled, whole=False)
+    assert rows == _read_or_message(doubled, whole=True)
+    assert len(rows[0][1]) == 401

@@ -1025,3 +1025,7 @@ def test_sheets_come_one_at_a_time_and_closing_stops_the_reading():
     assert not [t for t in threading.enumerate() if t.name.startswith("amo-calamine")]
     with pytest.raises(AmoError):  # a damaged file says so when its first sheet is asked for
         next(reader.read_sheets("x.xlsx", b"PK\x03\x04 not really a zip"))
+
+
+def test_a_sheet_made_without_rows_has_none():
+    assert RawSheet("Arbejdsark").rows == [] and RawSheet("Arbejdsark").height == 0
