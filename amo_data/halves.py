@@ -6,7 +6,7 @@ a worksheet of at least :data:`MIN_BYTES` of XML, the reader's guard (which infl
 every member before calamine sees any) hands that worksheet's XML, piece by piece, to a
 :class:`Cutter`. It writes two copies of the workbook, each with one half of the worksheet's
 rows in place of all of them, and calamine parses the two halves in two threads.
-:func:`joined` puts their cells back together.
+the reader joins their cells.
 
 What makes this exact, not a guess:
 
@@ -150,7 +150,7 @@ class Cutter:
             if self.state == self._DEAD:
                 continue
             try:
-                self._add(memoryview(piece), piece.count(b"sheetData"))
+                self._add(piece, piece.count(b"sheetData"))
             except OSError:
                 self._abandon()
             self.seen += len(piece)
@@ -162,11 +162,11 @@ class Cutter:
             self._worker.join()
             self._worker = None
 
-    def _add(self, piece: memoryview, sheet_data: int) -> None:
+    def _add(self, text: bytes, sheet_data: int) -> None:
         self.sheet_data += sheet_data
         if self.sheet_data > 2:
             return self._abandon()
-        text = piece.obj
+        piece = memoryview(text)  # slices of it are written without copying
         start = 0
         if self.state == self._HEAD:
             at = text.find(_SHEET_DATA) if sheet_data else -1
@@ -245,28 +245,6 @@ class Cutter:
                 pass
         _close(self.fds)
         self.fds, self.outs = [], []
-
-
-def joined(first, second):
-    """The cells of the whole sheet (an :class:`amo_data.reader.Grid`) from those of its
-    halves, whose cells the reader has found not to overlap in rows."""
-    if not first.cells:
-        return second
-    if not second.cells:
-        return first
-    end = first.first + len(first.cells)  # the first half's rows end here; the second's begin
-    skip = max(end - second.first, 0)  # (rows of the second half above that hold no cells)
-    lead = min(first.lead, second.lead)
-    width = max(first.lead + len(first.cells[0]), second.lead + len(second.cells[0])) - lead
-
-    def fitted(grid, rows: list[list]) -> list[list]:
-        before = [""] * (grid.lead - lead)
-        after = [""] * (width - len(before) - len(grid.cells[0]))
-        return rows if not before and not after else [before + row + after for row in rows]
-
-    gap = [[""] * width for _ in range(max(second.first - end, 0))]
-    cells = fitted(first, first.cells) + gap + fitted(second, second.cells[skip:])
-    return type(first)(cells, first.first, lead, (first.first, lead), len(cells), width)
 
 
 def _has_markup(piece: bytes, start: int, end: int) -> bool:

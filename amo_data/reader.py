@@ -138,11 +138,21 @@ class Grid:
     """
 
     cells: list[list[object]]
-    first: int  # 0-based Excel row of cells[0]
-    lead: int  # 0-based Excel column of cells[k][0]
-    start: tuple[int, int]  # calamine's start, height and width of the range (for the rows)
+    start: tuple[int, int]  # calamine's start, height and width of the range
     height: int
     width: int
+
+    # python-calamine 0.9 yields rows from the range's first row but columns from the data's
+    # first column; both layouts are detected instead of relied on.
+    @property
+    def first(self) -> int:
+        """0-based Excel row of cells[0]."""
+        return self.start[0] if len(self.cells) == self.height else 0
+
+    @property
+    def lead(self) -> int:
+        """0-based Excel column of cells[k][0]."""
+        return self.start[1] if self.cells and len(self.cells[0]) == self.width else 0
 
     def rows(self, name: str, sheet_name: str) -> list[list[object]]:
         return _sheet_rows(name, sheet_name, self.cells, self.start if self.cells else None, self.height,
@@ -1098,13 +1108,35 @@ def _joined_halves(name: str, sheet_name: str, in_halves: list) -> Grid | None:
             sheet = future.result()
         except Exception:  # noqa: BLE001
             return None
-        made[future] = (sheet.start, sheet.height, _sheet_grid(name, sheet_name, sheet))
-    (start1, height1, first), (start2, _height2, second) = made[in_halves[0]], made[in_halves[1]]
+        made[future] = _sheet_grid(name, sheet_name, sheet)
+    first, second = made[in_halves[0]], made[in_halves[1]]
     if first is None or second is None:  # a half too big to hold as a grid
         return None
-    if start1 is not None and start2 is not None and start1[0] + height1 > start2[0]:
+    if not first.cells:
+        return second
+    if not second.cells:
+        return first
+    if first.start[0] + first.height > second.start[0]:
         return None  # cells of the first half below the second's first row
-    return halves.joined(first, second)
+    return _joined(first, second)
+
+
+def _joined(first: Grid, second: Grid) -> Grid:
+    """The grid of a whole sheet from the grids of its halves, whose cells do not overlap in
+    rows (the first half's all lie above the second's)."""
+    end = first.first + len(first.cells)  # the first half's rows end here; the second's begin
+    skip = max(end - second.first, 0)  # (rows of the second half above that hold no cells)
+    lead = min(first.lead, second.lead)
+    width = max(first.lead + len(first.cells[0]), second.lead + len(second.cells[0])) - lead
+
+    def fitted(grid: Grid, rows: list[list]) -> list[list]:
+        before = [""] * (grid.lead - lead)
+        after = [""] * (width - len(before) - len(grid.cells[0]))
+        return rows if not before and not after else [before + row + after for row in rows]
+
+    gap = [[""] * width for _ in range(max(second.first - end, 0))]
+    cells = fitted(first, first.cells) + gap + fitted(second, second.cells[skip:])
+    return Grid(cells, (first.first, lead), len(cells), width)
 
 
 class _Rows:
@@ -1154,7 +1186,7 @@ def _sheet_grid(name: str, sheet_name: str, sheet) -> Grid | None:
     of more than :data:`GRID_MAX_CELLS` cells (its rows are made one by one, as they come)."""
     start = sheet.start
     if start is None:
-        return Grid([], 0, 0, (0, 0), 0, 0)
+        return Grid([], (0, 0), 0, 0)
     height, width = sheet.height, sheet.width
     if start[0] + height > MAX_ROWS or start[1] + width > MAX_COLUMNS or height * width > MAX_CELL_AREA:
         raise _err_huge(name, sheet_name, start[0] + height, start[1] + width)
@@ -1163,11 +1195,7 @@ def _sheet_grid(name: str, sheet_name: str, sheet) -> Grid | None:
     cells = list(sheet.iter_rows())
     if len(set(map(len, cells))) > 1:  # never from calamine's ranges
         return None
-    # python-calamine 0.9 yields rows from the sheet's first row but columns from the data's
-    # first column; detect both layouts instead of relying on it.
-    first = start[0] if len(cells) == height else 0
-    lead = start[1] if cells and len(cells[0]) == width and start[1] else 0
-    return Grid(cells, first, lead, start, height, width)
+    return Grid(cells, start, height, width)
 
 
 def normal(v: object) -> object:
