@@ -1506,13 +1506,11 @@ def _validate_sheets(file_name: str, sheets: Iterable, fast: bool, paths: list |
     errors: list[Problem] = []
     warnings: list[Problem] = []
     parsers = _parsers()
-    jobs: list[tuple[str, str, RawSheet, int]] = []  # (sheet name, table, sheet, header index)
     outputs: dict[str, list[dict[str, list]]] = {t: [] for t in TABLES}
     rejected: dict[str, int] = dict.fromkeys(TABLES, 0)
     sheets_done: list[_Sheet] = []
 
     def validate(name: str, table: str, source: RawSheet, header: int) -> None:
-        jobs.append((name, table, source, header))
         sheet = _Sheet(file_name, name, table, source, header, errors, warnings, parsers, fast)
         sheet.run()
         if paths is not None:
@@ -1557,7 +1555,7 @@ def _validate_sheets(file_name: str, sheets: Iterable, fast: bool, paths: list |
             f"Arbejdsbogen har intet kendt ark: forventet er et ark med navnet "
             f"{_listing(list(SHEET_TITLES.values()))}.{have}"))
 
-    order = {name: i for i, (name, *_rest) in enumerate(jobs)}
+    order = {sheet.sheet: i for i, sheet in enumerate(sheets_done)}
     positions: dict[tuple[str, str], int] = {}
     for sheet in sheets_done:
         for i, header in sheet.written.items():
