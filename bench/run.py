@@ -106,20 +106,20 @@ def _fresh_db(folder: Path, name: str) -> Path:
 # --------------------------------------------------------------------------- measurements
 
 
-def time_calamine(path: Path, reps: int) -> list[tuple[float, float]]:
+# Each time_* function measures once, (wall, CPU) seconds: main() repeats them in rounds.
+
+
+def time_calamine(path: Path) -> tuple[float, float]:
     """The practical limit: the file's bytes read and every cell of every sheet as Python values."""
     import io
 
     import python_calamine
 
-    times = []
-    for _ in range(reps):
-        clock = Clock()
-        wb = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(path.read_bytes()))
-        for name in wb.sheet_names:
-            wb.get_sheet_by_name(name).to_python()
-        times.append(clock.lap())
-    return times
+    clock = Clock()
+    wb = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(path.read_bytes()))
+    for name in wb.sheet_names:
+        wb.get_sheet_by_name(name).to_python()
+    return clock.lap()
 
 
 # The same read in a fresh process run the way ``python -m amo_data`` runs (malloc thresholds
@@ -139,25 +139,19 @@ print(json.dumps([time.perf_counter() - wall, time.process_time() - cpu]))
 """
 
 
-def time_calamine_tuned(path: Path, reps: int) -> list[tuple[float, float]]:
-    times = []
-    for _ in range(reps):
-        proc = subprocess.run([sys.executable, "-c", _TUNED_READ, str(path)], capture_output=True, text=True,
-                              env=_env(), cwd=ROOT, check=True)
-        times.append(tuple(json.loads(proc.stdout.strip().splitlines()[-1])))
-    return times
+def time_calamine_tuned(path: Path) -> tuple[float, float]:
+    proc = subprocess.run([sys.executable, "-c", _TUNED_READ, str(path)], capture_output=True, text=True,
+                          env=_env(), cwd=ROOT, check=True)
+    return tuple(json.loads(proc.stdout.strip().splitlines()[-1]))
 
 
-def time_pandas(path: Path, reps: int) -> list[tuple[float, float]]:
+def time_pandas(path: Path) -> tuple[float, float]:
     import pandas as pd
 
-    times = []
-    for _ in range(reps):
-        clock = Clock()
-        frames = pd.read_excel(path, sheet_name=None, engine="openpyxl")
-        assert frames
-        times.append(clock.lap())
-    return times
+    clock = Clock()
+    frames = pd.read_excel(path, sheet_name=None, engine="openpyxl")
+    assert frames
+    return clock.lap()
 
 
 # A tiny parent for each measured process: it starts the command, waits for it and reports the
@@ -189,30 +183,23 @@ def run_process(args: list[str], env: dict[str, str]) -> tuple[tuple[float, floa
     return (info["wall"], info["cpu"]), info["peak_kb"] / 1024, info["code"], output  # Linux: KB
 
 
-def time_import(path: Path, folder: Path, name: str, reps: int) -> tuple[list, list[float], Path]:
-    times, peaks = [], []
-    db = folder / name
-    for _ in range(reps):
-        db = _fresh_db(folder, name)
-        times_, peak, code, text = run_process(
-            [sys.executable, "-m", "amo_data", "import", str(path), "--db", _sqlite_url(db),
-             "--user", "bench", "--json"], _env())
-        if code != 0:
-            raise SystemExit(f"import failed ({code}):\n{text[-3000:]}")
-        times.append(times_)
-        peaks.append(peak)
-    return times, peaks, db
+def time_import(path: Path, db: Path) -> tuple[tuple[float, float], float]:
+    """((wall, CPU), peak RSS in MB) of one import of ``path`` into a fresh store at ``db``."""
+    _fresh_db(db.parent, db.name)
+    times, peak, code, text = run_process(
+        [sys.executable, "-m", "amo_data", "import", str(path), "--db", _sqlite_url(db),
+         "--user", "bench", "--json"], _env())
+    if code != 0:
+        raise SystemExit(f"import failed ({code}):\n{text[-3000:]}")
+    return times, peak
 
 
-def time_summary(db: Path, reps: int) -> list[tuple[float, float]]:
-    times = []
-    for _ in range(reps):
-        times_, _peak, code, text = run_process(
-            [sys.executable, "-m", "amo_data", "summary", "--db", _sqlite_url(db), "--today", TODAY, "--json"],
-            _env())
-        if code != 0:
-            raise SystemExit(f"summary failed ({code}):\n{text[-3000:]}")
-        times.append(times_)
+def time_summary(db: Path) -> tuple[float, float]:
+    times, _peak, code, text = run_process(
+        [sys.executable, "-m", "amo_data", "summary", "--db", _sqlite_url(db), "--today", TODAY, "--json"],
+        _env())
+    if code != 0:
+        raise SystemExit(f"summary failed ({code}):\n{text[-3000:]}")
     return times
 
 
@@ -435,7 +422,7 @@ def main(argv: list[str] | None = None) -> int:
     pairs: dict[str, list] = {}
     peaks: dict[str, list[float]] = {}
 
-    def add(key: str, measured: list[tuple[float, float]]) -> None:
+    def add(key: str, *measured: tuple[float, float]) -> None:
         pairs.setdefault(key, []).extend(measured)
 
     # Repetitions are interleaved: each round measures every item once, in the same order.
@@ -446,26 +433,22 @@ def main(argv: list[str] | None = None) -> int:
     small_db = out / "bench-small.sqlite"
     for r in range(1, reps + 1):
         step(f"round {r} of {reps}: bare calamine read, pandas read, imports, summary")
-        add("calamine", time_calamine(big, 1))
-        add("calamine_tuned", time_calamine_tuned(big, 1))
+        add("calamine", time_calamine(big))
+        add("calamine_tuned", time_calamine_tuned(big))
         if not args.skip_pandas:
-            add("pandas_openpyxl", time_pandas(big, 1))
-        for key, path, db_name in (("import", big, "bench-big.sqlite"), ("import_small", small, "bench-small.sqlite")):
-            measured, peak_mb, db = time_import(path, out, db_name, 1)
+            add("pandas_openpyxl", time_pandas(big))
+        for key, path, db in (("import", big, big_db), ("import_small", small, small_db)):
+            measured, peak_mb = time_import(path, db)
             add(key, measured)
-            peaks.setdefault(key, []).extend(peak_mb)
-            if key == "import":
-                big_db = db
-            else:
-                small_db = db
-        add("summary", time_summary(big_db, 1))
-        add("summary_small", time_summary(small_db, 1))
+            peaks.setdefault(key, []).append(peak_mb)
+        add("summary", time_summary(big_db))
+        add("summary_small", time_summary(small_db))
     for r in range(1, reps + 1):
         for store, db in (("big", big_db), ("small", small_db)):
             step(f"round {r} of {reps}: pages ({store} store)")
             for page, modes in time_pages(db, 1, pages).items():
                 for mode, measured in modes.items():
-                    add(f"{page}|{store}|{mode}", [tuple(p) for p in measured])
+                    add(f"{page}|{store}|{mode}", *map(tuple, measured))
     for key, measured in pairs.items():
         wall[key], cpu[key] = _medians(measured)
     for key, values in peaks.items():
