@@ -9,13 +9,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import multiprocessing
+import sqlite3
 import time
 import traceback
+from contextlib import closing
 
 import pandas as pd
 import pytest
 import sqlalchemy as sa
 
+from amo_data import store as store_module
 from amo_data.errors import AmoError, Problem
 from amo_data.schema import ARBEJDSARK, CANONICAL, HANDLEPLAN, TABLES, UDDANNELSE
 from amo_data.store import (
@@ -158,6 +161,29 @@ def test_fresh_store_has_schema_version_and_no_data(store):
     for table in TABLES:
         assert list(tables[table].columns) == ["id", *CANONICAL[table]]
         assert len(tables[table]) == 0
+
+
+def _page_size(path) -> int:
+    with closing(sqlite3.connect(path)) as conn:
+        return conn.execute("PRAGMA page_size").fetchone()[0]
+
+
+def test_a_store_made_with_4_kb_pages_keeps_them_and_its_data(tmp_path, monkeypatch):
+    # Stores made before SQLITE_PAGE_SIZE have SQLite's default 4 KB pages: they open, keep
+    # their rows and take new imports as before; only new stores get 32 KB pages.
+    old = tmp_path / "old.sqlite"
+    monkeypatch.setattr(store_module, "SQLITE_PAGE_SIZE", 4096)
+    with Store(f"sqlite:///{old}") as s:
+        s.import_results([result("a.xlsx", arbejdsark=[ark("Lager")])], user="t")
+    monkeypatch.undo()
+    with Store(f"sqlite:///{old}") as s:
+        s.import_results([result("b.xlsx", arbejdsark=[ark("Kontor")])], user="t")
+        assert s.departments() == ["Kontor", "Lager"]
+    assert _page_size(old) == 4096
+    new = tmp_path / "new.sqlite"
+    with Store(f"sqlite:///{new}") as s:
+        s.import_results([result("a.xlsx", arbejdsark=[ark("Lager")])], user="t")
+    assert _page_size(new) == 32 * 1024
 
 
 def test_import_round_trips_canonical_tables(store):
