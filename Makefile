@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
 
-.PHONY: run test install install-dev seed bench clean
+.PHONY: run test install install-dev seed bench profile clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,9 @@ test: install-dev
 
 bench: install-dev
 	$(PY) bench/run.py
+
+profile: install-dev
+	$(PY) bench/profile.py import
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis .ruff_cache

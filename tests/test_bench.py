@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -58,3 +59,22 @@ def test_benchmark_runs_on_a_tiny_input(tmp_path):
     assert {"import peak memory", "summary: big ÷ small store", "app.py big: cached ÷ cold"} <= names
     # the workbooks are cached in the output folder for the next run
     assert (out / "bench-3x1.xlsx").exists() and (out / "bench-small-2x2.xlsx").exists()
+
+
+def test_profile_of_the_import_names_where_its_threads_spend_their_samples(tmp_path):
+    out = tmp_path / "out"
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "profile.py"), "import", "--departments", "3", "--years", "1",
+         "--out", str(out)],
+        capture_output=True, text=True, timeout=240, cwd=ROOT,
+    )
+    denied = "Permission denied" in proc.stdout + proc.stderr or "ptrace" in proc.stdout + proc.stderr
+    if proc.returncode != 0 and denied:  # a machine that does not let py-spy read a process
+        pytest.skip("py-spy may not read processes here: " + (proc.stdout + proc.stderr)[-300:])
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    assert "## MainThread:" in proc.stdout
+    assert "| samples | share of the thread | innermost frame of this project |" in proc.stdout
+    assert "(amo_data/" in proc.stdout  # samples inside the import's own code
+    raw = out / "profile-import.txt"
+    assert raw.exists() and raw.stat().st_size > 0
+    assert (out / "profile-import.sqlite").exists()  # the store the profiled import wrote

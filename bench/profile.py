@@ -1,0 +1,133 @@
+"""Where the time goes: py-spy samples the import or a page's runs, every thread, native frames.
+
+``python bench/profile.py import`` (also ``make profile``) runs ``python -m amo_data import`` of the
+benchmark workbook into a fresh SQLite store under ``py-spy record --native --threads``;
+``python bench/profile.py page pages/2_Styrker_og_behov.py`` runs that page cold and cached
+(bench/run.py's page worker, on the big store, which is made first if it is missing; 20 runs
+of each kind, so that the worker's imports are a small part of the samples).
+
+The raw samples go to ``OUT/profile-<what>.txt`` (flamegraph.pl's folded format: one stack and
+its count per line; speedscope.app and flamegraph.pl read it). The script prints, per thread,
+where the samples fall: the innermost frame of this project's code (amo_data, amo_ui, pages)
+and the innermost frame of all (a native function of calamine, SQLite, zlib, numpy or the
+kernel's system calls shows there).
+
+py-spy slows the process down while it samples (native unwinding most of all), so a share
+is a guide to where to look, not a timing: ``bench/run.py`` measures, ``bench/phases.py``
+splits one import into its phases. py-spy needs to be allowed to read the process (it is here,
+as root; elsewhere ``sudo`` or ``kernel.yama.ptrace_scope=0``).
+
+Flags: ``--departments``, ``--years`` (the workbook, as bench/run.py), ``--rate`` (samples per
+second), ``--top`` (lines per thread), ``--out``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+if str(BENCH) not in sys.path:
+    sys.path.insert(0, str(BENCH))
+
+import run  # noqa: E402 - bench/run.py: the workbook, stores and page worker it measures
+
+OURS = re.compile(r"\((?:amo_data|amo_ui|pages)/[^)]*\)")
+_THREAD = re.compile(r"^thread \(\w+\): ?(.*)$")
+_NUMBERED = re.compile(r"(_\d+)$")  # pool threads: amo-scan_0, ThreadPoolExecutor-0_1 ...
+
+
+def py_spy() -> str:
+    """The py-spy next to this Python (the venv's), else one on PATH."""
+    here = Path(sys.executable).with_name("py-spy")
+    found = str(here) if here.exists() else shutil.which("py-spy")
+    if not found:
+        raise SystemExit("py-spy is not installed: pip install -r requirements-dev.txt")
+    return found
+
+
+def record(command: list[str], raw: Path, rate: int, env: dict[str, str]) -> None:
+    proc = subprocess.run([py_spy(), "record", "--native", "--threads", "--rate", str(rate), "--format", "raw",
+                           "--output", str(raw), "--", *command],
+                          cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    if proc.returncode != 0 or not raw.exists():
+        raise SystemExit(f"py-spy failed ({proc.returncode}):\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}")
+
+
+def summarise(raw: Path, top: int) -> str:
+    """Per thread: samples by the innermost frame of this project, and by the innermost frame."""
+    per_thread: collections.Counter = collections.Counter()
+    ours: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    leaves: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    for line in raw.read_text(encoding="utf-8", errors="replace").splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not stack or not count.isdigit():
+            continue
+        frames = stack.split(";")
+        match = _THREAD.match(frames[0])
+        thread = _NUMBERED.sub("", (match.group(1) if match else frames[0]).strip() or "(unnamed)")
+        n = int(count)
+        per_thread[thread] += n
+        project = [f for f in frames if OURS.search(f)]
+        ours[thread][project[-1] if project else "(outside this project's code)"] += n
+        leaves[thread][frames[-1]] += n
+    total = sum(per_thread.values()) or 1
+    lines = [f"{raw.name}: {total:,} samples"]
+    for thread, n in per_thread.most_common():
+        lines += ["", f"## {thread}: {n:,} samples ({100 * n / total:.0f} %)", "",
+                  "| samples | share of the thread | innermost frame of this project |", "|---:|---:|---|"]
+        lines += [f"| {k:,} | {100 * k / n:.1f} % | `{frame}` |" for frame, k in ours[thread].most_common(top)]
+        lines += ["", "| samples | share of the thread | innermost frame |", "|---:|---:|---|"]
+        lines += [f"| {k:,} | {100 * k / n:.1f} % | `{frame}` |" for frame, k in leaves[thread].most_common(top)]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Profile the import or a page with py-spy")
+    parser.add_argument("what", choices=["import", "page"])
+    parser.add_argument("page", nargs="?", default="pages/2_Styrker_og_behov.py", help="for `page`: which one")
+    parser.add_argument("--departments", type=int, default=500)
+    parser.add_argument("--years", type=int, default=5)
+    parser.add_argument("--rate", type=int, default=250, help="samples per second")
+    parser.add_argument("--top", type=int, default=12, help="lines per thread and table")
+    parser.add_argument("--runs", type=int, default=20,
+                        help="for `page`: cold and cached runs (after one warm-up, whose imports are sampled too)")
+    parser.add_argument("--out", default=str(BENCH / "out"))
+    args = parser.parse_args(argv)
+
+    from generate import generate
+
+    out = Path(args.out).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    book = out / f"bench-{args.departments}x{args.years}.xlsx"
+    if not book.exists():
+        print(f"generating {book.name} …", flush=True)
+        generate(book, args.departments, args.years)
+    python = sys.executable
+    if args.what == "import":
+        db = run._fresh_db(out, "profile-import.sqlite")
+        raw = out / "profile-import.txt"
+        record([python, "-m", "amo_data", "import", str(book), "--db", run._sqlite_url(db), "--user", "profil"],
+               raw, args.rate, run._env())
+    else:
+        if args.page not in run.PAGES:
+            raise SystemExit(f"unknown page {args.page!r}; one of: {', '.join(run.PAGES)}")
+        db = out / f"profile-{args.departments}x{args.years}.sqlite"
+        if not db.exists():
+            run.time_import(book, db)
+        raw = out / f"profile-{Path(args.page).stem}.txt"
+        record([python, str(BENCH / "run.py"), "--pages-worker", "--reps", str(args.runs), "--pages", args.page],
+               raw, args.rate, run._env(run._sqlite_url(db)))
+    print(summarise(raw, args.top))
+    print(f"\nraw samples: {raw}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
