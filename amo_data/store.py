@@ -815,11 +815,11 @@ class Store:
             if any(map(operator.gt, order_keys, order_keys[1:])):
                 order = sorted(range(len(order_keys)), key=order_keys.__getitem__)  # stable
                 table_columns[table] = [list(map(column.__getitem__, order)) for column in table_columns[table]]
-            counts = Counter(row_groups)
+            counts = Counter(order_keys)  # by position: an int hashes in no time, a pair does not
             start = 0
-            for (key, year) in position:
+            for (key, year), at in position.items():
                 gkey = (table, key, year)
-                count = counts[(key, year)]
+                count = counts[at]
                 groups[gkey][1] = count
                 slices[gkey] = (start, start + count)
                 start += count
