@@ -1511,6 +1511,7 @@ def _validate_sheets(file_name: str, sheets: Iterable, fast: bool, paths: list |
     sheets_done: list[_Sheet] = []
 
     def validate(name: str, table: str, source: RawSheet, header: int) -> None:
+        runtime.keep(source)  # a one-short run does not free its cells (amo_data.runtime)
         sheet = _Sheet(file_name, name, table, source, header, errors, warnings, parsers, fast)
         sheet.run()
         if paths is not None:

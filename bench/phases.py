@@ -40,9 +40,9 @@ class Phases:
 
 def main(argv: list[str]) -> int:
     path = Path(argv[0]) if argv else BENCH / "out" / "bench-500x5.xlsx"
-    from amo_data.runtime import tune_malloc_for_batch
+    from amo_data.runtime import one_short_run
 
-    tune_malloc_for_batch()  # as python -m amo_data does
+    one_short_run()  # as python -m amo_data does
     phases = Phases()
     from amo_data import reader  # what the command line imports before reading
 

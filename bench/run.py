@@ -123,18 +123,19 @@ def time_calamine(path: Path) -> tuple[float, float]:
 
 
 # The same read in a fresh process run the way ``python -m amo_data`` runs (malloc thresholds
-# tuned, the collector paused; see amo_data/runtime.py), timed inside it: not a target, shown so
-# that the import is also compared with a limit that gets the import's process settings.
+# tuned, the collector paused, what is read kept to the end; see amo_data/runtime.py), timed
+# inside it: not a target, shown so that the import is also compared with a limit that gets the
+# import's process settings.
 _TUNED_READ = """
-import gc, io, json, sys, time
-from amo_data.runtime import tune_malloc_for_batch
-tune_malloc_for_batch()
-gc.disable()
+import io, json, sys, time
+from amo_data.runtime import keep, one_short_run
+one_short_run()
 import python_calamine
 wall, cpu = time.perf_counter(), time.process_time()
 wb = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(open(sys.argv[1], "rb").read()))
 for name in wb.sheet_names:
-    wb.get_sheet_by_name(name).to_python()
+    sheet = wb.get_sheet_by_name(name)
+    keep(sheet, sheet.to_python())
 print(json.dumps([time.perf_counter() - wall, time.process_time() - cpu]))
 """
 

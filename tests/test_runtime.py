@@ -1,0 +1,52 @@
+"""amo_data.runtime: how a command-line run differs from the dashboard's long-running process."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import weakref
+from pathlib import Path
+
+from amo_data import runtime
+from amo_data.validate import check_bytes
+from tests.workbooks import xlsx
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class _Thing:
+    pass
+
+
+def test_outside_a_command_line_run_nothing_is_kept():
+    # The dashboard checks upload after upload in one process: their cells must be freed.
+    thing = _Thing()
+    ref = weakref.ref(thing)
+    assert runtime.keep(thing) is False
+    del thing
+    assert ref() is None
+
+
+def test_a_checked_upload_leaves_nothing_kept_in_the_dashboard_process():
+    result = check_bytes("a.xlsx", xlsx({"Arbejdsark": [
+        ["Afdeling", "År", "Område", "Kategori", "Beskrivelse"],
+        ["Lager", 2026, "APV", "Lykkes", "Vi holder gangarealer ryddelige"],
+    ]}))
+    assert result.ok, result.errors
+    assert runtime._kept is None  # the reader and the validation handed their sheets to keep() in vain
+
+
+def test_a_command_line_run_keeps_what_it_is_given_and_pauses_the_collector():
+    code = (
+        "import gc, weakref\n"
+        "from amo_data import runtime\n"
+        "runtime.one_short_run()\n"
+        "class T: pass\n"
+        "t = T(); r = weakref.ref(t)\n"
+        "assert runtime.keep(t) is True\n"
+        "del t\n"
+        "assert r() is not None and not gc.isenabled()\n"
+        "print('kept')\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert proc.returncode == 0 and proc.stdout.strip() == "kept", proc.stderr
