@@ -719,6 +719,7 @@ def _standard_refs_regex(piece: bytes) -> tuple[int, int, int, int, int] | None:
 # up to 3 letters, 7 digits and the closing quote.
 _NUMPY_MIN_PIECE = 256 * 1024
 _WINDOW = 12
+_TAG = 32  # bytes from a cell tag's start in which its ">" is looked for first
 _UNSURE = object()
 
 
@@ -729,6 +730,7 @@ def _standard_refs_numpy(piece: bytes) -> tuple[int, int, int, int, int] | None 
     digits, a tag without ``>``, or a tag holding another ``<c r="``): the regex decides
     then. ``tests/test_reader_scan.py`` compares the two on generated XML."""
     import numpy as np
+    from numpy.lib.stride_tricks import sliding_window_view
 
     n = len(piece)
     if n < 2:
@@ -753,27 +755,35 @@ def _standard_refs_numpy(piece: bytes) -> tuple[int, int, int, int, int] | None 
         return None  # some cell tag is not <c r="...
     if not len(starts):
         return _NO_CELLS
-    refs = (starts + 6)[:, None] + np.arange(_WINDOW)
-    window = a[refs] if refs[-1, -1] <= last else at(refs)
+    # The _WINDOW bytes after each 'r="', as rows of a sliding window over the piece (each row
+    # copied once; no index array of _WINDOW positions per cell). Near the end, over the piece
+    # followed by its last byte again, as at() reads it.
+    refs = starts + 6
+    tail = a if refs[-1] + _WINDOW <= n else np.concatenate((a, np.full(_WINDOW, a[last], np.uint8)))
+    window = sliding_window_view(tail, _WINDOW)[refs]
     upper = window & 0xDF
     # argmin of a row of booleans: the first False, and 0 when all are True, so a reference
     # of 0 letters or digits and one longer than the window both give 0 (unsure).
     letters = np.argmin((upper - 65) < 26, axis=1)  # uint8 arithmetic wraps: A-Z are 0-25
     if letters.min() < 1 or letters.max() > 3:
         return _UNSURE
-    digits = np.take_along_axis(window, letters[:, None] + np.arange(8), axis=1) - 48
+    digits = sliding_window_view(tail, 8)[refs + letters] - 48  # (within the window: letters <= 3)
     is_digit = digits < 10
     ndigits = np.argmin(is_digit, axis=1)
     if ndigits.min() < 1:
         return _UNSURE
-    if not (np.take_along_axis(window, (letters + ndigits)[:, None], axis=1) == 34).all():
+    if not (tail[refs + letters + ndigits] == 34).all():
         return _UNSURE
-    # The regex's [^>]*(?<!/)> : the first ">" after the quote, not preceded by "/".
-    gt = np.flatnonzero(a == 62)
-    follow = np.searchsorted(gt, starts)
-    if follow[-1] >= len(gt):
-        return _UNSURE
-    ends = gt[follow]
+    # The regex's [^>]*(?<!/)> : the first ">" after the quote, not preceded by "/". Looked for
+    # in the _TAG bytes from each tag's start (a cell tag is rarely longer), else in the piece.
+    if starts[-1] + _TAG <= n and (near := sliding_window_view(a, _TAG)[starts] == 62).any(axis=1).all():
+        ends = starts + np.argmax(near, axis=1)
+    else:
+        gt = np.flatnonzero(a == 62)
+        follow = np.searchsorted(gt, starts)
+        if follow[-1] >= len(gt):
+            return _UNSURE
+        ends = gt[follow]
     if len(starts) > 1 and (ends[:-1] >= starts[1:]).any():
         return _UNSURE  # a tag with another "<c r=" inside it: the regex matches only the first
     valued = a[ends - 1] != 47
