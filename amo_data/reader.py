@@ -1080,15 +1080,15 @@ def _workbook_sheets(name: str, data: bytes, split: halves.Halves | None = None)
                             parsed_sheet = future.result()
                         except python_calamine.PasswordError as exc:
                             raise _err_password(name) from exc
-                        runtime.keep(parsed_sheet)  # a one-short run does not free it (amo_data.runtime)
+                        # A one-short run does not free it (amo_data.runtime).
+                        runtime.keep(parsed_sheet.height * parsed_sheet.width, parsed_sheet)
                         sheet = _raw_sheet(name, sheet_name, parsed_sheet)
                     ahead(i + 1)
                     yield sheet
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
-            if not runtime.keep(*parts):  # a one-short run ends without closing them
-                for part in parts:
-                    part.close()
+            for part in parts:
+                part.close()
 
 
 def _open_halves(split: halves.Halves | None, names: list[str]) -> tuple:
@@ -1120,7 +1120,7 @@ def _joined_halves(name: str, sheet_name: str, in_halves: list) -> Grid | None:
             sheet = future.result()
         except Exception:  # noqa: BLE001
             return None
-        runtime.keep(sheet)  # a one-short run does not free it (amo_data.runtime)
+        runtime.keep(sheet.height * sheet.width, sheet)  # a one-short run does not free it
         made[future] = _sheet_grid(name, sheet_name, sheet)
     first, second = made[in_halves[0]], made[in_halves[1]]
     if first is None or second is None:  # a half too big to hold as a grid

@@ -15,11 +15,13 @@
 * :func:`one_short_run`: how ``python -m amo_data`` runs, which ends with ``os._exit`` (see
   ``amo_data/__main__.py``): malloc tuned as above, the collector paused to the end (so that
   no collection of every object starts when a command ends), and what is handed to
-  :func:`keep` kept to the end instead of freed. Freeing a big workbook's cells when they are
-  no longer needed (1.3 million Python objects in the readers' grids, and calamine's own
-  parsed sheets) took 40-60 ms of the benchmark import's single-threaded path, for 10-20 MB
-  less peak memory (the memory they free is mostly reused anyway). Elsewhere (the dashboard,
-  tests) :func:`keep` does nothing and everything is freed as usual.
+  :func:`keep` kept to the end instead of freed, up to :data:`KEEP_MAX_CELLS` cells in all.
+  Freeing a big workbook's cells when they are no longer needed (1.3 million Python objects
+  in the reader's grids, and calamine's own parsed sheets) took 40-60 ms of the benchmark
+  import's single-threaded path; keeping them costs 10-20 MB of peak memory there (the
+  memory they would free is mostly reused anyway). The budget bounds what a run keeps by about
+  one such workbook, however many files it reads. Elsewhere (the dashboard, tests) :func:`keep`
+  does nothing and everything is freed as usual.
 """
 
 from __future__ import annotations
@@ -33,6 +35,10 @@ _M_TRIM_THRESHOLD = -1  # glibc's mallopt() parameters (malloc.h)
 _M_MMAP_THRESHOLD = -3
 
 _kept: list | None = None  # what keep() keeps in a one-short-run process; None elsewhere
+_kept_cells = 0
+# The most cells keep() keeps in one run: the benchmark workbook has 1.6 million (100,000 +
+# 20,000 rows); beyond this, what a run has read is freed as usual.
+KEEP_MAX_CELLS = 2_000_000
 
 
 @contextmanager
@@ -72,10 +78,13 @@ def one_short_run() -> None:
         _kept = []
 
 
-def keep(*objects: object) -> bool:
-    """Keep ``objects`` until the process ends, in a :func:`one_short_run` process (True);
-    elsewhere nothing happens (False) and they are freed when no longer used."""
-    if _kept is None:
+def keep(cells: int, *objects: object) -> bool:
+    """Keep ``objects`` (which hold about ``cells`` cells) until the process ends, in a
+    :func:`one_short_run` process while the run has kept fewer than :data:`KEEP_MAX_CELLS`
+    cells (True); otherwise nothing happens (False) and they are freed when no longer used."""
+    global _kept_cells
+    if _kept is None or _kept_cells + cells > KEEP_MAX_CELLS:
         return False
+    _kept_cells += cells
     _kept.extend(objects)
     return True

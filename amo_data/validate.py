@@ -1502,6 +1502,11 @@ def validate_sheets(file_name: str, sheets: Iterable, *, fast: bool = True, path
         return _validate_sheets(file_name, sheets, fast, paths)
 
 
+def _cell_count(sheet: RawSheet) -> int:
+    grid = sheet.grid
+    return grid.height * grid.width if grid is not None else sum(map(len, sheet.rows))
+
+
 def _validate_sheets(file_name: str, sheets: Iterable, fast: bool, paths: list | None) -> FileResult:
     errors: list[Problem] = []
     warnings: list[Problem] = []
@@ -1511,7 +1516,7 @@ def _validate_sheets(file_name: str, sheets: Iterable, fast: bool, paths: list |
     sheets_done: list[_Sheet] = []
 
     def validate(name: str, table: str, source: RawSheet, header: int) -> None:
-        runtime.keep(source)  # a one-short run does not free its cells (amo_data.runtime)
+        runtime.keep(_cell_count(source), source)  # a one-short run does not free its cells
         sheet = _Sheet(file_name, name, table, source, header, errors, warnings, parsers, fast)
         sheet.run()
         if paths is not None:

@@ -52,12 +52,19 @@ def py_spy() -> str:
     return found
 
 
-def record(command: list[str], raw: Path, rate: int, env: dict[str, str]) -> None:
+def record(command: list[str], raw: Path, rate: int, env: dict[str, str], done: str) -> None:
+    """Sample ``command`` into ``raw``. py-spy exits 0 whatever the command's own exit code, so
+    the command's output must show ``done`` (what it prints when it has done its work)."""
+    raw.unlink(missing_ok=True)
     proc = subprocess.run([py_spy(), "record", "--native", "--threads", "--rate", str(rate), "--format", "raw",
                            "--output", str(raw), "--", *command],
                           cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    output = proc.stdout + proc.stderr
     if proc.returncode != 0 or not raw.exists():
-        raise SystemExit(f"py-spy failed ({proc.returncode}):\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}")
+        raise SystemExit(f"py-spy failed ({proc.returncode}):\n{output[-3000:]}")
+    if done not in proc.stdout:
+        raise SystemExit(f"the profiled command did not finish its work (no {done!r} in its output):\n"
+                         f"{output[-3000:]}")
 
 
 def summarise(raw: Path, top: int) -> str:
@@ -114,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
         db = run._fresh_db(out, "profile-import.sqlite")
         raw = out / "profile-import.txt"
         record([python, "-m", "amo_data", "import", str(book), "--db", run._sqlite_url(db), "--user", "profil"],
-               raw, args.rate, run._env())
+               raw, args.rate, run._env(), done="Gemt som import nr.")
     else:
         if args.page not in run.PAGES:
             raise SystemExit(f"unknown page {args.page!r}; one of: {', '.join(run.PAGES)}")
@@ -123,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
             run.time_import(book, db)
         raw = out / f"profile-{Path(args.page).stem}.txt"
         record([python, str(BENCH / "run.py"), "--pages-worker", "--reps", str(args.runs), "--pages", args.page],
-               raw, args.rate, run._env(run._sqlite_url(db)))
+               raw, args.rate, run._env(run._sqlite_url(db)), done="BENCH-PAGES-JSON:")
     print(summarise(raw, args.top))
     print(f"\nraw samples: {raw}")
     return 0

@@ -135,7 +135,7 @@ wall, cpu = time.perf_counter(), time.process_time()
 wb = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(open(sys.argv[1], "rb").read()))
 for name in wb.sheet_names:
     sheet = wb.get_sheet_by_name(name)
-    keep(sheet, sheet.to_python())
+    keep(sheet.height * sheet.width, sheet, sheet.to_python())
 print(json.dumps([time.perf_counter() - wall, time.process_time() - cpu]))
 """
 

@@ -72,6 +72,44 @@ def test_numpy_scan_of_standard_cells_is_sure_and_exact(cells):
     assert fast == reader._standard_refs_regex(piece)
 
 
+def _tag(ref: str, extra: int, empty: bool = False) -> bytes:
+    """A standard cell tag whose attributes after the reference take ``extra`` more bytes."""
+    padding = f' s="{"1" * max(extra - 5, 1)}"' if extra else ""
+    return f'<c r="{ref}"{padding}{"/" if empty else ""}>'.encode() + (b"" if empty else b"<v>1</v></c>")
+
+
+# The numpy scan looks for a tag's ">" in its first 32 bytes, else in the whole piece: tags
+# just shorter and just longer than that, alone and next to each other, valued and empty.
+@pytest.mark.parametrize("extra", [0, 13, 14, 15, 16, 17, 40])  # the middle tag's ">" at byte 16, 29-33, 56
+@pytest.mark.parametrize("empty", [False, True])
+def test_numpy_scan_is_exact_around_the_window_of_a_tag(extra, empty):
+    piece = _tag("B7", 0) + _tag("AB1234567", extra, empty) + _tag("C9", extra)
+    fast = reader._standard_refs_numpy(piece)
+    assert fast is not reader._UNSURE
+    assert fast == reader._standard_refs_regex(piece)
+
+
+@pytest.mark.parametrize("tail", [b"", b"<", b">", b"/", b'"', b"</row>", b"<c", b'<c r="', b'<c r="Z'])
+def test_numpy_scan_of_every_cut_through_the_last_tag(tail):
+    # A piece may end anywhere in its last tag (the reader cuts before its last "<", but the
+    # scan must not depend on that): every prefix of it, and what may follow a cut.
+    whole = _tag("A1", 0) + _tag("XFD1048576", 30) + _tag("B2", 12)
+    for end in range(len(whole) - 40, len(whole) + 1):
+        piece = whole[:end] + tail
+        fast = reader._standard_refs_numpy(piece)
+        if fast is not reader._UNSURE:
+            assert fast == reader._standard_refs_regex(piece), piece[-60:]
+
+
+def test_numpy_scan_of_long_standard_tags_is_sure_and_exact():
+    # Tags longer than the 32 bytes looked at first (a style and an inline string type): the
+    # whole piece is searched for their ends, and the result is still sure.
+    piece = b"".join(f'<c r="{col}{row}" s="123" t="inlineStr"><is><t>x</t></is></c>'.encode()
+                     for col, row in [("A", 1), ("XFD", 1_048_576), ("B", 17)])
+    fast = reader._standard_refs_numpy(piece)
+    assert fast == reader._standard_refs_regex(piece) == (1, 1_048_576, 1, 16384, 3)
+
+
 def _xlsx_with_sheet(sheet_xml: bytes) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
