@@ -181,21 +181,28 @@ def unify_departments(tables: Tables) -> dict[str, pd.DataFrame]:
     already keeps one spelling, so usually nothing changes (and nothing is copied).
     """
     out = {name: _table(tables, name) for name in TABLES}
-    spelling: dict[str, str] = {}
-    conflict = False
-    for name in TABLES:
-        for value in out[name]["department"].dropna().unique():
-            key = _dept_key(value)
-            if key in spelling:
-                conflict = conflict or spelling[key] != value
-            else:
-                spelling[key] = value
+    spelling, conflict = _spellings(out)
     if conflict:
         for name in TABLES:
             dep = out[name]["department"]
             mapping = {v: spelling[_dept_key(v)] for v in dep.dropna().unique()}
             out[name] = out[name].assign(department=dep.map(mapping))
     return out
+
+
+def _spellings(tables: Mapping[str, pd.DataFrame]) -> tuple[dict[str, str], bool]:
+    """(department key -> the first spelling met, in table order and then row order; whether
+    some key is spelled in two ways)."""
+    spelling: dict[str, str] = {}
+    conflict = False
+    for name in TABLES:
+        for value in tables[name]["department"].dropna().unique():
+            key = _dept_key(value)
+            if key in spelling:
+                conflict = conflict or spelling[key] != value
+            else:
+                spelling[key] = value
+    return spelling, conflict
 
 
 # --------------------------------------------------------------------------- filters
@@ -344,6 +351,13 @@ def entries_by_area_of_counts(counts: pd.DataFrame) -> pd.DataFrame:
 def entries_by_department(ark: pd.DataFrame) -> pd.DataFrame:
     """department | vigtig_opgave | lykkes | brug_for_at_styrke, Danish alphabetical order."""
     return _sort_departments(_category_counts(ark, ["department"]))
+
+
+def entries_by_department_of_counts(counts: pd.DataFrame) -> pd.DataFrame:
+    """:func:`entries_by_department` from the Arbejdsark rows counted by (at least) department
+    and category (:func:`count_rows`, ``Store.counts``) or by department with a column per
+    Kategori (:func:`count_categories`, ``Store.category_counts``)."""
+    return _sort_departments(_category_counts(counts, ["department"], counted=True))
 
 
 def entries_by_department_area(ark: pd.DataFrame) -> pd.DataFrame:
@@ -649,26 +663,67 @@ SUMMARY_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 
+# What :func:`summary_of_counts` counts the Arbejdsark rows by (``Store.category_counts``): the
+# summary's Arbejdsark figures are counts per area, per department and per help.
+SUMMARY_COUNTED_BY = ("department", "area", "help")
+
+
 def summary(tables: Tables, year: int | None = None, department: str | None = None,
             today: dt.date | str | None = None) -> dict:
     """The ``summary --json`` object (see docs: cli-and-metrics.md). JSON-native values only."""
-    today = _as_date(today)
-    department = clean(department) if department is not None and clean(department) else None
-    year = int(year) if year is not None else None
+    year, department, today = _summary_filters(year, department, today)
     unified = unify_departments(tables)
     filtered = filter_tables(unified, year, department)
-    ark, plan, training = filtered[ARBEJDSARK], filtered[HANDLEPLAN], filtered[UDDANNELSE]
+    ark = filtered[ARBEJDSARK]
+    return _summary(year, department, today, filtered, unified,
+                    entries_by_area(ark), entries_by_department(ark), needs_by_help(ark))
+
+
+def summary_of_counts(outline: Tables, counts: pd.DataFrame, tables: Tables, year: int | None = None,
+                      department: str | None = None, today: dt.date | str | None = None) -> dict | None:
+    """:func:`summary` without reading Arbejdsark's rows, from:
+
+    - ``outline``: ``Store.outline()`` (every table's departments and years, and Arbejdsark's
+      newest Dato per group: what the departments and the missing discussions need);
+    - ``counts``: the Arbejdsark rows of the year and department counted by
+      :data:`SUMMARY_COUNTED_BY` with a column per Kategori (``Store.category_counts``);
+    - ``tables``: the Handleplan and Uddannelse rows, all years and departments.
+
+    The same object as :func:`summary` of every row (``tests/test_store_counts.py``), or None
+    when a department is spelled in two ways: :func:`summary` then keeps the first spelling in
+    the rows' order, which the counts do not know; use :func:`summary` on the rows.
+    """
+    year, department, today = _summary_filters(year, department, today)
+    parts = {ARBEJDSARK: _table(outline, ARBEJDSARK), HANDLEPLAN: _table(tables, HANDLEPLAN),
+             UDDANNELSE: _table(tables, UDDANNELSE)}
+    if _spellings(parts)[1]:
+        return None
+    filtered = filter_tables(parts, year, department)
+    return _summary(year, department, today, filtered, parts, entries_by_area_of_counts(counts),
+                    entries_by_department_of_counts(counts), needs_by_help_of_counts(counts))
+
+
+def _summary_filters(year, department, today) -> tuple[int | None, str | None, dt.date]:
+    department = clean(department) if department is not None and clean(department) else None
+    return (int(year) if year is not None else None), department, _as_date(today)
+
+
+def _summary(year: int | None, department: str | None, today: dt.date, filtered: Tables, every_year: Tables,
+             by_area: pd.DataFrame, by_department: pd.DataFrame, by_help: pd.DataFrame) -> dict:
+    """The summary object from the filtered tables, the unfiltered ones (for the missing
+    discussions, which look at every year) and the three Arbejdsark figures."""
+    plan, training = filtered[HANDLEPLAN], filtered[UDDANNELSE]
     return {
         "filters": {"year": year, "department": department, "today": today.isoformat()},
         "departments": departments(filtered),
-        "entries_by_area": records(entries_by_area(ark)),
-        "entries_by_department": records(entries_by_department(ark)),
-        "needs_by_help": records(needs_by_help(ark)),
+        "entries_by_area": records(by_area),
+        "entries_by_department": records(by_department),
+        "needs_by_help": records(by_help),
         "actions_by_quarter": records(actions_by_quarter(plan)),
         "overdue_actions": len(overdue_actions(plan, today)),
         "urgent_actions": len(urgent_actions(plan)),
         "training_by_quarter": records(training_by_quarter(training)),
-        "departments_without_discussion": departments_without_discussion(unified, today, department),
+        "departments_without_discussion": departments_without_discussion(every_year, today, department),
     }
 
 

@@ -36,7 +36,7 @@ HELPS = [None, *vocab.HELP.values]
 STATUSES = list(vocab.STATUS.values)
 
 
-def _history(store: Store, seed: int) -> None:
+def _history(store: Store, seed: int, second_spelling: bool = True) -> None:
     rng = random.Random(seed)
     for n in range(3):
         rows = {ARBEJDSARK: [], HANDLEPLAN: [], UDDANNELSE: []}
@@ -57,6 +57,11 @@ def _history(store: Store, seed: int) -> None:
         store.import_results([result(f"f{seed}-{n}.xlsx", **rows)], user="test")
     if seed % 2:
         store.undo(store.history()[0]["id"], user="test")
+    if second_spelling:
+        _spell_lager_2025_in_capitals(store)
+
+
+def _spell_lager_2025_in_capitals(store: Store) -> None:
     # A second spelling of one department (e.g. a restored old version): rows and group both.
     with store.engine.begin() as conn:
         conn.execute(DATA[ARBEJDSARK].update().where(DATA[ARBEJDSARK].c.department == "Lager")
@@ -305,3 +310,52 @@ def test_current_groups_give_the_outlines_choices(store, seed):
                                      .where(versions.c.state == "current", versions.c.table_name == HANDLEPLAN)).scalar()
                 if first is not None:
                     conn.execute(DATA[HANDLEPLAN].delete().where(DATA[HANDLEPLAN].c.version_id == first))
+
+
+def _summary_as_the_command_line_makes_it(store: Store, year, department) -> dict:
+    """What ``summary --json`` prints (amo_data.cli): from the counts, else from every row."""
+    from amo_data import cli
+
+    class Args:
+        db, json, today = store.url, True, "2026-11-26"
+    Args.year, Args.department = year, department
+    import contextlib
+    import io
+    import json
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert cli._cmd_summary(Args) == 0
+    return json.loads(out.getvalue())
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_summary_of_counts_is_the_summary_of_every_row(store, seed):
+    # `summary` counts Arbejdsark in the database (metrics.summary_of_counts); the contract's
+    # figures are those of every row (metrics.summary). Every year and department choice, and
+    # a department spelled in two ways, where the counts give way to the rows.
+    import json
+
+    _history(store, seed, second_spelling=False)
+    for spelled_twice in (False, True):
+        if spelled_twice:
+            _spell_lager_2025_in_capitals(store)
+        full = store.current(columns=metrics.SUMMARY_COLUMNS)
+        for year in (None, 2024, 2026):
+            for department in (None, "lager", "LAGER", "Øst", "Findes ikke"):
+                where = f"year={year} department={department} spelled_twice={spelled_twice}"
+                expected = metrics.summary(full, year=year, department=department, today="2026-11-26")
+                counted = metrics.summary_of_counts(
+                    store.outline(),
+                    store.category_counts(metrics.SUMMARY_COUNTED_BY, year=year,
+                                          departments=[department] if department else None),
+                    store.current_tables((HANDLEPLAN, UDDANNELSE), columns=metrics.SUMMARY_COLUMNS),
+                    year=year, department=department, today="2026-11-26")
+                two_spellings = "LAGER" in set(full[ARBEJDSARK]["department"])
+                if two_spellings:
+                    assert counted is None, where
+                else:
+                    assert counted == expected, where
+                assert _summary_as_the_command_line_makes_it(store, year, department) == \
+                    json.loads(json.dumps(expected, ensure_ascii=False)), where
+
