@@ -36,9 +36,10 @@ _M_MMAP_THRESHOLD = -3
 
 _kept: list | None = None  # what keep() keeps in a one-short-run process; None elsewhere
 _kept_cells = 0
-# The most cells keep() keeps in one run: the benchmark workbook has 1.6 million (100,000 +
-# 20,000 rows); beyond this, what a run has read is freed as usual.
-KEEP_MAX_CELLS = 2_000_000
+# The most cells keep() keeps in one run, counting a workbook's cell twice (calamine's value
+# and the grid's Python object): the benchmark workbook (100,000 + 20,000 rows) is 2.6 million;
+# beyond this, what a run has read is freed as usual.
+KEEP_MAX_CELLS = 4_000_000
 
 
 @contextmanager

@@ -62,3 +62,21 @@ def test_a_command_line_run_keeps_what_it_is_given_and_pauses_the_collector():
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert proc.returncode == 0 and proc.stdout.strip() == "kept", proc.stderr
+
+
+def test_a_command_line_run_keeps_a_checked_workbook_until_it_ends():
+    # What the import would free after validation (calamine's parsed sheet and the grid of its
+    # cells) is kept to the end of a command-line run: freeing it only cost time there.
+    code = (
+        "from amo_data import runtime\n"
+        "runtime.one_short_run()\n"
+        "from amo_data.validate import check_bytes\n"
+        "from tests.workbooks import xlsx\n"
+        "rows = [['Afdeling', 'År', 'Område', 'Kategori', 'Beskrivelse'],\n"
+        "        ['Lager', 2026, 'APV', 'Lykkes', 'Vi holder gangarealer ryddelige']]\n"
+        "assert check_bytes('a.xlsx', xlsx({'Arbejdsark': rows})).ok\n"
+        "print(sorted(type(o).__name__ for o in runtime._kept), runtime._kept_cells)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["['CalamineSheet',", "'RawSheet']", "20"]  # 2 rows x 5 columns, twice
