@@ -14,7 +14,10 @@ categories' neighbours, a department spelled in two cases):
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import io
+import json
 import random
 
 import pandas as pd
@@ -316,16 +319,12 @@ def _summary_as_the_command_line_makes_it(store: Store, year, department) -> dic
     """What ``summary --json`` prints (amo_data.cli): from the counts, else from every row."""
     from amo_data import cli
 
-    class Args:
-        db, json, today = store.url, True, "2026-11-26"
-    Args.year, Args.department = year, department
-    import contextlib
-    import io
-    import json
-
+    argv = ["summary", "--json", "--today", "2026-11-26", "--db", store.url]
+    argv += ["--year", str(year)] if year is not None else []
+    argv += ["--department", department] if department is not None else []
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        assert cli._cmd_summary(Args) == 0
+        assert cli.main(argv) == 0
     return json.loads(out.getvalue())
 
 
@@ -334,8 +333,6 @@ def test_summary_of_counts_is_the_summary_of_every_row(store, seed):
     # `summary` counts Arbejdsark in the database (metrics.summary_of_counts); the contract's
     # figures are those of every row (metrics.summary). Every year and department choice, and
     # a department spelled in two ways, where the counts give way to the rows.
-    import json
-
     _history(store, seed, second_spelling=False)
     for spelled_twice in (False, True):
         if spelled_twice:
