@@ -18,7 +18,7 @@ import pandas as pd
 from . import vocab
 from .quarters import parse_label
 from .schema import ARBEJDSARK, CANONICAL, HANDLEPLAN, TABLES, UDDANNELSE
-from .text import clean, danish_key
+from .text import clean, danish_key, department_key
 
 # Column names for the three Arbejdsark categories, in the vocabulary's order.
 CATEGORY_COLUMNS: dict[str, str] = {
@@ -64,11 +64,6 @@ def _is_missing(value: object) -> bool:
     if value is None or value is pd.NA or value is pd.NaT:
         return True
     return isinstance(value, float) and math.isnan(value)
-
-
-def _dept_key(value: object) -> str:
-    """Departments that differ only in case (or spacing) are the same department."""
-    return clean(value).casefold()
 
 
 def _rank(values: Iterable[object], order: Iterable[str], *, none_last: bool = True) -> dict:
@@ -185,7 +180,7 @@ def unify_departments(tables: Tables) -> dict[str, pd.DataFrame]:
     if conflict:
         for name in TABLES:
             dep = out[name]["department"]
-            mapping = {v: spelling[_dept_key(v)] for v in dep.dropna().unique()}
+            mapping = {v: spelling[department_key(v)] for v in dep.dropna().unique()}
             out[name] = out[name].assign(department=dep.map(mapping))
     return out
 
@@ -197,7 +192,7 @@ def _spellings(tables: Mapping[str, pd.DataFrame]) -> tuple[dict[str, str], bool
     conflict = False
     for name in TABLES:
         for value in tables[name]["department"].dropna().unique():
-            key = _dept_key(value)
+            key = department_key(value)
             if key in spelling:
                 conflict = conflict or spelling[key] != value
             else:
@@ -213,13 +208,13 @@ def _department_keys(department: str | Iterable[str] | None) -> set[str]:
     if department is None:
         return set()
     names = [department] if isinstance(department, str) else list(department)
-    return {_dept_key(d) for d in names if clean(d)}
+    return {department_key(d) for d in names if clean(d)}
 
 
 def department_mask(df: pd.DataFrame, department: str | Iterable[str]) -> pd.Series:
     """Rows of ``department`` or of any of several departments (case-insensitive)."""
     keys = _department_keys(department)
-    keep = [v for v in df["department"].dropna().unique() if _dept_key(v) in keys]
+    keep = [v for v in df["department"].dropna().unique() if department_key(v) in keys]
     return df["department"].isin(keep)
 
 

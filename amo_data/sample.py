@@ -37,7 +37,7 @@ from . import vocab
 from .quarters import Quarter, parse_quarter, quarter_of
 from .schema import ARBEJDSARK, BOX_COLUMNS, CANONICAL, COLUMNS, HANDLEPLAN, UDDANNELSE
 from .workbook import (
-    _canonical_rows,
+    canonical_rows,
     _style_header,
     add_data_sheet,
     add_lists_sheet,
@@ -739,7 +739,7 @@ def write_danish_csv(path: Path, table: str, df: pd.DataFrame) -> None:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow([c.header for c in COLUMNS[table]])
-    for values in _canonical_rows(table, df):
+    for values in canonical_rows(table, df):
         writer.writerow([_csv_value(v) for v in values])
     path.write_bytes(buffer.getvalue().encode("cp1252"))
 
@@ -787,7 +787,7 @@ def write_box_workbook(path: Path, department: str, tables: dict[str, pd.DataFra
     for index, width in enumerate((14, 8, 30, 40, 40, 40, 40, 40, 40), start=1):
         ws.column_dimensions[chr(64 + index)].width = width
     for table in (HANDLEPLAN, UDDANNELSE):
-        add_data_sheet(wb, table, _canonical_rows(table, tables[table]), ranges)
+        add_data_sheet(wb, table, canonical_rows(table, tables[table]), ranges)
     wb.move_sheet(wb["Lister"], offset=len(wb.sheetnames) - 1 - wb.index(wb["Lister"]))
     wb.active = 0
     save_workbook(wb, path, timestamp=timestamp)

@@ -1,152 +1,212 @@
-"""The three sheets of the file format: their names, columns, aliases and canonical tables.
+"""The tables of the file format, declared once.
 
-A *canonical table* is a pandas DataFrame with exactly the columns listed in ``CANONICAL``
-(English identifiers, vocabulary values in their canonical Danish spelling). Reading and
-validation produce them, the store keeps them, metrics and export consume them.
+Each :class:`Table` lists its :class:`Field` s in canonical order: the column's key, its Danish
+header and aliases (``None`` for a column derived from others, such as the quarter of Hvornår),
+its kind of value (:mod:`amo_data.fields`), whether the file must have it, and the sentence the
+template's Vejledning sheet shows. Everything else derives from these declarations: header
+matching and validation (:mod:`amo_data.validate`), the canonical DataFrames (:func:`frame`),
+the store's columns, the export and the template (:mod:`amo_data.workbook`). Rules that look at
+more than one cell of a row live in :mod:`amo_data.rules`.
+
+A *canonical table* is a pandas DataFrame with exactly the table's columns, in canonical order
+(English identifiers, vocabulary values in their canonical Danish spelling): text and dates
+are ``str``/``datetime.date`` or ``None`` (object dtype), whole numbers ``int64`` (``Int64``
+when optional), hours ``float64`` and flags ``bool``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
 
+from . import fields, vocab
 from .text import fold
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 ARBEJDSARK = "arbejdsark"
 HANDLEPLAN = "handleplan"
 UDDANNELSE = "uddannelse"
-TABLES = (ARBEJDSARK, HANDLEPLAN, UDDANNELSE)
 
-# Sheet title as the template writes it, and the aliases a workbook may use.
-SHEET_TITLES = {ARBEJDSARK: "Arbejdsark", HANDLEPLAN: "Handleplan", UDDANNELSE: "Uddannelse"}
-SHEET_ALIASES = {
-    ARBEJDSARK: ["Arbejdsark", "Worksheet", "Forberedelse", "Arbejdsark og forberedelse"],
-    HANDLEPLAN: ["Handleplan", "Handlingsplan", "Action plan", "Actionplan"],
-    UDDANNELSE: ["Uddannelse", "Supplerende uddannelse", "Training"],
-}
+DESCRIPTION_MAX = 2000
 
 
 @dataclass(frozen=True)
-class Column:
-    key: str  # canonical column of the table
-    header: str  # Danish header as the template writes it
+class Field:
+    key: str  # canonical column
+    header: str | None  # Danish header as the template writes it; None: derived, not in files
+    kind: fields.Kind
     aliases: tuple[str, ...] = ()
     required: bool = False
     help: str = ""  # one Danish sentence for the template's Vejledning sheet
 
     @property
     def names(self) -> tuple[str, ...]:
-        return (self.header, *self.aliases)
+        return (self.header, *self.aliases) if self.header else ()
+
+    @property
+    def storage(self) -> str:
+        return self.kind.storage
 
 
-COLUMNS: dict[str, tuple[Column, ...]] = {
-    ARBEJDSARK: (
-        Column("department", "Afdeling", ("Department", "Afd."), True,
-               "Afdelingens navn, fx Produktion eller Lager."),
-        Column("date", "Dato", ("Date", "Mødedato"), False,
-               "Dato for drøftelsen, fx 15-03-2026. Udfyld Dato eller År (eller begge)."),
-        Column("year", "År", ("Year",), False,
-               "Året drøftelsen hører til, fx 2026. Udledes af Dato, hvis det mangler."),
-        Column("area", "Område", ("Area", "Emne"), True,
-               "Arbejdsmiljøområdet, fx Psykisk arbejdsmiljø eller Ergonomi (vælg fra listen)."),
-        Column("category", "Kategori", ("Category", "Type"), True,
-               "Vigtig opgave, Lykkes eller Brug for at styrke."),
-        Column("description", "Beskrivelse", ("Description", "Tekst", "Punkt"), True,
-               "Punktet med jeres egne ord (højst 2.000 tegn)."),
-        Column("help", "Hjælp", ("Help", "Hjælpebehov"), False,
-               "Kun for Brug for at styrke: Egen kompetenceudvikling, Hjælp indefra eller Hjælp udefra."),
-        Column("rating", "Vurdering", ("Rating", "Score"), False,
-               "Hvor godt klædt på er I? 1 = slet ikke, 5 = helt."),
-        Column("role", "Rolle", ("Role",), False,
-               "Hvem der har bidraget, fx AMR, Arbejdsleder, Leder, Medarbejder eller TR."),
+@dataclass(frozen=True)
+class Table:
+    name: str  # identifier, e.g. "arbejdsark"
+    title: str  # sheet name as the template writes it
+    sheet_aliases: tuple[str, ...]
+    fields: tuple[Field, ...]  # canonical order
+    file_order: tuple[str, ...] = ()  # the template's column order, if not the canonical one
+
+    @cached_property
+    def columns(self) -> tuple[str, ...]:
+        """The canonical columns, in order."""
+        return tuple(f.key for f in self.fields)
+
+    @cached_property
+    def file_fields(self) -> tuple[Field, ...]:
+        """The columns a file may have, in the template's order."""
+        in_files = {f.key: f for f in self.fields if f.header}
+        return tuple(in_files[k] for k in self.file_order) if self.file_order else tuple(in_files.values())
+
+    @cached_property
+    def field(self) -> dict[str, Field]:
+        return {f.key: f for f in self.fields}
+
+    @cached_property
+    def header_index(self) -> dict[str, Field]:
+        """Folded header or alias -> field, for header matching."""
+        return {fold(name): f for f in self.file_fields for name in f.names}
+
+
+Text, Department, Year, Day, When = fields.Text(), fields.Department(), fields.Year(), fields.Day(), fields.When()
+Help = fields.Choice(vocab.HELP, "en hjælpetype", "Hjælp")
+# Suggestions for the free-text Rolle of Arbejdsark (any other text is accepted too).
+ARBEJDSARK_ROLES = ("AMR", "Arbejdsleder", "Leder", "Medarbejder", "TR")
+
+ARBEJDSARK_TABLE = Table(
+    ARBEJDSARK, "Arbejdsark", ("Arbejdsark", "Worksheet", "Forberedelse", "Arbejdsark og forberedelse"),
+    (
+        Field("department", "Afdeling", Department, ("Department", "Afd."), True,
+              "Afdelingens navn, fx Produktion eller Lager."),
+        Field("year", "År", Year, ("Year",), False,
+              "Året drøftelsen hører til, fx 2026. Udledes af Dato, hvis det mangler."),
+        Field("date", "Dato", Day, ("Date", "Mødedato"), False,
+              "Dato for drøftelsen, fx 15-03-2026. Udfyld Dato eller År (eller begge)."),
+        Field("area", "Område", fields.Area(), ("Area", "Emne"), True,
+              "Arbejdsmiljøområdet, fx Psykisk arbejdsmiljø eller Ergonomi (vælg fra listen)."),
+        Field("category", "Kategori", fields.Category(), ("Category", "Type"), True,
+              "Vigtig opgave, Lykkes eller Brug for at styrke."),
+        Field("description", "Beskrivelse", Text, ("Description", "Tekst", "Punkt"), True,
+              "Punktet med jeres egne ord (højst 2.000 tegn)."),
+        Field("help", "Hjælp", Help, ("Help", "Hjælpebehov"), False,
+              "Kun for Brug for at styrke: Egen kompetenceudvikling, Hjælp indefra eller Hjælp udefra."),
+        Field("rating", "Vurdering", fields.Rating(), ("Rating", "Score"), False,
+              "Hvor godt klædt på er I? 1 = slet ikke, 5 = helt."),
+        Field("role", "Rolle", fields.Text(ARBEJDSARK_ROLES, "Rolle (arbejdsark)"), ("Role",), False,
+              "Hvem der har bidraget, fx AMR, Arbejdsleder, Leder, Medarbejder eller TR."),
     ),
-    HANDLEPLAN: (
-        Column("department", "Afdeling", ("Department",), True, "Afdelingens navn."),
-        Column("year", "År", ("Year", "Planår"), False,
-               "Planens år, fx 2026. Kan udelades, hvis alle Hvornår har et år eller en dato."),
-        Column("date", "Dato", ("Date",), False, "Dato for planen, fx 15-03-2026."),
-        Column("what", "Hvad", ("What", "Kompetence", "Indsats"), True,
-               "Hvad skal I gøre? Fx Kursus i risikovurdering af kemi."),
-        Column("area", "Område", ("Area",), True, "Arbejdsmiljøområdet (vælg fra listen)."),
-        Column("why", "Hvorfor", ("Why", "Begrundelse"), False, "Hvorfor er det vigtigt?"),
-        Column("how", "Hvordan", ("How",), False, "Hvordan gør I det?"),
-        Column("help", "Hjælp", ("Help", "Hjælpetype"), True,
-               "Egen kompetenceudvikling, Hjælp indefra eller Hjælp udefra."),
-        Column("when", "Hvornår", ("When", "Kvartal", "Deadline"), True,
-               'Kvartal eller dato, fx "3. kvartal 2026", "2026-Q3", "15-08-2026" eller "Snarest".'),
-        Column("who", "Hvem", ("Who", "Ansvarlig"), False, "Hvem er ansvarlig?"),
-        Column("follow_up", "Opfølgning", ("Follow-up", "Opfølgning hvornår"), False,
-               "Hvornår og hvordan følger I op?"),
-        Column("status", "Status", ("State",), False,
-               "Ikke startet, Planlagt, I gang, Gennemført eller Aflyst (tom = Ikke startet)."),
+    file_order=("department", "date", "year", "area", "category", "description", "help", "rating", "role"),
+)
+
+HANDLEPLAN_TABLE = Table(
+    HANDLEPLAN, "Handleplan", ("Handleplan", "Handlingsplan", "Action plan", "Actionplan"),
+    (
+        Field("department", "Afdeling", Department, ("Department",), True, "Afdelingens navn."),
+        Field("year", "År", Year, ("Year", "Planår"), False,
+              "Planens år, fx 2026. Kan udelades, hvis alle Hvornår har et år eller en dato."),
+        Field("date", "Dato", Day, ("Date",), False, "Dato for planen, fx 15-03-2026."),
+        Field("what", "Hvad", Text, ("What", "Kompetence", "Indsats"), True,
+              "Hvad skal I gøre? Fx Kursus i risikovurdering af kemi."),
+        Field("area", "Område", fields.Area(), ("Area",), True, "Arbejdsmiljøområdet (vælg fra listen)."),
+        Field("why", "Hvorfor", Text, ("Why", "Begrundelse"), False, "Hvorfor er det vigtigt?"),
+        Field("how", "Hvordan", Text, ("How",), False, "Hvordan gør I det?"),
+        Field("help", "Hjælp", Help, ("Help", "Hjælpetype"), True,
+              "Egen kompetenceudvikling, Hjælp indefra eller Hjælp udefra."),
+        Field("when", "Hvornår", When, ("When", "Kvartal", "Deadline"), True,
+              'Kvartal eller dato, fx "3. kvartal 2026", "2026-Q3", "15-08-2026" eller "Snarest".'),
+        Field("quarter", None, fields.Label()),  # the quarter of Hvornår, e.g. "2026-Q3"
+        Field("urgent", None, fields.Flag()),  # Hvornår said "as soon as possible"
+        Field("who", "Hvem", Text, ("Who", "Ansvarlig"), False, "Hvem er ansvarlig?"),
+        Field("follow_up", "Opfølgning", Text, ("Follow-up", "Opfølgning hvornår"), False,
+              "Hvornår og hvordan følger I op?"),
+        Field("status", "Status", fields.Choice(vocab.STATUS, "en status", "Status"), ("State",), False,
+              "Ikke startet, Planlagt, I gang, Gennemført eller Aflyst (tom = Ikke startet)."),
     ),
-    UDDANNELSE: (
-        Column("department", "Afdeling", ("Department",), True, "Afdelingens navn."),
-        Column("role", "Rolle", ("Role",), True, "AMR, Arbejdsleder, Leder eller Andet."),
-        Column("name", "Navn", ("Name", "Initialer"), False, "Navn eller initialer."),
-        Column("joined", "Tiltrådt", ("Joined", "Valgt"), False, "Dato for indtræden i arbejdsmiljøorganisationen."),
-        Column("course", "Kursus", ("Course",), True, "Kursets navn."),
-        Column("hours", "Timer", ("Hours",), False, "Antal timer, fx 14,8."),
-        Column("when", "Hvornår", ("When", "Kvartal", "Dato"), True, "Kvartal eller dato for kurset."),
-        Column("status", "Status", ("State",), True, "Tilbudt, Tilmeldt, Gennemført, Afslået eller Aflyst."),
+)
+
+UDDANNELSE_TABLE = Table(
+    UDDANNELSE, "Uddannelse", ("Uddannelse", "Supplerende uddannelse", "Training"),
+    (
+        Field("department", "Afdeling", Department, ("Department",), True, "Afdelingens navn."),
+        Field("role", "Rolle", fields.Choice(vocab.TRAINING_ROLE, "en rolle", "Rolle (uddannelse)"), ("Role",), True,
+              "AMR, Arbejdsleder, Leder eller Andet."),
+        Field("name", "Navn", Text, ("Name", "Initialer"), False, "Navn eller initialer."),
+        Field("joined", "Tiltrådt", Day, ("Joined", "Valgt"), False,
+              "Dato for indtræden i arbejdsmiljøorganisationen."),
+        Field("course", "Kursus", Text, ("Course",), True, "Kursets navn."),
+        Field("hours", "Timer", fields.Hours(), ("Hours",), False, "Antal timer, fx 14,8."),
+        Field("when", "Hvornår", When, ("When", "Kvartal", "Dato"), True, "Kvartal eller dato for kurset."),
+        Field("year", None, Year),  # the year of Hvornår: this table's grouping year
+        Field("quarter", None, fields.Label()),
+        Field("status", "Status", fields.Choice(vocab.TRAINING_STATUS, "en uddannelsesstatus", "Status (uddannelse)"), ("State",), True,
+              "Tilbudt, Tilmeldt, Gennemført, Afslået eller Aflyst."),
     ),
-}
+)
+
+SCHEMA: dict[str, Table] = {t.name: t for t in (ARBEJDSARK_TABLE, HANDLEPLAN_TABLE, UDDANNELSE_TABLE)}
+TABLES: tuple[str, ...] = tuple(SCHEMA)
+
+# Views of the declarations above, for the code that reads them by table name.
+SHEET_TITLES: dict[str, str] = {t.name: t.title for t in SCHEMA.values()}
+SHEET_ALIASES: dict[str, list[str]] = {t.name: list(t.sheet_aliases) for t in SCHEMA.values()}
+COLUMNS: dict[str, tuple[Field, ...]] = {t.name: t.file_fields for t in SCHEMA.values()}
+CANONICAL: dict[str, tuple[str, ...]] = {t.name: t.columns for t in SCHEMA.values()}
+Column = Field  # the name the rest of the code knew a file's column by
 
 # Box layout of the paper work sheet: header -> (Kategori, Hjælp).
 BOX_COLUMNS: dict[str, tuple[str, str | None]] = {
-    "Vigtige opgaver og fokuspunkter": ("Vigtig opgave", None),
-    "Dette lykkes vi med": ("Lykkes", None),
-    "Brug for at styrke": ("Brug for at styrke", None),
-    "Egen kompetenceudvikling": ("Brug for at styrke", "Egen kompetenceudvikling"),
-    "Brug for andre på arbejdspladsen": ("Brug for at styrke", "Hjælp indefra"),
-    "Brug for andre på arbejdsplads": ("Brug for at styrke", "Hjælp indefra"),
-    "Brug for hjælp udefra": ("Brug for at styrke", "Hjælp udefra"),
+    "Vigtige opgaver og fokuspunkter": (vocab.VIGTIG_OPGAVE, None),
+    "Dette lykkes vi med": (vocab.LYKKES, None),
+    "Brug for at styrke": (vocab.BRUG_FOR_AT_STYRKE, None),
+    "Egen kompetenceudvikling": (vocab.BRUG_FOR_AT_STYRKE, vocab.EGEN),
+    "Brug for andre på arbejdspladsen": (vocab.BRUG_FOR_AT_STYRKE, vocab.INDEFRA),
+    "Brug for andre på arbejdsplads": (vocab.BRUG_FOR_AT_STYRKE, vocab.INDEFRA),
+    "Brug for hjælp udefra": (vocab.BRUG_FOR_AT_STYRKE, vocab.UDEFRA),
 }
 BOX_KEYS = {fold(h): h for h in BOX_COLUMNS}
 
-DESCRIPTION_MAX = 2000
 
-# Canonical tables: the columns and their meaning. Dates are ``datetime.date`` or None,
-# integers are Python ints (nullable columns use pandas' "Int64"), text is str or None.
-CANONICAL: dict[str, tuple[str, ...]] = {
-    ARBEJDSARK: (
-        "department",  # str, trimmed, inner whitespace collapsed
-        "year",  # int: År, else the year of Dato
-        "date",  # date | None
-        "area",  # str: canonical area, or the text as written for an unknown area
-        "category",  # "Vigtig opgave" | "Lykkes" | "Brug for at styrke"
-        "description",  # str
-        "help",  # canonical help type | None
-        "rating",  # Int64 1-5 | <NA>
-        "role",  # str | None
-    ),
-    HANDLEPLAN: (
-        "department", "year",  # int: År, else the year of the Hvornår quarter
-        "date", "what", "area", "why", "how",
-        "help",  # canonical help type (required)
-        "when",  # str: Hvornår as written (dates as dd-mm-yyyy)
-        "quarter",  # str: canonical quarter label, e.g. "2026-Q3"
-        "urgent",  # bool: Hvornår said "as soon as possible"
-        "who", "follow_up",
-        "status",  # canonical status, default "Ikke startet"
-    ),
-    UDDANNELSE: (
-        "department",
-        "role",  # "AMR" | "Arbejdsleder" | "Leder" | "Andet"
-        "name", "joined", "course",
-        "hours",  # float | NaN
-        "when",  # str as written
-        "year",  # int: the year of Hvornår (grouping key of this table)
-        "quarter",  # "2026-Q3"
-        "status",  # "Tilbudt" | "Tilmeldt" | "Gennemført" | "Afslået" | "Aflyst"
-    ),
-}
-
-
-def column_index(table: str) -> dict[str, Column]:
+def column_index(table: str) -> dict[str, Field]:
     """Folded header or alias -> column, for header matching."""
-    return {fold(name): col for col in COLUMNS[table] for name in col.names}
+    return SCHEMA[table].header_index
 
 
 def sheet_index() -> dict[str, str]:
     """Folded sheet name or alias -> table."""
-    return {fold(name): table for table, names in SHEET_ALIASES.items() for name in names}
+    return {fold(name): t.name for t in SCHEMA.values() for name in t.sheet_aliases}
+
+
+_DTYPES = {"int": "int64", "nullable_int": "Int64", "float": "float64", "bool": "bool"}  # others: object
+
+
+def dtype(table: str, column: str) -> str:
+    """The pandas dtype of a canonical column."""
+    return _DTYPES.get(SCHEMA[table].field[column].storage, "object")
+
+
+def frame(table: str, columns: dict[str, list] | None = None, names: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """A canonical table from plain value lists per column (missing columns empty); ``names``:
+    only those columns (canonical order by default)."""
+    import pandas as pd
+
+    names = SCHEMA[table].columns if names is None else names
+    data = {}
+    for key in names:
+        values = (columns or {}).get(key, [])
+        kind = dtype(table, key)
+        if kind == "float64":
+            values = [float("nan") if v is None else v for v in values]
+        data[key] = pd.Series(values, dtype=kind)
+    return pd.DataFrame(data, columns=list(names))

@@ -951,3 +951,90 @@ def test_year_typed_into_a_date_formatted_cell_is_read_as_the_year():
     assert result.tables[ARBEJDSARK]["year"].iloc[0] == 2026
     err = one_error(arbejdsark(with_cell(A_ROW, AH, "År", dt.date(2026, 3, 1))))
     assert err.column == "År"
+
+
+# --- text cells (data-format.md: "Text cells are normalised to Unicode NFC; invisible format
+# characters ... are removed; a control character ... is an error naming the cell. Department
+# names are also NFKC-normalised. Two sheets of one workbook that name the same table ... are
+# an error.") ------------------------------------------------------------------------------------
+
+
+def escaped_xlsx(sheets: dict[str, list[list]], replace: dict[str, str]) -> bytes:
+    """An .xlsx whose inline strings carry Excel's ``_xHHHH_`` escapes (what a hostile or
+    damaged file holds: openpyxl refuses to write control characters itself)."""
+    import io
+    import zipfile
+
+    data = xlsx(sheets, write_only=True)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w") as zout:
+        for info in zin.infolist():
+            body = zin.read(info.filename)
+            for old, new in replace.items():
+                body = body.replace(old.encode(), new.encode())
+            zout.writestr(info, body)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("escape, code", [("_x0007_", "U+0007"), ("_x0000_", "U+0000"), ("_x001B_", "U+001B")])
+def test_a_control_character_in_an_xlsx_cell_is_an_error_naming_the_cell(escape, code):
+    data = escaped_xlsx({"Arbejdsark": [AH, A_ROW, with_cell(A_ROW, AH, "Beskrivelse", "PLACEHOLDER")]},
+                        {"PLACEHOLDER": f"Ringer{escape}klokken"})
+    result = check_bytes("styretegn.xlsx", data)
+    problem = one_error(result)
+    assert (problem.sheet, problem.row, problem.column) == ("Arbejdsark", 3, "Beskrivelse")
+    assert code in problem.message and "styretegn" in problem.message
+    assert result.rows[ARBEJDSARK] == 2 and len(result.tables[ARBEJDSARK]) == 1
+
+
+def test_a_control_character_in_a_csv_cell_is_an_error_naming_the_cell():
+    text = "Afdeling;År;Hvad;Område;Hjælp;Hvornår\nLager;2026;Kursus\x1b i kemi;Kemi;Egen;Q3 2026\n"
+    problem = one_error(check_bytes("plan.csv", text.encode()))
+    assert (problem.sheet, problem.row, problem.column, problem.value) == ("Handleplan", 2, "Hvad", "Kursus\x1b i kemi")
+    assert "U+001B" in problem.message
+
+
+def test_tab_and_line_breaks_are_not_control_characters():
+    result = arbejdsark(with_cell(A_ROW, AH, "Beskrivelse", "Løft\tog bær\r\nsikkert\vi lageret"))
+    assert result.ok, [describe(p) for p in result.errors]
+
+
+def test_invisible_characters_are_removed_and_text_is_nfc():
+    nfd = "Ko\u0308rsel med tru\u0308ck"  # "Körsel med trück" decomposed
+    rows = [with_cell(A_ROW, AH, "Afdeling", "Lager\u200b"),
+            with_cell(with_cell(A_ROW, AH, "Beskrivelse", "Fler\u00adsproget \u2066instruktion\u2069"), AH, "Afdeling",
+                      "\ufeffLager"),
+            with_cell(A_ROW, AH, "Beskrivelse", nfd)]
+    result = arbejdsark(*rows)
+    assert result.ok
+    table = result.tables[ARBEJDSARK]
+    assert set(table["department"]) == {"Lager"}
+    assert list(table["description"]) == ["Gode løfteteknikker", "Flersproget instruktion", "Körsel med trück"]
+
+
+def test_a_cell_of_only_invisible_characters_is_empty():
+    problem = one_error(arbejdsark(with_cell(A_ROW, AH, "Beskrivelse", "\u200b\u200d")))
+    assert problem.column == "Beskrivelse" and "tom" in problem.message
+
+
+def test_department_names_are_nfkc_so_full_width_letters_match():
+    result = handleplan(with_cell(H_ROW, HH, "Afdeling", "Ｌａｇｅｒ"), H_ROW)
+    assert set(result.tables[HANDLEPLAN]["department"]) == {"Lager"}
+
+
+@pytest.mark.parametrize("names", [("Arbejdsark", "ARBEJDSARK"), ("Arbejdsark", "Worksheet"),
+                                   ("Handleplan", "handleplan ")])
+def test_two_sheets_naming_one_table_are_an_error(names):
+    table = ARBEJDSARK if names[0] == "Arbejdsark" else HANDLEPLAN
+    headers, row = ROWS[table]
+    result = run(sheet(names[0], headers, row), sheet(names[1], headers, row))
+    problem = one_error(result)
+    assert problem.sheet == names[1] and problem.row is None
+    assert f'"{names[0]}"' in problem.message and f'"{names[1]}"' in problem.message
+    assert "to ark" in problem.message
+
+
+def test_true_is_not_a_rating_though_it_equals_one():
+    rows = [with_cell(A_ROW, AH, "Vurdering", value) for value in (1, 1.0, True, "1")]
+    problem = one_error(arbejdsark(*rows))
+    assert problem.row == 4 and problem.column == "Vurdering"
