@@ -33,6 +33,10 @@ SUPPLEMENTARY = "Supplerende"
 BASIC = "Grunduddannelse"
 TOLERANCE = 0.05  # hours: 14.75 offered meets 14.8
 
+# The states as users read them (a year of service; a basic training).
+STATE_LABELS = {"met": "Opfyldt", "open": "Åben", "missed": "Ikke opfyldt", "ended": "Fratrådt før fristen"}
+BASIC_LABELS = {"due": "Skal gennemføres", "overdue": "Overskredet"}
+
 
 def add_years(day: dt.date, years: int) -> dt.date:
     """The same day ``years`` later; 29 February becomes 28 February in a year without it."""
