@@ -392,27 +392,7 @@ def test_every_sheet_is_returned_in_order_including_hidden_ones():
     assert sheets[3].rows == []
 
 
-def test_work_given_to_meanwhile_runs_once_while_a_workbook_is_parsed():
-    # The command line imports SQLAlchemy and the store there: calamine parses without the GIL.
-    def build(wb):
-        wb.active.title = "Arbejdsark"
-        wb.active["A1"] = "Afdeling"
-        wb.create_sheet("Handleplan")["A1"] = "Hvad?"
-
-    calls = []
-    with reader.meanwhile(lambda: calls.append("ran")):
-        sheets = read_file("ark.xlsx", xlsx_bytes(build))
-        assert [s.name for s in sheets] == ["Arbejdsark", "Handleplan"]
-        read_file("ark.xlsx", xlsx_bytes(build))  # a second file in the same block: not again
-    assert calls == ["ran"]
-    read_file("ark.xlsx", xlsx_bytes(build))  # outside the block: never
-    assert calls == ["ran"]
-    with reader.meanwhile(lambda: calls.append("csv")):
-        read_file("ark.csv", b"Afdeling;Dato\nLager;2026-03-01\n")
-    assert calls == ["ran"]  # a CSV file is not parsed by calamine: nothing to overlap
-
-
-def test_a_damaged_sheet_parsed_in_the_helper_thread_still_gives_the_danish_message():
+def test_a_sheet_calamine_cannot_read_gives_the_danish_message():
     def build(wb):
         wb.active.title = "Arbejdsark"
         wb.active["A1"] = "Afdeling"
@@ -911,13 +891,6 @@ def test_malformed_ods_xml_is_damaged_and_does_not_hang():
     assert time.perf_counter() - start < 5
 
 
-def test_max_upload_mb_for_streamlit(monkeypatch):
-    monkeypatch.delenv(MAX_BYTES_ENV, raising=False)
-    assert reader.max_upload_mb() == 25
-    monkeypatch.setenv(MAX_BYTES_ENV, "0.5")
-    assert reader.max_upload_mb() == 1
-
-
 def test_xls_is_read_with_true_row_numbers():
     workbook = biff8_workbook(
         [
@@ -1007,11 +980,7 @@ def test_ole2_file_without_a_workbook_stream_is_not_a_spreadsheet():
     assert refused("brev.doc", word) == NOT_SHEET.format("brev.doc")
 
 
-def test_sheets_come_one_at_a_time_and_closing_stops_the_reading():
-    """read_sheets reads nothing until asked, parses the next sheet while the caller looks at
-    this one, and leaves no helper thread behind when the caller stops early."""
-    import threading
-
+def test_read_sheets_reads_nothing_until_asked_and_can_be_closed():
     def build(wb):
         wb.active.title = "Arbejdsark"
         wb.active.append(["Afdeling", "År", "Område"])
@@ -1019,12 +988,11 @@ def test_sheets_come_one_at_a_time_and_closing_stops_the_reading():
             wb.create_sheet(title).append(["Afdeling", title])
 
     sheets = reader.read_sheets("x.xlsx", xlsx_bytes(build))
-    assert not [t for t in threading.enumerate() if t.name.startswith("amo-calamine")]  # not started
     assert next(sheets).name == "Arbejdsark"
     sheets.close()
-    assert not [t for t in threading.enumerate() if t.name.startswith("amo-calamine")]
+    broken = reader.read_sheets("x.xlsx", b"PK\x03\x04 not really a zip")  # no error yet
     with pytest.raises(AmoError):  # a damaged file says so when its first sheet is asked for
-        next(reader.read_sheets("x.xlsx", b"PK\x03\x04 not really a zip"))
+        next(broken)
 
 
 def test_a_sheet_made_without_rows_has_none():
