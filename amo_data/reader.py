@@ -265,13 +265,18 @@ def _sheet_rows(name: str, sheet_name: str, sheet) -> list[list[object]]:
     filled = 0
     pad: list[object] | None = None
     yielded = 0
+    text = {}.setdefault
     # python-calamine 0.9 yields rows from the range's first row but columns from the data's
     # first column; both layouts are detected instead of relied on.
     for cells in sheet.iter_rows():
         yielded += 1
         if pad is None:
             pad = [None] * start[1] if len(cells) == width and start[1] else []
-        cells = [normal(v) for v in cells]
+        # normal(), inlined for the types nearly every cell has; equal texts become one object
+        # (one copy of a department's name, not one per row, is sent back from the sandbox)
+        cells = [(text(v, v) if v.strip() else None) if (t := type(v)) is str
+                 else (v if _NEG_INF < v < _INF else None) if t is float
+                 else v if t in _PLAIN else normal(v) for v in cells]
         while cells and cells[-1] is None:
             cells.pop()
         if not cells:
@@ -286,6 +291,11 @@ def _sheet_rows(name: str, sheet_name: str, sheet) -> list[list[object]]:
     if yielded == height and start[0]:
         rows[:0] = [[] for _ in range(start[0])]
     return rows
+
+
+_INF = math.inf
+_NEG_INF = -math.inf
+_PLAIN = frozenset({bool, int, _dt.date, _dt.datetime, _dt.time})
 
 
 def normal(value: object) -> object:
