@@ -28,14 +28,14 @@ and the child cannot end before it has been read).
 
 Limits of the child (chosen where the contract is silent):
 
-* Memory: :data:`MEMORY_BYTES` (3 GiB) of address space (``RLIMIT_AS``). Reading the
+* Memory: :data:`MEMORY_BYTES` (2 GiB) of address space (``RLIMIT_AS``). Reading the
   benchmark workbook (500 departments x 5 years: 120,000 rows, 4.9 MB) takes well under a
-  gigabyte in the child, and the guard lets no workbook through whose cells or shared text
-  could need much more (:mod:`amo_data.guard`), so an honest file at the upload limit fits
-  with room, while a runaway allocation fails early, long before the machine swaps. The
-  address space is what a limit can enforce per process on Linux (resident memory cannot
-  be capped so); it counts reserved memory too, which is why it is set well above what the
-  benchmark really uses.
+  tenth of that in the child, so an honest workbook five times its size (the upload limit)
+  fits with room, and so does the most text the guard lets through (``guard.text_cap``, held
+  twice in the child: calamine's copy and Python's). A runaway allocation fails early,
+  long before the machine swaps, even with a few uploads checked at once. The address space
+  is what a limit can enforce per process on Linux (resident memory cannot be capped so); it
+  counts memory reserved but never used too, which is one more reason for the room.
 * Time: :data:`CPU_SECONDS` (60 s) of CPU time (``RLIMIT_CPU``) and :data:`WALL_SECONDS`
   (120 s) of wall time (``alarm``), both enforced by the kernel in the child, so that native
   code looping forever is stopped too. The benchmark workbook takes a second or two; the
@@ -65,7 +65,7 @@ from typing import Any
 from .errors import AmoError
 
 MB = 1024 * 1024
-MEMORY_BYTES = 3 * 1024 * MB
+MEMORY_BYTES = 2 * 1024 * MB
 CPU_SECONDS = 60
 WALL_SECONDS = 120
 PRELOAD = ("amo_data.reader", "python_calamine")  # imported by the fork server, once
@@ -132,7 +132,7 @@ def _hand_over(end: socket.socket) -> None:
 
 
 def _start_server() -> tuple[subprocess.Popen, socket.socket]:
-    parent, server = socket.socketpair()
+    parent, server = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)  # one socket a message
     root = str(Path(__file__).resolve().parents[1])  # where the amo_data package is
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
@@ -198,6 +198,7 @@ def _child(fd: int) -> None:
         target, args, (memory, cpu, wall) = pickle.loads(conn.recv_bytes())
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # an abort writes no core file
         signal.alarm(wall)  # SIGALRM's default action ends the process, even in native code
         try:
             outcome = ("ok", target(*args))
