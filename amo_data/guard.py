@@ -450,11 +450,8 @@ _NAME_PFX = rb"(?:[^\s<>/!?:=\"']*:)?"
 _SI_TAG = re.compile(rb"<(/?)" + _NAME_PFX + rb"si(?=[\s/>])[^>]*?(/?)>|<[!?]")
 _SST_TAG = re.compile(rb"<" + _NAME_PFX + rb"sst(?=[\s/>])[^>]*>")
 _UNIQUE_COUNT = re.compile(rb"[\s:]uniqueCount\s*=\s*[\"']\s*(\d+)")
-# A cell of type "s" (whatever its quotes, the attribute's spacing or any prefix: counting a
-# few too many only errs on the safe side), and the index in its <v> when it follows at once.
-_SHARED_CELL = re.compile(
-    rb"""\bt\s*=\s*(?:"s"|'s')[^>]*>(?:\s*<""" + _NAME_PFX + rb"""v>\s*(\d{1,15})\s*<)?"""
-)
+# A shared-string cell as Excel, LibreOffice and openpyxl write it, with its index.
+_SHARED_CELL = re.compile(rb' t="s"><v>(\d{1,15})</v>')
 
 
 class _Text:
@@ -472,19 +469,25 @@ class _Text:
             raise _err_text(self.name, self.cap)
 
     def add_references(self, piece: bytes) -> None:
-        """The shared strings the ``t="s"`` cells of ``piece`` refer to. A cell whose index
-        is not where Excel writes it (right after the tag, in ``<v>``; or cut off at the
-        piece's end) counts as the largest string."""
+        """The shared strings the ``t="s"`` cells of ``piece`` refer to. Every cell calamine
+        reads as one has ``"s"`` or ``'s'`` in its tag, so their count bounds the number of
+        such cells (text that happens to hold them only counts a few too many); each that is
+        not written the usual way (other quotes or spacing, a prefix, a formula before the
+        value, an index cut off at the piece's end) counts as the largest string."""
         sizes = self.sizes
         if not sizes:
             return
+        cells = piece.count(b'"s"') + piece.count(b"'s'")
+        if not cells:
+            return
         if not self.largest:
             self.largest = max(sizes)
-        size, count, largest = 0, len(sizes), self.largest
+        size, count, found = 0, len(sizes), 0
         for index, n in Counter(_SHARED_CELL.findall(piece)).items():
-            i = int(index) if index else -1
-            size += n * (sizes[i] if 0 <= i < count else largest)
-        self.add(size)
+            i = int(index)
+            size += n * (sizes[i] if i < count else self.largest)
+            found += n
+        self.add(size + (cells - found) * self.largest)
 
 
 def _shared_string_sizes(name: str, chunks: Iterable[bytes]) -> array:
