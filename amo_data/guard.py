@@ -71,7 +71,7 @@ ZIP_TOTAL_FACTOR = 10  # total uncompressed size may be this many times the uplo
 ZIP_MAX_RATIO = 100  # per member, for members above ZIP_RATIO_MIN_SIZE
 ZIP_RATIO_MIN_SIZE = 5 * MB
 MIN_SHARED_STRING_BYTES = len("<si/>")
-SHARED_STRINGS = "xl/sharedstrings.xml"  # the part calamine reads (it ignores the case)
+SHARED_STRINGS = "xl/sharedstrings.xml"  # the part calamine reads (whatever the case)
 
 
 def zip_total_cap(limit: int) -> int:
@@ -192,7 +192,8 @@ def check_zip(name: str, data: bytes, limit: int) -> None:
         raise err_corrupt(name) from exc
     if len(infos) > MAX_ZIP_MEMBERS:
         raise err_corrupt(name)
-    lower = [info.filename.lower() for info in infos]
+    # Member names as calamine looks them up: case-insensitively, "\\" as "/".
+    lower = [info.filename.lower().replace("\\", "/") for info in infos]
     if "xl/workbook.bin" in lower:
         raise _err_xlsb(name)
     if "xl/workbook.xml" in lower:
@@ -221,14 +222,13 @@ def check_zip(name: str, data: bytes, limit: int) -> None:
     # 2. Real sizes (declared ones can lie), streamed, with the scans of what calamine builds.
     budget = [cap]
     text = _Text(name, text_cap(limit))
-    if kind == "xlsx":
-        # The shared strings first: the worksheets' references are measured against them.
-        infos = sorted(infos, key=lambda info: info.filename.lower() != SHARED_STRINGS)
-    for info in infos:
+    # The shared strings first: the worksheets' references are measured against them.
+    members = sorted(zip(lower, infos), key=lambda member: member[0] != SHARED_STRINGS)
+    for key, info in members:
         if info.is_dir():
             continue
         chunks = _inflate(name, data, info, budget, cap)
-        if kind == "xlsx" and info.filename.lower() == SHARED_STRINGS:
+        if kind == "xlsx" and key == SHARED_STRINGS:
             text.sizes = _shared_string_sizes(name, chunks)
         elif kind == "xlsx":
             check_box(name, _scan_xlsx_xml(chunks, text))

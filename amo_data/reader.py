@@ -272,6 +272,9 @@ def _sheet_rows(name: str, sheet_name: str, sheet) -> list[list[object]]:
         yielded += 1
         if pad is None:
             pad = [None] * start[1] if len(cells) == width and start[1] else []
+        if cells.count("") == len(cells):  # an empty row (calamine's empty cell is "")
+            pending_empty += 1
+            continue
         # normal(), inlined for the types nearly every cell has; equal texts become one object
         # (one copy of a department's name, not one per row, is sent back from the sandbox)
         cells = [(text(v, v) if v.strip() else None) if (t := type(v)) is str

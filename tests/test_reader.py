@@ -1143,3 +1143,13 @@ def test_control_characters_in_a_csv_cell_reach_validation():
 def test_text_that_is_mostly_control_characters_is_not_a_spreadsheet():
     assert refused("støj.csv", bytes(range(1, 32)) * 20) == NOT_SHEET.format("støj.csv")
     assert refused("nul.csv", b"Afdeling;Omr\x00de\n") == NOT_SHEET.format("nul.csv")
+
+
+def test_the_shared_strings_part_is_found_however_its_name_is_written(monkeypatch):
+    # calamine finds xl/sharedStrings.xml whatever the case and with "\" for "/".
+    monkeypatch.setenv(MAX_BYTES_ENV, "0.25")
+    long = b"<si><t>" + b"x" * (1024 * 1024) + b"</t></si>"
+    data = shared_strings_xlsx(long, shared_cells(250))
+    for written in (b"XL/SHAREDSTRINGS.XML", b"xl\\sharedStrings.xml"):
+        renamed = data.replace(b"xl/sharedStrings.xml", written)
+        assert "200 MB tekst" in refused("bombe.xlsx", renamed)
