@@ -129,3 +129,53 @@ def test_the_fork_server_ends_with_the_process_that_started_it():
             return
         time.sleep(0.1)
     pytest.fail("the fork server outlived the process that started it")
+
+
+def test_the_dashboards_server_refuses_hostile_workbooks_and_goes_on_checking(tmp_path):
+    """Through a real Streamlit server and browser: each upload is checked in the server's
+    script thread, its workbook parsed in the sandbox. Files that aborted or exhausted the
+    process before get their Danish message; a good workbook next to them is checked as usual,
+    and the server is still up afterwards."""
+    import urllib.request
+
+    from tests import browser as B
+
+    if not Path(B.CHROMIUM).exists():
+        pytest.skip(f"Chromium is not installed at {B.CHROMIUM} (Debian package 'chromium')")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    good = tmp_path / "lager.xlsx"
+    good.write_bytes(xlsx({"Arbejdsark": [HEADER, ["Lager", 2026, "APV", "Lykkes", "Gode rutiner"]]}))
+    hostile = [CORPUS / "tekstantal_loegn.xlsx", CORPUS / "delt_tekst_2000_gange.xlsx"]
+    log = tmp_path / "streamlit.log"
+    with B.streamlit_server(B.store_env(tmp_path, seed=False), log) as url, sync_api.sync_playwright() as p:
+        browser = B.launch(p)
+        try:
+            page = browser.new_context(viewport=B.VIEWPORT, locale="da-DK").new_page()
+            page.set_default_timeout(60_000)
+            page.goto(url + "/")
+            B.wait_ready(page)
+            B.go_to(page, "Upload", "Upload af kompetenceark")
+            page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files([*hostile, good])
+            page.get_by_text("Ingen fejl eller advarsler.").wait_for()
+            B.wait_ready(page)
+            text = B.main_text(page)
+            assert "cancel tekstantal_loegn.xlsx" in text and "cancel delt_tekst_2000_gange.xlsx" in text
+            assert "check_circle lager.xlsx" in text
+            # The messages are in the problem tables (a canvas; their accessible table has the text).
+            tables = page.get_by_test_id("stDataFrame")
+            messages = ""
+            for _ in range(50):  # the tables fill their text a moment after they are drawn
+                for i in range(tables.count()):
+                    tables.nth(i).scroll_into_view_if_needed()
+                messages = " ".join(tables.all_text_contents())
+                if "tekster" in messages and "MB tekst" in messages:
+                    break
+                page.wait_for_timeout(200)
+            assert "2.147.483.647 forskellige tekster" in messages
+            assert "indeholder over 250 MB tekst, når den pakkes ud" in messages
+            assert not B.exceptions(page)
+        finally:
+            browser.close()
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=10) as answer:
+            assert answer.read().decode().strip() == "ok"
+    assert "memory allocation" not in log.read_text(errors="replace")
