@@ -19,9 +19,8 @@ control socket (or dies). Forking the dashboard's server itself would be unsafe 
 many threads: a lock held by another thread at the fork stays locked in the child forever),
 and starting a fresh interpreter per check would cost its start-up every time.
 ``multiprocessing``'s own "forkserver" start method was not used: it imports the parent's
-main script again in every child (the ``streamlit`` or ``pytest`` launcher: about a second
-per check under ``streamlit run``), and breaks for a script without a
-``__name__ == "__main__"`` guard. Per check, the parent hands the server one end of a new
+main script again in every child (under ``streamlit run``, the whole of Streamlit for every
+check), and breaks for a script without a ``__name__ == "__main__"`` guard. Per check, the parent hands the server one end of a new
 socket pair; the child the server forks reads the request from it and writes the result
 back, which the parent reads before anything else (a big result fills the socket's buffer,
 and the child cannot end before it has been read).
