@@ -222,20 +222,11 @@ def _cmd_sample(args) -> int:
     return OK
 
 
-def _check_all(files: list[str], meanwhile=None):
-    """Check every file; ``meanwhile`` runs once while the first workbook is parsed."""
-    from .reader import meanwhile as while_parsing
+def _check_all(files: list[str]):
+    """Check every file."""
     from .validate import check_path
 
-    if meanwhile is None:
-        return [check_path(f) for f in files]
-    with while_parsing(meanwhile):
-        return [check_path(f) for f in files]
-
-
-def _import_store_modules() -> None:
-    """Import what storing needs (SQLAlchemy, the store) while calamine parses the file."""
-    from . import store  # noqa: F401
+    return [check_path(f) for f in files]
 
 
 def _status(results) -> int:
@@ -273,7 +264,7 @@ def _cmd_check(args) -> int:
 
 
 def _cmd_import(args) -> int:
-    results = _check_all(args.files, meanwhile=_import_store_modules)
+    results = _check_all(args.files)
     status = _status(results)
     out = {"files": [r.to_json() for r in results], "stored": False, "batch_id": None}
     if status == OK:
