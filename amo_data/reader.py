@@ -17,9 +17,10 @@ Type detection looks at the content first and the file name second:
 
 A workbook is checked by :mod:`amo_data.guard` before any parser sees it (zip bombs, cells
 spread over the whole grid, shared strings that expand to gigabytes, ...), and then parsed
-by python-calamine in a child process with limits on memory and time
-(:mod:`amo_data.sandbox`), so that a file that slips past the guard costs one check, never
-the process. A CSV file is read here, in Python.
+by python-calamine. A CSV file is read in Python. An uploaded file is read (and checked) in a
+child process with limits on memory and time (:func:`amo_data.validate.check_bytes`, with
+:mod:`amo_data.sandbox`), so that a file that slips past the guard costs one check, never
+the process.
 
 The upload size limit: :data:`DEFAULT_MAX_BYTES` (25 MB), or ``AMO_MAX_UPLOAD_MB`` megabytes
 from the environment (1 MB = 1,048,576 bytes; decimals allowed), or the ``max_bytes``
@@ -55,15 +56,15 @@ Cells (decisions where the contract is silent):
 from __future__ import annotations
 
 import csv
-import datetime as _dt
 import io
 import math
 import os
 import re
 from collections.abc import Iterator
 
-from . import guard, guard_xls, sandbox
+from . import guard, guard_xls
 from .errors import AmoError
+from .fields import normal
 from .guard import MAX_COLUMNS, MAX_FILLED_CELLS, MAX_ROWS, MB
 
 DEFAULT_MAX_BYTES = 25 * MB
@@ -90,20 +91,31 @@ _BINARY_MAGICS = (
 
 
 class RawSheet:
-    """One sheet (or one CSV file) as a grid of cells.
+    """One sheet (or one CSV file).
 
     ``rows[i]`` is the row Excel shows as number ``i + 1`` (leading empty rows are kept as
-    empty lists so numbers stay true). Cells are None, str, int, float, bool,
-    ``datetime.datetime``, ``datetime.date`` or ``datetime.time``.
+    empty lists so numbers stay true), normalised as the module's docstring says. Cells are
+    None, str, int, float, bool, ``datetime.datetime``, ``datetime.date`` or ``datetime.time``.
+
+    ``cells`` are the cells as they were read, which validation reads: for a workbook, as
+    calamine gives them (rows of one length, ``""`` for an empty cell), the first of them Excel
+    row ``first_row + 1`` and column ``first_col + 1``; for a CSV file (or rows given), the rows.
+    A workbook's ``rows`` are made from its cells on first use.
     """
 
-    # Always None: validation's column-wise path reads it and then goes through the rows.
-    grid = None
-
-    def __init__(self, name: str, rows: list[list[object]] | None = None, is_csv: bool = False):
+    def __init__(self, name: str, rows: list[list[object]] | None = None, is_csv: bool = False, *,
+                 cells: list[list[object]] | None = None, first_row: int = 0, first_col: int = 0):
         self.name = name  # sheet name as the workbook wrote it; for a CSV file the file name
-        self.rows = rows if rows is not None else []
         self.is_csv = is_csv
+        self._rows = rows if rows is not None or cells is not None else []
+        self.cells = cells if cells is not None else self._rows
+        self.first_row, self.first_col = first_row, first_col
+
+    @property
+    def rows(self) -> list[list[object]]:
+        if self._rows is None:
+            self._rows = _normal_rows(self.cells, self.first_row, self.first_col)
+        return self._rows
 
     @property
     def height(self) -> int:
@@ -217,17 +229,17 @@ def _read(name: str, data: bytes, limit: int | None) -> list[RawSheet]:
         raise _err_not_sheet(name)
     else:
         return [_read_csv(name, data)]
-    parsed = sandbox.run(name, parse_workbook, name, data)
-    return [RawSheet(sheet_name, rows) for sheet_name, rows in parsed]
+    return parse_workbook(name, data)
 
 
 # --------------------------------------------------------------------------- workbooks
 
 
-def parse_workbook(name: str, data: bytes) -> list[tuple[str, list[list[object]]]]:
-    """Every worksheet of a workbook the guard has passed, as (sheet name, rows), in order.
+def parse_workbook(name: str, data: bytes) -> list[RawSheet]:
+    """Every worksheet of a workbook the guard has passed, in order, with calamine's cells.
 
-    Runs in the sandbox's child process (:func:`_read`); a test may call it directly."""
+    Native code: untrusted bytes reach it only in the sandbox's child (see the module's
+    docstring)."""
     import python_calamine
 
     try:
@@ -244,7 +256,7 @@ def parse_workbook(name: str, data: bytes) -> list[tuple[str, list[list[object]]
                     sheet = workbook.get_sheet_by_name(sheet_name)
                 except python_calamine.PasswordError as exc:
                     raise _err_password(name) from exc
-                sheets.append((sheet_name, _sheet_rows(name, sheet_name, sheet)))
+                sheets.append(_sheet(name, sheet_name, sheet))
             return sheets
     except (AmoError, MemoryError, KeyboardInterrupt, SystemExit):
         raise
@@ -252,75 +264,40 @@ def parse_workbook(name: str, data: bytes) -> list[tuple[str, list[list[object]]
         raise _err_corrupt(name) from exc
 
 
-def _sheet_rows(name: str, sheet_name: str, sheet) -> list[list[object]]:
-    """A parsed sheet's rows as the module's docstring describes them."""
+def _sheet(name: str, sheet_name: str, sheet) -> RawSheet:
+    """A parsed sheet with its cells as calamine gives them."""
     start = sheet.start
     if start is None:
-        return []
+        return RawSheet(sheet_name)
     height, width = sheet.height, sheet.width
     if start[0] + height > MAX_ROWS or start[1] + width > MAX_COLUMNS or height * width > guard.MAX_CELL_AREA:
         raise guard.err_huge(name, sheet_name, start[0] + height, start[1] + width)
-    rows: list[list[object]] = []
-    pending_empty = 0  # empty rows seen since the last row with a value
-    filled = 0
-    pad: list[object] | None = None
-    yielded = 0
-    text = {}.setdefault
+    cells = sheet.to_python()
     # python-calamine 0.9 yields rows from the range's first row but columns from the data's
     # first column; both layouts are detected instead of relied on.
-    for cells in sheet.iter_rows():
-        yielded += 1
-        if pad is None:
-            pad = [None] * start[1] if len(cells) == width and start[1] else []
-        if cells.count("") == len(cells):  # an empty row (calamine's empty cell is "")
+    first_row = start[0] if len(cells) == height else 0
+    first_col = start[1] if cells and len(cells[0]) == width else 0
+    return RawSheet(sheet_name, cells=cells, first_row=first_row, first_col=first_col)
+
+
+def _normal_rows(cells: list[list[object]], first_row: int, first_col: int) -> list[list[object]]:
+    """Calamine's cells as the rows the module's docstring describes."""
+    rows: list[list[object]] = []
+    pending_empty = 0  # empty rows seen since the last row with a value
+    pad = [None] * first_col
+    for raw in cells:
+        row = [normal(v) for v in raw]
+        while row and row[-1] is None:
+            row.pop()
+        if not row:
             pending_empty += 1
             continue
-        # normal(), inlined for the types nearly every cell has; equal texts become one object
-        # (one copy of a department's name, not one per row, is sent back from the sandbox)
-        cells = [(text(v, v) if v.strip() else None) if (t := type(v)) is str
-                 else (v if _NEG_INF < v < _INF else None) if t is float
-                 else v if t in _PLAIN else normal(v) for v in cells]
-        while cells and cells[-1] is None:
-            cells.pop()
-        if not cells:
-            pending_empty += 1
-            continue
-        filled += len(cells) - cells.count(None)
-        if filled > MAX_FILLED_CELLS:
-            raise guard.err_too_many_cells(name, sheet_name)
         rows.extend([] for _ in range(pending_empty))
         pending_empty = 0
-        rows.append(pad + cells if pad else cells)
-    if yielded == height and start[0]:
-        rows[:0] = [[] for _ in range(start[0])]
+        rows.append(pad + row)
+    if rows and first_row:
+        rows[:0] = [[] for _ in range(first_row)]
     return rows
-
-
-_INF = math.inf
-_NEG_INF = -math.inf
-_PLAIN = frozenset({bool, int, _dt.date, _dt.datetime, _dt.time})
-
-
-def normal(value: object) -> object:
-    """A cell of calamine's as the rows hold it: blank text and numbers that are not finite
-    are None, a duration a time or a number of days, anything unknown its text."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return value if value.strip() else None
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, (_dt.datetime, _dt.date, _dt.time)):
-        return value
-    if isinstance(value, _dt.timedelta):
-        if _dt.timedelta(0) <= value < _dt.timedelta(days=1):
-            return (_dt.datetime.min + value).time()
-        return value.total_seconds() / 86400
-    return str(value)
 
 
 # --------------------------------------------------------------------------- CSV

@@ -67,7 +67,7 @@ MB = 1024 * 1024
 MEMORY_BYTES = 2 * 1024 * MB
 CPU_SECONDS = 60
 WALL_SECONDS = 120
-PRELOAD = ("amo_data.reader", "python_calamine")  # imported by the fork server, once
+PRELOAD = ("amo_data.validate", "amo_data.reader", "python_calamine")  # imported by the fork server, once
 
 _lock = threading.Lock()
 _server: subprocess.Popen | None = None

@@ -1,6 +1,7 @@
-"""amo_data.sandbox: a workbook is parsed in a child process, so whatever goes wrong there
-(a native abort, a runaway allocation, an endless loop) costs one check with a Danish message,
-never the process that asked (the dashboard's server)."""
+"""amo_data.sandbox: an uploaded file is read and checked in a child process
+(``validate.check_bytes``), so whatever goes wrong there (a native abort, a runaway allocation,
+an endless loop) costs one check with a Danish message, never the process that asked (the
+dashboard's server)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from amo_data import reader, sandbox
+from amo_data.validate import check_bytes
 from amo_data.errors import AmoError
 from tests.workbooks import xlsx
 
@@ -38,11 +40,22 @@ def _refused(*args, **kwargs) -> str:
 
 
 def test_a_result_comes_back_from_the_child():
-    assert sandbox.run("x.xlsx", reader.parse_workbook, "x.xlsx", _workbook("Lager", 2)) == [
+    sheets = sandbox.run("x.xlsx", reader.parse_workbook, "x.xlsx", _workbook("Lager", 2))
+    assert [(s.name, s.rows) for s in sheets] == [
         ("Arbejdsark", [HEADER, ["Lager", 2026.0, "APV", "Lykkes", "Punkt 0"],
                         ["Lager", 2026.0, "APV", "Lykkes", "Punkt 1"]]),
     ]
     assert sandbox.run("x.xlsx", os.getpid) != os.getpid()  # it ran elsewhere
+
+
+def test_check_bytes_reads_and_checks_in_the_child_with_this_processs_settings(monkeypatch, tmp_path):
+    areas = tmp_path / "omraader.toml"
+    areas.write_text('[[omraade]]\nnavn = "Vold og trusler"\n', encoding="utf-8")
+    monkeypatch.setenv("AMO_AREAS_FILE", str(areas))  # set after the fork server started
+    data = xlsx({"Arbejdsark": [HEADER, ["Lager", 2026, "Vold og trusler", "Lykkes", "Punkt"]]})
+    result = check_bytes("x.xlsx", data)
+    assert result.ok and not result.warnings  # the child knew the extra area
+    assert list(result.tables["arbejdsark"]["area"]) == ["Vold og trusler"]
 
 
 def test_calamine_aborting_natively_costs_one_check_and_is_reported_in_danish():
@@ -53,7 +66,7 @@ def test_calamine_aborting_natively_costs_one_check_and_is_reported_in_danish():
     assert _refused(reader.parse_workbook, "x.xlsx", hostile) == LIMITS
     assert _refused(os.abort) == LIMITS  # SIGABRT, as a native abort
     # The next file is read as usual.
-    assert reader.read_file("x.xlsx", _workbook("Kontor"))[0].rows[1][0] == "Kontor"
+    assert check_bytes("x.xlsx", _workbook("Kontor")).tables["arbejdsark"]["department"][0] == "Kontor"
 
 
 def test_the_memory_limit_stops_a_runaway_allocation():
@@ -82,15 +95,14 @@ def test_two_uploads_checked_at_once_both_succeed_and_nothing_process_wide_chang
     departments = [f"Afdeling {i}" for i in range(6)]
     files = {d: _workbook(d, 200) for d in departments}
 
-    def check(department: str) -> list:
-        return reader.read_file(f"{department}.xlsx", files[department])
+    def check(department: str):
+        return check_bytes(f"{department}.xlsx", files[department])
 
     with ThreadPoolExecutor(max_workers=3) as pool:
         results = dict(zip(departments, pool.map(check, departments)))
-    for department, sheets in results.items():
-        assert [s.name for s in sheets] == ["Arbejdsark"]
-        assert len(sheets[0].rows) == 201
-        assert {row[0] for row in sheets[0].rows[1:]} == {department}
+    for department, result in results.items():
+        assert result.ok and result.rows["arbejdsark"] == 200
+        assert set(result.tables["arbejdsark"]["department"]) == {department}
     after = (gc.isenabled(), gc.get_threshold(), resource.getrlimit(resource.RLIMIT_AS),
              resource.getrlimit(resource.RLIMIT_CPU), signal.getsignal(signal.SIGCHLD),
              signal.getsignal(signal.SIGALRM))
@@ -99,20 +111,21 @@ def test_two_uploads_checked_at_once_both_succeed_and_nothing_process_wide_chang
 
 
 def test_a_fork_server_that_died_is_started_again():
-    reader.read_file("x.xlsx", _workbook("Lager"))
+    check_bytes("x.xlsx", _workbook("Lager"))
     server = sandbox._server
     assert server is not None and server.poll() is None
     server.kill()
     server.wait()
-    assert reader.read_file("x.xlsx", _workbook("Lager"))[0].rows[1][0] == "Lager"
+    assert check_bytes("x.xlsx", _workbook("Lager")).ok
     assert sandbox._server is not server and sandbox._server.poll() is None
 
 
 def test_the_fork_server_ends_with_the_process_that_started_it():
     code = (
-        "from amo_data import reader, sandbox\n"
+        "from amo_data import sandbox\n"
+        "from amo_data.validate import check_bytes\n"
         "from tests.workbooks import xlsx\n"
-        "reader.read_file('x.xlsx', xlsx({'Ark': [['a']]}))\n"
+        "check_bytes('x.xlsx', xlsx({'Ark': [['a']]}))\n"
         "print(sandbox._server.pid, flush=True)\n"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
