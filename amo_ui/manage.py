@@ -263,20 +263,31 @@ def history_with_undo() -> None:
     if st.session_state.get("_undo_newest") != undoable[0]:  # a new import: offer it, not an older one
         # Set, not forgotten: the browser keeps a widget's value unless the page sets it.
         st.session_state["_undo_newest"] = st.session_state["undo_batch"] = undoable[0]
-        st.session_state["undo_confirm"] = False
     described = {b["id"]: _describe_batch(b) for b in batches}
     with st.expander("Fortryd en import"):
         batch_id = st.selectbox("Import", undoable, key="undo_batch", format_func=described.get)
         st.caption("Det, importen erstattede, bliver gældende igen. Importen kan ses i historikken bagefter.")
-        confirm = st.checkbox(f"Ja, fortryd import nr. {batch_id}", key="undo_confirm")
-        if st.button("Fortryd", disabled=not confirm, key="undo_button"):
-            store().undo(batch_id, user=user.username)
-            st.session_state["_saved_message"] = ("success", f"Import nr. {batch_id} er fortrudt.")
-            st.session_state.pop("undo_confirm", None)
-            if st.session_state.get("_saved_batch") == batch_id:  # the files may be saved again
-                for key in ("_saved_ids", "_saved_batch", "_saved_note"):
-                    st.session_state.pop(key, None)
-            st.rerun()
+        # The confirmation belongs to the import it names (its key), and the click carries that
+        # import: when the list changes under it (another person undid the chosen import), the
+        # box shows another import unconfirmed, and a click already made acts on the one confirmed.
+        confirm = st.checkbox(f"Ja, fortryd import nr. {batch_id}", key=f"undo_confirm_{batch_id}")
+        st.button("Fortryd", disabled=not confirm, key="undo_button", on_click=_undo, args=(batch_id,))
+
+
+def _undo(batch_id: int) -> None:
+    """The Fortryd button: undo the import the person confirmed, or say why it cannot be undone."""
+    user = current_user()
+    if not st.session_state.pop(f"undo_confirm_{batch_id}", False) or not user.can_undo(batch_departments(batch_id)):
+        return
+    try:
+        store().undo(batch_id, user=user.username)
+    except AmoError as exc:  # e.g. undone meanwhile by someone else
+        st.session_state["_saved_message"] = ("error", f"{exc.message} Intet er ændret.")
+        return
+    st.session_state["_saved_message"] = ("success", f"Import nr. {batch_id} er fortrudt.")
+    if st.session_state.get("_saved_batch") == batch_id:  # the files may be saved again
+        for key in ("_saved_ids", "_saved_batch", "_saved_note"):
+            st.session_state.pop(key, None)
 
 
 def _describe_batch(batch: dict) -> str:

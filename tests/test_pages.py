@@ -212,8 +212,8 @@ def test_undo_needs_confirmation_then_restores(sample_store):
     new_id = Store().history()[0]["id"]
     undo = at.button(key="undo_button")
     assert undo.disabled
-    at.selectbox(key="undo_batch").set_value(new_id)
-    at.checkbox(key="undo_confirm").check().run()
+    at.selectbox(key="undo_batch").set_value(new_id).run()
+    at.checkbox(key=f"undo_confirm_{new_id}").check().run()
     at.button(key="undo_button").click().run()
     assert not at.exception, [e.message for e in at.exception]
     assert Store().history()[0]["state"] == "undone" and Store().history()[0]["id"] == new_id
@@ -268,7 +268,7 @@ def test_undo_offers_the_newest_import_first_and_names_it(sample_store):
     assert undo.options[0] == f"Nr. 2 · {when} · lokal · kantine-plan.csv"
     assert undo.options[1].startswith("Nr. 1 · ") and "eksempeldata" in undo.options[1]
     assert undo.options[1].endswith("og 7 filer mere")
-    at.checkbox(key="undo_confirm").check().run()
+    at.checkbox(key="undo_confirm_2").check().run()
     at.button(key="undo_button").click().run()
     assert Store().history()[0]["state"] == "undone" and Store().history()[1]["state"] == "current"
     assert any("Import nr. 2 er fortrudt." in s.value for s in at.success)

@@ -1,0 +1,84 @@
+"""The Upload page against what others do meanwhile: undo, and what a session keeps in memory.
+
+Two AppTest sessions (or a session and the command line) on one store, as two people in two
+browsers: an undo acts only on the import its person confirmed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from amo_data.cli import main as cli
+from amo_data.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")
+UPLOAD = "pages/1_Upload.py"
+
+
+def plan_csv(department: str, what: str) -> bytes:
+    return ("Afdeling;År;Hvad;Område;Hjælp;Hvornår;Status\n"
+            f"{department};2027;{what};Kemi;Sagkyndig bistand;1. kvartal 2027;Planlagt\n").encode("cp1252")
+
+
+def upload_page() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page(UPLOAD).run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def import_file(department: str, what: str) -> int:
+    from amo_data.validate import check_bytes
+
+    outcome = Store().import_results([check_bytes(f"{department}.csv", plan_csv(department, what))], user="test")
+    return outcome.batch_id
+
+
+@pytest.fixture(autouse=True)
+def _today(monkeypatch):
+    monkeypatch.setenv("AMO_TODAY", "2026-11-26")
+
+
+def _confirm_undo(at: AppTest, batch_id: int) -> AppTest:
+    at.selectbox(key="undo_batch").set_value(batch_id).run()
+    [confirm] = [c for c in at.checkbox if c.label == f"Ja, fortryd import nr. {batch_id}"]
+    confirm.check().run()
+    assert not at.button(key="undo_button").disabled
+    return at
+
+
+@pytest.mark.parametrize("elsewhere", ["another session", "the command line"])
+def test_an_undo_confirmed_for_an_import_undone_meanwhile_undoes_nothing_else(elsewhere):
+    first, second, third = (import_file(d, "Kursus") for d in ("Kantine", "Lager", "Kontor"))
+    at = _confirm_undo(upload_page(), second)  # not the newest import
+    if elsewhere == "the command line":
+        assert cli(["undo", str(second), "--user", "kollega"]) == 0
+    else:
+        other = _confirm_undo(upload_page(), second)
+        other.button(key="undo_button").click().run()
+        assert not other.exception
+    at.button(key="undo_button").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    states = {b["id"]: b["state"] for b in Store().history()}
+    assert states == {first: "current", second: "undone", third: "current"}, "an import nobody chose was undone"
+    assert [e["action"] for e in Store().audit_log()].count("undo") == 1
+    assert any(f"Import nr. {second} er allerede fortrudt" in e.value and "Intet er ændret" in e.value
+               for e in at.error), [e.value for e in at.error]
+    assert not [s for s in at.success if "er fortrudt" in s.value]
+    # The box offers what is left, unconfirmed: no click can undo the newest import now.
+    assert at.selectbox(key="undo_batch").options[0].startswith(f"Nr. {third} ")
+    assert at.button(key="undo_button").disabled
+
+
+def test_the_confirmation_belongs_to_the_import_it_names():
+    first, second = import_file("Kantine", "Kursus"), import_file("Lager", "Kursus")
+    at = _confirm_undo(upload_page(), first)
+    at.selectbox(key="undo_batch").set_value(second).run()
+    assert at.button(key="undo_button").disabled, "ticked for import 1, the button must not undo import 2"
+    at.selectbox(key="undo_batch").set_value(first).run()
+    at.button(key="undo_button").click().run()
+    assert {b["id"]: b["state"] for b in Store().history()} == {first: "undone", second: "current"}
