@@ -1088,8 +1088,14 @@ class Store:
 
     # ----------------------------------------------------------------- status edits
 
-    def set_action_status(self, action_id: int, status: str, user: str) -> None:
-        """Change one current Handleplan action's status in place (audited)."""
+    def set_action_status(self, action_id: int, status: str, user: str, expected: str | None = None) -> None:
+        """Change one current Handleplan action's status in place (audited).
+
+        ``expected``: the status the person saw. The change is then refused (AmoError, Danish)
+        when the action is no longer current (an import replaced it, or its import was undone)
+        or when its status is no longer ``expected`` (someone else changed it meanwhile; the
+        message says who and to what). Setting the status it already has changes nothing.
+        """
         canonical = status if status in vocab.STATUS.values else vocab.STATUS.match(status)
         if canonical is None:
             raise AmoError(f'"{status}" er ikke en gyldig status. Vælg en af: {vocab.STATUS.listing()}.', 2)
@@ -1100,20 +1106,41 @@ class Store:
         plan = DATA[HANDLEPLAN]
         with self._write() as conn:
             row = conn.execute(
-                sa.select(plan.c.id, plan.c.status, plan.c.department, plan.c.year, plan.c.what)
+                sa.select(plan.c.id, plan.c.status, plan.c.department, plan.c.year, plan.c.what, versions.c.state)
                 .join(versions, versions.c.id == plan.c.version_id)
-                .where(plan.c.id == action_id, versions.c.state == CURRENT)
+                .where(plan.c.id == action_id)
             ).first()
-            if row is None:
+            if row is None or (row.state != CURRENT and expected is None):
                 raise AmoError(f"Handling nr. {action_id} findes ikke i de gældende data.", 2)
+            if row.state != CURRENT:
+                raise AmoError(f"Status for »{row.what}« ({row.department}, {row.year}) er ikke ændret: handlingen "
+                               "er i mellemtiden erstattet af en nyere import, eller dens import er fortrudt. "
+                               "Intet er ændret.", 2)
             if row.status == canonical:
                 return
+            if expected is not None and row.status != expected:
+                raise AmoError(f"Status for »{row.what}« ({row.department}, {row.year}) er ikke ændret til "
+                               f"»{canonical}«: {self._changed_by(conn, row.id, row.status)}, efter at du så "
+                               "den. Vælg igen, hvis den stadig skal ændres.", 2)
             conn.execute(plan.update().where(plan.c.id == row.id).values(status=canonical))
             self._audit(conn, user, "status", {
                 "action_id": row.id, "department": row.department, "year": row.year, "what": row.what,
                 "old": row.status, "new": canonical,
             })
             self._bump(conn)
+
+    @staticmethod
+    def _changed_by(conn: Connection, action_id: int, status: str) -> str:
+        """Who changed an action's status to ``status`` and when, from its newest status audit
+        line: "kollega ændrede den til »I gang« den 26-11-2026 kl. 14:03"."""
+        last = conn.execute(
+            sa.select(audit.c.user_name, audit.c.at)
+            .where(audit.c.action == "status", audit.c.details["action_id"].as_integer() == action_id)
+            .order_by(audit.c.id.desc()).limit(1)
+        ).first()
+        if last is None:
+            return f"den er i mellemtiden ændret til »{status}«"
+        return f"{last.user_name or 'en anden'} ændrede den til »{status}« {_utc(last.at).astimezone():den %d-%m-%Y kl. %H:%M}"
 
     # ----------------------------------------------------------------- reading
 

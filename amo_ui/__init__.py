@@ -15,7 +15,7 @@ from .data import (
 )
 from .manage import (
     AUDIT_ACTIONS, action_editor, audit_details, audit_table, check_uploads, erase, history_with_undo, paged,
-    plan_intro, save_button, save_uploads, show_check_result, show_long_table, show_problems, show_saved_message,
+    plan_intro, save_button, save_status_edits, save_uploads, show_check_result, show_long_table, show_problems, show_saved_message,
     upload_scope,
 )
 from .shell import (
@@ -36,7 +36,7 @@ __all__ = [
     "empty_state", "erase", "excel_bytes", "figure_function", "figure_spec", "figures", "has_rows", "history",
     "history_with_undo", "is_empty", "known_departments", "lazy_excel", "lazy_export", "matrix_csv", "matrix_csv_name",
     "md_escape", "needs_trend", "needs_trend_chart", "nothing_chosen", "outline", "page_rows", "paged", "plan_intro",
-    "plural", "sample_banner", "save_button", "save_uploads", "setup", "show_check_result", "show_long_table",
+    "plural", "sample_banner", "save_button", "save_status_edits", "save_uploads", "setup", "show_check_result", "show_long_table",
     "show_problems", "show_saved_message", "show_table", "show_view", "sidebar_filters", "store", "tables", "today",
     "upload_scope",
 ]

@@ -48,13 +48,22 @@ def show_long_table(rows: pd.DataFrame, columns: dict[str, str], key: str, label
     show_table(page, columns, view=view)
 
 
+_SHOWN = "_plan_shown"  # what the status editor showed: (key, ids, departments, statuses)
+_ROUND = "_plan_round"  # a new editor after each saved edit (its key), so no edit is applied twice
+_REFUSED = "_plan_refused"  # the refusals of the last edit, shown until the next one
+
+
 def action_editor(actions: pd.DataFrame) -> None:
     """The actions with Status editable in place; a change is saved at once with who and when.
 
     More than ``views.PAGE_SIZE`` actions are shown a page at a time. The editor's key follows
-    the shown actions and the data version, so an edit can never be applied to another action
-    after a filter change, a page change or a save.
+    the shown actions (their ids) only, so a write by anyone else between drawing the page and
+    the edit does not throw the edit away: :func:`save_status_edits`, called by the page before
+    it loads anything, applies each edit to the action that was shown, with the status that was
+    shown as the expected old value.
     """
+    for refusal in st.session_state.get(_REFUSED, ()):
+        st.error(md_escape(refusal))
     if actions.empty:
         st.caption("Ingen handlinger for de valgte filtre.")
         return
@@ -63,27 +72,55 @@ def action_editor(actions: pd.DataFrame) -> None:
         show_table(actions, ACTION_COLUMNS, view=view)
         st.caption("Din rolle kan se handleplanen, men ikke ændre status.")
         return
-    key = f"plan_editor_{data_version()}_{_digest(actions['id'])}"
+    key = f"plan_editor_{st.session_state.get(_ROUND, 0)}_{_digest(actions['id'])}"
     st.session_state["_plan_editor_key"] = key
-    disabled = [c for c in view.columns if c != "Status"]
-    edited = st.data_editor(
-        view, key=key, hide_index=True, width="stretch", disabled=disabled, num_rows="fixed",
+    st.session_state[_SHOWN] = (key, [int(i) for i in actions["id"]], list(actions["department"]),
+                                list(view["Status"]))
+    st.data_editor(
+        view, key=key, hide_index=True, width="stretch", disabled=[c for c in view.columns if c != "Status"],
+        num_rows="fixed",
         column_config={"Status": st.column_config.SelectboxColumn("Status", options=list(vocab.STATUS.values),
                                                                   required=True)},
     )
+
+
+def save_status_edits() -> None:
+    """Save the status edits made in the editor the last run drew (once; see :func:`action_editor`).
+
+    Each is saved, or refused with a Danish reason kept on the page until the next edit: another
+    department than the user's own, an action an import replaced or an undo removed meanwhile,
+    or a status someone else changed meanwhile.
+    """
+    shown = st.session_state.get(_SHOWN)
+    edits = (st.session_state.get(shown[0]) or {}).get("edited_rows") if shown else None
+    if not edits:
+        return
+    key, ids, departments, statuses = shown
     user = current_user()
-    changed = [(int(i), dep, new) for i, dep, old, new
-               in zip(actions["id"], actions["department"], view["Status"], edited["Status"]) if new != old]
-    refused = sorted({dep for _, dep, _ in changed if not user.can_edit_status(dep)}, key=danish_key)
-    if refused:
-        st.error(md_escape(f"Du kan ikke ændre status for {', '.join(refused)}: du kan kun ændre dine egne "
-                           "afdelinger" + (f" ({', '.join(user.departments)})." if user.departments else ".")))
-        changed = [c for c in changed if user.can_edit_status(c[1])]
-    for action_id, _, status in changed:
-        store().set_action_status(action_id, status, user=user.username)
-    if changed:
-        st.session_state["_toast"] = f"Status gemt for {len(changed)} handling{'er' if len(changed) > 1 else ''}."
-        st.rerun()
+    changes = [(ids[int(row)], departments[int(row)], statuses[int(row)], change["Status"])
+               for row, change in sorted(edits.items(), key=lambda item: int(item[0]))
+               if "Status" in change and change["Status"] != statuses[int(row)]]
+    refused = []
+    others = sorted({dep for _, dep, _, _ in changes if not user.can_edit_status(dep)}, key=danish_key)
+    if others:
+        refused.append(f"Du kan ikke ændre status for {', '.join(others)}: du kan kun ændre dine egne afdelinger"
+                       + (f" ({', '.join(user.departments)})." if user.departments else "."))
+    saved = 0
+    for action_id, department, old, new in changes:
+        if not user.can_edit_status(department):
+            continue
+        try:
+            store().set_action_status(action_id, new, user=user.username, expected=old)
+            saved += 1
+        except AmoError as exc:
+            refused.append(exc.message)
+    # A new editor for the rest of this run and after: these edits are done, saved or refused.
+    st.session_state.pop(_SHOWN, None)
+    st.session_state[_ROUND] = st.session_state.get(_ROUND, 0) + 1
+    st.session_state[_REFUSED] = refused
+    if saved:
+        read_data_version()  # the rest of this run shows the new statuses
+        st.toast(f"Status gemt for {saved} handling{'er' if saved > 1 else ''}.", icon=":material/check_circle:")
 
 
 def plan_intro(n: int) -> str:

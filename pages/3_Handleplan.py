@@ -7,6 +7,7 @@ from amo_data import vocab
 from amo_data.export import write_action_plan
 
 ui.setup("Handleplan", "✅")
+ui.save_status_edits()  # the edits made in the table, before anything is loaded: the page shows them
 st.title("Handleplan")
 st.caption("Hvad? Hvorfor? Hvordan? Hvornår? Hvem? Opfølgning? — og hvordan det går.")
 
