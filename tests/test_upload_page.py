@@ -80,5 +80,6 @@ def test_the_confirmation_belongs_to_the_import_it_names():
     at.selectbox(key="undo_batch").set_value(second).run()
     assert at.button(key="undo_button").disabled, "ticked for import 1, the button must not undo import 2"
     at.selectbox(key="undo_batch").set_value(first).run()
-    at.button(key="undo_button").click().run()
+    assert at.button(key="undo_button").disabled, "back at import 1, it is confirmed anew"
+    _confirm_undo(at, first).button(key="undo_button").click().run()
     assert {b["id"]: b["state"] for b in Store().history()} == {first: "undone", second: "current"}
