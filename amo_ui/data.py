@@ -15,21 +15,68 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import pandas as pd
 import streamlit as st
 
 from amo_data import charts, metrics
+from amo_data.errors import StoreUnavailable
 from amo_data.schema import TABLES, UDDANNELSE
 from amo_data.store import Store, resolve_url
 
-from .views import POINT_COLUMNS, TRAINING_COLUMNS, display_frame, excel_bytes, figure_spec
+from .views import POINT_COLUMNS, TRAINING_COLUMNS, display_frame, excel_bytes, figure_spec, md_escape
 
 if TYPE_CHECKING:
     from .shell import Filters
+
+T = TypeVar("T")
+
+
+def reading(load: Callable[..., T]) -> Callable[..., T]:
+    """The one home of a failed read: a page's load of the store that finds the database
+    unusable (``StoreUnavailable``) shows its Danish message and stops the page; the next run
+    (any click) reads again, so the page heals as soon as the database is back."""
+    @functools.wraps(load)
+    def load_or_stop(*args, **kwargs):
+        try:
+            return load(*args, **kwargs)
+        except StoreUnavailable as exc:
+            st.error(md_escape(exc.message), icon=":material/cloud_off:")
+            st.stop()
+    return load_or_stop
+
+
+_WRITE_ERROR = "_write_error"
+
+
+@contextmanager
+def writing() -> Iterator[None]:
+    """The one home of a failed write: a write to the store (and what only follows it) inside
+    this block; when the database cannot be written (``StoreUnavailable``), the rest of the
+    block is skipped and the Danish message stays on every page (:func:`show_write_error`)
+    until a write succeeds or the user hides it. The store is then as it was."""
+    failed = False
+    try:
+        yield
+    except StoreUnavailable as exc:
+        failed = True
+        st.session_state[_WRITE_ERROR] = exc.message
+    finally:
+        if not failed:  # also when what follows the write reruns the page
+            st.session_state.pop(_WRITE_ERROR, None)
+
+
+def show_write_error() -> None:
+    """The message of the last failed write, at the top of every page (see :func:`writing`)."""
+    if message := st.session_state.get(_WRITE_ERROR):
+        st.error(md_escape(message), icon=":material/cloud_off:")
+        if st.button("Skjul beskeden", key="hide_write_error"):
+            st.session_state.pop(_WRITE_ERROR, None)
+            st.rerun()
 
 
 def today() -> dt.date:
@@ -64,6 +111,7 @@ def read_data_version() -> int:
     return version
 
 
+@reading
 def data_version() -> int:
     """The data version of this page run, read from the store once per run (not once per cached
     load). Every run reads it anew and every write is followed by a new run (or by
@@ -78,6 +126,7 @@ def _has_sample_data(url: str, version: int) -> bool:
     return _store(url).has_sample_data()
 
 
+@reading
 def has_sample_data() -> bool:
     """Whether sample data is stored (an import or undo changes the data version)."""
     return _has_sample_data(store().url, data_version())
@@ -90,6 +139,7 @@ def _tables(url: str, version: int, year: int | None = None, names: tuple[str, .
     return _store(url).current_tables(names, year=year, columns=dict(columns) if columns else None, area=area)
 
 
+@reading
 def tables(year: int | None = None, names: tuple[str, ...] = TABLES,
            columns: dict[str, tuple[str, ...]] | None = None) -> dict[str, pd.DataFrame]:
     """The current data — every year, or only ``year``'s rows (what a page with a chosen year
@@ -136,6 +186,7 @@ def _table_groups(url: str, version: int, table: str) -> pd.DataFrame:
     return _store(url).current_groups(tables=(table,))
 
 
+@reading
 def table_groups(table: str) -> pd.DataFrame:
     """The (department, year) groups with current rows of one table (``Store.current_groups``),
     cached by the data version: which years a page could show instead of an empty one."""
@@ -153,6 +204,7 @@ class Outline(Mapping):
     def __init__(self, url: str, version: int):
         self._url, self._version = url, version
 
+    @reading
     def __getitem__(self, name: str) -> pd.DataFrame:
         return _outline(self._url, self._version)[name]
 
@@ -163,11 +215,13 @@ class Outline(Mapping):
         return len(TABLES)
 
     @property
+    @reading
     def choices(self) -> tuple[list[int], list[str], bool]:
         """(years newest first, departments in Danish order, whether nothing is stored)."""
         return _outline_choices(self._url, self._version)
 
 
+@reading
 def outline() -> Outline:
     """A few rows per department and year instead of every row (``Store.outline``, read only
     when one of its tables is): enough for the sidebar's choices, the empty state and the
@@ -183,6 +237,7 @@ def _history(url: str, version: int) -> list[dict]:
     return _store(url).history()
 
 
+@reading
 def history() -> list[dict]:
     """``Store.history()``, cached by the data version."""
     return _history(store().url, data_version())
@@ -193,6 +248,7 @@ def _batch_departments(url: str, version: int, batch_id: int) -> list[str]:
     return _store(url).batch_departments(batch_id)
 
 
+@reading
 def batch_departments(batch_id: int) -> list[str]:
     """``Store.batch_departments(batch_id)``, cached by the data version."""
     return _batch_departments(store().url, data_version(), int(batch_id))
@@ -203,6 +259,7 @@ def _audit_log(url: str, version: int) -> list[dict]:
     return _store(url).audit_log()
 
 
+@reading
 def audit_log() -> list[dict]:
     """``Store.audit_log()``, newest first, cached by the data version."""
     return _audit_log(store().url, data_version())
@@ -213,6 +270,7 @@ def _known_departments(url: str, version: int) -> list[str]:
     return _store(url).known_departments()
 
 
+@reading
 def known_departments() -> list[str]:
     """``Store.known_departments()`` (what an erasure can remove), cached by the data version."""
     return _known_departments(store().url, data_version())
@@ -223,6 +281,7 @@ def _has_rows(url: str, version: int) -> bool:
     return _store(url).has_current_rows()
 
 
+@reading
 def has_rows() -> bool:
     """Whether any current data is stored (what ``is_empty(tables())`` says, without loading)."""
     s = store()
@@ -234,6 +293,7 @@ def _needs_trend(url: str, version: int, departments: tuple[str, ...]) -> pd.Dat
     return metrics.needs_trend_of_counts(_store(url).needs_counts(departments or None))
 
 
+@reading
 def needs_trend(filters: Filters) -> pd.DataFrame:
     """The needs per year and area of the chosen departments over every year (counted in the
     store, not from every row)."""
@@ -246,6 +306,7 @@ def _needs_trend_chart(url: str, version: int, departments: tuple[str, ...]) -> 
     return figure_spec(charts.needs_trend(_needs_trend(url, version, departments)))
 
 
+@reading
 def needs_trend_chart(filters: Filters) -> dict:
     """The chart of :func:`needs_trend`, cached as its dict (``views.chart`` shows it)."""
     s = store()
@@ -352,6 +413,7 @@ def _figures(name: str, url: str, version: int, year: int | None, departments: t
     return fn(metrics.filter_tables(data, year=again, departments=departments or None), *args)
 
 
+@reading
 def figures(name: str, filters: Filters, *args) -> dict:
     """The figures ``name`` (see the ``_figures_of`` functions below) for the chosen year and
     departments and the page's own choices ``args`` (hashable), cached by the data version."""
@@ -453,6 +515,7 @@ def _discussions(url: str, version: int, departments: tuple[str, ...], today_: d
             len(metrics.departments(metrics.unify_departments(scoped))))
 
 
+@reading
 def departments_without_discussion(filters: Filters) -> list[str]:
     """The chosen departments whose newest discussion is over 365 days old (or missing), over
     every year, from the outline."""
@@ -460,6 +523,7 @@ def departments_without_discussion(filters: Filters) -> list[str]:
     return _discussions(s.url, data_version(), filters.departments, today())[0]
 
 
+@reading
 def departments_total(filters: Filters) -> int:
     """How many departments the chosen ones are (all departments when none is chosen), over
     every year, as ``metrics.tiles`` counts them."""

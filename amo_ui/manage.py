@@ -8,11 +8,13 @@ import pandas as pd
 import streamlit as st
 
 from amo_data import auth, vocab
-from amo_data.errors import AmoError
+from amo_data.errors import AmoError, StoreUnavailable
 from amo_data.schema import SHEET_TITLES
 from amo_data.text import danish_key, joined, sorted_names
 
-from .data import _audit_log, _history, batch_departments, data_version, history, read_data_version, store
+from .data import (
+    _audit_log, _history, batch_departments, data_version, forget_data_version, history, reading, store, writing,
+)
 from .shell import current_user
 from .views import ACTION_COLUMNS, danish_number, danish_time, display_frame, md_escape, page_rows, plural, show_table
 
@@ -106,20 +108,23 @@ def save_status_edits() -> None:
         refused.append(f"Du kan ikke ændre status for {', '.join(others)}: du kan kun ændre dine egne afdelinger"
                        + (f" ({', '.join(user.departments)})." if user.departments else "."))
     saved = 0
-    for action_id, department, old, new in changes:
-        if not user.can_edit_status(department):
-            continue
-        try:
-            store().set_action_status(action_id, new, user=user.username, expected=old)
-            saved += 1
-        except AmoError as exc:
-            refused.append(exc.message)
+    with writing():
+        for action_id, department, old, new in changes:
+            if not user.can_edit_status(department):
+                continue
+            try:
+                store().set_action_status(action_id, new, user=user.username, expected=old)
+                saved += 1
+            except StoreUnavailable:
+                raise
+            except AmoError as exc:  # replaced or changed by someone else meanwhile
+                refused.append(exc.message)
     # A new editor for the rest of this run and after: these edits are done, saved or refused.
     st.session_state.pop(_SHOWN, None)
     st.session_state[_ROUND] = st.session_state.get(_ROUND, 0) + 1
     st.session_state[_REFUSED] = refused
     if saved:
-        read_data_version()  # the rest of this run shows the new statuses
+        forget_data_version()  # the rest of this run shows the new statuses
         st.toast(f"Status gemt for {saved} handling{'er' if saved > 1 else ''}.", icon=":material/check_circle:")
 
 
@@ -232,17 +237,18 @@ def save_uploads(results) -> None:
     if not user.can_import() or auth.departments_outside(user, results):  # the page checked; check again
         st.session_state["_saved_message"] = ("error", "Intet er gemt: du kan ikke ændre disse afdelinger.")
         return
-    outcome = store().import_results(results, user=user.username)
-    read_data_version()  # the rest of this run (history, export) shows the new data
-    st.session_state["_saved_ids"] = ids
-    if outcome.unchanged:
-        st.session_state["_saved_note"] = "Uændret: præcis de samme data var allerede gemt."
-        st.session_state["_saved_message"] = ("info", st.session_state["_saved_note"])
-    else:
-        st.session_state["_saved_batch"] = outcome.batch_id
-        st.session_state["_saved_note"] = f"Filerne er gemt som import nr. {outcome.batch_id}."
-        st.session_state["_saved_message"] = (
-            "success", f"Gemt som import nr. {outcome.batch_id}. Alle sider viser nu de nye data.")
+    with writing():
+        outcome = store().import_results(results, user=user.username)
+        forget_data_version()  # the rest of this run (history, export) shows the new data
+        st.session_state["_saved_ids"] = ids
+        if outcome.unchanged:
+            st.session_state["_saved_note"] = "Uændret: præcis de samme data var allerede gemt."
+            st.session_state["_saved_message"] = ("info", st.session_state["_saved_note"])
+        else:
+            st.session_state["_saved_batch"] = outcome.batch_id
+            st.session_state["_saved_note"] = f"Filerne er gemt som import nr. {outcome.batch_id}."
+            st.session_state["_saved_message"] = (
+                "success", f"Gemt som import nr. {outcome.batch_id}. Alle sider viser nu de nye data.")
 
 
 def save_button(results) -> None:
@@ -289,7 +295,7 @@ def history_with_undo() -> None:
     if not batches:
         st.caption("Ingen importer endnu.")
         return
-    st.dataframe(_history_table(store().url, data_version()), hide_index=True, width="stretch")
+    st.dataframe(reading(lambda: _history_table(store().url, data_version()))(), hide_index=True, width="stretch")
     user = current_user()
     if not user.can_import():
         return
@@ -314,17 +320,22 @@ def history_with_undo() -> None:
 def _undo(batch_id: int) -> None:
     """The Fortryd button: undo the import the person confirmed, or say why it cannot be undone."""
     user = current_user()
-    if not st.session_state.pop(f"undo_confirm_{batch_id}", False) or not user.can_undo(batch_departments(batch_id)):
+    if not st.session_state.pop(f"undo_confirm_{batch_id}", False):
         return
-    try:
-        store().undo(batch_id, user=user.username)
-    except AmoError as exc:  # e.g. undone meanwhile by someone else
-        st.session_state["_saved_message"] = ("error", f"{exc.message} Intet er ændret.")
-        return
-    st.session_state["_saved_message"] = ("success", f"Import nr. {batch_id} er fortrudt.")
-    if st.session_state.get("_saved_batch") == batch_id:  # the files may be saved again
-        for key in ("_saved_ids", "_saved_batch", "_saved_note"):
-            st.session_state.pop(key, None)
+    with writing():
+        if not user.can_undo(store().batch_departments(batch_id)):
+            return
+        try:
+            store().undo(batch_id, user=user.username)
+        except StoreUnavailable:
+            raise
+        except AmoError as exc:  # e.g. undone meanwhile by someone else
+            st.session_state["_saved_message"] = ("error", f"{exc.message} Intet er ændret.")
+            return
+        st.session_state["_saved_message"] = ("success", f"Import nr. {batch_id} er fortrudt.")
+        if st.session_state.get("_saved_batch") == batch_id:  # the files may be saved again
+            for key in ("_saved_ids", "_saved_batch", "_saved_note"):
+                st.session_state.pop(key, None)
 
 
 def _describe_batch(batch: dict) -> str:
@@ -349,6 +360,7 @@ def _audit_table(url: str, version: int) -> pd.DataFrame:
                           "Detaljer": audit_details(e["details"])} for e in _audit_log(url, version)])
 
 
+@reading
 def audit_table() -> pd.DataFrame:
     """The audit log as the Revisionslog page shows it (newest first; empty when nothing is
     logged), made once per data version."""
@@ -376,11 +388,14 @@ def audit_details(details: dict) -> str:
 
 def erase(action) -> None:
     """Run a data-protection erasure and show its Danish result."""
-    try:
-        result = action()
-    except AmoError as exc:
-        st.error(md_escape(exc.message))
-        return
-    st.session_state["_toast"] = result.get("message", "Slettet.")
-    st.cache_data.clear()  # no cached copy of the erased data stays in this process's memory
-    st.rerun()
+    with writing():
+        try:
+            result = action()
+        except StoreUnavailable:
+            raise
+        except AmoError as exc:
+            st.error(md_escape(exc.message))
+            return
+        st.session_state["_toast"] = result.get("message", "Slettet.")
+        st.cache_data.clear()  # no cached copy of the erased data stays in this process's memory
+        st.rerun()

@@ -12,8 +12,8 @@ from amo_data.errors import AmoError
 from amo_data.text import joined
 
 from .data import (
-    Outline, choice_departments, choice_years, forget_data_version, has_sample_data, is_empty, store, table_groups,
-    today,
+    Outline, choice_departments, choice_years, forget_data_version, has_sample_data, is_empty, show_write_error, store,
+    table_groups, today, writing,
 )
 from .views import md_escape
 
@@ -60,6 +60,7 @@ def setup(title: str, icon: str = "🦺") -> auth.User:
             st.rerun()
     if message := st.session_state.pop("_toast", None):
         st.toast(md_escape(message), icon=":material/check_circle:")
+    show_write_error()
     return user
 
 
@@ -213,8 +214,9 @@ def sample_banner() -> None:
     box = st.container(border=True)
     box.warning("Du ser **eksempeldata** for en opdigtet virksomhed. Fjern dem, før I indlæser jeres egne ark.")
     if box.button("Fjern eksempeldata", key="remove_sample"):
-        removed = store().remove_sample_data(user=current_user().username)
-        st.cache_data.clear()
-        st.session_state["_toast"] = ("Eksempeldata er fjernet. De kan ses i importhistorikken som fortrudt."
-                                      if removed else "Der var ingen eksempeldata at fjerne.")
-        st.rerun()
+        with writing():
+            removed = store().remove_sample_data(user=current_user().username)
+            st.cache_data.clear()
+            st.session_state["_toast"] = ("Eksempeldata er fjernet. De kan ses i importhistorikken som fortrudt."
+                                          if removed else "Der var ingen eksempeldata at fjerne.")
+            st.rerun()
