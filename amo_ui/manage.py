@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
 
 from amo_data import auth, vocab
-from amo_data.errors import AmoError, StoreUnavailable
+from amo_data.errors import AmoError, Problem, StoreUnavailable
 from amo_data.schema import SHEET_TITLES
 from amo_data.text import danish_key, joined, sorted_names
 
@@ -159,22 +160,41 @@ def _digest(ids: pd.Series) -> str:
 PROBLEM_COLUMNS = {"sheet": "Ark", "row": "Række", "column": "Kolonne", "value": "Værdi", "message": "Besked"}
 
 
-def check_uploads(files, check) -> list:
-    """Check every uploaded file once (cached in the session by the upload's file id)."""
-    cache = st.session_state.setdefault("_checked", {})
-    results = []
-    todo = [f for f in files if f.file_id not in cache]
+@dataclass(frozen=True)
+class Checked:
+    """What the Upload page keeps of one checked file: what it shows, and what makes sure "Gem"
+    stores the file that was checked (its SHA-256). Not its rows: those are read again from the
+    uploaded bytes when the file is saved (a big workbook's rows took hundreds of MB a session)."""
+
+    file: str
+    file_id: str  # the upload's id (st.file_uploader)
+    sha256: str
+    ok: bool
+    rows: dict[str, int]  # per table, as read from the file
+    errors: tuple[Problem, ...]
+    warnings: tuple[Problem, ...]
+    refused: tuple[Problem, ...]  # departments the user may not change (auth.departments_outside)
+
+
+def check_uploads(files, check) -> list[Checked]:
+    """Check every uploaded file once (kept in the session by the upload's id and the user)."""
+    user = current_user()
+    wanted = {(f.file_id, user.username) for f in files}
+    cache = {k: v for k, v in st.session_state.get("_checked", {}).items() if k in wanted}  # only the chosen
+    st.session_state["_checked"] = cache
+    todo = [f for f in files if (f.file_id, user.username) not in cache]
     progress = st.progress(0.0, text="Kontrollerer filer …") if todo else None
     for i, f in enumerate(todo, start=1):
         if progress:
             progress.progress((i - 1) / len(todo), text=f"Kontrollerer {md_escape(f.name)} ({i} af {len(todo)}) …")
-        cache[f.file_id] = check(f.name, f.getvalue())
+        result = check(f.name, f.getvalue())
+        cache[f.file_id, user.username] = Checked(
+            result.file, f.file_id, result.sha256, result.ok, result.rows, tuple(result.errors),
+            tuple(result.warnings), tuple(auth.departments_outside(user, [result])))
     if progress:
         progress.empty()
-    for f in files:
-        results.append(cache[f.file_id])
     st.session_state["_upload_ids"] = tuple(f.file_id for f in files)
-    return results
+    return [cache[f.file_id, user.username] for f in files]
 
 
 def show_check_result(result) -> None:
@@ -227,13 +247,26 @@ def _problems(problems) -> pd.DataFrame:
     return df.rename(columns=PROBLEM_COLUMNS)
 
 
-def save_uploads(results) -> None:
-    """Store the checked files once; a rerun with the same uploads does not import again."""
+def save_uploads(checked: list[Checked], check) -> None:
+    """Store the checked files once; a rerun with the same uploads does not import again.
+
+    The files are checked again from the bytes still uploaded (``check``, as the page checked
+    them), and stored only when each is the very file that was checked (same SHA-256)."""
     ids = st.session_state.get("_upload_ids")
     if ids and st.session_state.get("_saved_ids") == ids:
         st.session_state["_saved_message"] = ("info", "Disse filer er allerede gemt.")
         return
     user = current_user()
+    uploaded = {f.file_id: f for f in st.session_state.get("uploads") or ()}
+    missing = [c.file for c in checked if c.file_id not in uploaded]
+    if missing:
+        st.session_state["_saved_message"] = ("error", f"Intet er gemt: {joined(missing)} er ikke længere valgt.")
+        return
+    results = [check(c.file, uploaded[c.file_id].getvalue()) for c in checked]
+    if any(r.sha256 != c.sha256 or not r.ok for r, c in zip(results, checked)):
+        st.session_state["_saved_message"] = ("error", "Intet er gemt: filerne er ændret, siden de blev kontrolleret. "
+                                                       "Vælg dem igen.")
+        return
     if not user.can_import() or auth.departments_outside(user, results):  # the page checked; check again
         st.session_state["_saved_message"] = ("error", "Intet er gemt: du kan ikke ændre disse afdelinger.")
         return
@@ -251,7 +284,7 @@ def save_uploads(results) -> None:
                 "success", f"Gemt som import nr. {outcome.batch_id}. Alle sider viser nu de nye data.")
 
 
-def save_button(results) -> None:
+def save_button(checked: list[Checked], check) -> None:
     """The Gem button; once exactly these files are saved, a note instead (no second click that
     seems to do nothing). The save runs before the page is drawn, so the page shows its result."""
     ids = st.session_state.get("_upload_ids")
@@ -261,7 +294,7 @@ def save_button(results) -> None:
                        + " Vælg nye filer ovenfor for at indlæse flere.")
         return
     st.button("Gem", type="primary", icon=":material/save:", key="save_uploads", on_click=save_uploads,
-              args=(results,))
+              args=(checked, check))
 
 
 def show_saved_message() -> None:

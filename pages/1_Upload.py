@@ -3,7 +3,6 @@
 import streamlit as st
 
 import amo_ui as ui
-from amo_data import auth
 from amo_data.reader import max_bytes
 from amo_data.template import write_template
 from amo_data.validate import check_bytes
@@ -36,13 +35,13 @@ with st.container():
     for result in results:
         ui.show_check_result(result)
 
-    refused = auth.departments_outside(user, results) if results else []
+    refused = [problem for result in results for problem in result.refused]
     if refused:
         st.error("Upload afvist: filerne indeholder afdelinger, du ikke kan ændre. Intet er gemt.")
         ui.show_problems(refused)
     elif results:
         if all(r.ok for r in results):
-            ui.save_button(results)
+            ui.save_button(results, check_bytes)
         else:
             st.error("Der er fejl i mindst én fil. Ret fejlene i filen, og upload den igen: intet er gemt.")
 ui.show_saved_message()

@@ -83,3 +83,53 @@ def test_the_confirmation_belongs_to_the_import_it_names():
     assert at.button(key="undo_button").disabled, "back at import 1, it is confirmed anew"
     _confirm_undo(at, first).button(key="undo_button").click().run()
     assert {b["id"]: b["state"] for b in Store().history()} == {first: "undone", second: "current"}
+
+
+# --- what a session keeps of a checked upload ----------------------------------------------------
+
+
+def _many_actions_file(n: int) -> bytes:
+    import io
+
+    import pandas as pd
+
+    from amo_data.workbook import write_workbook
+
+    plan = pd.DataFrame({
+        "department": ["Lager"] * n, "year": pd.Series([2026] * n, dtype="int64"), "date": [None] * n,
+        "what": [f"Handling nummer {i} med en lang beskrivelse af hvad der skal ske" for i in range(n)],
+        "area": ["Ergonomi"] * n, "why": ["Fordi det er vigtigt for arbejdsmiljøet"] * n, "how": [None] * n,
+        "help": ["Egen kompetenceudvikling"] * n, "when": ["2. kvartal 2026"] * n, "quarter": ["2026-Q2"] * n,
+        "urgent": [False] * n, "who": [None] * n, "follow_up": [None] * n, "status": ["Planlagt"] * n})
+    buffer = io.BytesIO()
+    write_workbook({"handleplan": plan}, buffer)
+    return buffer.getvalue()
+
+
+def _kept(at: AppTest) -> dict[str, int]:
+    """The pickled size of each value the session keeps, but the uploader's own files."""
+    import pickle
+
+    sizes = {}
+    for key in at.session_state.keys():
+        value = at.session_state[key]
+        if key == "uploads":  # the uploaded bytes themselves, held by Streamlit while the file is chosen
+            continue
+        sizes[key] = len(pickle.dumps(value))
+    return sizes
+
+
+def test_a_checked_upload_leaves_no_rows_in_the_session_and_saves_what_was_checked():
+    from amo_ui import XLSX_MIME
+
+    data = _many_actions_file(3_000)
+    at = upload_page()
+    at.file_uploader[0].set_value(("mange.xlsx", data, XLSX_MIME)).run()
+    assert [m.value for m in at.metric if m.label == "Rækker i Handleplan"] == ["3.000"]
+    kept = _kept(at)
+    assert sum(kept.values()) < 20_000, kept  # the file's name, counts, problems and digest; no rows
+
+    at.button(key="save_uploads").click().run()  # checked again from the uploaded bytes
+    assert not at.exception
+    assert len(Store().current()["handleplan"]) == 3_000
+    assert Store().history()[0]["files"] == ["mange.xlsx"]
