@@ -16,7 +16,7 @@ from .data import (
 from .manage import (
     AUDIT_ACTIONS, action_editor, audit_details, audit_table, check_uploads, erase, history_with_undo, paged,
     plan_intro, save_button, save_status_edits, save_uploads, show_check_result, show_long_table, show_problems, show_saved_message,
-    upload_scope,
+    upload_files, upload_scope,
 )
 from .shell import (
     APP_TITLE, NAVIGATION, UPLOAD_PAGE, Filters, current_user, empty_state, nothing_chosen, sample_banner, setup,
@@ -38,7 +38,7 @@ __all__ = [
     "md_escape", "needs_trend", "needs_trend_chart", "nothing_chosen", "outline", "page_rows", "paged", "plan_intro",
     "plural", "sample_banner", "save_button", "save_status_edits", "save_uploads", "setup", "show_check_result", "show_long_table",
     "show_problems", "show_saved_message", "show_table", "show_view", "sidebar_filters", "store", "tables", "today",
-    "upload_scope",
+    "upload_files", "upload_scope",
 ]
 
 # Everything imported so far (Streamlit, pandas, Plotly, SQLAlchemy, these modules: a few hundred

@@ -7,9 +7,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
+from streamlit import config
 
 from amo_data import auth, vocab
 from amo_data.errors import AmoError, Problem, StoreUnavailable
+from amo_data.reader import max_bytes, max_upload_mb
 from amo_data.schema import SHEET_TITLES
 from amo_data.text import danish_key, joined, sorted_names
 
@@ -155,6 +157,34 @@ def _own_departments(user: auth.User) -> str:
 
 def _digest(ids: pd.Series) -> str:
     return hashlib.sha1(",".join(map(str, ids)).encode()).hexdigest()[:10]
+
+
+# Files up to this many times the core's limit reach the app, whose reader refuses them in
+# Danish naming the limit (amo_data.reader.max_bytes); above it, Streamlit refuses in the browser.
+UPLOAD_HEADROOM = 2
+
+
+def upload_cap_mb() -> int:
+    """What Streamlit lets through per file, in MB: :data:`UPLOAD_HEADROOM` times the core's
+    limit, rounded up. The core's limit (``AMO_MAX_UPLOAD_MB``, default 25 MB) is the one setting."""
+    return UPLOAD_HEADROOM * max_upload_mb()
+
+
+def upload_files() -> list:
+    """The file uploader of the Upload page, its label naming the core's limit.
+
+    Streamlit's server cap (``server.maxUploadSize``, which its upload route reads per
+    request) and the uploader's own cap are both set here from the core's limit, so raising
+    ``AMO_MAX_UPLOAD_MB`` raises them too and no file the core accepts is refused on the way.
+    """
+    cap = upload_cap_mb()
+    if config.get_option("server.maxUploadSize") != cap:
+        config.set_option("server.maxUploadSize", cap)
+    limit = danish_number(max_bytes() / 2**20, 2)
+    return st.file_uploader(
+        f"Vælg en eller flere filer (Excel eller CSV, højst {limit} MB pr. fil)",
+        type=["xlsx", "xlsm", "xls", "ods", "csv", "txt"], accept_multiple_files=True, key="uploads",
+        max_upload_size=cap) or []
 
 
 PROBLEM_COLUMNS = {"sheet": "Ark", "row": "Række", "column": "Kolonne", "value": "Værdi", "message": "Besked"}

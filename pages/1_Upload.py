@@ -3,7 +3,6 @@
 import streamlit as st
 
 import amo_ui as ui
-from amo_data.reader import max_bytes
 from amo_data.template import write_template
 from amo_data.validate import check_bytes
 from amo_data.workbook import write_workbook
@@ -22,16 +21,13 @@ if not user.can_import():
             "Kontakt AMO eller en administrator.")
     files = []
 else:
-    files = st.file_uploader(
-        f"Vælg en eller flere filer (Excel eller CSV, højst {max_bytes() // 2**20} MB pr. fil)",
-        type=["xlsx", "xlsm", "xls", "ods", "csv", "txt"], accept_multiple_files=True, key="uploads",
-    )
+    files = ui.upload_files()
     if scope := ui.upload_scope():
         st.caption(scope)
 
 # One slot for what changes with the chosen files, so that what follows keeps its place on the page.
 with st.container():
-    results = ui.check_uploads(files or [], check_bytes)
+    results = ui.check_uploads(files, check_bytes)
     for result in results:
         ui.show_check_result(result)
 

@@ -133,3 +133,32 @@ def test_a_checked_upload_leaves_no_rows_in_the_session_and_saves_what_was_check
     assert not at.exception
     assert len(Store().current()["handleplan"]) == 3_000
     assert Store().history()[0]["files"] == ["mange.xlsx"]
+
+
+# --- the upload cap: one setting, said in Danish ------------------------------------------------
+
+
+@pytest.mark.parametrize("setting, limit, cap", [(None, "25", 50), ("1", "1", 2), ("40", "40", 80), ("0.5", "0,5", 2)])
+def test_streamlits_upload_caps_follow_the_cores_limit(monkeypatch, setting, limit, cap):
+    from streamlit import config
+
+    if setting is None:
+        monkeypatch.delenv("AMO_MAX_UPLOAD_MB", raising=False)
+    else:
+        monkeypatch.setenv("AMO_MAX_UPLOAD_MB", setting)
+    at = upload_page()
+    [uploader] = at.file_uploader
+    assert uploader.label == f"Vælg en eller flere filer (Excel eller CSV, højst {limit} MB pr. fil)"
+    assert uploader.proto.max_upload_size_mb == cap  # what the browser lets through
+    assert config.get_option("server.maxUploadSize") == cap  # what the server's upload route takes
+
+
+def test_a_file_above_the_limit_is_refused_in_danish_naming_the_limit(monkeypatch):
+    monkeypatch.setenv("AMO_MAX_UPLOAD_MB", "1")
+    big = plan_csv("Kantine", "Kursus") + b"Kantine;2027;" + b"x" * (3 * 2**19) + b";Kemi;Egen;1. kvartal 2027;Planlagt\n"
+    at = upload_page()
+    at.file_uploader[0].set_value(("stor.csv", big, "text/csv")).run()
+    assert not at.exception
+    [problems] = [d.value for d in at.dataframe if "Besked" in d.value.columns]
+    assert list(problems["Besked"]) == ['Filen "stor.csv" er for stor (1,5 MB). Den må højst fylde 1 MB.']
+    assert not [b for b in at.button if b.label == "Gem"] and Store().history() == []
