@@ -1281,6 +1281,13 @@ class Store:
             return f"den er i mellemtiden ændret til »{status}«"
         return f"{last.user_name or 'en anden'} ændrede den til »{status}« {_utc(last.at).astimezone():den %d-%m-%Y kl. %H:%M}"
 
+    def record(self, action: str, user: str, details: dict[str, Any]) -> None:
+        """Write one audit line that changes no data (a failed sign-in, a pause of sign-ins);
+        it bumps the data version, so the Revisionslog shows it at once."""
+        with self._write() as conn:
+            self._audit(conn, user, action, details)
+            self._bump(conn)
+
     # ----------------------------------------------------------------- reading
 
     def current(self, year: int | None = None, department: str | None = None,

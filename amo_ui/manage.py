@@ -413,7 +413,8 @@ def _describe_batch(batch: dict) -> str:
 
 AUDIT_ACTIONS = {"import": "Import", "import_unchanged": "Import (uændret)", "undo": "Fortryd",
                  "status": "Statusændring", "delete_department": "Sletning af afdeling",
-                 "delete_person": "Sletning af person"}
+                 "delete_person": "Sletning af person", "sign_in_failed": "Mislykket login",
+                 "sign_in_paused": "Login sat på pause"}
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -446,6 +447,14 @@ def audit_details(details: dict) -> str:
         parts.append(f"person: {d['name']}")
     if isinstance(d.get("rows"), dict):
         parts.append("rækker: " + ", ".join(f"{SHEET_TITLES.get(k, k)} {v}" for k, v in d["rows"].items() if v))
+    if d.get("unknown_user"):
+        parts.append("ukendt brugernavn")
+    if "failures" in d:
+        parts.append(f"{d['failures']} forkerte forsøg inden for 15 minutter")
+    if d.get("address"):
+        parts.append(f"adresse: {d['address']}")
+    if d.get("wait_seconds"):
+        parts.append(f"næste forsøg tidligst om {d['wait_seconds']} sekunder")
     return "; ".join(parts)
 
 

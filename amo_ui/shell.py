@@ -98,12 +98,22 @@ def _sign_in() -> auth.User:
         password = st.text_input("Adgangskode", type="password", key="sign_in_password")
         submitted = st.form_submit_button("Log ind", type="primary")
     if submitted:
-        user = auth.authenticate(users, username, password)
-        if user is not None:
-            st.session_state["_user"] = user
+        address = st.context.ip_address  # None on this computer (and not a str in AppTest)
+        attempt = auth.sign_in(users, _throttle(), username, password, address if isinstance(address, str) else None)
+        for action, name, details in attempt.events:  # failed sign-ins and pauses, in the audit log
+            with writing():
+                store().record(action, name, details)
+        if attempt.user is not None:
+            st.session_state["_user"] = attempt.user
             st.rerun()
-        st.error("Forkert brugernavn eller adgangskode.")
+        st.error(attempt.message)
     st.stop()
+
+
+@st.cache_resource(show_spinner=False)
+def _throttle() -> auth.SignInThrottle:
+    """The failed sign-ins of this server process (per user name and client address)."""
+    return auth.SignInThrottle()
 
 
 def current_user() -> auth.User:
