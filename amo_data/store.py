@@ -685,6 +685,10 @@ class Store:
             self.engine = self._create_engine(parsed)
         except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError) as exc:
             raise AmoError(f'Databaseadressen "{self._shown_url}" kan ikke bruges: {exc}') from exc
+        except (OSError, sqlite3.Error) as exc:  # a new SQLite file's folder or file cannot be made
+            reason = getattr(exc, "strerror", None) or database_reason(exc)
+            raise StoreUnavailable(f'Kan ikke oprette databasen "{self._shown_url}": {reason}. Intet er ændret. '
+                                   "Prøv igen, når der må skrives i mappen.") from exc
         try:
             self._ensure_schema()
         except StoreUnavailable as exc:  # not a database, no access, locked, damaged, down

@@ -321,3 +321,10 @@ def test_a_store_whose_folder_is_gone_is_said_on_the_page_and_the_data_come_back
     at.run()
     _no_crash(at)
     assert not at.error and _overview_metric(at, "Kurser") == courses
+
+
+def test_a_new_store_whose_folder_cannot_be_made_is_said_in_danish(tmp_path):
+    (tmp_path / "fil").write_text("ikke en mappe")
+    with pytest.raises(StoreUnavailable) as info:
+        Store(f"sqlite:///{tmp_path / 'fil' / 'data' / 'amo.sqlite'}")
+    assert info.value.message.startswith('Kan ikke oprette databasen "sqlite:///') and "Intet er ændret" in info.value.message
