@@ -15,11 +15,9 @@ from amo_data.reader import max_bytes, max_upload_mb
 from amo_data.schema import SHEET_TITLES
 from amo_data.text import danish_key, joined, sorted_names
 
-from .data import (
-    _audit_log, _history, batch_departments, data_version, forget_data_version, history, reading, store, writing,
-)
+from .data import batch_departments, data_version, forget_data_version, history, history_table, store, writing
 from .shell import current_user
-from .views import ACTION_COLUMNS, danish_number, danish_time, display_frame, md_escape, page_rows, plural, show_table
+from .views import ACTION_COLUMNS, danish_number, danish_time, display_frame, md_escape, page_rows, plural, show_view
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -45,12 +43,11 @@ def paged(rows: pd.DataFrame, columns: dict[str, str], key: str,
 
 def show_long_table(rows: pd.DataFrame, columns: dict[str, str], key: str, label: str, *,
                     empty: str | None = None) -> None:
-    """``views.show_table`` a page at a time (see :func:`paged`)."""
+    """``views.show_view`` of the rows a page at a time (see :func:`paged`)."""
     if rows.empty and empty:
         st.caption(empty)
         return
-    page, view = paged(rows, columns, key, label)
-    show_table(page, columns, view=view)
+    show_view(paged(rows, columns, key, label)[1])
 
 
 _SHOWN = "_plan_shown"  # what the status editor showed: (key, ids, departments, statuses)
@@ -74,7 +71,7 @@ def action_editor(actions: pd.DataFrame) -> None:
         return
     actions, view = paged(actions, ACTION_COLUMNS, "plan_page", "Vis handlinger")
     if not current_user().can_import():
-        show_table(actions, ACTION_COLUMNS, view=view)
+        show_view(view)
         st.caption("Din rolle kan se handleplanen, men ikke ændre status.")
         return
     key = f"plan_editor_{st.session_state.get(_ROUND, 0)}_{_digest(actions['id'])}"
@@ -340,25 +337,12 @@ def show_saved_message() -> None:
         slot.info(text)
 
 
-STATE_DA = {"current": "Gældende", "replaced": "Erstattet", "undone": "Fortrudt"}
-
-
-@st.cache_data(show_spinner=False, max_entries=4)
-def _history_table(url: str, version: int) -> pd.DataFrame:
-    """The import history as the Upload page shows it, made once per data version."""
-    rows = [{"Nr.": b["id"], "Tidspunkt": danish_time(b["created_at"]), "Bruger": b["user"],
-             "Tilstand": STATE_DA.get(b["state"], b["state"]), "Arbejdsark": b["rows"].get("arbejdsark", 0),
-             "Handleplan": b["rows"].get("handleplan", 0), "Uddannelse": b["rows"].get("uddannelse", 0),
-             "Filer": ", ".join(b["files"])} for b in _history(url, version)]
-    return pd.DataFrame(rows)
-
-
 def history_with_undo() -> None:
     batches = history()
     if not batches:
         st.caption("Ingen importer endnu.")
         return
-    st.dataframe(reading(lambda: _history_table(store().url, data_version()))(), hide_index=True, width="stretch")
+    st.dataframe(history_table(), hide_index=True, width="stretch")
     user = current_user()
     if not user.can_import():
         return
@@ -409,53 +393,6 @@ def _describe_batch(batch: dict) -> str:
         shown += f" og {plural(len(files) - 1, 'fil', 'filer')} mere"
     return " · ".join(part for part in (f"Nr. {batch['id']}", danish_time(batch["created_at"]), batch["user"], shown)
                       if part)
-
-
-AUDIT_ACTIONS = {"import": "Import", "import_unchanged": "Import (uændret)", "undo": "Fortryd",
-                 "status": "Statusændring", "delete_department": "Sletning af afdeling",
-                 "delete_person": "Sletning af person", "sign_in_failed": "Mislykket login",
-                 "sign_in_paused": "Login sat på pause"}
-
-
-@st.cache_data(show_spinner=False, max_entries=4)
-def _audit_table(url: str, version: int) -> pd.DataFrame:
-    return pd.DataFrame([{"Tidspunkt": danish_time(e["at"]), "Bruger": e["user"],
-                          "Handling": AUDIT_ACTIONS.get(e["action"], e["action"]),
-                          "Detaljer": audit_details(e["details"])} for e in _audit_log(url, version)])
-
-
-@reading
-def audit_table() -> pd.DataFrame:
-    """The audit log as the Revisionslog page shows it (newest first; empty when nothing is
-    logged), made once per data version."""
-    return _audit_table(store().url, data_version())
-
-
-def audit_details(details: dict) -> str:
-    """One readable Danish line for an audit entry's details."""
-    d = details or {}
-    parts = []
-    if "batch_id" in d:
-        parts.append(f"import nr. {d['batch_id']}")
-    if d.get("files"):
-        parts.append("filer: " + ", ".join(map(str, d["files"])))
-    if "old" in d and "new" in d:
-        parts.append(f"{d.get('department', '')}: »{d.get('what', '')}« {d['old']} → {d['new']}")
-    if "department" in d and "old" not in d:
-        parts.append(f"afdeling: {d['department']}")
-    if d.get("name"):
-        parts.append(f"person: {d['name']}")
-    if isinstance(d.get("rows"), dict):
-        parts.append("rækker: " + ", ".join(f"{SHEET_TITLES.get(k, k)} {v}" for k, v in d["rows"].items() if v))
-    if d.get("unknown_user"):
-        parts.append("ukendt brugernavn")
-    if "failures" in d:
-        parts.append(f"{d['failures']} forkerte forsøg inden for 15 minutter")
-    if d.get("address"):
-        parts.append(f"adresse: {d['address']}")
-    if d.get("wait_seconds"):
-        parts.append(f"næste forsøg tidligst om {d['wait_seconds']} sekunder")
-    return "; ".join(parts)
 
 
 def erase(action) -> None:

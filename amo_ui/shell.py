@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pandas as pd
 import streamlit as st
 
-from amo_data import auth, metrics
+from amo_data import auth
 from amo_data.errors import AmoError
 from amo_data.text import joined
 
-from .data import (
-    Outline, choice_departments, choice_years, forget_data_version, has_sample_data, is_empty, show_write_error, store,
-    table_groups, today, writing,
-)
+from .data import Choices, forget_data_version, has_sample_data, show_write_error, store, table_groups, today, writing
+from .filters import Filters
 from .views import md_escape
 
 
@@ -120,20 +116,6 @@ def current_user() -> auth.User:
     return st.session_state.get("_user") or auth.LOCAL_USER
 
 
-@dataclass(frozen=True)
-class Filters:
-    year: int | None
-    departments: tuple[str, ...]
-
-    def scope(self, data: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-        """Only the chosen departments (all years)."""
-        return metrics.filter_tables(data, departments=self.departments or None)
-
-    def apply(self, data: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-        """The chosen departments and year."""
-        return metrics.filter_tables(data, year=self.year, departments=self.departments or None)
-
-
 def _remember(key: str, param: str) -> None:
     value = st.session_state[key]
     st.session_state[f"_keep_{key}"] = value
@@ -148,14 +130,11 @@ def _remember(key: str, param: str) -> None:
 ALL_YEARS = "Alle år"
 
 
-def sidebar_filters(data: dict[str, pd.DataFrame]) -> Filters:
+def sidebar_filters(choices: Choices) -> Filters:
     """Year (this year by default) and departments in the sidebar; they survive page changes
     and live in the URL."""
     default_year = today().year
-    if isinstance(data, Outline):  # cached on their own: a rerun does not read the outline
-        years, departments, _empty = data.choices
-    else:
-        years, departments = choice_years(data), choice_departments(data)
+    years, departments = list(choices.years), list(choices.departments)
     params = st.query_params
 
     year_opts: list = [ALL_YEARS, *years]
@@ -204,9 +183,9 @@ def nothing_chosen(filters: Filters, table: str, groups: pd.DataFrame | None = N
     return text + f" Udfyld arket {sheet} i skabelonen, og indlæs det på siden Upload."
 
 
-def empty_state(data: dict[str, pd.DataFrame]) -> None:
+def empty_state(choices: Choices) -> None:
     """Stop the page with a clear next step when nothing is stored yet."""
-    if not is_empty(data):
+    if not choices.empty:
         return
     st.info("Der er ingen data endnu. Hent skabelonen, udfyld den efter jeres årlige drøftelse, "
             "og indlæs den på siden Upload.")

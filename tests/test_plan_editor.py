@@ -7,23 +7,34 @@ actions never conflict, whatever was written between drawing the page and the ed
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from amo_data import metrics
 from amo_data.cli import main as cli
 from amo_data.store import Store
 from amo_data.validate import check_bytes
+from amo_data.workbook import write_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
 PLAN = "pages/3_Handleplan.py"
 
 
+TODAY = "2026-11-26"
+
+
 @pytest.fixture(autouse=True)
-def _sample(monkeypatch):
-    monkeypatch.setenv("AMO_TODAY", "2026-11-26")
+def _today(monkeypatch):
+    monkeypatch.setenv("AMO_TODAY", TODAY)
+
+
+@pytest.fixture
+def sample():
     assert cli(["seed-sample"]) == 0
 
 
@@ -68,7 +79,7 @@ def status_lines() -> list[dict]:
     return [e for e in Store().audit_log() if e["action"] == "status"]
 
 
-def test_two_people_editing_two_departments_both_get_their_edit_saved():
+def test_two_people_editing_two_departments_both_get_their_edit_saved(sample):
     mette, lars = plan_page(), plan_page()  # both pages drawn before either edit
     lager, kantine = row_of(mette, "Lager"), row_of(lars, "Kantine")
     lager_id, kantine_id = action_id(mette, lager), action_id(lars, kantine)
@@ -84,7 +95,7 @@ def test_two_people_editing_two_departments_both_get_their_edit_saved():
     assert not mette.error and not lars.error
 
 
-def test_an_edit_of_an_action_another_person_changed_meanwhile_is_refused_saying_so():
+def test_an_edit_of_an_action_another_person_changed_meanwhile_is_refused_saying_so(sample):
     at = plan_page()
     row = row_of(at, "Lager")
     seen = shown(at)["Status"].iloc[row]
@@ -109,7 +120,7 @@ def _replace_lager_2026() -> None:
     Store().import_results([result], user="kollega")
 
 
-def test_an_edit_of_an_action_an_import_replaced_meanwhile_is_refused_in_danish():
+def test_an_edit_of_an_action_an_import_replaced_meanwhile_is_refused_in_danish(sample):
     at = plan_page()
     row = row_of(at, "Lager")
     what = shown(at)["Hvad"].iloc[row]
@@ -124,3 +135,108 @@ def test_an_edit_of_an_action_an_import_replaced_meanwhile_is_refused_in_danish(
     kantine = row_of(at, "Kantine")
     edit(at, kantine, other_status(shown(at)["Status"].iloc[kantine]))
     assert len(status_lines()) == 1
+
+
+def test_a_change_made_elsewhere_shows_on_the_next_run(sample):
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("pages/3_Handleplan.py").run()
+    plan = Store().current()["handleplan"]
+    shown = at.data_editor[0].value
+    row = next(i for i, s in enumerate(shown["Status"]) if s not in ("Gennemført", "Aflyst"))
+    [action] = plan.loc[(plan["what"] == shown["Hvad"].iloc[row]) & (plan["department"] == shown["Afdeling"].iloc[row])
+                        & (plan["year"] == 2026), "id"]
+    Store().set_action_status(int(action), "Aflyst", user="andet vindue")  # another process
+    at.run()
+    assert not at.exception
+    assert at.data_editor[0].value["Status"].iloc[row] == "Aflyst"  # the editor shows the new data
+
+
+# --- long plans are edited a page of 100 actions at a time ---------------------------------------
+
+def _many_actions(n: int) -> pd.DataFrame:
+    """``n`` actions of 2026 (three departments, quarters 1-4) through the real import path."""
+    result = check_bytes("mange.xlsx", _many_actions_file(n))
+    assert result.ok, result.errors[:3]
+    Store().import_results([result], user="test")
+    return Store().current()["handleplan"]
+
+
+def _many_actions_file(n: int) -> bytes:
+    """A workbook of ``n`` actions of 2026 (three departments, quarters 1-4)."""
+    plan = pd.DataFrame({
+        "department": [("Lager", "Kantine", "Produktion")[i % 3] for i in range(n)],
+        "year": pd.Series([2026] * n, dtype="int64"), "date": [None] * n,
+        "what": [f"Handling {i + 1:03d}" for i in range(n)], "area": ["Ergonomi"] * n,
+        "why": [None] * n, "how": [None] * n,
+        "help": [("Egen kompetenceudvikling", "Hjælp indefra")[i % 2] for i in range(n)],
+        "when": [f"{i % 4 + 1}. kvartal 2026" for i in range(n)],
+        "quarter": [f"2026-Q{i % 4 + 1}" for i in range(n)], "urgent": [False] * n,
+        "who": [None] * n, "follow_up": [None] * n, "status": ["Planlagt"] * n,
+    })
+    buffer = io.BytesIO()
+    write_workbook({"handleplan": plan}, buffer)
+    return buffer.getvalue()
+
+
+def _pagers(at: AppTest) -> list:
+    return [s for s in at.selectbox if s.label == "Vis handlinger"]
+
+
+def _editor_rows(at: AppTest) -> list[str]:
+    """The 'Hvad' column of the status editor as the browser gets it."""
+    [editor] = [e for e in at.dataframe if e.proto.editing_mode]
+    return list(editor.value["Hvad"])
+
+
+def test_a_long_plan_is_edited_a_page_of_100_actions_at_a_time():
+    plan = _many_actions(250)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("pages/3_Handleplan.py").run()
+    [pager] = _pagers(at)
+    assert pager.options == ["1–100 af 250", "101–200 af 250", "201–250 af 250"]
+    order = list(metrics.select_actions(plan)["what"])
+    assert _editor_rows(at) == order[:100]
+    # The overdue list (quarters 1-3 of 2026 are over on 26-11-2026) is paged the same way.
+    overdue = metrics.overdue_actions(plan, TODAY)
+    assert len(overdue) == 188 and f"Overskredne ({len(overdue)})" in [h.value for h in at.subheader]
+    [overdue_pager] = [s for s in at.selectbox if s.label == "Vis overskredne"]
+    assert overdue_pager.options == ["1–100 af 188", "101–188 af 188"]
+    overdue_pager.set_value(1).run()
+    [table] = [d.value for d in at.dataframe if not d.proto.editing_mode and "Hvem" in d.value.columns]
+    assert list(table["Hvad"]) == list(overdue["what"])[100:]
+    assert not [s for s in at.selectbox if s.label == "Vis hastende"]  # no urgent action: no pager
+    pager.set_value(2).run()
+    assert _pagers(at)[0].value == 2
+    assert _editor_rows(at) == order[200:]
+    # An edit on the third page changes the action shown there, and the page stays.
+    key = at.session_state["_plan_editor_key"]
+    at.session_state[key] = {"edited_rows": {0: {"Status": "Gennemført"}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    done = Store().current()["handleplan"]
+    assert list(done.loc[done["status"] == "Gennemført", "what"]) == [order[200]]
+    assert _editor_rows(at) == order[200:] and _pagers(at)[0].value == 2
+    # Another selection starts at its first page; a short one has no pager.
+    _choose(at, "Status", ["Planlagt"])
+    assert _editor_rows(at) == [w for w in order if w != order[200]][:100] and _pagers(at)[0].value == 0
+    _choose(at, "Hjælp", ["Hjælp indefra"])  # 124 of the 249 planned: still two pages
+    assert len(_editor_rows(at)) == 100 and _pagers(at)[0].options[-1] == "101–124 af 124"
+    _choose(at, "Kvartal", ["2026-Q2"])  # Hjælp indefra in Q2: every 4th of them, one page
+    indefra_q2 = plan.loc[(plan["help"] == "Hjælp indefra") & (plan["quarter"] == "2026-Q2")
+                          & (plan["what"] != order[200])]
+    assert not _pagers(at) and sorted(_editor_rows(at)) == sorted(indefra_q2["what"])
+
+
+def _choose(at: AppTest, label: str, values: list[str]) -> None:
+    [box] = [m for m in at.multiselect if m.label == label]
+    box.set_value(values).run()
+    assert not at.exception, [e.message for e in at.exception]
+
+
+def test_a_plan_of_thousands_of_actions_counts_them_the_danish_way():
+    _many_actions(1_200)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("pages/3_Handleplan.py").run()
+    assert not at.exception
+    assert any(m.value.startswith("1.200 handlinger.") for m in at.markdown), [m.value for m in at.markdown][:5]
+    assert _pagers(at)[0].options[0] == "1–100 af 1.200"

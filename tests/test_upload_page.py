@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from amo_data.cli import main as cli
 from amo_data.store import Store
+from amo_ui import XLSX_MIME
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -120,8 +121,6 @@ def _kept(at: AppTest) -> dict[str, int]:
 
 
 def test_a_checked_upload_leaves_no_rows_in_the_session_and_saves_what_was_checked():
-    from amo_ui import XLSX_MIME
-
     data = _many_actions_file(3_000)
     at = upload_page()
     at.file_uploader[0].set_value(("mange.xlsx", data, XLSX_MIME)).run()
@@ -162,3 +161,38 @@ def test_a_file_above_the_limit_is_refused_in_danish_naming_the_limit(monkeypatc
     [problems] = [d.value for d in at.dataframe if "Besked" in d.value.columns]
     assert list(problems["Besked"]) == ['Filen "stor.csv" er for stor (1,5 MB). Den må højst fylde 1 MB.']
     assert not [b for b in at.button if b.label == "Gem"] and Store().history() == []
+
+
+# --- the page after a save, and big files ------------------------------------------------------
+
+
+def test_the_first_import_can_be_exported_in_the_same_run():
+    at = upload_page()
+    assert "Der er endnu ingen gemte data at eksportere." in [c.value for c in at.caption]
+    at.file_uploader[0].set_value(("kantine-plan.csv", plan_csv("Kantine", "Kursus"), "text/csv")).run()
+    [save] = [b for b in at.button if b.label == "Gem"]
+    save.click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert "Hent de gemte data som Excel" in [b.label for b in at.get("download_button")]
+
+
+def test_the_upload_history_shows_a_new_import_in_the_same_run():
+    assert cli(["seed-sample"]) == 0
+    at = upload_page()
+    before = len(at.dataframe[0].value)
+    at.file_uploader[0].set_value(("kantine-plan.csv", plan_csv("Kantine", "Kursus"), "text/csv")).run()
+    [b for b in at.button if b.label == "Gem"][0].click().run()
+    history = [d.value for d in at.dataframe if "Tilstand" in d.value.columns][0]
+    assert len(history) == before + 1 and history.iloc[0]["Filer"] == "kantine-plan.csv"
+    undo = at.selectbox(key="undo_batch")
+    # The new import is the one offered first, named so nobody undoes another by mistake.
+    assert undo.value == history.iloc[0]["Nr."]
+    assert undo.options[0].startswith(f"Nr. {history.iloc[0]['Nr.']} · ") and undo.options[0].endswith(
+        "kantine-plan.csv")
+
+
+def test_a_checked_file_of_thousands_of_rows_counts_them_the_danish_way():
+    at = upload_page()
+    at.file_uploader[0].set_value(("mange.xlsx", _many_actions_file(1_200), XLSX_MIME)).run()
+    assert not at.exception
+    assert [m.value for m in at.metric if m.label == "Rækker i Handleplan"] == ["1.200"]
