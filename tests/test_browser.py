@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from amo_data.store import Store
-from amo_ui import ACTION_COLUMNS
+from amo_ui.views import ACTION_COLUMNS
 from tests import browser as B
 
 
