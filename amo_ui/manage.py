@@ -50,19 +50,21 @@ def show_long_table(rows: pd.DataFrame, columns: dict[str, str], key: str, label
     show_view(paged(rows, columns, key, label)[1])
 
 
-_SHOWN = "_plan_shown"  # what the status editor showed: (key, ids, departments, statuses)
-_ROUND = "_plan_round"  # a new editor after each saved edit (its key), so no edit is applied twice
-_REFUSED = "_plan_refused"  # the refusals of the last edit, shown until the next one
+_SHOWN = "_plan_shown"  # editor key -> (ids, departments, statuses shown) of the last few editors drawn
+_KEEP = 3  # editors remembered: a table in the browser may send an edit after a newer one was drawn
+_ROUND = "_plan_round"  # part of the editor's key: a new round is a new editor, showing what is stored
+_REFUSED = "_plan_refused"  # the refusals of the last edits, shown until the next edit
 
 
 def action_editor(actions: pd.DataFrame) -> None:
     """The actions with Status editable in place; a change is saved at once with who and when.
 
     More than ``views.PAGE_SIZE`` actions are shown a page at a time. The editor's key follows
-    the shown actions (their ids) only, so a write by anyone else between drawing the page and
-    the edit does not throw the edit away: :func:`save_status_edits`, called by the page before
-    it loads anything, applies each edit to the action that was shown, with the status that was
-    shown as the expected old value.
+    the shown actions (their ids), not the data version, so a write by anyone between drawing
+    the page and an edit does not throw the edit away: :func:`save_status_edits`, called by the
+    page before it loads anything, applies each edit to the action that was shown, with the
+    status that was shown as the expected old value. An edit that was refused, or that someone
+    else changed after it was saved, gets a new editor (a new round), which shows what is stored.
     """
     for refusal in st.session_state.get(_REFUSED, ()):
         st.error(md_escape(refusal))
@@ -74,10 +76,18 @@ def action_editor(actions: pd.DataFrame) -> None:
         show_view(view)
         st.caption("Din rolle kan se handleplanen, men ikke ændre status.")
         return
+    statuses = list(view["Status"])
     key = f"plan_editor_{st.session_state.get(_ROUND, 0)}_{_digest(actions['id'])}"
+    if any(status != statuses[int(row)] for row, status in _edited(key).items()):
+        # The browser's table shows an edit of this key that is not what is stored any more.
+        st.session_state[_ROUND] = st.session_state.get(_ROUND, 0) + 1
+        key = f"plan_editor_{st.session_state[_ROUND]}_{_digest(actions['id'])}"
+    shown = st.session_state.setdefault(_SHOWN, {})
+    shown.pop(key, None)
+    shown[key] = ([int(i) for i in actions["id"]], list(actions["department"]), statuses)
+    for older in list(shown)[:-_KEEP]:
+        del shown[older]
     st.session_state["_plan_editor_key"] = key
-    st.session_state[_SHOWN] = (key, [int(i) for i in actions["id"]], list(actions["department"]),
-                                list(view["Status"]))
     st.data_editor(
         view, key=key, hide_index=True, width="stretch", disabled=[c for c in view.columns if c != "Status"],
         num_rows="fixed",
@@ -86,28 +96,37 @@ def action_editor(actions: pd.DataFrame) -> None:
     )
 
 
+def _edited(key: str) -> dict[int, str]:
+    """The statuses edited in the editor ``key`` (row -> status), as its browser table holds them."""
+    rows = (st.session_state.get(key) or {}).get("edited_rows") or {}
+    return {int(row): change["Status"] for row, change in rows.items() if change.get("Status") is not None}
+
+
 def save_status_edits() -> None:
-    """Save the status edits made in the editor the last run drew (once; see :func:`action_editor`).
+    """Save the status edits made in the editors the last runs drew, each once (see
+    :func:`action_editor`). A table in the browser keeps its edits and sends them all with each
+    new one, possibly after a newer table was drawn: only what differs from what it showed is
+    an edit, and each is then recorded as shown.
 
     Each is saved, or refused with a Danish reason kept on the page until the next edit: another
     department than the user's own, an action an import replaced or an undo removed meanwhile,
     or a status someone else changed meanwhile.
     """
-    shown = st.session_state.get(_SHOWN)
-    edits = (st.session_state.get(shown[0]) or {}).get("edited_rows") if shown else None
-    if not edits:
+    changes = []
+    for key, (ids, departments, statuses) in (st.session_state.get(_SHOWN) or {}).items():
+        for row, status in sorted(_edited(key).items()):
+            if status != statuses[row]:
+                changes.append((ids[row], departments[row], statuses[row], status))
+                statuses[row] = status  # handled: a later run that brings it again does not apply it again
+    if not changes:
         return
-    key, ids, departments, statuses = shown
     user = current_user()
-    changes = [(ids[int(row)], departments[int(row)], statuses[int(row)], change["Status"])
-               for row, change in sorted(edits.items(), key=lambda item: int(item[0]))
-               if "Status" in change and change["Status"] != statuses[int(row)]]
     refused = []
     others = sorted({dep for _, dep, _, _ in changes if not user.can_edit_status(dep)}, key=danish_key)
     if others:
         refused.append(f"Du kan ikke ændre status for {', '.join(others)}: du kan kun ændre dine egne afdelinger"
                        + (f" ({', '.join(user.departments)})." if user.departments else "."))
-    saved = 0
+    saved, written = 0, False
     with writing():
         for action_id, department, old, new in changes:
             if not user.can_edit_status(department):
@@ -119,10 +138,10 @@ def save_status_edits() -> None:
                 raise
             except AmoError as exc:  # replaced or changed by someone else meanwhile
                 refused.append(exc.message)
-    # A new editor for the rest of this run and after: these edits are done, saved or refused.
-    st.session_state.pop(_SHOWN, None)
-    st.session_state[_ROUND] = st.session_state.get(_ROUND, 0) + 1
+        written = True
     st.session_state[_REFUSED] = refused
+    if refused or not written:  # a new editor: the browser's table must not go on showing what is not stored
+        st.session_state[_ROUND] = st.session_state.get(_ROUND, 0) + 1
     if saved:
         forget_data_version()  # the rest of this run shows the new statuses
         st.toast(f"Status gemt for {saved} handling{'er' if saved > 1 else ''}.", icon=":material/check_circle:")

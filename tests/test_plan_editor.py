@@ -137,6 +137,61 @@ def test_an_edit_of_an_action_an_import_replaced_meanwhile_is_refused_in_danish(
     assert len(status_lines()) == 1
 
 
+def _edits(at: AppTest, key: str, edits: dict[int, str]) -> AppTest:
+    """The state the browser sends for the editor drawn as ``key``: every edit made in it so far."""
+    at.session_state[key] = {"edited_rows": {row: {"Status": status} for row, status in edits.items()},
+                             "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_edits_made_one_after_another_in_one_table_are_each_saved_once(sample):
+    at = plan_page()
+    key = at.session_state["_plan_editor_key"]
+    first, second = (other_status(shown(at)["Status"].iloc[row]) for row in (0, 1))
+    ids = [action_id(at, row) for row in (0, 1)]
+    _edits(at, key, {0: first})
+    # The table in the browser keeps its edits: the second comes with the first, maybe before the
+    # page drawn after the first one has arrived.
+    _edits(at, key, {0: first, 1: second})
+    plan = Store().current()["handleplan"].set_index("id")
+    assert [plan.loc[i, "status"] for i in ids] == [first, second]
+    assert sorted(e["details"]["action_id"] for e in status_lines()) == sorted(ids), "each edit saved once"
+    assert not at.error
+
+
+def test_an_edit_made_in_a_table_the_previous_edit_changed_is_saved(sample):
+    at = plan_page()
+    planned = "Planlagt"
+    [status] = [m for m in at.main.multiselect if m.label == "Status"]
+    status.set_value([planned]).run()  # an edit to Gennemført takes its action out of this list
+    key = at.session_state["_plan_editor_key"]
+    ids = [action_id(at, row) for row in (0, 1)]
+    _edits(at, key, {0: "Gennemført"})
+    assert at.session_state["_plan_editor_key"] != key  # another list of actions
+    _edits(at, key, {0: "Gennemført", 1: "I gang"})  # made in the table before the new one arrived
+    plan = Store().current()["handleplan"].set_index("id")
+    assert [plan.loc[i, "status"] for i in ids] == ["Gennemført", "I gang"]
+    assert len(status_lines()) == 2 and not at.error
+
+
+def test_a_saved_edit_that_someone_changes_afterwards_is_not_saved_again(sample):
+    at = plan_page()
+    key = at.session_state["_plan_editor_key"]
+    first = other_status(shown(at)["Status"].iloc[0])
+    ids = [action_id(at, row) for row in (0, 1)]
+    _edits(at, key, {0: first})
+    theirs = next(s for s in ("I gang", "Ikke startet") if s != first)
+    Store().set_action_status(ids[0], theirs, user="kollega")
+    at.run()
+    assert shown(at)["Status"].iloc[0] == theirs
+    second = other_status(shown(at)["Status"].iloc[1])
+    _edits(at, key, {0: first, 1: second})  # the old table still shows the first edit
+    plan = Store().current()["handleplan"].set_index("id")
+    assert [plan.loc[i, "status"] for i in ids] == [theirs, second], "kollega's change was overwritten"
+
+
 def test_a_change_made_elsewhere_shows_on_the_next_run(sample):
     at = AppTest.from_file(APP, default_timeout=60).run()
     at.switch_page("pages/3_Handleplan.py").run()
