@@ -17,7 +17,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from . import runtime
 from .errors import AmoError
 
 OK, INPUT_ERRORS, UNREADABLE, UNEXPECTED = 0, 1, 2, 3
@@ -411,10 +410,7 @@ def main(argv: list[str] | None = None) -> int:
     with _danish_argparse():
         args = _build_parser().parse_args(argv)
     try:
-        # A command is one short run: the cyclic garbage collector only slows the reading,
-        # checking and storing of big files down (see amo_data.runtime).
-        with runtime.gc_paused():
-            return COMMANDS[args.command](args)
+        return COMMANDS[args.command](args)
     except AmoError as exc:
         print(f"Fejl: {exc.message}", file=sys.stderr)
         return exc.exit_code

@@ -60,7 +60,6 @@ import io
 import math
 import os
 import re
-from collections.abc import Iterator
 
 from . import guard, guard_xls
 from .errors import AmoError
@@ -162,6 +161,11 @@ def max_bytes() -> int:
     return parsed if parsed is not None else DEFAULT_MAX_BYTES
 
 
+def max_upload_mb() -> int:
+    """The limit in whole megabytes, rounded up (what Streamlit's upload caps take)."""
+    return max(1, -(-max_bytes() // MB))
+
+
 # --------------------------------------------------------------------------- messages
 
 _q = guard.q
@@ -174,7 +178,8 @@ def _err_empty(name: str) -> AmoError:
     return AmoError(f"{_q(name)} er tom.")
 
 
-def _err_too_large(name: str, size: int, limit: int) -> AmoError:
+def too_large(name: str, size: int, limit: int) -> AmoError:
+    """The message for a file above the upload limit."""
     return AmoError(f"{_q(name)} er for stor ({guard.fmt_mb(size)} MB). Den må højst fylde {guard.fmt_mb(limit)} MB.")
 
 
@@ -198,12 +203,6 @@ def read_file(name: str, data: bytes, max_bytes: int | None = None) -> list[RawS
         raise _err_corrupt(shown) from exc
 
 
-def read_sheets(name: str, data: bytes, max_bytes: int | None = None) -> Iterator[RawSheet]:
-    """:func:`read_file`, one sheet at a time (nothing is read until the first sheet is asked
-    for; the errors are the same)."""
-    yield from read_file(name, data, max_bytes)
-
-
 def _display_name(name: object) -> str:
     text = "" if name is None else str(name)
     base = re.split(r"[\\/]", text)[-1]
@@ -218,7 +217,7 @@ def _read(name: str, data: bytes, limit: int | None) -> list[RawSheet]:
     if not data:
         raise _err_empty(name)
     if len(data) > limit:
-        raise _err_too_large(name, len(data), limit)
+        raise too_large(name, len(data), limit)
     if data.startswith(_ZIP_MAGICS):
         guard.check_zip(name, data, limit)
     elif data.startswith(_OLE2_MAGIC):

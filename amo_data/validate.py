@@ -224,7 +224,7 @@ def check_path(path: str | Path, max_bytes: int | None = None) -> FileResult:
             return unreadable_result(name, f'Filen "{path}" findes ikke.')
         size = path.stat().st_size
         if size > limit:
-            return unreadable_result(name, reader._err_too_large(name, size, limit).message)
+            return unreadable_result(name, reader.too_large(name, size, limit).message)
         data = path.read_bytes()
     except OSError as exc:
         return unreadable_result(name, f'Filen "{path}" kan ikke læses: {exc.strerror or exc}.')

@@ -980,21 +980,6 @@ def test_ole2_file_without_a_workbook_stream_is_not_a_spreadsheet():
     assert refused("brev.doc", word) == NOT_SHEET.format("brev.doc")
 
 
-def test_read_sheets_reads_nothing_until_asked_and_can_be_closed():
-    def build(wb):
-        wb.active.title = "Arbejdsark"
-        wb.active.append(["Afdeling", "År", "Område"])
-        for title in ("Handleplan", "Uddannelse"):
-            wb.create_sheet(title).append(["Afdeling", title])
-
-    sheets = reader.read_sheets("x.xlsx", xlsx_bytes(build))
-    assert next(sheets).name == "Arbejdsark"
-    sheets.close()
-    broken = reader.read_sheets("x.xlsx", b"PK\x03\x04 not really a zip")  # no error yet
-    with pytest.raises(AmoError):  # a damaged file says so when its first sheet is asked for
-        next(broken)
-
-
 def test_a_sheet_made_without_rows_has_none():
     assert RawSheet("Arbejdsark").rows == [] and RawSheet("Arbejdsark").height == 0
 
