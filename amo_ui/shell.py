@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import time
+import urllib.request
+
 import pandas as pd
 import streamlit as st
 
 from amo_data import auth
-from amo_data.errors import AmoError
-from amo_data.text import joined
+from amo_data.errors import AmoError, StoreUnavailable
+from amo_data.text import clean, joined
 
 from .data import Choices, forget_data_version, has_sample_data, show_write_error, store, table_groups, today, writing
 from .filters import Filters
@@ -18,6 +22,7 @@ APP_TITLE = "AMO-kompetencer"
 
 
 UPLOAD_PAGE = "pages/1_Upload.py"
+USERS_PAGE = "pages/8_Brugere.py"
 
 
 # The menu (Streamlit's own is switched off in .streamlit/config.toml so the home page can be
@@ -30,6 +35,7 @@ NAVIGATION = (
     ("pages/4_Sammenlign_afdelinger.py", "Sammenlign afdelinger", ":material/compare_arrows:"),
     ("pages/5_Uddannelse.py", "Uddannelse", ":material/school:"),
     ("pages/7_Revisionslog.py", "Revisionslog", ":material/history:"),
+    (USERS_PAGE, "Brugere", ":material/manage_accounts:"),
 )
 
 
@@ -51,9 +57,10 @@ def setup(title: str, icon: str = "🦺") -> auth.User:
                            "denne computer kan se og ændre alt.")
     else:
         st.sidebar.caption(f"Logget ind som {md_escape(user.label)}")
+        if user.oidc and user.username != user.name:
+            st.sidebar.caption(md_escape(user.username))
         if st.sidebar.button("Log ud", key="sign_out"):
-            st.session_state.pop("_user", None)
-            st.rerun()
+            _sign_out(user)
     if message := st.session_state.pop("_toast", None):
         st.toast(md_escape(message), icon=":material/check_circle:")
     show_write_error()
@@ -66,12 +73,14 @@ def _navigation(user: auth.User) -> None:
     for path, label, icon in NAVIGATION:
         if path.endswith("Revisionslog.py") and not user.can_see_audit():
             continue
+        if path == USERS_PAGE and not user.can_manage_users():
+            continue
         st.sidebar.page_link(path, label=label, icon=icon, query_params=params or None)
     st.sidebar.divider()
 
 
-def _configured_users() -> dict[str, auth.UserRecord] | None:
-    """The user list of secrets.toml, or None in local single-user mode."""
+def configured_users() -> dict[str, auth.UserRecord] | None:
+    """The local user list of secrets.toml (``[users]``), or None when there is none."""
     try:
         if not auth.users_configured(st.secrets):
             return None
@@ -81,15 +90,107 @@ def _configured_users() -> dict[str, auth.UserRecord] | None:
         st.stop()
 
 
+def single_sign_on() -> tuple[list[tuple[str | None, str]], auth.RoleSource] | None:
+    """The single sign-on providers of ``[auth]`` and where roles come from (``[auth.roles]``),
+    or None when single sign-on is not configured."""
+    try:
+        providers = auth.oidc_providers(st.secrets)
+        return (providers, auth.load_role_source(st.secrets)) if providers else None
+    except AmoError as exc:
+        st.error(f"Login-opsætningen ([auth]) i .streamlit/secrets.toml er ugyldig: {exc.message}")
+        st.stop()
+
+
 def _sign_in() -> auth.User:
-    users = _configured_users()
-    if users is None:
+    """The signed-in user, or the sign-in page (the run stops there).
+
+    Single sign-on (``[auth]``) and the local user list (``[users]``) may both be configured:
+    the sign-in page then offers both (the local list is the way in when the provider is down).
+    Neither: local single-user mode."""
+    users, sso = configured_users(), single_sign_on()
+    if users is None and sso is None:
         return auth.LOCAL_USER
-    if (user := st.session_state.get("_user")) is not None:
+    if sso is not None and st.user.get("is_logged_in", False):
+        return _sso_user(*sso)
+    if (user := st.session_state.get("_user")) is not None and not user.oidc:
         return user
+    st.session_state.pop("_user", None)
     st.title(APP_TITLE)
+    st.subheader("Log ind")
+    if sso is not None:
+        _sso_buttons(sso[0], local_too=users is not None)
+    if users is not None:
+        if sso is not None:
+            st.caption("Eller log ind med en lokal bruger:")
+        _password_form(users)
+    st.stop()
+
+
+def _sso_user(providers: list[tuple[str | None, str]], source: auth.RoleSource) -> auth.User:
+    """The person ``st.user`` names, with the role ``[auth.roles]`` gives; without a role, or
+    when the sign-in is older than ``session_hours``, the run stops with a Danish message."""
+    claims = st.user.to_dict()
+    if auth.session_expired(claims, source, time.time()):
+        st.session_state.pop("_user", None)
+        st.title(APP_TITLE)
+        st.info(f"Du har været logget ind i mere end {_hours(source.session_hours)}. "
+                "Log ind igen for at fortsætte.")
+        _sso_buttons(providers, local_too=False)
+        st.stop()
+
+    def stored_role(email: str):
+        try:
+            return store().role_of(email)
+        except StoreUnavailable as exc:
+            st.error(md_escape(exc.message), icon=":material/cloud_off:")
+            st.stop()
+
+    user = auth.oidc_user(claims, source, stored_role)
+    if user is None:
+        st.session_state.pop("_user", None)
+        st.title(APP_TITLE)
+        who = clean(str(claims.get(source.email_claim) or claims.get("sub") or "")) or "ukendt"
+        st.warning(md_escape(auth.no_role_message(who, source)), icon=":material/lock:")
+        if st.button("Log ud", key="sign_out"):
+            st.logout()
+        st.stop()
+    st.session_state["_user"] = user
+    return user
+
+
+def _hours(hours: float) -> str:
+    whole = int(hours) if float(hours).is_integer() else hours
+    return f"{whole} time" if whole == 1 else f"{whole} timer"
+
+
+def _provider_answers(metadata_url: str) -> bool:
+    """Does the identity provider answer (its OpenID configuration, within a few seconds)?"""
+    try:
+        with urllib.request.urlopen(metadata_url, timeout=4) as response:
+            return response.status == 200 and "authorization_endpoint" in json.loads(response.read(1_000_000))
+    except Exception:  # noqa: BLE001 - refused, timed out, not JSON: it does not answer
+        return False
+
+
+def _sso_buttons(providers: list[tuple[str | None, str]], *, local_too: bool) -> None:
+    """One button per provider that answers; when none answers, a Danish message instead
+    (checked anew on every run, so also at the click)."""
+    up = [(name, url) for name, url in providers if _provider_answers(url)]
+    if not up:
+        st.error("Du kan ikke logge ind lige nu: virksomhedens login-tjeneste svarer ikke. Prøv igen om lidt. "
+                 "Fortsætter det, så kontakt jeres IT-afdeling."
+                 + (" Har du en lokal bruger, kan du logge ind med den herunder." if local_too else ""),
+                 icon=":material/cloud_off:")
+        st.button("Prøv igen", key="sso_retry")
+        return
+    for name, _url in up:
+        label = "Log ind med din arbejdskonto" if len(providers) == 1 or not name else f"Log ind med {name}"
+        if st.button(label, type="primary", key=f"sso_{name or 'default'}", icon=":material/login:"):
+            st.login(name)
+
+
+def _password_form(users: dict[str, auth.UserRecord]) -> None:
     with st.form("sign_in"):
-        st.subheader("Log ind")
         username = st.text_input("Brugernavn", key="sign_in_user")
         password = st.text_input("Adgangskode", type="password", key="sign_in_password")
         submitted = st.form_submit_button("Log ind", type="primary")
@@ -103,7 +204,14 @@ def _sign_in() -> auth.User:
             st.session_state["_user"] = attempt.user
             st.rerun()
         st.error(attempt.message)
-    st.stop()
+
+
+def _sign_out(user: auth.User) -> None:
+    st.session_state.pop("_user", None)
+    if user.oidc:
+        st.logout()  # clears Streamlit's identity cookie, then the browser goes to the provider's sign-out
+        st.stop()
+    st.rerun()
 
 
 @st.cache_resource(show_spinner=False)

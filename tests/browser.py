@@ -1,12 +1,15 @@
 """Helpers for driving the real dashboard in a real browser (Playwright + Debian's Chromium).
 
-Used by ``tests/test_browser.py`` and ``docs/make_screenshots.py``. Nothing here is a mock: a
-Streamlit server runs ``app.py`` against a fresh SQLite store seeded with the sample data.
+Used by ``tests/test_browser.py``, the sign-in and several-instances tests and
+``docs/make_screenshots.py``. Nothing here is a mock: a Streamlit server runs ``app.py`` against
+a fresh SQLite (or PostgreSQL) store seeded with the sample data, and single sign-on talks to a
+real OpenID Connect provider process made for tests (``oidc-provider-mock``).
 """
 
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import socket
@@ -14,6 +17,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -66,38 +70,125 @@ def seeded_env(directory: Path, *, today: str = TODAY) -> dict[str, str]:
     return store_env(directory, seed=True, today=today)
 
 
+def _wait_for(url: str, proc: subprocess.Popen, log: Path, what: str, timeout: float,
+              ok=lambda body: True) -> None:
+    """Poll ``url`` until it answers 200 with a body ``ok`` accepts; fail if ``proc`` stops."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{what} stopped (exit {proc.returncode}):\n{Path(log).read_text()}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                if r.status == 200 and ok(r.read().decode()):
+                    return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{what} did not answer within {timeout} s:\n{Path(log).read_text()}")
+        time.sleep(0.2)
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)
+
+
 @contextmanager
-def streamlit_server(env: dict[str, str], log: Path, *, timeout: float = 60.0):
-    """Run ``streamlit run app.py`` on a free local port; yields the base URL."""
-    port = free_port()
+def streamlit_server(env: dict[str, str], log: Path, *, timeout: float = 60.0, port: int | None = None,
+                     secrets: Path | None = None):
+    """Run ``streamlit run app.py`` on ``port`` (default: a free local port); yields the base URL.
+
+    ``secrets``: the secrets.toml to use instead of the worktree's ``.streamlit/secrets.toml``."""
+    port = port or free_port()
     cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
            "--server.port", str(port), "--server.address", "127.0.0.1",
            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    if secrets is not None:
+        cmd += ["--secrets.files", str(secrets)]
     url = f"http://127.0.0.1:{port}"
     with open(log, "wb") as out:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"Streamlit stopped (exit {proc.returncode}):\n{Path(log).read_text()}")
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.read().decode().strip() == "ok":
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"Streamlit did not answer within {timeout} s:\n{Path(log).read_text()}")
-            time.sleep(0.2)
+        _wait_for(f"{url}/_stcore/health", proc, log, "Streamlit", timeout, lambda body: body.strip() == "ok")
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+        _stop(proc)
+
+
+class OidcProvider:
+    """A real OpenID Connect provider process for tests (``python -m oidc_provider_mock``) on
+    127.0.0.1, with one predefined user per claims dict (its authorize page has a button named
+    by each user's ``sub``). ``stop()`` and ``start()`` take it down and up on the same port."""
+
+    def __init__(self, users: Iterable[Mapping], log: Path, *, port: int | None = None):
+        self.users, self.log, self.port = [dict(u) for u in users], Path(log), port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.metadata_url = f"{self.url}/.well-known/openid-configuration"
+        self._proc: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 30.0) -> OidcProvider:
+        cmd = [sys.executable, "-m", "oidc_provider_mock", "-p", str(self.port)]
+        for user in self.users:
+            cmd += ["--user-claims", json.dumps(user, ensure_ascii=False)]
+        with open(self.log, "ab") as out:
+            self._proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+        _wait_for(self.metadata_url, self._proc, self.log, "The OpenID Connect provider", timeout,
+                  lambda body: "authorization_endpoint" in body)
+        return self
+
+    def stop(self) -> None:
+        if self._proc is not None:
+            _stop(self._proc)
+            self._proc = None
+
+    def __enter__(self) -> OidcProvider:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def sso_secrets(provider: OidcProvider, app_port: int, roles: Mapping | None = None) -> dict:
+    """An ``[auth]`` for ``provider`` and an app on ``app_port`` (browsed as http://localhost:PORT)."""
+    section = {"redirect_uri": f"http://localhost:{app_port}/oauth2callback",
+               "cookie_secret": "a-long-random-cookie-secret-for-tests-only", "client_id": "amo-kompetencer",
+               "client_secret": "hemmelig", "server_metadata_url": provider.metadata_url}
+    if roles is not None:
+        section["roles"] = dict(roles)
+    return {"auth": section}
+
+
+def _toml_value(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)  # JSON string escapes are valid TOML
+    if isinstance(value, Sequence):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    raise TypeError(f"no TOML for {value!r}")
+
+
+def toml_text(data: Mapping, _prefix: str = "") -> str:
+    """``data`` as TOML: its plain values, then one ``[table]`` per nested mapping."""
+    lines = [f"{json.dumps(str(k))} = {_toml_value(v)}" for k, v in data.items() if not isinstance(v, Mapping)]
+    text = "".join(line + "\n" for line in lines)
+    for key, value in data.items():
+        if isinstance(value, Mapping):
+            path = f"{_prefix}.{json.dumps(str(key))}" if _prefix else json.dumps(str(key))
+            text += f"\n[{path}]\n" + toml_text(value, path)
+    return text
+
+
+def write_secrets(path: Path, secrets: Mapping) -> Path:
+    """Write ``secrets`` (a secrets.toml as a dict) to ``path``; the path."""
+    path.write_text(toml_text(secrets), encoding="utf-8")
+    return path
 
 
 def launch(playwright):

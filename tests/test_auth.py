@@ -406,3 +406,140 @@ def test_random_user_names_cannot_fill_the_memory(config, monkeypatch):
         throttle.clock.now += 1
         auth.sign_in({}, throttle, f"navn{i}", "gæt")
     assert throttle.tracked == 50
+
+
+# --------------------------------------------------------------------------- single sign-on
+
+
+def sso_config(**roles) -> dict:
+    """A secrets mapping with an Entra-like provider in [auth] and ``roles`` as [auth.roles]."""
+    return {"auth": {
+        "redirect_uri": "https://amo.firma.dk/oauth2callback", "cookie_secret": "x" * 32,
+        "client_id": "amo", "client_secret": "hemmelig",
+        "server_metadata_url": "https://login.microsoftonline.com/T/v2.0/.well-known/openid-configuration",
+        **({"roles": roles} if roles else {})}}
+
+
+CLAIM_ROLES = {"claim": "groups", "admins": ["IT@firma.dk"], "map": {
+    "AMO-Ledelse": "ledelse", "AMO-Konsulent": "Konsulent", "AMO-Admin": "admin",
+    "AMO-Lager": {"role": "amo", "departments": ["Lager"]},
+    "AMO-Kantine": {"role": "amo", "departments": ["Kantine", " lager "]},
+}}
+
+
+def test_single_sign_on_is_configured_by_a_provider_in_auth():
+    assert auth.oidc_providers(sso_config()) == [
+        (None, "https://login.microsoftonline.com/T/v2.0/.well-known/openid-configuration")]
+    named = {"auth": {"redirect_uri": "x", "cookie_secret": "y",
+                      "microsoft": {"client_id": "a", "server_metadata_url": "https://m/.well-known"},
+                      "roles": {"claim": "roles"}}}
+    assert auth.oidc_providers(named) == [("microsoft", "https://m/.well-known")], "[auth.roles] is not a provider"
+    assert auth.oidc_providers({}) == [] and auth.oidc_providers(None) == []
+    assert auth.oidc_providers({"users": {}}) == []
+
+
+def test_role_source_defaults_to_the_store_and_reads_a_claim_mapping():
+    plain = auth.load_role_source(sso_config())
+    assert (plain.source, plain.admins, plain.email_claim, plain.session_hours) == (auth.STORE, (), "email", 8.0)
+    claim = auth.load_role_source(sso_config(**CLAIM_ROLES))
+    assert (claim.source, claim.claim, claim.admins) == (auth.CLAIM, "groups", ("it@firma.dk",))
+    assert claim.grants["amo-kantine"] == auth.Grant("amo", ("Kantine", "lager"))
+    assert claim.grants["amo-konsulent"] == auth.Grant("konsulent")
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"redirect_uri": None}, "[auth] mangler redirect_uri."),
+    ({"cookie_secret": ""}, "[auth] mangler cookie_secret."),
+    ({"redirect_uri": "https://amo.firma.dk/"}, 'redirect_uri skal være appens adresse + "/oauth2callback"'),
+    ({"roles": {"source": "ldap"}}, 'source = "ldap" er ukendt'),
+    ({"roles": {"source": "claim", "claim": "groups"}}, 'kræver claim (fx "roles" eller "groups")'),
+    ({"roles": {"claim": "groups", "map": {"X": "chef"}}}, '[auth.roles.map] "X": ukendt rolle "chef"'),
+    ({"roles": {"claim": "groups", "map": {"X": "amo"}}}, '"X": rollen amo kræver en liste af afdelinger'),
+    ({"roles": {"claim": "groups", "map": ["X"]}}, "[auth.roles.map] skal være en tabel"),
+    ({"roles": {"admins": ["lars"]}}, "admins skal være en liste af e-mailadresser"),
+    ({"roles": {"session_hours": 0}}, "session_hours skal være et positivt antal timer"),
+])
+def test_an_invalid_sign_in_configuration_is_refused_in_danish(change, message):
+    config = sso_config()
+    config["auth"].update(change)
+    with pytest.raises(AmoError) as err:
+        auth.load_role_source(config)
+    assert message in err.value.message
+
+
+def no_store(email):
+    raise AssertionError(f"the store was asked about {email}: roles come from the claim")
+
+
+def test_roles_from_a_claim_through_the_mapping():
+    source = auth.load_role_source(sso_config(**CLAIM_ROLES))
+    mette = auth.oidc_user({"email": "mette@firma.dk", "name": "Mette Hansen", "groups": ["amo-lager"]},
+                           source, no_store)
+    assert mette == User("mette@firma.dk", "Mette Hansen", "amo", ("Lager",), oidc=True)
+    assert mette.may_change("LAGER") and not mette.may_change("Kantine")
+    # Several values: the strongest role; amo's departments together.
+    both = auth.oidc_user({"email": "a@firma.dk", "groups": ["AMO-Lager", "AMO-Kantine", "AMO-Konsulent", "x"]},
+                          source, no_store)
+    assert (both.role, both.departments, both.name) == ("amo", ("Lager", "Kantine"), "a@firma.dk")
+    boss = auth.oidc_user({"email": "b@firma.dk", "groups": "AMO-Ledelse"}, source, no_store)
+    assert boss.role == "ledelse" and not boss.can_import() and boss.can_see_audit()
+    assert auth.oidc_user({"email": "c@firma.dk", "groups": ["AMO-Admin", "AMO-Lager"]}, source, no_store).role == "admin"
+    assert auth.oidc_user({"email": "it@FIRMA.dk"}, source, no_store).role == "admin", "admins by e-mail"
+    for nobody in ({"email": "d@firma.dk", "groups": ["Alle medarbejdere"]}, {"email": "e@firma.dk"},
+                   {"email": "f@firma.dk", "groups": 42}, {"groups": ["AMO-Admin"]}):
+        assert auth.oidc_user(nobody, source, no_store) is None
+
+
+def test_roles_from_the_store_are_looked_up_by_e_mail():
+    class Record:
+        def __init__(self, role, departments=()):
+            self.role, self.departments = role, list(departments)
+
+    assigned = {"mette@firma.dk": Record("amo", ["Lager"]), "lis@firma.dk": Record("ledelse"),
+                "bad@firma.dk": Record("chef"), "empty@firma.dk": Record("amo")}
+    asked = []
+
+    def lookup(email):
+        asked.append(email)
+        return assigned.get(email)
+
+    source = auth.load_role_source(sso_config(admins="it@firma.dk", email_claim="preferred_username"))
+    mette = auth.oidc_user({"preferred_username": " Mette@Firma.dk ", "email": "x@y.dk"}, source, lookup)
+    assert (mette.username, mette.role, mette.departments) == ("Mette@Firma.dk", "amo", ("Lager",))
+    assert asked == ["mette@firma.dk"]
+    assert auth.oidc_user({"preferred_username": "lis@firma.dk"}, source, lookup).role == "ledelse"
+    assert auth.oidc_user({"preferred_username": "it@firma.dk"}, source, lookup).role == "admin"
+    for nobody in ("bad@firma.dk", "empty@firma.dk", "ny@firma.dk"):
+        assert auth.oidc_user({"preferred_username": nobody}, source, lookup) is None
+
+
+def test_a_sign_in_older_than_the_session_hours_is_renewed():
+    source = auth.load_role_source(sso_config(session_hours=8))
+    now = 1_800_000_000
+    assert not auth.session_expired({"iat": now - 8 * 3600 + 1}, source, now)
+    assert auth.session_expired({"iat": now - 8 * 3600 - 1}, source, now)
+    assert not auth.session_expired({}, source, now)
+
+
+def test_a_person_without_a_role_is_told_whom_to_ask():
+    store_source = auth.load_role_source(sso_config(admins=["it@firma.dk"]))
+    text = auth.no_role_message("ny@firma.dk", store_source)
+    assert text.startswith("Du er logget ind som ny@firma.dk, men du har ingen rolle i AMO-kompetencer")
+    assert "Bed en administrator af AMO-kompetencer (it@firma.dk) om at give dig en rolle." in text
+    claim_source = auth.load_role_source(sso_config(**CLAIM_ROLES, contact="Lars Jensen, it@firma.dk"))
+    text = auth.no_role_message("ny@firma.dk", claim_source)
+    assert "Bed Lars Jensen, it@firma.dk om" in text and "logge ud og ind igen" in text
+
+
+def test_a_role_given_on_the_page_is_checked():
+    assert auth.check_grant(" Mette@Firma.dk ", "AMO", ["Lager", "lager ", "Kantine"]) == (
+        "mette@firma.dk", "amo", ("Lager", "Kantine"))
+    assert auth.check_grant("lis@firma.dk", "Ledelse", []) == ("lis@firma.dk", "ledelse", ())
+    for args, message in [(("", "amo", ["Lager"]), "Skriv en e-mailadresse."),
+                          (("mette", "amo", ["Lager"]), '"mette" er ikke en e-mailadresse.'),
+                          (("m@firma.dk", "chef", []), '"chef" er ikke en rolle.'),
+                          (("m@firma.dk", "amo", []), "Rollen AMO kræver mindst én afdeling."),
+                          (("m@firma.dk", "ledelse", ["Lager"]), "ikke til Ledelse")]:
+        with pytest.raises(AmoError) as err:
+            auth.check_grant(*args)
+        assert message in err.value.message
