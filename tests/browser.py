@@ -263,13 +263,14 @@ def go_to(page, name: str | None, heading: str, timeout: float = 30_000) -> None
     wait_ready(page, timeout)
 
 
-def choose(page, label: str, option: str, attempts: int = 3) -> None:
-    """Add ``option`` to the multiselect labelled ``label`` in the main area, then wait for the rerun.
+def choose(page, label: str, option: str, attempts: int = 3, area: str = "stMain") -> None:
+    """Add ``option`` to the multiselect labelled ``label`` in the main area (``area="stSidebar"``:
+    the sidebar), then wait for the rerun.
 
     A click on an option while the list is still opening can be lost on a busy machine (the
     list closes and nothing is chosen, so no rerun comes): then the choice is made again.
     """
-    widget = page.get_by_test_id("stMain").get_by_test_id("stMultiSelect").filter(
+    widget = page.get_by_test_id(area).get_by_test_id("stMultiSelect").filter(
         has=page.get_by_text(label, exact=True))
     for attempt in range(attempts):
         widget.click()
@@ -290,11 +291,12 @@ def choose(page, label: str, option: str, attempts: int = 3) -> None:
                 raise AssertionError(f"{option!r} could not be chosen in {label!r} (screenshot: {dump})") from None
 
 
-def edit_first_row(page, column: int, option: str, grid: int = 0) -> None:
-    """Set a select cell in the first row of a data editor, by keyboard as a user would.
+def open_row_editor(page, column: int, option: str, grid: int = 0):
+    """Open the select editor of ``column`` in the first row of a data editor, by keyboard as a
+    user would; the locator of ``option`` in its list (click it with :func:`pick`).
 
-    The grid is drawn on a canvas: click the first body cell, move ``column`` cells right,
-    open the cell's editor with Enter and pick ``option`` from its list.
+    The grid is drawn on a canvas: click the first body cell, move ``column`` cells right and
+    open the cell's editor with Enter.
     """
     choice = page.get_by_role("option", name=option, exact=True)
     for attempt in range(4):
@@ -308,21 +310,42 @@ def edit_first_row(page, column: int, option: str, grid: int = 0) -> None:
         page.keyboard.press("Enter")
         try:
             choice.wait_for(timeout=4_000)
+            return choice
         except Exception:  # the editor did not open: the click or keys landed before the grid was ready
             page.keyboard.press("Escape")
-            continue
-        # On a busy machine a click on the option can land before the list is ready to take it:
-        # the list then stays open and nothing is chosen (no edit reaches the server). Click the
-        # same option again until the list closes; the caller waits for what the edit changes.
-        for _ in range(3):
-            choice.click()
-            try:
-                choice.wait_for(state="hidden", timeout=5_000)
-                return
-            except Exception:
-                continue
-        raise AssertionError(f"choosing {option!r} in the editor of column {column} did not close its list")
     raise AssertionError(f"could not open the editor of column {column} in the first row")
+
+
+def pick(choice) -> None:
+    """Click an option of an open editor list until the list closes.
+
+    On a busy machine a click on the option can land before the list is ready to take it: the
+    list then stays open and nothing is chosen (no edit reaches the server). The caller waits
+    for what the edit changes."""
+    for _ in range(3):
+        choice.click()
+        try:
+            choice.wait_for(state="hidden", timeout=5_000)
+            return
+        except Exception:
+            continue
+    raise AssertionError("choosing an option in the editor did not close its list")
+
+
+def edit_first_row(page, column: int, option: str, grid: int = 0) -> None:
+    """Set a select cell in the first row of a data editor to ``option``."""
+    pick(open_row_editor(page, column, option, grid))
+
+
+def sign_in_with_password(page, url: str, username: str, password: str) -> None:
+    """Sign in on the app's own form (the ``[users]`` list) and wait for the first page."""
+    page.goto(url + "/")
+    wait_ready(page)
+    page.get_by_label("Brugernavn").fill(username)
+    page.get_by_label("Adgangskode").fill(password)
+    page.get_by_role("button", name="Log ind").click()
+    page.get_by_test_id("stSidebar").get_by_text("Logget ind som").wait_for()
+    wait_ready(page)
 
 
 def wait_for_text(page, pattern: str, timeout: float = 30_000) -> str:
