@@ -6,6 +6,7 @@ argon2 is slow on purpose (about 0.1-0.5 s per hash here), so hashes are made on
 from __future__ import annotations
 
 import io
+import re
 import tomllib
 
 import pytest
@@ -309,6 +310,21 @@ def test_example_secrets_are_refused_until_the_hashes_are_replaced(password_hash
     users = load_users(config)
     assert {u.role for u in users.values()} == {"amo", "admin"}
     assert users["mette"].departments == ("Lager", "Produktion")
+
+
+def test_example_single_sign_on_block_uncommented_is_a_valid_entra_id_configuration():
+    """The commented [auth] example (the TOML lines of it, uncommented) loads as documented."""
+    with open(EXAMPLE, encoding="utf-8") as handle:
+        text = handle.read()
+    block = text[text.index("# [auth]\n"):text.index("# Har en person")]
+    toml = "\n".join(line[2:] for line in block.splitlines()
+                     if re.match(r'^# (\[auth|"[A-Za-z.]+" = |[a-z_]+ = )', line))
+    config = tomllib.loads(toml)
+    assert auth.oidc_providers(config) == [(None, config["auth"]["server_metadata_url"])]
+    source = auth.load_role_source(config)
+    assert (source.source, source.claim, source.email_claim) == ("claim", "roles", "preferred_username")
+    user = auth.oidc_user({"preferred_username": "per@firma.dk", "roles": ["AMO.Produktion"]}, source, None)
+    assert (user.role, user.departments) == ("amo", ("Produktion", "Værksted"))
 
 
 def test_user_record_repr_hides_the_hash(config, password_hash):
