@@ -9,7 +9,7 @@ import urllib.request
 import pandas as pd
 import streamlit as st
 
-from amo_data import auth
+from amo_data import auth, sso
 from amo_data.errors import AmoError, StoreUnavailable
 from amo_data.text import clean, joined
 
@@ -90,12 +90,12 @@ def configured_users() -> dict[str, auth.UserRecord] | None:
         st.stop()
 
 
-def single_sign_on() -> tuple[list[tuple[str | None, str]], auth.RoleSource] | None:
+def single_sign_on() -> tuple[list[tuple[str | None, str]], sso.RoleSource] | None:
     """The single sign-on providers of ``[auth]`` and where roles come from (``[auth.roles]``),
     or None when single sign-on is not configured."""
     try:
-        providers = auth.oidc_providers(st.secrets)
-        return (providers, auth.load_role_source(st.secrets)) if providers else None
+        providers = sso.oidc_providers(st.secrets)
+        return (providers, sso.load_role_source(st.secrets)) if providers else None
     except AmoError as exc:
         st.error(f"Login-opsætningen ([auth]) i .streamlit/secrets.toml er ugyldig: {exc.message}")
         st.stop()
@@ -126,11 +126,11 @@ def _sign_in() -> auth.User:
     st.stop()
 
 
-def _sso_user(providers: list[tuple[str | None, str]], source: auth.RoleSource) -> auth.User:
+def _sso_user(providers: list[tuple[str | None, str]], source: sso.RoleSource) -> auth.User:
     """The person ``st.user`` names, with the role ``[auth.roles]`` gives; without a role, or
     when the sign-in is older than ``session_hours``, the run stops with a Danish message."""
     claims = st.user.to_dict()
-    if auth.session_expired(claims, source, time.time()):
+    if sso.session_expired(claims, source, time.time()):
         st.session_state.pop("_user", None)
         st.title(APP_TITLE)
         st.info(f"Du har været logget ind i mere end {_hours(source.session_hours)}. "
@@ -145,12 +145,12 @@ def _sso_user(providers: list[tuple[str | None, str]], source: auth.RoleSource) 
             st.error(md_escape(exc.message), icon=":material/cloud_off:")
             st.stop()
 
-    user = auth.oidc_user(claims, source, stored_role)
+    user = sso.oidc_user(claims, source, stored_role)
     if user is None:
         st.session_state.pop("_user", None)
         st.title(APP_TITLE)
         who = clean(str(claims.get(source.email_claim) or claims.get("sub") or "")) or "ukendt"
-        st.warning(md_escape(auth.no_role_message(who, source)), icon=":material/lock:")
+        st.warning(md_escape(sso.no_role_message(who, source)), icon=":material/lock:")
         if st.button("Log ud", key="sign_out"):
             st.logout()
         st.stop()

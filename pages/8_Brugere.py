@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 import amo_ui as ui
-from amo_data import auth
+from amo_data import auth, sso
 from amo_data.errors import AmoError
 from amo_ui.data import writing
 from amo_ui.shell import configured_users, single_sign_on
@@ -25,8 +25,8 @@ def departments_text(names) -> str:
     return ", ".join(names) if names else "–"
 
 
-users, sso = configured_users(), single_sign_on()
-if users is None and sso is None:
+users, sign_on = configured_users(), single_sign_on()
+if users is None and sign_on is None:
     st.info("Der er ikke sat login op: appen kører som én lokal bruger med alle rettigheder. Læs i README, hvordan "
             "I sætter login op med virksomhedens konti (single sign-on) eller med en liste af lokale brugere.")
     st.stop()
@@ -38,13 +38,13 @@ if users:
     ui.show_view(pd.DataFrame([{"Brugernavn": r.username, "Navn": r.name, "Rolle": auth.ROLE_LABELS[r.role],
                                 "Afdelinger": departments_text(r.departments)} for r in users.values()]))
 
-if sso is None:
+if sign_on is None:
     st.stop()
-_providers, source = sso
+_providers, source = sign_on
 if source.admins:
     st.caption("Altid administrator (admins i [auth.roles] i secrets.toml): " + ui.md_escape(", ".join(source.admins)))
 
-if source.source == auth.CLAIM:
+if source.source == sso.CLAIM:
     st.subheader("Roller fra login-tjenesten")
     st.caption(f"Rollen følger værdierne i kravet »{ui.md_escape(source.claim)}« i personens login (fx grupper eller "
                "app-roller i Entra ID). Roller gives og fjernes i login-tjenesten; tabellen her ændres i "
@@ -66,7 +66,7 @@ else:
 
 def refused_for(email: str) -> str | None:
     """Why the role of ``email`` may not be changed here (None: it may)."""
-    if email == auth.email_key(user.username):
+    if email == sso.email_key(user.username):
         return "Du kan ikke ændre din egen rolle. Bed en anden administrator om det."
     if email in source.admins:
         return f"{email} er altid administrator (admins i [auth.roles] i secrets.toml) og ændres dér."
@@ -81,7 +81,7 @@ with st.form("assign_role", clear_on_submit=False):
                                  accept_new_options=True, placeholder="Vælg eller skriv afdelinger")
     if st.form_submit_button("Gem rolle", type="primary"):
         try:
-            address, role, departments = auth.check_grant(email, role, departments)
+            address, role, departments = sso.check_grant(email, role, departments)
             if reason := refused_for(address):
                 raise AmoError(reason, 2)
         except AmoError as exc:
@@ -97,7 +97,7 @@ if assigned:
     chosen = st.selectbox("Person", [r.email for r in assigned], index=None, key="revoke_email",
                           placeholder="Vælg personen")
     if st.button("Fjern rolle", disabled=chosen is None, key="revoke_button"):
-        if reason := refused_for(auth.email_key(chosen)):
+        if reason := refused_for(sso.email_key(chosen)):
             st.error(ui.md_escape(reason))
         else:
             with writing():

@@ -11,7 +11,7 @@ import tomllib
 
 import pytest
 
-from amo_data import auth
+from amo_data import auth, sso
 from amo_data.auth import (
     LOCAL_USER,
     ROLE_LABELS,
@@ -320,10 +320,10 @@ def test_example_single_sign_on_block_uncommented_is_a_valid_entra_id_configurat
     toml = "\n".join(line[2:] for line in block.splitlines()
                      if re.match(r'^# (\[auth|"[A-Za-z.]+" = |[a-z_]+ = )', line))
     config = tomllib.loads(toml)
-    assert auth.oidc_providers(config) == [(None, config["auth"]["server_metadata_url"])]
-    source = auth.load_role_source(config)
+    assert sso.oidc_providers(config) == [(None, config["auth"]["server_metadata_url"])]
+    source = sso.load_role_source(config)
     assert (source.source, source.claim, source.email_claim) == ("claim", "roles", "preferred_username")
-    user = auth.oidc_user({"preferred_username": "per@firma.dk", "roles": ["AMO.Produktion"]}, source, None)
+    user = sso.oidc_user({"preferred_username": "per@firma.dk", "roles": ["AMO.Produktion"]}, source, None)
     assert (user.role, user.departments) == ("amo", ("Produktion", "Værksted"))
 
 
@@ -444,23 +444,23 @@ CLAIM_ROLES = {"claim": "groups", "admins": ["IT@firma.dk"], "map": {
 
 
 def test_single_sign_on_is_configured_by_a_provider_in_auth():
-    assert auth.oidc_providers(sso_config()) == [
+    assert sso.oidc_providers(sso_config()) == [
         (None, "https://login.microsoftonline.com/T/v2.0/.well-known/openid-configuration")]
     named = {"auth": {"redirect_uri": "x", "cookie_secret": "y",
                       "microsoft": {"client_id": "a", "server_metadata_url": "https://m/.well-known"},
                       "roles": {"claim": "roles"}}}
-    assert auth.oidc_providers(named) == [("microsoft", "https://m/.well-known")], "[auth.roles] is not a provider"
-    assert auth.oidc_providers({}) == [] and auth.oidc_providers(None) == []
-    assert auth.oidc_providers({"users": {}}) == []
+    assert sso.oidc_providers(named) == [("microsoft", "https://m/.well-known")], "[auth.roles] is not a provider"
+    assert sso.oidc_providers({}) == [] and sso.oidc_providers(None) == []
+    assert sso.oidc_providers({"users": {}}) == []
 
 
 def test_role_source_defaults_to_the_store_and_reads_a_claim_mapping():
-    plain = auth.load_role_source(sso_config())
-    assert (plain.source, plain.admins, plain.email_claim, plain.session_hours) == (auth.STORE, (), "email", 8.0)
-    claim = auth.load_role_source(sso_config(**CLAIM_ROLES))
-    assert (claim.source, claim.claim, claim.admins) == (auth.CLAIM, "groups", ("it@firma.dk",))
-    assert claim.grants["amo-kantine"] == auth.Grant("amo", ("Kantine", "lager"))
-    assert claim.grants["amo-konsulent"] == auth.Grant("konsulent")
+    plain = sso.load_role_source(sso_config())
+    assert (plain.source, plain.admins, plain.email_claim, plain.session_hours) == (sso.STORE, (), "email", 8.0)
+    claim = sso.load_role_source(sso_config(**CLAIM_ROLES))
+    assert (claim.source, claim.claim, claim.admins) == (sso.CLAIM, "groups", ("it@firma.dk",))
+    assert claim.grants["amo-kantine"] == sso.Grant("amo", ("Kantine", "lager"))
+    assert claim.grants["amo-konsulent"] == sso.Grant("konsulent")
 
 
 @pytest.mark.parametrize(("change", "message"), [
@@ -479,7 +479,7 @@ def test_an_invalid_sign_in_configuration_is_refused_in_danish(change, message):
     config = sso_config()
     config["auth"].update(change)
     with pytest.raises(AmoError) as err:
-        auth.load_role_source(config)
+        sso.load_role_source(config)
     assert message in err.value.message
 
 
@@ -488,22 +488,22 @@ def no_store(email):
 
 
 def test_roles_from_a_claim_through_the_mapping():
-    source = auth.load_role_source(sso_config(**CLAIM_ROLES))
-    mette = auth.oidc_user({"email": "mette@firma.dk", "name": "Mette Hansen", "groups": ["amo-lager"]},
+    source = sso.load_role_source(sso_config(**CLAIM_ROLES))
+    mette = sso.oidc_user({"email": "mette@firma.dk", "name": "Mette Hansen", "groups": ["amo-lager"]},
                            source, no_store)
     assert mette == User("mette@firma.dk", "Mette Hansen", "amo", ("Lager",), oidc=True)
     assert mette.may_change("LAGER") and not mette.may_change("Kantine")
     # Several values: the strongest role; amo's departments together.
-    both = auth.oidc_user({"email": "a@firma.dk", "groups": ["AMO-Lager", "AMO-Kantine", "AMO-Konsulent", "x"]},
+    both = sso.oidc_user({"email": "a@firma.dk", "groups": ["AMO-Lager", "AMO-Kantine", "AMO-Konsulent", "x"]},
                           source, no_store)
     assert (both.role, both.departments, both.name) == ("amo", ("Lager", "Kantine"), "a@firma.dk")
-    boss = auth.oidc_user({"email": "b@firma.dk", "groups": "AMO-Ledelse"}, source, no_store)
+    boss = sso.oidc_user({"email": "b@firma.dk", "groups": "AMO-Ledelse"}, source, no_store)
     assert boss.role == "ledelse" and not boss.can_import() and boss.can_see_audit()
-    assert auth.oidc_user({"email": "c@firma.dk", "groups": ["AMO-Admin", "AMO-Lager"]}, source, no_store).role == "admin"
-    assert auth.oidc_user({"email": "it@FIRMA.dk"}, source, no_store).role == "admin", "admins by e-mail"
+    assert sso.oidc_user({"email": "c@firma.dk", "groups": ["AMO-Admin", "AMO-Lager"]}, source, no_store).role == "admin"
+    assert sso.oidc_user({"email": "it@FIRMA.dk"}, source, no_store).role == "admin", "admins by e-mail"
     for nobody in ({"email": "d@firma.dk", "groups": ["Alle medarbejdere"]}, {"email": "e@firma.dk"},
                    {"email": "f@firma.dk", "groups": 42}, {"groups": ["AMO-Admin"]}):
-        assert auth.oidc_user(nobody, source, no_store) is None
+        assert sso.oidc_user(nobody, source, no_store) is None
 
 
 def test_roles_from_the_store_are_looked_up_by_e_mail():
@@ -519,43 +519,43 @@ def test_roles_from_the_store_are_looked_up_by_e_mail():
         asked.append(email)
         return assigned.get(email)
 
-    source = auth.load_role_source(sso_config(admins="it@firma.dk", email_claim="preferred_username"))
-    mette = auth.oidc_user({"preferred_username": " Mette@Firma.dk ", "email": "x@y.dk"}, source, lookup)
+    source = sso.load_role_source(sso_config(admins="it@firma.dk", email_claim="preferred_username"))
+    mette = sso.oidc_user({"preferred_username": " Mette@Firma.dk ", "email": "x@y.dk"}, source, lookup)
     assert (mette.username, mette.role, mette.departments) == ("Mette@Firma.dk", "amo", ("Lager",))
     assert asked == ["mette@firma.dk"]
-    assert auth.oidc_user({"preferred_username": "lis@firma.dk"}, source, lookup).role == "ledelse"
-    assert auth.oidc_user({"preferred_username": "it@firma.dk"}, source, lookup).role == "admin"
+    assert sso.oidc_user({"preferred_username": "lis@firma.dk"}, source, lookup).role == "ledelse"
+    assert sso.oidc_user({"preferred_username": "it@firma.dk"}, source, lookup).role == "admin"
     for nobody in ("bad@firma.dk", "empty@firma.dk", "ny@firma.dk"):
-        assert auth.oidc_user({"preferred_username": nobody}, source, lookup) is None
+        assert sso.oidc_user({"preferred_username": nobody}, source, lookup) is None
 
 
 def test_a_sign_in_older_than_the_session_hours_is_renewed():
-    source = auth.load_role_source(sso_config(session_hours=8))
+    source = sso.load_role_source(sso_config(session_hours=8))
     now = 1_800_000_000
-    assert not auth.session_expired({"iat": now - 8 * 3600 + 1}, source, now)
-    assert auth.session_expired({"iat": now - 8 * 3600 - 1}, source, now)
-    assert not auth.session_expired({}, source, now)
+    assert not sso.session_expired({"iat": now - 8 * 3600 + 1}, source, now)
+    assert sso.session_expired({"iat": now - 8 * 3600 - 1}, source, now)
+    assert not sso.session_expired({}, source, now)
 
 
 def test_a_person_without_a_role_is_told_whom_to_ask():
-    store_source = auth.load_role_source(sso_config(admins=["it@firma.dk"]))
-    text = auth.no_role_message("ny@firma.dk", store_source)
+    store_source = sso.load_role_source(sso_config(admins=["it@firma.dk"]))
+    text = sso.no_role_message("ny@firma.dk", store_source)
     assert text.startswith("Du er logget ind som ny@firma.dk, men du har ingen rolle i AMO-kompetencer")
     assert "Bed en administrator af AMO-kompetencer (it@firma.dk) om at give dig en rolle." in text
-    claim_source = auth.load_role_source(sso_config(**CLAIM_ROLES, contact="Lars Jensen, it@firma.dk"))
-    text = auth.no_role_message("ny@firma.dk", claim_source)
+    claim_source = sso.load_role_source(sso_config(**CLAIM_ROLES, contact="Lars Jensen, it@firma.dk"))
+    text = sso.no_role_message("ny@firma.dk", claim_source)
     assert "Bed Lars Jensen, it@firma.dk om" in text and "logge ud og ind igen" in text
 
 
 def test_a_role_given_on_the_page_is_checked():
-    assert auth.check_grant(" Mette@Firma.dk ", "AMO", ["Lager", "lager ", "Kantine"]) == (
+    assert sso.check_grant(" Mette@Firma.dk ", "AMO", ["Lager", "lager ", "Kantine"]) == (
         "mette@firma.dk", "amo", ("Lager", "Kantine"))
-    assert auth.check_grant("lis@firma.dk", "Ledelse", []) == ("lis@firma.dk", "ledelse", ())
+    assert sso.check_grant("lis@firma.dk", "Ledelse", []) == ("lis@firma.dk", "ledelse", ())
     for args, message in [(("", "amo", ["Lager"]), "Skriv en e-mailadresse."),
                           (("mette", "amo", ["Lager"]), '"mette" er ikke en e-mailadresse.'),
                           (("m@firma.dk", "chef", []), '"chef" er ikke en rolle.'),
                           (("m@firma.dk", "amo", []), "Rollen AMO kræver mindst én afdeling."),
                           (("m@firma.dk", "ledelse", ["Lager"]), "ikke til Ledelse")]:
         with pytest.raises(AmoError) as err:
-            auth.check_grant(*args)
+            sso.check_grant(*args)
         assert message in err.value.message
