@@ -11,7 +11,10 @@ with an error gives nothing.
   several entries; the box layout of the paper work sheet (see :data:`schema.BOX_COLUMNS`).
 - Handleplan: Hvornår resolved to a quarter with the row's År and Dato; the year from År,
   else from that quarter; Status defaults to "Ikke startet".
-- Uddannelse: the year and quarter from Hvornår.
+- Uddannelse: the year and quarter from Hvornår; Type defaults to "Supplerende", and a
+  supplementary course without hours is a warning (it counts 0 hours towards the entitlement).
+- Medlemmer: Fratrådt not before Tiltrådt; a member (department and name) once per file.
+- Organisation: nothing under itself, directly or in a ring; a name once per file.
 """
 
 from __future__ import annotations
@@ -19,13 +22,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from . import quarters, vocab
 from .fields import Parsed, as_text, is_empty, must_fill, out_of_range, quarter, shown
-from .schema import ARBEJDSARK, DESCRIPTION_MAX, HANDLEPLAN, UDDANNELSE, Table
-from .text import clean, control_character
+from .schema import ARBEJDSARK, DESCRIPTION_MAX, HANDLEPLAN, MEDLEMMER, ORGANISATION, UDDANNELSE, Table
+from .text import clean, control_character, department_key, name_key
 
 
 @dataclass
@@ -243,19 +246,20 @@ def arbejdsark(row: Row) -> list[dict[str, Any]]:
             for category, text, help_value in entries]
 
 
-def arbejdsark_missing(columns: dict[str, tuple[int, str]], boxes: list[Box]) -> tuple[list[str], list[str]]:
-    """Arbejdsark's header rule: (required columns missing, other header errors)."""
-    required = [f.key for f in ARBEJDSARK_FIELDS if f.required]
-    if boxes:  # the box layout: Kategori and Beskrivelse are optional, but one needs the other
+def arbejdsark_header(columns: dict[str, tuple[int, str]], boxes: list[Box]) -> Header:
+    """Arbejdsark's header rule: Dato or År; in the box layout Kategori and Beskrivelse are
+    optional, but one needs the other."""
+    required = [f.key for f in SCHEMA[ARBEJDSARK].file_fields if f.required]
+    if boxes:
         has_cat, has_desc = "category" in columns, "description" in columns
         required = [k for k in required if k not in ("category", "description")]
         if has_cat != has_desc:
             required.append("description" if has_cat else "category")
-    errors = []
+    found = Header([k for k in required if k not in columns])
     if "date" not in columns and "year" not in columns:
-        errors.append('Arket mangler både kolonnen "Dato" og kolonnen "År"; mindst én af dem skal være med (Dato kan '
-                      'også hedde "Date" eller "Mødedato", År kan hedde "Year").')
-    return [k for k in required if k not in columns], errors
+        found.errors.append('Arket mangler både kolonnen "Dato" og kolonnen "År"; mindst én af dem skal være med '
+                            '(Dato kan også hedde "Date" eller "Mødedato", År kan hedde "Year").')
+    return found
 
 
 # --------------------------------------------------------------------------- Handleplan and Uddannelse
@@ -324,29 +328,149 @@ def uddannelse(row: Row) -> list[dict[str, Any]]:
     role, _ = row.value("role")
     joined, _ = row.value("joined")
     course, _ = row.value("course")
-    hours, _ = row.value("hours")
+    kind = row.value("type")[0] or vocab.SUPPLERENDE
+    hours, hours_given = row.value("hours")
     status, _ = row.value("status")
     found, when = _required_quarter(row, None, None, _training_when_problem)
+    _, hours_header = row.cell("hours")
+    if kind == vocab.SUPPLERENDE and not hours_given and hours_header is not None:
+        row.warn(hours_header, None, "Kurset har ingen timer, så det tæller 0 timer i retten til supplerende "
+                                     "arbejdsmiljøuddannelse.")
     if row.problems or row.broken:
         return []
     return [{"department": department, "role": role, **row.texts("name"), "joined": joined, "course": course,
-             "hours": hours, "when": when, "year": found.year, "quarter": found.label, "status": status}]
+             "hours": hours, "when": when, "year": found.year, "quarter": found.label, "status": status,
+             "type": kind}]
 
 
-def plain_missing(table: Table) -> Callable[[dict, list], tuple[list[str], list[str]]]:
+def uddannelse_header(columns: dict[str, tuple[int, str]], boxes: list[Box]) -> Header:
+    found = plain_header(SCHEMA[UDDANNELSE])(columns, boxes)
+    if "hours" not in columns:
+        found.warnings.append('Arket har ingen kolonne "Timer", så supplerende kurser tæller 0 timer i retten til '
+                              "supplerende arbejdsmiljøuddannelse.")
+    return found
+
+
+# --------------------------------------------------------------------------- Medlemmer
+
+
+def medlemmer(row: Row) -> list[dict[str, Any]]:
+    values = {key: row.value(key)[0] for key in SCHEMA[MEDLEMMER].columns}
+    joined, left = values["joined"], values["left"]
+    if joined is not None and left is not None and left < joined:
+        raw, header = row.cell("left")
+        row.error(header, raw, f"Fratrådt ({left:%d-%m-%Y}) ligger før Tiltrådt ({joined:%d-%m-%Y}); ret en af "
+                               "datoerne.")
+    return row.output(values)
+
+
+def once_per_department(rows: list[dict[str, Any]], numbers: list[int],
+                        columns: dict[str, tuple[int, str]]) -> list[Finding]:
+    """Medlemmer: a member (department and name, compared as keys) stands once in a file."""
+    first: dict[tuple[str, str], int] = {}
+    found = []
+    for i, (values, number) in enumerate(zip(rows, numbers, strict=True)):
+        key = department_key(values["department"]), name_key(values["name"])
+        if key in first:
+            found.append(Finding(i, number, columns["name"][1], values["name"],
+                                 f'"{values["name"]}" står også i række {first[key]} for afdeling '
+                                 f'{values["department"]}; et medlem må kun stå én gang pr. afdeling.'))
+        else:
+            first[key] = number
+    return found
+
+
+# --------------------------------------------------------------------------- Organisation
+
+
+def organisation(row: Row) -> list[dict[str, Any]]:
+    name, _ = row.value("department")
+    parent, _ = row.value("parent")
+    if name and parent and department_key(name) == department_key(parent):
+        raw, header = row.cell("parent")
+        row.error(header, raw, f'"{name}" kan ikke høre under sig selv.')
+    return row.output({"department": name, "parent": parent})
+
+
+def tree_of_rows(rows: list[dict[str, Any]], numbers: list[int],
+                 columns: dict[str, tuple[int, str]]) -> list[Finding]:
+    """Organisation: a name stands once in a file, and no unit lies (indirectly) under itself."""
+    found = []
+    first: dict[str, int] = {}
+    parent: dict[str, str] = {}
+    index: dict[str, int] = {}
+    for i, (values, number) in enumerate(zip(rows, numbers, strict=True)):
+        key = department_key(values["department"])
+        if key in first:
+            found.append(Finding(i, number, columns["department"][1], values["department"],
+                                 f'"{values["department"]}" står også i række {first[key]}; en afdeling eller enhed må '
+                                 "kun stå én gang."))
+            continue
+        first[key], index[key] = number, i
+        if values["parent"]:
+            parent[key] = department_key(values["parent"])
+    reported: set[str] = set()
+    for start in parent:
+        chain = [start]
+        while (up := parent.get(chain[-1])) is not None and up not in chain:
+            chain.append(up)
+        if up is None or up in reported:
+            continue
+        ring = chain[chain.index(up):]
+        reported.update(ring)
+        names = [rows[index[k]]["department"] for k in ring]
+        where = " og ".join(", ".join(str(first[k]) for k in ring).rsplit(", ", 1))
+        story = ", som hører under ".join(f'"{n}"' for n in [*names, names[0]])
+        found.append(Finding(index[ring[0]], first[ring[0]], columns["parent"][1], rows[index[ring[0]]]["parent"],
+                             f"Organisationen går i ring: {story} (række {where}). Ret Overordnet, så ingen enhed "
+                             "ligger under sig selv."))
+    return found
+
+
+# --------------------------------------------------------------------------- the tables' rules
+
+
+@dataclass
+class Header:
+    """What a header rule found: required columns missing, other header errors and warnings."""
+
+    missing: list[str]
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A problem a sheet rule found in the rows the row rule made: ``index`` of the made row
+    (it is left out), its Excel row number, header, value and message."""
+
+    index: int
+    number: int
+    header: str | None
+    value: object
+    message: str
+
+
+def plain_header(table: Table) -> Callable[[dict, list], Header]:
     """The header rule of a table whose required fields are simply required."""
-    def missing(columns: dict[str, tuple[int, str]], boxes: list[Box]) -> tuple[list[str], list[str]]:
-        return [f.key for f in table.file_fields if f.required and f.key not in columns], []
-    return missing
+    def header(columns: dict[str, tuple[int, str]], boxes: list[Box]) -> Header:
+        return Header([f.key for f in table.file_fields if f.required and f.key not in columns])
+    return header
+
+
+@dataclass(frozen=True)
+class Rules:
+    row: Callable[[Row], list[dict[str, Any]]]
+    header: Callable[[dict, list], Header]
+    sheet: Callable[[list[dict], list[int], dict], list[Finding]] | None = None  # across the made rows
 
 
 from .schema import SCHEMA  # noqa: E402  (the tables the rules belong to)
 
-ARBEJDSARK_FIELDS = SCHEMA[ARBEJDSARK].file_fields
-
-# table -> (header rule, row rule)
-RULES: dict[str, tuple[Callable, Callable[[Row], list[dict[str, Any]]]]] = {
-    ARBEJDSARK: (arbejdsark_missing, arbejdsark),
-    HANDLEPLAN: (plain_missing(SCHEMA[HANDLEPLAN]), handleplan),
-    UDDANNELSE: (plain_missing(SCHEMA[UDDANNELSE]), uddannelse),
+RULES: dict[str, Rules] = {
+    ARBEJDSARK: Rules(arbejdsark, arbejdsark_header),
+    HANDLEPLAN: Rules(handleplan, plain_header(SCHEMA[HANDLEPLAN])),
+    UDDANNELSE: Rules(uddannelse, uddannelse_header),
+    MEDLEMMER: Rules(medlemmer, plain_header(SCHEMA[MEDLEMMER]), once_per_department),
+    ORGANISATION: Rules(organisation, plain_header(SCHEMA[ORGANISATION]), tree_of_rows),
 }

@@ -52,7 +52,7 @@ from .errors import AmoError, Problem
 from .fields import Parsed, as_text, is_empty
 from .rules import REPORTED, RULES, Box, Row, control_problem
 from .schema import ARBEJDSARK, BOX_COLUMNS, BOX_KEYS, SCHEMA, SHEET_TITLES, TABLES, Table, frame, sheet_index
-from .text import clean, control_character, danish_int, fold, listing
+from .text import clean, control_character, danish_int, fold, joined, listing
 
 if TYPE_CHECKING:  # pandas is loaded only when a result's tables are asked for
     import pandas as pd
@@ -184,7 +184,7 @@ def _text_named_as_workbook(name: str, data: bytes, sheets: list) -> str | None:
         return (f'Filen "{name}" er en webside (HTML) med endelsen {suffix}, ikke et regneark. '
                 "Åbn den i Excel, og gem den som Excel-projektmappe (.xlsx).")
     return (f'Filen "{name}" er ikke et regneark: navnet ender på {suffix}, men filen indeholder tekst uden '
-            "kolonneoverskrifterne fra Arbejdsark, Handleplan eller Uddannelse. Åbn den i Excel, og "
+            f"kolonneoverskrifterne fra {joined(list(SHEET_TITLES.values()), 'eller')}. Åbn den i Excel, og "
             "gem den som Excel-projektmappe (.xlsx), eller brug skabelonen.")
 
 
@@ -266,14 +266,17 @@ def _recognise_csv(rows: list[list]) -> tuple[str | None, int | None, str | None
         return None, i, (
             f"CSV-filens overskrifter (række {i + 1}) passer lige godt til {names}. Tilføj de "
             'kolonner, der kendetegner tabellen, fx "Kategori" og "Beskrivelse" (Arbejdsark), '
-            '"Hvad" (Handleplan) eller "Kursus" (Uddannelse).'
+            '"Hvad" (Handleplan), "Kursus" (Uddannelse), "Fratrådt" eller "E-mail" (Medlemmer) eller '
+            '"Overordnet" (Organisation).'
         )
     return None, None, (
-        "CSV-filen kan ikke genkendes som Arbejdsark, Handleplan eller Uddannelse: ingen række "
+        f"CSV-filen kan ikke genkendes som {joined(list(SHEET_TITLES.values()), 'eller')}: ingen række "
         "har mindst to kendte kolonneoverskrifter. Forventet er fx "
         '"Afdeling", "Område", "Kategori" og "Beskrivelse" (Arbejdsark), '
-        '"Afdeling", "Hvad", "Hjælp" og "Hvornår" (Handleplan) eller '
-        '"Afdeling", "Rolle", "Kursus" og "Status" (Uddannelse).'
+        '"Afdeling", "Hvad", "Hjælp" og "Hvornår" (Handleplan), '
+        '"Afdeling", "Rolle", "Kursus" og "Status" (Uddannelse), '
+        '"Afdeling", "Navn", "Tiltrådt" og "Fratrådt" (Medlemmer) eller '
+        '"Afdeling" og "Overordnet" (Organisation).'
     )
 
 
@@ -349,18 +352,20 @@ class _Sheet:
                 self.boxes.append(Box(i, written, category, help_))
             else:
                 self.columns[target] = (i, written)
-        missing, errors = RULES[self.table.name][0](self.columns, self.boxes)
-        for key in missing:
+        found = RULES[self.table.name].header(self.columns, self.boxes)
+        for key in found.missing:
             field = self.table.field[key]
             others = listing(field.aliases)
             also = f" Den kan også hedde {others}." if others else ""
             self.error(number, None, None, f'Kolonnen "{field.header}" mangler.{also}')
-        for message in errors:
+        for message in found.errors:
             self.error(number, None, None, message)
-        self.broken = self.broken or bool(missing or errors)
+        for message in found.warnings:
+            self.warn(number, None, None, message)
+        self.broken = self.broken or bool(found.missing or found.errors)
 
     def run(self) -> None:
-        rule = RULES[self.table.name][1]
+        rules = RULES[self.table.name]
         used = sorted({i for i, _ in self.columns.values()} | {b.index for b in self.boxes})
         headers = {i: h for i, h in self.columns.values()} | {b.index: b.header for b in self.boxes}
         width = len(self.rows[self.header])
@@ -368,7 +373,8 @@ class _Sheet:
         stray: dict[int, tuple[int, object]] = {}  # column -> (first row, value) without a header
         pending: list[int] = []
         skipped: list[int] = []
-        out = self.out
+        made: list[dict] = []
+        numbers: list[int] = []  # the Excel row of each made row
         for i in range(self.header + 1, len(self.rows)):
             cells = self.rows[i]
             n = len(cells)
@@ -382,16 +388,25 @@ class _Sheet:
             pending = []
             row = Row(self.table, cells, i + 1, self.columns, self.boxes, self.parse, self.broken)
             self._report_control_characters(row, used, headers)
-            made = rule(row)
+            rows = rules.row(row)
             for number, header, value, message in row.problems:
                 self.error(number, header, value, message)
             for number, header, value, message in row.warnings:
                 self.warn(number, header, value, message)
             if row.problems or self.broken:
                 self.rejected += 1
-            for values in made:
-                for key, values_of_key in out.items():
-                    values_of_key.append(values[key])
+            made.extend(rows)
+            numbers.extend([i + 1] * len(rows))
+        if rules.sheet is not None:
+            findings = rules.sheet(made, numbers, self.columns)
+            for finding in findings:
+                self.error(finding.number, finding.header, finding.value, finding.message)
+            dropped = {f.index for f in findings}
+            self.rejected += len({numbers[i] for i in dropped})
+            made = [values for i, values in enumerate(made) if i not in dropped]
+        for values in made:
+            for key, values_of_key in self.out.items():
+                values_of_key.append(values[key])
         if skipped:
             shown = ", ".join(danish_int(r) for r in skipped[:10]) + (", …" if len(skipped) > 10 else "")
             msg = (f"1 tom række blev sprunget over (række {shown})." if len(skipped) == 1 else
