@@ -13,18 +13,17 @@ import amo_ui as ui
 ui.setup("Overblik", "🦺")
 st.title("Overblik over arbejdsmiljøkompetencerne")
 
-outline = ui.outline()
+choices = ui.choices()
 ui.sample_banner()
-ui.empty_state(outline)
-filters = ui.sidebar_filters(outline)
+ui.empty_state(choices)
+filters = ui.sidebar_filters(choices)
 chosen = filters.departments
 who = "alle afdelinger" if not chosen else chosen[0] if len(chosen) == 1 else f"{len(chosen)} valgte afdelinger"
 st.caption("Hvad lykkes vi med, hvad har vi brug for at styrke, og hvordan går det med handleplanen? "
            f"Samlet for {ui.md_escape(who)} ud fra den årlige drøftelse af kompetencerne i AMO.")
-# The chosen year's rows only (all rows for "Alle år"), figures cached by the data version.
-figures = ui.figures("overview", filters, filters.year, ui.today())
-t = dict(figures["tiles"])
-t["departments_total"] = ui.departments_total(filters)  # over every year, not only the loaded one
+# The chosen year's rows only (all rows for "Alle år"); the discussions over every year.
+overview = ui.overview(filters, ui.today())
+t = overview.tiles
 year_text = str(filters.year) if filters.year else f"i år ({ui.today().year})"
 n = functools.partial(ui.danish_number, decimals=0)  # 1.200, as everywhere in the app
 row1 = st.columns(4)
@@ -41,7 +40,7 @@ row2[2].metric(f"Sagkyndig bistand {year_text}", n(t["expert_requests_this_year"
 row2[3].metric("Uddannelse gennemført", n(t["training_actions_completed"]),
                help="Supplerende arbejdsmiljøuddannelse: handlinger med Egen kompetenceudvikling og status Gennemført")
 
-missing = ui.departments_without_discussion(filters)  # over every year
+missing = overview.without_discussion
 if missing:
     st.warning("**Afdelinger uden årlig drøftelse** (ingen drøftelse de seneste 365 dage): "
                + ", ".join(ui.md_escape(d) for d in missing))
@@ -51,11 +50,11 @@ else:
     st.success(("De valgte afdelinger" if chosen else "Alle afdelinger")
                + " har holdt deres årlige drøftelse af kompetencerne inden for de seneste 365 dage.")
 
-if figures["empty"]:  # no empty charts: which years do have rows, or where to load them
+if overview.empty:  # no empty charts: which years do have rows, or where to load them
     st.info(ui.nothing_chosen(filters, "arbejdsark"))
 else:
     left, right = st.columns(2)
     with left:
-        ui.chart(figures["by_area"])
+        ui.chart(overview.by_area)
     with right:
-        ui.chart(figures["by_quarter"])
+        ui.chart(overview.by_quarter)

@@ -3,15 +3,12 @@
 import os
 import sys
 
-from .runtime import one_short_run
-
-one_short_run()  # before any big allocation: see amo_data.runtime
-
-from .cli import main  # noqa: E402 - after the allocator is tuned
+from .cli import main
 
 code = main()
-# Every command has closed its store and written its output: end the process without freeing
-# each object of a big import one by one (about 0.15 s after 120,000 rows).
+# Every command has closed its store and written its output: end the process at once. The
+# interpreter's own shutdown would flush the output again (an English error when it goes into
+# a pipe that `head` has closed) and free the objects of a big import one by one.
 try:
     sys.stdout.flush()
     sys.stderr.flush()

@@ -38,6 +38,16 @@ argon2id through :class:`argon2.PasswordHasher` with its RFC 9106 "low memory" d
 the database never sees a password or a hash. :func:`authenticate` runs one verification
 even for an unknown user name (against a dummy hash), so the answer time does not tell which
 user names exist, and it never logs anything.
+
+Guessing
+--------
+:func:`sign_in` slows guessing down (:class:`SignInThrottle`, one per server process): after
+:data:`FREE_FAILURES` failed sign-ins within :data:`FAILURE_WINDOW` seconds for one user name,
+or from one client address, each further try must wait, 5 seconds after the fifth failure and
+twice as long after each further one, at most :data:`LONGEST_WAIT` seconds. A try during the
+wait is refused without checking the password. A correct password clears the user name's
+failures (not the address's). Each failed sign-in and each wait that begins is an audit event
+(:class:`SignIn.events`) for the caller to write.
 """
 
 from __future__ import annotations
@@ -46,6 +56,8 @@ import getpass
 import json
 import re
 import sys
+import threading
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -303,6 +315,122 @@ def authenticate(users: Mapping[str, UserRecord], username: object, password: ob
     if verify_password(record.password_hash, password):
         return record.user()
     return None
+
+
+# --------------------------------------------------------------------------- guessing
+
+FREE_FAILURES = 5  # failed sign-ins per user name or address before tries must wait
+FAILURE_WINDOW = 15 * 60  # seconds a failed sign-in counts
+FIRST_WAIT = 5  # seconds after the FREE_FAILURES-th failure; doubled after each further one
+LONGEST_WAIT = 60
+MAX_TRACKED = 10_000  # user names and addresses remembered at once (random names cannot fill memory)
+
+
+class SignInThrottle:
+    """Failed sign-ins per key (a user name or a client address) within the window, and the
+    wait they impose. Thread-safe; ``clock`` (seconds, monotonic) for tests."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic):
+        self.clock = clock
+        self._failures: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, key: str, now: float) -> list[float]:
+        times = [t for t in self._failures.get(key, ()) if now - t < FAILURE_WINDOW]
+        if times:
+            self._failures[key] = times
+        else:
+            self._failures.pop(key, None)
+        return times
+
+    @staticmethod
+    def _wait_after(failures: int) -> int:
+        if failures < FREE_FAILURES:
+            return 0
+        return min(LONGEST_WAIT, FIRST_WAIT * 2 ** (failures - FREE_FAILURES))
+
+    def wait(self, keys: Iterable[str]) -> int:
+        """Whole seconds before the next try of ``keys`` is allowed (0: at once)."""
+        now = self.clock()
+        with self._lock:
+            left = 0.0
+            for key in keys:
+                times = self._recent(key, now)
+                if times:
+                    left = max(left, times[-1] + self._wait_after(len(times)) - now)
+        return max(0, -int(-left // 1))  # rounded up
+
+    def failed(self, keys: Iterable[str]) -> tuple[int, int]:
+        """Count a failed sign-in for ``keys``: (the most failures of one key in the window,
+        the seconds the next try must wait)."""
+        now = self.clock()
+        with self._lock:
+            counts = []
+            for key in keys:
+                times = self._recent(key, now)
+                times.append(now)
+                self._failures[key] = times
+                counts.append(len(times))
+            while len(self._failures) > MAX_TRACKED:  # the oldest key goes first
+                del self._failures[min(self._failures, key=lambda k: self._failures[k][-1])]
+        most = max(counts, default=0)
+        return most, self._wait_after(most)
+
+    @property
+    def tracked(self) -> int:
+        """How many user names and addresses have failures remembered."""
+        return len(self._failures)
+
+    def succeeded(self, keys: Iterable[str]) -> None:
+        with self._lock:
+            for key in keys:
+                self._failures.pop(key, None)
+
+
+def _seconds(n: int) -> str:
+    if n >= 60 and n % 60 == 0:
+        return f"{n // 60} minut" if n == 60 else f"{n // 60} minutter"
+    return "1 sekund" if n == 1 else f"{n} sekunder"
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """What one sign-in try gave: the user, or a Danish refusal, and the audit events
+    (action, user name, details) to write: ``sign_in_failed`` for a wrong user name or
+    password, ``sign_in_paused`` when the tries of a user name or address must wait."""
+
+    user: User | None
+    message: str | None = None
+    events: tuple[tuple[str, str, dict[str, Any]], ...] = ()
+
+
+def sign_in(users: Mapping[str, UserRecord], throttle: SignInThrottle, username: object, password: object,
+            address: str | None = None) -> SignIn:
+    """One sign-in try from the client ``address`` (None: not known, e.g. this computer).
+
+    The audit events name the user only when the name is a configured user (a password typed
+    into the name field by mistake is never written down), and the address."""
+    key = clean(username).casefold() if isinstance(username, str) else ""
+    keys = [f"user:{key}"] if key else []
+    if address:
+        keys.append(f"address:{address}")
+    if wait := throttle.wait(keys):
+        return SignIn(None, f"For mange forkerte forsøg. Vent {_seconds(wait)}, og prøv så igen.")
+    user = authenticate(users, username, password)
+    if user is not None:
+        throttle.succeeded(keys[:1])
+        return SignIn(user)
+    failures, wait = throttle.failed(keys)
+    known = users[key].username if key in users else ""
+    details: dict[str, Any] = {"address": address or "", "failures": failures}
+    if not known:
+        details["unknown_user"] = True
+    events = [("sign_in_failed", known, details)]
+    message = "Forkert brugernavn eller adgangskode."
+    if wait:
+        events.append(("sign_in_paused", known, {**details, "wait_seconds": wait}))
+        message += f" For mange forkerte forsøg: vent {_seconds(wait)}, før du prøver igen."
+    return SignIn(None, message, tuple(events))
 
 
 # --------------------------------------------------------------------------- new users

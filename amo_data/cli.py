@@ -17,7 +17,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from . import runtime
 from .errors import AmoError
 
 OK, INPUT_ERRORS, UNREADABLE, UNEXPECTED = 0, 1, 2, 3
@@ -222,20 +221,11 @@ def _cmd_sample(args) -> int:
     return OK
 
 
-def _check_all(files: list[str], meanwhile=None):
-    """Check every file; ``meanwhile`` runs once while the first workbook is parsed."""
-    from .reader import meanwhile as while_parsing
+def _check_all(files: list[str]):
+    """Check every file."""
     from .validate import check_path
 
-    if meanwhile is None:
-        return [check_path(f) for f in files]
-    with while_parsing(meanwhile):
-        return [check_path(f) for f in files]
-
-
-def _import_store_modules() -> None:
-    """Import what storing needs (SQLAlchemy, the store) while calamine parses the file."""
-    from . import store  # noqa: F401
+    return [check_path(f) for f in files]
 
 
 def _status(results) -> int:
@@ -273,7 +263,7 @@ def _cmd_check(args) -> int:
 
 
 def _cmd_import(args) -> int:
-    results = _check_all(args.files, meanwhile=_import_store_modules)
+    results = _check_all(args.files)
     status = _status(results)
     out = {"files": [r.to_json() for r in results], "stored": False, "batch_id": None}
     if status == OK:
@@ -420,10 +410,7 @@ def main(argv: list[str] | None = None) -> int:
     with _danish_argparse():
         args = _build_parser().parse_args(argv)
     try:
-        # A command is one short run: the cyclic garbage collector only slows the reading,
-        # checking and storing of big files down (see amo_data.runtime).
-        with runtime.gc_paused():
-            return COMMANDS[args.command](args)
+        return COMMANDS[args.command](args)
     except AmoError as exc:
         print(f"Fejl: {exc.message}", file=sys.stderr)
         return exc.exit_code

@@ -19,6 +19,16 @@ class AmoError(Exception):
         self.exit_code = exit_code
 
 
+class StoreUnavailable(AmoError):
+    """The database cannot be used right now (read-only, disk full, locked, its file or server
+    gone, access refused), with a Danish message saying what happened, that nothing was lost,
+    and when to try again. Nothing was changed; the store works again without a restart once
+    the cause is gone. Exit code 2: the database given cannot be used."""
+
+    def __init__(self, message: str):
+        super().__init__(message, 2)
+
+
 @dataclass(frozen=True)
 class Problem:
     """One error or warning about a file, located as the user sees it in Excel."""

@@ -19,7 +19,7 @@ import re
 from typing import Any, ClassVar, NamedTuple
 
 from . import quarters, vocab
-from .text import clean, department_name, fold, listing, visible
+from .text import INVISIBLE, clean, department_name, fold, listing, visible
 
 
 class Parsed(NamedTuple):
@@ -32,15 +32,47 @@ class Parsed(NamedTuple):
 
 
 def is_empty(value: object) -> bool:
-    """An empty cell: None, NaN, or text of only whitespace and invisible characters."""
+    """An empty cell: None, a number that is not finite, or text of only whitespace and
+    invisible characters."""
     if value is None:
         return True
     if isinstance(value, str):
         text = value.strip()
-        return not text or (not text.isascii() and not visible(text).strip())
+        return not text or (text[0] in INVISIBLE and not visible(text).strip())
     if isinstance(value, float):
-        return math.isnan(value)
+        return not math.isfinite(value)
     return False
+
+
+_PLAIN = frozenset({str, bool, int, float, dt.date, dt.datetime, dt.time})
+
+
+def normal(value: object) -> object:
+    """A cell as the rows hold it: blank text and numbers that are not finite are None, a
+    duration (a timedelta) a time when under a day, else its length in days, anything
+    unknown its text."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value if value.strip() else None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return value
+    if isinstance(value, dt.timedelta):
+        if dt.timedelta(0) <= value < dt.timedelta(days=1):
+            return (dt.datetime.min + value).time()
+        return value.total_seconds() / 86400
+    return str(value)
+
+
+def plain(value: object) -> object:
+    """:func:`normal` for a value of an unusual type; other values as they are."""
+    return value if type(value) in _PLAIN else normal(value)
 
 
 def as_text(value: object) -> str:

@@ -1,14 +1,15 @@
 """The rules of each table that look at more than one cell of a row, each written once.
 
-:mod:`amo_data.validate` finds a sheet's header row and maps its headers to the table's fields
-(:mod:`amo_data.schema`); for every data row it hands a :class:`Row` to the table's rule below,
-which parses the cells through the fields' kinds and returns the row's canonical rows (an
-Arbejdsark row may give several entries, or none). Problems are collected on the row; a row
-with an error gives nothing.
+:mod:`amo_data.validate` finds a sheet's header row, maps its headers to the table's fields
+(:mod:`amo_data.schema`) and parses every used column through its field's kind, each distinct
+cell once (:class:`Columns`). The table's rule below then checks what needs more than one
+cell, row by row over the parsed values, and returns the table's canonical columns. An
+Arbejdsark row may give several entries, or none. A row with an error gives nothing.
 
 - Arbejdsark: the year from År, else from Dato (2000-2100); a Hjælp only on "Brug for at
   styrke" (else a warning, and the value is dropped); a Beskrivelse of bulleted lines is
-  several entries; the box layout of the paper work sheet (see :data:`schema.BOX_COLUMNS`).
+  several entries; the box layout of the paper work sheet (see :data:`schema.BOX_COLUMNS`):
+  each box cell is one entry per line, in the box's Kategori (and Hjælp).
 - Handleplan: Hvornår resolved to a quarter with the row's År and Dato; the year from År,
   else from that quarter; Status defaults to "Ikke startet".
 - Uddannelse: the year and quarter from Hvornår; Type defaults to "Supplerende", and a
@@ -27,7 +28,7 @@ from typing import Any
 
 from . import quarters, vocab
 from .fields import Parsed, as_text, is_empty, must_fill, out_of_range, quarter, shown
-from .schema import ARBEJDSARK, DESCRIPTION_MAX, HANDLEPLAN, MEDLEMMER, ORGANISATION, UDDANNELSE, Table
+from .schema import ARBEJDSARK, DESCRIPTION_MAX, HANDLEPLAN, MEDLEMMER, ORGANISATION, SCHEMA, UDDANNELSE, Table
 from .text import clean, control_character, department_key, name_key
 
 
@@ -41,8 +42,10 @@ class Box:
     help: str | None
 
 
-# A cell that held a control character: already reported, parsed as nothing more.
-REPORTED = object()
+# What a parsed cell can be besides a kind's Parsed: empty, or holding a control character
+# (already reported, parsed as nothing more).
+EMPTY = Parsed(None)
+REPORTED = Parsed(None)
 
 
 def control_problem(value: str) -> str:
@@ -51,74 +54,83 @@ def control_problem(value: str) -> str:
             "cellen, og prøv igen.")
 
 
-class Row:
-    """One data row of a sheet: its cells by field key, the parsing of them and its problems."""
+class Columns:
+    """The data rows of one sheet, column by column: each used cell parsed by its field's kind
+    (each distinct value once), the problems found, and which rows have an error."""
 
-    def __init__(self, table: Table, cells: list, number: int, columns: dict[str, tuple[int, str]],
+    def __init__(self, table: Table, body: list[list], numbers: list[int], columns: dict[str, tuple[int, str]],
                  boxes: list[Box], parse: Callable[[Any, object], Parsed], broken: bool):
         self.table = table
-        self.cells = cells
-        self.number = number  # the row number as Excel shows it
+        self.body = body  # the data rows, raw
+        self.numbers = numbers  # each row's number as Excel shows it
+        self.n = len(body)
         self.columns = columns  # key -> (cell index, header as written)
         self.boxes = boxes
-        self._parse = parse  # the field kind's parse, memoised per validation run
-        self.broken = broken  # the sheet's headers have an error: the row gives nothing
+        self._parse = parse
+        self.broken = broken  # the sheet's headers have an error: no row gives anything
         self.problems: list[tuple[int, str | None, object, str]] = []
         self.warnings: list[tuple[int, str | None, object, str]] = []
+        self.bad = [broken] * self.n  # the rows with an error
+        self._parsed: dict[str, list[Parsed]] = {}
+        self.cells: dict[int, list] = {}  # cell index -> the column's raw cells (the used ones)
 
-    # -- cells ------------------------------------------------------------------------------
+    def raw(self, index: int) -> list:
+        """The raw cells of column ``index``."""
+        if index not in self.cells:
+            self.cells[index] = [r[index] if index < len(r) else None for r in self.body]
+        return self.cells[index]
 
-    def raw(self, index: int) -> object:
-        return self.cells[index] if index < len(self.cells) else None
-
-    def cell(self, key: str) -> tuple[object, str | None]:
-        """(raw value, header as written) of a column; (None, None) when the sheet lacks it."""
+    def header(self, key: str) -> str | None:
         spec = self.columns.get(key)
-        if spec is None:
-            return None, None
-        return self.raw(spec[0]), spec[1]
+        return spec[1] if spec else None
 
-    def given(self, key: str) -> bool:
-        return not is_empty(self.cell(key)[0])
+    def error(self, i: int, header: str | None, value: object, message: str) -> None:
+        self.problems.append((self.numbers[i], header, value, message))
+        self.bad[i] = True
 
-    def error(self, header: str | None, value: object, message: str) -> None:
-        self.problems.append((self.number, header, value, message))
+    def warn(self, i: int, header: str | None, value: object, message: str) -> None:
+        self.warnings.append((self.numbers[i], header, value, message))
 
-    def warn(self, header: str | None, value: object, message: str) -> None:
-        self.warnings.append((self.number, header, value, message))
+    def parsed(self, key: str) -> list[Parsed] | None:
+        """Each row's cell of the column parsed by its field's kind (:data:`EMPTY`, :data:`REPORTED`
+        or the kind's :class:`Parsed`); None when the sheet lacks the column. No problem is
+        recorded here."""
+        if key not in self.columns:
+            return None
+        if key not in self._parsed:
+            kind, parse = self.table.field[key].kind, self._parse
+            known = parse.memos[kind].get
+            self._parsed[key] = [parse(kind, v) if type(v) is bool else (known(v) or parse(kind, v))
+                                 for v in self.raw(self.columns[key][0])]
+        return self._parsed[key]
 
-    # -- parsing through the fields' kinds --------------------------------------------------
-
-    def value(self, key: str, required: bool | None = None) -> tuple[Any, bool]:
-        """(value, given) of a column parsed by its field's kind. A missing value of a required
-        field (``required``: the field's own flag unless given) and a value the kind refuses
-        are errors; a kind's warning is a warning."""
-        raw, header = self.cell(key)
-        if header is None:
-            return None, False
-        if raw is REPORTED:
-            return None, True
+    def values(self, key: str, required: bool | None = None) -> tuple[list, list[bool]]:
+        """(values, given) of a column: an empty cell of a required field (``required``: the
+        field's own flag unless given) and a value the kind refuses are errors, a kind's warning
+        a warning. A column the sheet lacks gives None for every row."""
+        parsed = self.parsed(key)
+        if parsed is None:
+            return [None] * self.n, [False] * self.n
+        header = self.columns[key][1]
         field = self.table.field[key]
-        if is_empty(raw):
-            if field.required if required is None else required:
-                self.error(header, None, must_fill(header))
-            return None, False
-        parsed = self._parse(field.kind, raw)
-        if parsed.error:
-            self.error(header, raw, parsed.error)
-        elif parsed.warning:
-            self.warn(header, raw, parsed.warning)
-        elif parsed.value is None and field.required:  # a text of only invisible characters
-            self.error(header, raw, f'Kolonnen "{header}" skal udfyldes, men cellen indeholder ingen tekst.')
-        return parsed.value, True
+        required = field.required if required is None else required
+        raw = self.raw(self.columns[key][0])
+        for i in [i for i, p in enumerate(parsed) if p[0] is None or p[1] or p[2]]:  # anything to say
+            p = parsed[i]
+            if p is EMPTY:
+                if required:
+                    self.error(i, header, None, must_fill(header))
+            elif p.error:
+                self.error(i, header, raw[i], p.error)
+            elif p.warning:
+                self.warn(i, header, raw[i], p.warning)
+            elif p.value is None and required and p is not REPORTED:
+                self.error(i, header, raw[i], f'Kolonnen "{header}" skal udfyldes, men cellen indeholder ingen tekst.')
+        return [p[0] for p in parsed], [p is not EMPTY for p in parsed]
 
-    def output(self, values: dict[str, Any]) -> list[dict[str, Any]]:
-        """``values`` as the row's one canonical row, or nothing when the row has an error."""
-        return [] if self.problems or self.broken else [values]
-
-    def texts(self, *keys: str) -> dict[str, Any]:
-        """The optional text columns ``keys`` parsed (None when empty)."""
-        return {key: self.value(key)[0] for key in keys}
+    def kept(self) -> list[int]:
+        """The rows without an error."""
+        return [i for i, bad in enumerate(self.bad) if not bad]
 
 
 # --------------------------------------------------------------------------- Arbejdsark
@@ -140,13 +152,14 @@ def split_box(value: object) -> list[str]:
     return parts
 
 
-def split_description(value: object) -> list[str]:
-    """A Beskrivelse: several entries only when it is a list of bulleted lines."""
-    if isinstance(value, str):
+def split_description(value: object, text: str | None = None) -> list[str]:
+    """A Beskrivelse: several entries only when it is a list of bulleted lines (``text``: the
+    cell as text, if known)."""
+    if isinstance(value, str) and _LINES.search(value):
         lines = [line for line in _LINES.split(value) if line.strip()]
         if len(lines) >= 2 and all(_LIST_LINE.match(line) for line in lines):
             return [p for p in (clean(_BULLET.sub("", line, count=1)) for line in lines) if p]
-    text = as_text(value)
+    text = as_text(value) if text is None else text
     return [text] if text else []
 
 
@@ -155,95 +168,129 @@ def too_long(text: str) -> str:
             f"{DESCRIPTION_MAX:,} tegn.".replace(",", "."))
 
 
-def _year_of_discussion(row: Row) -> tuple[int | None, dt.date | None]:
-    """Arbejdsark: (the row's year, its Dato): År, else the year of Dato (which must then lie in
-    2000-2100)."""
-    date, date_given = row.value("date")
-    year, year_given = row.value("year")
-    if not year_given and not date_given and not row.broken:
-        _, header = row.cell("year")
-        if header is None:
-            _, header = row.cell("date")
-        row.error(header, None, "Rækken mangler både Dato og År; udfyld mindst én af dem.")
-    elif not year_given and date is not None:
-        if 2000 <= date.year <= 2100:
-            year = date.year
-        else:
-            raw, header = row.cell("date")
-            row.error(header, raw, f'Datoen "{shown(raw)}" ligger ikke i årene 2000–2100, så rækkens år kan ikke '
-                                   "udledes af den; ret datoen eller udfyld År.")
-    return year, date
-
-
-def arbejdsark(row: Row) -> list[dict[str, Any]]:
-    department, _ = row.value("department")
-    year, date = _year_of_discussion(row)
-    area, _ = row.value("area")
-    rating, _ = row.value("rating")
-    role, _ = row.value("role")
-    help_raw, help_header = row.cell("help")
-    help_given = not is_empty(help_raw)
-
-    entries: list[tuple[str | None, str, str | None]] = []  # (category, description, help)
-    help_used = False
-    cat_raw, cat_header = row.cell("category")
-    desc_raw, desc_header = row.cell("description")
-    normal = cat_header is not None or desc_header is not None
-    if normal and not (row.boxes and is_empty(cat_raw) and is_empty(desc_raw)):
-        category, _ = row.value("category", required=True)
-        descriptions: list[str] = []
-        if desc_header is not None and desc_raw is not REPORTED:
-            if is_empty(desc_raw):
-                row.error(desc_header, None, must_fill(desc_header))
+def _years_of_discussions(c: Columns) -> tuple[list, list]:
+    """Arbejdsark: (each row's year, each row's Dato): År, else the year of Dato (which must then
+    lie in 2000-2100); a row with neither is an error."""
+    dates, date_given = c.values("date")
+    years, year_given = c.values("year")
+    year_header = c.header("year") or c.header("date")
+    raw_dates = c.raw(c.columns["date"][0]) if "date" in c.columns else None
+    for i in range(c.n):
+        if year_given[i]:
+            continue
+        if not date_given[i]:
+            if not c.broken:
+                c.error(i, year_header, None, "Rækken mangler både Dato og År; udfyld mindst én af dem.")
+        elif (date := dates[i]) is not None:
+            if 2000 <= date.year <= 2100:
+                years[i] = date.year
             else:
-                descriptions = split_description(desc_raw)
-                if not descriptions:
-                    row.error(desc_header, desc_raw,
-                              f'Kolonnen "{desc_header}" skal udfyldes, men cellen har kun punkttegn.')
-                for text in descriptions:
-                    if len(text) > DESCRIPTION_MAX:
-                        row.error(desc_header, desc_raw, too_long(text))
-        help_value = None
-        if help_given:
-            help_used = True
-            if category is not None and category != vocab.BRUG_FOR_AT_STYRKE and help_raw is not REPORTED:
-                row.warn(help_header, help_raw,
-                         f'Hjælp "{shown(help_raw)}" bruges kun ved "{vocab.BRUG_FOR_AT_STYRKE}"; '
-                         f'rækken er "{category}", så hjælpen ignoreres.')
-            else:
-                help_value, _ = row.value("help")
-        entries.extend((category, text, help_value) for text in descriptions)
-    if row.boxes:
-        row_help = None
-        if help_given and not help_used:
-            before = len(row.problems)
-            row_help, _ = row.value("help")
-            help_used = len(row.problems) > before or help_raw is REPORTED
-        for box in row.boxes:
-            raw = row.raw(box.index)
-            if is_empty(raw) or raw is REPORTED:
-                continue
-            for text in split_box(raw):
-                if len(text) > DESCRIPTION_MAX:
-                    row.error(box.header, raw, too_long(text))
-                    continue
-                help_value = box.help
-                if help_value is None and box.category == vocab.BRUG_FOR_AT_STYRKE and row_help:
-                    help_value = row_help
+                c.error(i, c.header("date"), raw_dates[i], f'Datoen "{shown(raw_dates[i])}" ligger ikke i årene '
+                                                           "2000–2100, så rækkens år kan ikke udledes af den; ret "
+                                                           "datoen eller udfyld År.")
+    return years, dates
+
+
+def arbejdsark(c: Columns) -> dict[str, list]:
+    departments, _ = c.values("department")
+    years, dates = _years_of_discussions(c)
+    areas, _ = c.values("area")
+    ratings, _ = c.values("rating")
+    roles, _ = c.values("role")
+    help_parsed = c.parsed("help")
+    help_header = c.header("help")
+    help_raw = c.raw(c.columns["help"][0]) if help_parsed is not None else None
+    cat_parsed, desc_parsed = c.parsed("category"), c.parsed("description")
+    cat_header, desc_header = c.header("category"), c.header("description")
+    cat_raw = c.raw(c.columns["category"][0]) if cat_parsed is not None else None
+    desc_raw = c.raw(c.columns["description"][0]) if desc_parsed is not None else None
+    normal = cat_parsed is not None or desc_parsed is not None
+    boxes = [(box, c.raw(box.index)) for box in c.boxes]
+    out: dict[str, list] = {k: [] for k in c.table.columns}
+
+    for i in range(c.n):
+        help_p = help_parsed[i] if help_parsed is not None else EMPTY
+        help_given = help_p is not EMPTY
+        entries: list[tuple[str | None, str, str | None]] = []  # (category, description, help)
+        help_used = False
+        cat_p = cat_parsed[i] if cat_parsed is not None else EMPTY
+        desc_p = desc_parsed[i] if desc_parsed is not None else EMPTY
+        if normal and not (c.boxes and cat_p is EMPTY and desc_p is EMPTY):
+            category = None
+            if cat_header is not None:
+                if cat_p is EMPTY:
+                    c.error(i, cat_header, None, must_fill(cat_header))
+                elif cat_p.error:
+                    c.error(i, cat_header, cat_raw[i], cat_p.error)
+                else:
+                    category = cat_p.value
+            descriptions: list[str] = []
+            if desc_header is not None and desc_p is not REPORTED:
+                if desc_p is EMPTY:
+                    c.error(i, desc_header, None, must_fill(desc_header))
+                else:
+                    descriptions = split_description(desc_raw[i], desc_p.value)
+                    if not descriptions:
+                        c.error(i, desc_header, desc_raw[i],
+                                f'Kolonnen "{desc_header}" skal udfyldes, men cellen har kun punkttegn.')
+                    for text in descriptions:
+                        if len(text) > DESCRIPTION_MAX:
+                            c.error(i, desc_header, desc_raw[i], too_long(text))
+            help_value = None
+            if help_given:
+                help_used = True
+                if category is not None and category != vocab.BRUG_FOR_AT_STYRKE and help_p is not REPORTED:
+                    c.warn(i, help_header, help_raw[i],
+                           f'Hjælp "{shown(help_raw[i])}" bruges kun ved "{vocab.BRUG_FOR_AT_STYRKE}"; '
+                           f'rækken er "{category}", så hjælpen ignoreres.')
+                elif help_p.error:
+                    c.error(i, help_header, help_raw[i], help_p.error)
+                else:
+                    help_value = help_p.value
+            entries.extend((category, text, help_value) for text in descriptions)
+        if boxes:
+            row_help = None
+            if help_given and not help_used:
+                if help_p.error:
+                    c.error(i, help_header, help_raw[i], help_p.error)
                     help_used = True
-                entries.append((box.category, text, help_value))
-        if help_given and not help_used:
-            row.warn(help_header, help_raw,
-                     f'Hjælp "{shown(help_raw)}" bruges kun ved "{vocab.BRUG_FOR_AT_STYRKE}", og '
-                     "rækken har intet punkt i den boks, så hjælpen ignoreres.")
-        if not entries and not row.problems:
-            row.warn(None, None, "Rækken har intet punkt i nogen boks og springes over.")
-            return []
-    if row.problems or row.broken:
-        return []
-    return [{"department": department, "year": year, "date": date, "area": area, "category": category,
-             "description": text, "help": help_value, "rating": rating, "role": role}
-            for category, text, help_value in entries]
+                else:
+                    row_help = help_p.value
+                    help_used = help_p is REPORTED
+            before = len(c.problems)
+            for box, cells in boxes:
+                raw = cells[i]
+                if is_empty(raw) or (isinstance(raw, str) and control_character(raw)):
+                    continue
+                for text in split_box(raw):
+                    if len(text) > DESCRIPTION_MAX:
+                        c.error(i, box.header, raw, too_long(text))
+                        continue
+                    help_value = box.help
+                    if help_value is None and box.category == vocab.BRUG_FOR_AT_STYRKE and row_help:
+                        help_value = row_help
+                        help_used = True
+                    entries.append((box.category, text, help_value))
+            if help_given and not help_used:
+                c.warn(i, help_header, help_raw[i],
+                       f'Hjælp "{shown(help_raw[i])}" bruges kun ved "{vocab.BRUG_FOR_AT_STYRKE}", og '
+                       "rækken har intet punkt i den boks, så hjælpen ignoreres.")
+            if not entries and not c.bad[i] and len(c.problems) == before:
+                c.warn(i, None, None, "Rækken har intet punkt i nogen boks og springes over.")
+                continue
+        if c.bad[i]:
+            continue
+        for category, text, help_value in entries:
+            out["department"].append(departments[i])
+            out["year"].append(years[i])
+            out["date"].append(dates[i])
+            out["area"].append(areas[i])
+            out["category"].append(category)
+            out["description"].append(text)
+            out["help"].append(help_value)
+            out["rating"].append(ratings[i])
+            out["role"].append(roles[i])
+    return out
 
 
 def arbejdsark_header(columns: dict[str, tuple[int, str]], boxes: list[Box]) -> Header:
@@ -265,20 +312,29 @@ def arbejdsark_header(columns: dict[str, tuple[int, str]], boxes: list[Box]) -> 
 # --------------------------------------------------------------------------- Handleplan and Uddannelse
 
 
-def _required_quarter(row: Row, year: int | None, date: dt.date | None,
-                      problem: Callable[[object], str | None]) -> tuple[quarters.Quarter | None, Any]:
-    """The required Hvornår cell: (its quarter or None, its text as stored); an error when it is
-    empty, or ``problem(value)`` when it is not a quarter."""
-    raw, header = row.cell("when")
-    if header is None or raw is REPORTED:
-        return None, None
-    if is_empty(raw):
-        row.error(header, None, must_fill(header))
-        return None, None
-    found = quarter(raw, year, date)
-    if found is None and (text := problem(raw)):
-        row.error(header, raw, text)
-    return found, row.value("when")[0]
+def _quarters(c: Columns, years: list, dates: list,
+              problem: Callable[[object, int], str | None]) -> list[quarters.Quarter | None]:
+    """Each row's Hvornår resolved to its quarter in the row's context (None when it is not
+    one: ``problem(value, i)`` says why, if it says anything)."""
+    parsed = c.parsed("when")
+    if parsed is None:
+        return [None] * c.n
+    header = c.header("when")
+    raw = c.raw(c.columns["when"][0])
+    memo: dict = {}
+    found: list[quarters.Quarter | None] = []
+    for i, p in enumerate(parsed):
+        if p is EMPTY or p is REPORTED:
+            if p is EMPTY:
+                c.error(i, header, None, must_fill(header))
+            found.append(None)
+            continue
+        key = (type(raw[i]), raw[i], years[i], dates[i])
+        q = memo[key] if key in memo else memo.setdefault(key, quarter(raw[i], years[i], dates[i]))
+        if q is None and (text := problem(raw[i], i)):
+            c.error(i, header, raw[i], text)
+        found.append(q)
+    return found
 
 
 def _plan_when_problem(value: object, year_invalid: bool, date: dt.date | None) -> str | None:
@@ -295,25 +351,24 @@ def _plan_when_problem(value: object, year_invalid: bool, date: dt.date | None) 
     return f'"{text}" er ikke et kvartal (fx "3. kvartal 2026" eller "2026-Q3")'
 
 
-def handleplan(row: Row) -> list[dict[str, Any]]:
-    department, _ = row.value("department")
-    date, _ = row.value("date")
-    year, year_given = row.value("year")
-    what, _ = row.value("what")
-    area, _ = row.value("area")
-    help_value, _ = row.value("help")
-    status, _ = row.value("status")
-    found, when = _required_quarter(row, year, date,
-                                    lambda v: _plan_when_problem(v, year_given and year is None, date))
-    if row.problems or row.broken:
-        return []
-    return [{"department": department, "year": found.year if year is None else year, "date": date, "what": what,
-             "area": area, **row.texts("why", "how"), "help": help_value, "when": when,
-             "quarter": found.label, "urgent": found.urgent, **row.texts("who", "follow_up"),
-             "status": status or vocab.IKKE_STARTET}]
+def handleplan(c: Columns) -> dict[str, list]:
+    values = {key: c.values(key)[0] for key in ("department", "date", "what", "area", "why", "how", "help", "who",
+                                                  "follow_up", "status")}
+    years, year_given = c.values("year")
+    dates = values["date"]
+    found = _quarters(c, years, dates, lambda v, i: _plan_when_problem(v, year_given[i] and years[i] is None, dates[i]))
+    whens = [p.value for p in c.parsed("when") or [EMPTY] * c.n]
+    kept = c.kept()
+    out = {key: [values[key][i] for i in kept] for key in values}
+    out["year"] = [found[i].year if years[i] is None else years[i] for i in kept]
+    out["when"] = [whens[i] for i in kept]
+    out["quarter"] = [found[i].label for i in kept]
+    out["urgent"] = [found[i].urgent for i in kept]
+    out["status"] = [s or vocab.IKKE_STARTET for s in out["status"]]
+    return out
 
 
-def _training_when_problem(value: object) -> str:
+def _training_when_problem(value: object, _i: int = 0) -> str:
     """Why an Uddannelse Hvornår is not a quarter (the register has no År column)."""
     if text := out_of_range(value):
         return text
@@ -323,24 +378,25 @@ def _training_when_problem(value: object) -> str:
     return f'"{text}" er ikke et kvartal eller en dato (fx "3. kvartal 2026", "2026-Q3" eller "15-08-2026").'
 
 
-def uddannelse(row: Row) -> list[dict[str, Any]]:
-    department, _ = row.value("department")
-    role, _ = row.value("role")
-    joined, _ = row.value("joined")
-    course, _ = row.value("course")
-    kind = row.value("type")[0] or vocab.SUPPLERENDE
-    hours, hours_given = row.value("hours")
-    status, _ = row.value("status")
-    found, when = _required_quarter(row, None, None, _training_when_problem)
-    _, hours_header = row.cell("hours")
-    if kind == vocab.SUPPLERENDE and not hours_given and hours_header is not None:
-        row.warn(hours_header, None, "Kurset har ingen timer, så det tæller 0 timer i retten til supplerende "
-                                     "arbejdsmiljøuddannelse.")
-    if row.problems or row.broken:
-        return []
-    return [{"department": department, "role": role, **row.texts("name"), "joined": joined, "course": course,
-             "hours": hours, "when": when, "year": found.year, "quarter": found.label, "status": status,
-             "type": kind}]
+def uddannelse(c: Columns) -> dict[str, list]:
+    values = {key: c.values(key)[0] for key in ("department", "role", "name", "joined", "course", "status", "type")}
+    hours, hours_given = c.values("hours")
+    found = _quarters(c, [None] * c.n, [None] * c.n, _training_when_problem)
+    whens = [p.value for p in c.parsed("when") or [EMPTY] * c.n]
+    kinds = [kind or vocab.SUPPLERENDE for kind in values["type"]]
+    header = c.header("hours")
+    if header is not None:
+        for i in [i for i in range(c.n) if not hours_given[i] and kinds[i] == vocab.SUPPLERENDE]:
+            c.warn(i, header, None, "Kurset har ingen timer, så det tæller 0 timer i retten til supplerende "
+                                    "arbejdsmiljøuddannelse.")
+    kept = c.kept()
+    out = {key: [values[key][i] for i in kept] for key in values}
+    out["hours"] = [hours[i] for i in kept]
+    out["type"] = [kinds[i] for i in kept]
+    out["when"] = [whens[i] for i in kept]
+    out["year"] = [found[i].year for i in kept]
+    out["quarter"] = [found[i].label for i in kept]
+    return out
 
 
 def uddannelse_header(columns: dict[str, tuple[int, str]], boxes: list[Box]) -> Header:
@@ -354,77 +410,69 @@ def uddannelse_header(columns: dict[str, tuple[int, str]], boxes: list[Box]) -> 
 # --------------------------------------------------------------------------- Medlemmer
 
 
-def medlemmer(row: Row) -> list[dict[str, Any]]:
-    values = {key: row.value(key)[0] for key in SCHEMA[MEDLEMMER].columns}
-    joined, left = values["joined"], values["left"]
-    if joined is not None and left is not None and left < joined:
-        raw, header = row.cell("left")
-        row.error(header, raw, f"Fratrådt ({left:%d-%m-%Y}) ligger før Tiltrådt ({joined:%d-%m-%Y}); ret en af "
-                               "datoerne.")
-    return row.output(values)
-
-
-def once_per_department(rows: list[dict[str, Any]], numbers: list[int],
-                        columns: dict[str, tuple[int, str]]) -> list[Finding]:
-    """Medlemmer: a member (department and name, compared as keys) stands once in a file."""
-    first: dict[tuple[str, str], int] = {}
-    found = []
-    for i, (values, number) in enumerate(zip(rows, numbers, strict=True)):
-        key = department_key(values["department"]), name_key(values["name"])
+def medlemmer(c: Columns) -> dict[str, list]:
+    values = {key: c.values(key)[0] for key in SCHEMA[MEDLEMMER].columns}
+    header = c.header("left")
+    raw = c.raw(c.columns["left"][0]) if header else None
+    for i, (joined, left) in enumerate(zip(values["joined"], values["left"], strict=True)):
+        if joined is not None and left is not None and left < joined:
+            c.error(i, header, raw[i], f"Fratrådt ({left:%d-%m-%Y}) ligger før Tiltrådt ({joined:%d-%m-%Y}); ret en af "
+                                       "datoerne.")
+    first: dict[tuple[str, str], int] = {}  # a member stands once per department in a file
+    for i in c.kept():
+        key = department_key(values["department"][i]), name_key(values["name"][i])
         if key in first:
-            found.append(Finding(i, number, columns["name"][1], values["name"],
-                                 f'"{values["name"]}" står også i række {first[key]} for afdeling '
-                                 f'{values["department"]}; et medlem må kun stå én gang pr. afdeling.'))
+            c.error(i, c.header("name"), values["name"][i],
+                    f'"{values["name"][i]}" står også i række {first[key]} for afdeling {values["department"][i]}; '
+                    "et medlem må kun stå én gang pr. afdeling.")
         else:
-            first[key] = number
-    return found
+            first[key] = c.numbers[i]
+    kept = c.kept()
+    return {key: [column[i] for i in kept] for key, column in values.items()}
 
 
 # --------------------------------------------------------------------------- Organisation
 
 
-def organisation(row: Row) -> list[dict[str, Any]]:
-    name, _ = row.value("department")
-    parent, _ = row.value("parent")
-    if name and parent and department_key(name) == department_key(parent):
-        raw, header = row.cell("parent")
-        row.error(header, raw, f'"{name}" kan ikke høre under sig selv.')
-    return row.output({"department": name, "parent": parent})
-
-
-def tree_of_rows(rows: list[dict[str, Any]], numbers: list[int],
-                 columns: dict[str, tuple[int, str]]) -> list[Finding]:
-    """Organisation: a name stands once in a file, and no unit lies (indirectly) under itself."""
-    found = []
-    first: dict[str, int] = {}
-    parent: dict[str, str] = {}
-    index: dict[str, int] = {}
-    for i, (values, number) in enumerate(zip(rows, numbers, strict=True)):
-        key = department_key(values["department"])
-        if key in first:
-            found.append(Finding(i, number, columns["department"][1], values["department"],
-                                 f'"{values["department"]}" står også i række {first[key]}; en afdeling eller enhed må '
-                                 "kun stå én gang."))
+def organisation(c: Columns) -> dict[str, list]:
+    names, _ = c.values("department")
+    parents, _ = c.values("parent")
+    parent_header = c.header("parent")
+    first: dict[str, int] = {}  # name key -> index of its first row
+    above: dict[str, str] = {}
+    for i in range(c.n):
+        if names[i] is None:
             continue
-        first[key], index[key] = number, i
-        if values["parent"]:
-            parent[key] = department_key(values["parent"])
+        key = department_key(names[i])
+        if parents[i] and department_key(parents[i]) == key:
+            c.error(i, parent_header, parents[i], f'"{names[i]}" kan ikke høre under sig selv.')
+        elif key in first:
+            c.error(i, c.header("department"), names[i],
+                    f'"{names[i]}" står også i række {c.numbers[first[key]]}; en afdeling eller enhed må kun stå én '
+                    "gang.")
+            continue
+        first.setdefault(key, i)
+        if parents[i] and not c.bad[i]:
+            above[key] = department_key(parents[i])
     reported: set[str] = set()
-    for start in parent:
+    for start in above:
         chain = [start]
-        while (up := parent.get(chain[-1])) is not None and up not in chain:
+        while (up := above.get(chain[-1])) is not None and up not in chain:
             chain.append(up)
         if up is None or up in reported:
             continue
         ring = chain[chain.index(up):]
         reported.update(ring)
-        names = [rows[index[k]]["department"] for k in ring]
-        where = " og ".join(", ".join(str(first[k]) for k in ring).rsplit(", ", 1))
-        story = ", som hører under ".join(f'"{n}"' for n in [*names, names[0]])
-        found.append(Finding(index[ring[0]], first[ring[0]], columns["parent"][1], rows[index[ring[0]]]["parent"],
-                             f"Organisationen går i ring: {story} (række {where}). Ret Overordnet, så ingen enhed "
-                             "ligger under sig selv."))
-    return found
+        rows = [first[k] for k in ring]
+        where = " og ".join(", ".join(str(c.numbers[i]) for i in rows).rsplit(", ", 1))
+        story = ", som hører under ".join(f'"{names[i]}"' for i in [*rows, rows[0]])
+        for i in rows:
+            c.bad[i] = True
+        c.error(rows[0], parent_header, parents[rows[0]],
+                f"Organisationen går i ring: {story} (række {where}). Ret Overordnet, så ingen enhed ligger under sig "
+                "selv.")
+    kept = c.kept()
+    return {"department": [names[i] for i in kept], "parent": [parents[i] for i in kept]}
 
 
 # --------------------------------------------------------------------------- the tables' rules
@@ -439,18 +487,6 @@ class Header:
     warnings: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class Finding:
-    """A problem a sheet rule found in the rows the row rule made: ``index`` of the made row
-    (it is left out), its Excel row number, header, value and message."""
-
-    index: int
-    number: int
-    header: str | None
-    value: object
-    message: str
-
-
 def plain_header(table: Table) -> Callable[[dict, list], Header]:
     """The header rule of a table whose required fields are simply required."""
     def header(columns: dict[str, tuple[int, str]], boxes: list[Box]) -> Header:
@@ -458,19 +494,11 @@ def plain_header(table: Table) -> Callable[[dict, list], Header]:
     return header
 
 
-@dataclass(frozen=True)
-class Rules:
-    row: Callable[[Row], list[dict[str, Any]]]
-    header: Callable[[dict, list], Header]
-    sheet: Callable[[list[dict], list[int], dict], list[Finding]] | None = None  # across the made rows
-
-
-from .schema import SCHEMA  # noqa: E402  (the tables the rules belong to)
-
-RULES: dict[str, Rules] = {
-    ARBEJDSARK: Rules(arbejdsark, arbejdsark_header),
-    HANDLEPLAN: Rules(handleplan, plain_header(SCHEMA[HANDLEPLAN])),
-    UDDANNELSE: Rules(uddannelse, uddannelse_header),
-    MEDLEMMER: Rules(medlemmer, plain_header(SCHEMA[MEDLEMMER]), once_per_department),
-    ORGANISATION: Rules(organisation, plain_header(SCHEMA[ORGANISATION]), tree_of_rows),
+# table -> (header rule, rule of the rows)
+RULES: dict[str, tuple[Callable[[dict, list], Header], Callable[[Columns], dict[str, list]]]] = {
+    ARBEJDSARK: (arbejdsark_header, arbejdsark),
+    HANDLEPLAN: (plain_header(SCHEMA[HANDLEPLAN]), handleplan),
+    UDDANNELSE: (uddannelse_header, uddannelse),
+    MEDLEMMER: (plain_header(SCHEMA[MEDLEMMER]), medlemmer),
+    ORGANISATION: (plain_header(SCHEMA[ORGANISATION]), organisation),
 }

@@ -102,6 +102,7 @@ import json
 import math
 import operator
 import os
+import re
 import sqlite3
 import time
 from collections import Counter
@@ -115,8 +116,8 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
-from . import runtime, vocab
-from .errors import AmoError
+from . import vocab
+from .errors import AmoError, StoreUnavailable
 from .schema import ARBEJDSARK, CANONICAL, HANDLEPLAN, TABLES, UDDANNELSE
 from .text import clean, sorted_names
 
@@ -141,6 +142,9 @@ SQLITE_MAX_PARAMETERS = 999  # per statement: the lowest limit any SQLite build 
 # eighth of the system calls (the benchmark's 120,000 rows are stored 20-30 ms faster), and
 # reading the store is as fast (its queries read whole tables).
 SQLITE_PAGE_SIZE = 32 * 1024
+# Every PostgreSQL write transaction: the write lock, and whether the connection may write.
+_PG_WRITE_LOCK = sa.text("SELECT current_setting('transaction_read_only') "
+                         "FROM (SELECT pg_advisory_xact_lock(:key)) AS locked")
 
 CURRENT, REPLACED, UNDONE = "current", "replaced", "undone"
 SAMPLE_USER = "eksempeldata"  # the user name the sample data is imported under
@@ -572,24 +576,96 @@ class ImportOutcome:
 # --------------------------------------------------------------------------- store
 
 
-# SQLite's own words for the usual reasons a database file cannot be used, in Danish.
-_SQLITE_REASONS = {
-    "file is not a database": "filen er ikke en SQLite-database",
-    "unable to open database file": "databasefilen kan ikke åbnes (findes mappen, og må der skrives i den?)",
-    "database disk image is malformed": "databasefilen er beskadiget",
-    "database is locked": "databasen er optaget af en anden proces; prøv igen om lidt",
-    "attempt to write a readonly database": "databasen er skrivebeskyttet",
-    "disk i/o error": "fejl ved læsning eller skrivning på disken",
-}
+# The database's own words for the usual reasons it cannot be used, in Danish: (a pattern of
+# the driver's first line, lowercase; the reason; when to try again). SQLite, then PostgreSQL.
+_REASONS = (
+    ("file is not a database", "filen er ikke en SQLite-database", "den rigtige databasefil er på plads"),
+    ("unable to open database file", "databasefilen kan ikke åbnes (findes den og dens mappe, og må der skrives "
+     "i mappen?)", "filen kan åbnes igen"),
+    ("database disk image is malformed", "databasefilen er beskadiget", "filen er genskabt fra en sikkerhedskopi"),
+    ("database is locked", "databasen er optaget af en anden proces", "den anden proces er færdig"),
+    ("attempt to write a readonly database", "databasen er skrivebeskyttet", "databasen må skrives igen"),
+    ("database or disk is full", "disken er fuld", "der er frigjort plads på disken"),
+    ("disk i/o error", "fejl ved læsning eller skrivning på disken", "disken virker igen"),
+    ("read-only transaction", "databasen er skrivebeskyttet", "databasen må skrives igen"),
+    ("no space left on device", "disken er fuld", "der er frigjort plads på databaseserverens disk"),
+    ("password authentication failed", "databaseserveren afviste brugernavnet eller adgangskoden",
+     "brugeren i AMO_DATABASE_URL er rettet"),
+    ("no password supplied", "databaseserveren kræver en adgangskode", "adgangskoden står i AMO_DATABASE_URL"),
+    ('(database|role) ".*" does not exist', "databasen eller brugeren findes ikke på databaseserveren",
+     "den er oprettet"),
+    ("permission denied", "databasebrugeren har ikke adgang til tabellerne", "brugeren har fået adgang"),
+    ("connection refused", "databaseserveren svarer ikke (kører PostgreSQL?)", "databaseserveren kører igen"),
+    ("could not connect", "databaseserveren svarer ikke (kører PostgreSQL?)", "databaseserveren kører igen"),
+    ("connection failed", "databaseserveren svarer ikke (kører PostgreSQL?)", "databaseserveren kører igen"),
+    ("server closed the connection", "forbindelsen til databaseserveren blev afbrudt",
+     "databaseserveren kører igen"),
+    ("terminating connection", "databaseserveren blev stoppet", "databaseserveren kører igen"),
+    ("the database system is", "databaseserveren er ved at starte eller stoppe", "databaseserveren kører igen"),
+    ("connection is closed", "forbindelsen til databaseserveren blev afbrudt", "databaseserveren kører igen"),
+    ("consuming input failed", "forbindelsen til databaseserveren blev afbrudt", "databaseserveren kører igen"),
+)
+
+
+def _driver_line(exc: BaseException) -> str:
+    """The database driver's first line (without SQLAlchemy's SQL text, parameters and links)."""
+    orig = getattr(exc, "orig", None) or exc
+    lines = [line.strip() for line in str(orig).strip().splitlines() if line.strip()]
+    return lines[0] if lines else type(orig).__name__
+
+
+def _reason(exc: BaseException) -> tuple[str, str]:
+    """(Danish reason, when to try again) for a database error; the driver's own line when
+    its words are not known."""
+    first = _driver_line(exc)
+    return next(((reason, when) for pattern, reason, when in _REASONS if re.search(pattern, first.lower())),
+                (first, "fejlen er rettet"))
 
 
 def database_reason(exc: BaseException) -> str:
-    """One line saying why the database refused: Danish for SQLite's usual reasons, else the
-    driver's own first line (without SQLAlchemy's SQL text, parameters and links)."""
+    """One line saying why the database refused: Danish for the usual reasons (SQLite and
+    PostgreSQL), else the driver's own first line."""
+    return _reason(exc)[0]
+
+
+def _driver_errors(*names: str) -> tuple[type[BaseException], ...]:
+    """The DB-API error classes ``names`` of sqlite3 and psycopg (raised by the raw cursor paths)."""
+    found = [getattr(sqlite3, name) for name in names]
+    try:
+        import psycopg
+    except ImportError:  # pragma: no cover - psycopg is a requirement
+        return tuple(found)
+    return (*found, *(getattr(psycopg, name) for name in names))
+
+
+# What makes the store unusable for a while (read-only, full, locked, gone, server down, access
+# refused): its reads and writes raise StoreUnavailable for these. Not: constraint violations,
+# which the import reports itself, and the program's own mistakes (bad SQL, bad values).
+_UNAVAILABLE_CLASSES = (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.InternalError,
+                        *_driver_errors("OperationalError", "InterfaceError", "InternalError"))
+_UNAVAILABLE_SQLSTATES = frozenset({"25006", "42501", "3D000"})  # read-only, no privilege, no database
+
+
+def _is_unavailable(exc: BaseException) -> bool:
+    if isinstance(exc, _UNAVAILABLE_CLASSES):
+        return True
     orig = getattr(exc, "orig", None) or exc
-    lines = [line.strip() for line in str(orig).strip().splitlines() if line.strip()]
-    first = lines[0] if lines else type(orig).__name__
-    return next((danish for english, danish in _SQLITE_REASONS.items() if english in first.lower()), first)
+    if type(orig) in (sa.exc.DatabaseError, sqlite3.DatabaseError):  # not a database file, damaged
+        return True
+    return getattr(orig, "sqlstate", None) in _UNAVAILABLE_SQLSTATES
+
+
+def unavailable(exc: BaseException, writing: bool) -> StoreUnavailable:
+    """The Danish StoreUnavailable for a database error met while reading or writing."""
+    return _unavailable(*_reason(exc), writing=writing)
+
+
+def _unavailable(reason: str, when: str, writing: bool) -> StoreUnavailable:
+    if writing:
+        return StoreUnavailable(f"Databasen kan ikke skrives lige nu: {reason}. Intet er ændret, og intet er gået "
+                                f"tabt. Prøv igen, når {when}.")
+    return StoreUnavailable(f"Databasen kan ikke læses lige nu: {reason}. Intet er gået tabt. Prøv igen, når "
+                            f"{when}.")
 
 
 class Store:
@@ -609,9 +685,18 @@ class Store:
             self.engine = self._create_engine(parsed)
         except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError) as exc:
             raise AmoError(f'Databaseadressen "{self._shown_url}" kan ikke bruges: {exc}') from exc
+        except (OSError, sqlite3.Error) as exc:  # a new SQLite file's folder or file cannot be made
+            reason = getattr(exc, "strerror", None) or database_reason(exc)
+            raise StoreUnavailable(f'Kan ikke oprette databasen "{self._shown_url}": {reason}. Intet er ændret. '
+                                   "Prøv igen, når der må skrives i mappen.") from exc
         try:
             self._ensure_schema()
-        except sa.exc.DBAPIError as exc:  # not a database, no access, locked, damaged, down
+        except StoreUnavailable as exc:  # not a database, no access, locked, damaged, down
+            self.engine.dispose()
+            reason, when = _reason(exc.__cause__ or exc)
+            raise StoreUnavailable(f'Kan ikke åbne databasen "{self._shown_url}": {reason}. Intet er ændret. '
+                                   f"Prøv igen, når {when}.") from exc.__cause__
+        except sa.exc.DBAPIError as exc:
             self.engine.dispose()
             raise AmoError(f'Kan ikke åbne databasen "{self._shown_url}": {database_reason(exc)}') from exc
 
@@ -619,19 +704,28 @@ class Store:
 
     def _create_engine(self, parsed: sa.URL) -> Engine:
         if not self.is_sqlite:
+            # pool_pre_ping: a pooled connection a restarted server dropped is replaced on checkout.
             return sa.create_engine(parsed, pool_pre_ping=True)
         database = parsed.database or ""
         memory = database in ("", ":memory:") or database.startswith("file::memory:")
-        if not memory:
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         kwargs: dict[str, Any] = {"connect_args": {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}}
+        path: Path | None = None  # the file, for the checks of whether it may be written
         if memory:
             kwargs["poolclass"] = sa.pool.StaticPool
             kwargs["connect_args"]["check_same_thread"] = False
+        else:
+            path = Path(database).expanduser().resolve() if not database.startswith("file:") else None
+            if path is not None and "uri" not in parsed.query:
+                # Created here, once; later connections open it read-write (mode=rw) and never
+                # create a new, empty store in its place when the file is gone.
+                path.parent.mkdir(parents=True, exist_ok=True)
+                if not path.exists():
+                    sqlite3.connect(path).close()
+                parsed = parsed.set(database=path.as_uri()).update_query_dict({"mode": "rw", "uri": "true"})
         engine = sa.create_engine(parsed, **kwargs)
 
         @event.listens_for(engine, "connect")
-        def _on_connect(dbapi_connection, _record):
+        def _on_connect(dbapi_connection, record):
             # Let SQLAlchemy's "begin" event below emit BEGIN (pysqlite's own is disabled).
             dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
@@ -643,6 +737,15 @@ class Store:
                 _enable_wal(cursor)
                 cursor.execute("PRAGMA synchronous = NORMAL")
             cursor.close()
+            record.info["writable"] = path is None or os.access(path, os.W_OK)
+
+        if path is not None:
+            @event.listens_for(engine, "checkout")
+            def _on_checkout(_dbapi_connection, record, _proxy):
+                # SQLite opens a file it may not write read-only without a word, and such a
+                # connection stays read-only: once the file may be written again, a new one.
+                if not record.info.get("writable", True) and os.access(path, os.W_OK):
+                    raise sa.exc.DisconnectionError("the database file may be written again")
 
         @event.listens_for(engine, "begin")
         def _on_begin(conn: Connection) -> None:
@@ -665,21 +768,61 @@ class Store:
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
-        """One write transaction holding the store's write lock (see "Concurrency")."""
-        with self.engine.connect() as conn:
-            conn.execution_options(amo_write=True)
-            with conn.begin():
-                if self.is_postgresql:
-                    conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": AMO_LOCK_KEY})
+        """One write transaction holding the store's write lock (see "Concurrency").
+
+        When the database cannot be written (see :func:`unavailable`), raises StoreUnavailable
+        after the transaction is rolled back (see :meth:`_forget_connections`).
+        """
+        try:
+            conn, transaction = self._write_transaction()
+            with conn, transaction:
                 yield conn
+        except Exception as exc:
+            if not _is_unavailable(exc):
+                raise
+            self._forget_connections()
+            raise unavailable(exc, writing=True) from exc
+
+    def _write_transaction(self) -> tuple[Connection, sa.Transaction]:
+        """A connection in a write transaction with the write lock. PostgreSQL: a pooled
+        connection opened while the database was read-only (``default_transaction_read_only``)
+        stays so; one that is is replaced once by a new one."""
+        for _attempt in range(2):
+            conn = self.engine.connect()
+            try:
+                conn.execution_options(amo_write=True)
+                transaction = conn.begin()
+                if not self.is_postgresql or conn.execute(_PG_WRITE_LOCK, {"key": AMO_LOCK_KEY}).scalar() != "on":
+                    return conn, transaction
+                conn.invalidate()
+            except BaseException:
+                conn.close()
+                raise
+            conn.close()
+        raise _unavailable("databasen er skrivebeskyttet", "databasen må skrives igen", writing=True)
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
-        with self.engine.connect() as conn:
-            if self.is_postgresql:
-                conn.execution_options(isolation_level="REPEATABLE READ")
-            with conn.begin():
-                yield conn
+        """One read transaction; StoreUnavailable when the database cannot be read."""
+        try:
+            with self.engine.connect() as conn:
+                if self.is_postgresql:
+                    conn.execution_options(isolation_level="REPEATABLE READ")
+                with conn.begin():
+                    yield conn
+        except Exception as exc:
+            if not _is_unavailable(exc):
+                raise
+            self._forget_connections()
+            raise unavailable(exc, writing=False) from exc
+
+    def _forget_connections(self) -> None:
+        """After the database failed: PostgreSQL's pooled connections are dropped (the next
+        action connects anew). SQLite's are kept: closing the last one deletes the WAL index,
+        which a full disk or a folder that may not be written cannot make again, and a
+        connection opened read-only is replaced on checkout (see ``_create_engine``)."""
+        if not self.is_sqlite:
+            self.engine.dispose()
 
     # ----------------------------------------------------------------- schema
 
@@ -750,7 +893,7 @@ class Store:
         converted = [{t: _result_columns(r, t) for t in TABLES} for r in results]
 
         try:
-            with runtime.gc_paused(), self._write() as conn:  # many new rows: see amo_data.runtime
+            with self._write() as conn:
                 return self._import_locked(conn, converted, files, hashes, rows_in_files, user)
         except _integrity_errors() as exc:
             reason = database_reason(exc)
@@ -1088,8 +1231,14 @@ class Store:
 
     # ----------------------------------------------------------------- status edits
 
-    def set_action_status(self, action_id: int, status: str, user: str) -> None:
-        """Change one current Handleplan action's status in place (audited)."""
+    def set_action_status(self, action_id: int, status: str, user: str, expected: str | None = None) -> None:
+        """Change one current Handleplan action's status in place (audited).
+
+        ``expected``: the status the person saw. The change is then refused (AmoError, Danish)
+        when the action is no longer current (an import replaced it, or its import was undone)
+        or when its status is no longer ``expected`` (someone else changed it meanwhile; the
+        message says who and to what). Setting the status it already has changes nothing.
+        """
         canonical = status if status in vocab.STATUS.values else vocab.STATUS.match(status)
         if canonical is None:
             raise AmoError(f'"{status}" er ikke en gyldig status. Vælg en af: {vocab.STATUS.listing()}.', 2)
@@ -1100,19 +1249,47 @@ class Store:
         plan = DATA[HANDLEPLAN]
         with self._write() as conn:
             row = conn.execute(
-                sa.select(plan.c.id, plan.c.status, plan.c.department, plan.c.year, plan.c.what)
+                sa.select(plan.c.id, plan.c.status, plan.c.department, plan.c.year, plan.c.what, versions.c.state)
                 .join(versions, versions.c.id == plan.c.version_id)
-                .where(plan.c.id == action_id, versions.c.state == CURRENT)
+                .where(plan.c.id == action_id)
             ).first()
-            if row is None:
+            if row is None or (row.state != CURRENT and expected is None):
                 raise AmoError(f"Handling nr. {action_id} findes ikke i de gældende data.", 2)
+            if row.state != CURRENT:
+                raise AmoError(f"Status for »{row.what}« ({row.department}, {row.year}) er ikke ændret: handlingen "
+                               "er i mellemtiden erstattet af en nyere import, eller dens import er fortrudt. "
+                               "Intet er ændret.", 2)
             if row.status == canonical:
                 return
+            if expected is not None and row.status != expected:
+                raise AmoError(f"Status for »{row.what}« ({row.department}, {row.year}) er ikke ændret til "
+                               f"»{canonical}«: {self._changed_by(conn, row.id, row.status)}, efter at du så "
+                               "den. Vælg igen, hvis den stadig skal ændres.", 2)
             conn.execute(plan.update().where(plan.c.id == row.id).values(status=canonical))
             self._audit(conn, user, "status", {
                 "action_id": row.id, "department": row.department, "year": row.year, "what": row.what,
                 "old": row.status, "new": canonical,
             })
+            self._bump(conn)
+
+    @staticmethod
+    def _changed_by(conn: Connection, action_id: int, status: str) -> str:
+        """Who changed an action's status to ``status`` and when, from its newest status audit
+        line: "kollega ændrede den til »I gang« den 26-11-2026 kl. 14:03"."""
+        last = conn.execute(
+            sa.select(audit.c.user_name, audit.c.at)
+            .where(audit.c.action == "status", audit.c.details["action_id"].as_integer() == action_id)
+            .order_by(audit.c.id.desc()).limit(1)
+        ).first()
+        if last is None:
+            return f"den er i mellemtiden ændret til »{status}«"
+        return f"{last.user_name or 'en anden'} ændrede den til »{status}« {_utc(last.at).astimezone():den %d-%m-%Y kl. %H:%M}"
+
+    def record(self, action: str, user: str, details: dict[str, Any]) -> None:
+        """Write one audit line that changes no data (a failed sign-in, a pause of sign-ins);
+        it bumps the data version, so the Revisionslog shows it at once."""
+        with self._write() as conn:
+            self._audit(conn, user, action, details)
             self._bump(conn)
 
     # ----------------------------------------------------------------- reading

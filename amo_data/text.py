@@ -13,7 +13,6 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 
-_SPACE = re.compile(r"\s+")
 _DANISH = str.maketrans({"å": "aa", "æ": "ae", "ø": "oe"})
 
 # Invisible format characters a cell may carry without anyone seeing them (pasted from a web
@@ -24,7 +23,7 @@ INVISIBLE = frozenset(
     "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f\u061c"
     "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 )
-_DROP_INVISIBLE = {ord(c): None for c in INVISIBLE}
+_INVISIBLE = re.compile("[" + "".join(sorted(INVISIBLE)) + "]")
 
 # Control characters a text cell may not hold: U+0000-U+001F except tab and the line breaks
 # (line feed, carriage return, and vertical tab and form feed, which Word writes for a manual
@@ -41,17 +40,19 @@ def control_character(text: str) -> str | None:
 def visible(text: str) -> str:
     """``text`` in NFC without invisible format characters (whitespace kept as it is)."""
     if not text.isascii():
-        text = unicodedata.normalize("NFC", text).translate(_DROP_INVISIBLE)
+        if not unicodedata.is_normalized("NFC", text):
+            text = unicodedata.normalize("NFC", text)
+        if _INVISIBLE.search(text):
+            text = _INVISIBLE.sub("", text)
     return text
 
 
 def clean(value: object) -> str:
-    """A cell's text trimmed, inner whitespace collapsed, NFC, invisible characters removed
-    (keeps case and letters)."""
+    """A cell's text trimmed, inner whitespace collapsed (every Unicode space, the no-break
+    space included), NFC, invisible characters removed (keeps case and letters)."""
     if value is None:
         return ""
-    text = visible(str(value)).replace("\u00a0", " ")
-    return _SPACE.sub(" ", text).strip()
+    return " ".join(visible(str(value)).split())
 
 
 def department_name(value: object) -> str:

@@ -43,14 +43,16 @@ Decisions where the contract is silent (documented for users and developers):
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import AmoError, Problem
-from .fields import Parsed, as_text, is_empty
-from .rules import REPORTED, RULES, Box, Row, control_problem
+from .fields import Parsed, as_text, is_empty, plain
+from .rules import EMPTY, REPORTED, RULES, Box, Columns, control_problem
 from .schema import ARBEJDSARK, BOX_COLUMNS, BOX_KEYS, SCHEMA, SHEET_TITLES, TABLES, Table, frame, sheet_index
 from .text import clean, control_character, danish_int, fold, joined, listing
 
@@ -148,10 +150,30 @@ def _display_name(name: object) -> str:
 
 
 def check_bytes(name: str, data: bytes, max_bytes: int | None = None) -> FileResult:
-    """Read and validate one file. Never raises for bad input: problems are in the result."""
-    from . import reader
+    """Read and validate one file. Never raises for bad input: problems are in the result.
+
+    An uploaded file is untrusted: it is read and checked in a child process with limits
+    (:mod:`amo_data.sandbox`), so that whatever it does to the native reader costs that one
+    check, and its cells never enter this process; only the result comes back."""
+    from . import sandbox
 
     name = _display_name(name)
+    config = {k: v for k, v in os.environ.items() if k.startswith("AMO_")}  # as this process sees it now
+    try:
+        return sandbox.run(name, check_here, name, data, max_bytes, config)
+    except AmoError as exc:
+        return unreadable_result(name, exc.message, data)
+
+
+def check_here(name: str, data: bytes, max_bytes: int | None = None, config: dict[str, str] | None = None) -> FileResult:
+    """:func:`check_bytes` in this process (the sandbox's child runs it), with ``config``: the
+    ``AMO_*`` settings of the process that asked."""
+    from . import reader
+
+    if config is not None:
+        for key in [k for k in os.environ if k.startswith("AMO_")]:
+            del os.environ[key]
+        os.environ.update(config)
     try:
         sheets = reader.read_file(name, data, max_bytes)
         disguised = _text_named_as_workbook(name, data, sheets)
@@ -176,7 +198,7 @@ def _text_named_as_workbook(name: str, data: bytes, sheets: list) -> str | None:
     suffix = next((s for s in _WORKBOOK_SUFFIXES if name.lower().endswith(s)), None)
     if suffix is None or len(sheets) != 1 or not sheets[0].is_csv:
         return None
-    table, header, _message = _recognise_csv(sheets[0].rows)
+    table, header, _message = _recognise_csv(sheets[0].cells)
     if table is not None or header is not None:  # a table, or headers of two: the CSV's own message
         return None
     start = data[:4096].lower()
@@ -202,7 +224,7 @@ def check_path(path: str | Path, max_bytes: int | None = None) -> FileResult:
             return unreadable_result(name, f'Filen "{path}" findes ikke.')
         size = path.stat().st_size
         if size > limit:
-            return unreadable_result(name, reader._err_too_large(name, size, limit).message)
+            return unreadable_result(name, reader.too_large(name, size, limit).message)
         data = path.read_bytes()
     except OSError as exc:
         return unreadable_result(name, f'Filen "{path}" kan ikke læses: {exc.strerror or exc}.')
@@ -298,11 +320,13 @@ def _letters(index: int) -> str:
 class _Sheet:
     """Validates the data rows of one sheet of a known table."""
 
-    def __init__(self, file: str, sheet: str, table: Table, rows: list[list], header: int, parse):
+    def __init__(self, file: str, sheet: str, table: Table, rows: list[list], header: int, parse, state, states,
+                 first_row: int = 0, first_col: int = 0):
         self.file, self.sheet, self.table = file, sheet, table
-        self.rows = rows
-        self.header = header  # 0-based index of the header row
-        self.parse = parse
+        self.rows = rows  # the sheet's cells, from Excel row first_row + 1 and column first_col + 1
+        self.header = header  # index of the header row in rows
+        self.first_row, self.first_col = first_row, first_col
+        self.parse, self.state, self.states = parse, state, states
         self.errors: list[Problem] = []
         self.warnings: list[Problem] = []
         self.columns: dict[str, tuple[int, str]] = {}  # key -> (cell index, header as written)
@@ -321,7 +345,7 @@ class _Sheet:
 
     def _map_headers(self) -> None:
         index = self.table.header_index
-        number = self.header + 1
+        number = self.first_row + self.header + 1
         seen: dict[str, str] = {}  # key -> header as written
         for i, cell in enumerate(self.rows[self.header]):
             if is_empty(cell):
@@ -352,7 +376,7 @@ class _Sheet:
                 self.boxes.append(Box(i, written, category, help_))
             else:
                 self.columns[target] = (i, written)
-        found = RULES[self.table.name].header(self.columns, self.boxes)
+        found = RULES[self.table.name][0](self.columns, self.boxes)
         for key in found.missing:
             field = self.table.field[key]
             others = listing(field.aliases)
@@ -365,69 +389,48 @@ class _Sheet:
         self.broken = self.broken or bool(found.missing or found.errors)
 
     def run(self) -> None:
-        rules = RULES[self.table.name]
-        used = sorted({i for i, _ in self.columns.values()} | {b.index for b in self.boxes})
-        headers = {i: h for i, h in self.columns.values()} | {b.index: b.header for b in self.boxes}
+        """Validate the data rows: find the empty ones, report control characters, and hand the
+        rest, column by column, to the table's rule."""
+        body = self.rows[self.header + 1:]
         width = len(self.rows[self.header])
-        headless = [j for j in range(width) if j not in self.written]  # empty header cells
-        stray: dict[int, tuple[int, object]] = {}  # column -> (first row, value) without a header
-        pending: list[int] = []
-        skipped: list[int] = []
-        made: list[dict] = []
-        numbers: list[int] = []  # the Excel row of each made row
-        for i in range(self.header + 1, len(self.rows)):
-            cells = self.rows[i]
-            n = len(cells)
-            for j in (*range(width, n), *headless):
-                if j < n and j not in stray and not is_empty(cells[j]):
-                    stray[j] = (i + 1, cells[j])
-            if all(j >= n or is_empty(cells[j]) for j in used):
-                pending.append(i + 1)
-                continue
-            skipped.extend(pending)
-            pending = []
-            row = Row(self.table, cells, i + 1, self.columns, self.boxes, self.parse, self.broken)
-            self._report_control_characters(row, used, headers)
-            rows = rules.row(row)
-            for number, header, value, message in row.problems:
-                self.error(number, header, value, message)
-            for number, header, value, message in row.warnings:
-                self.warn(number, header, value, message)
-            if row.problems or self.broken:
-                self.rejected += 1
-            made.extend(rows)
-            numbers.extend([i + 1] * len(rows))
-        if rules.sheet is not None:
-            findings = rules.sheet(made, numbers, self.columns)
-            for finding in findings:
-                self.error(finding.number, finding.header, finding.value, finding.message)
-            dropped = {f.index for f in findings}
-            self.rejected += len({numbers[i] for i in dropped})
-            made = [values for i, values in enumerate(made) if i not in dropped]
-        for values in made:
-            for key, values_of_key in self.out.items():
-                values_of_key.append(values[key])
+        used = {i: h for i, h in self.columns.values()} | {b.index: b.header for b in self.boxes}
+        state, known = self.state, self.states.get
+        cells = {j: [r[j] if j < len(r) else None for r in body] for j in used}
+        # Each used cell's state: 0 empty, 1 a value, 2 a text with a control character.
+        states = {j: [(known(v) or state(v)) if type(v) is str else 0 if v is None
+                      or (type(v) is float and not -_INF < v < _INF) else 1 for v in column]
+                  for j, column in cells.items()}
+        filled = list(map(any, zip(*states.values()))) if states else [False] * len(body)
+        kept = [i for i, has in enumerate(filled) if has]
+        last = kept[-1] if kept else -1
+        top = self.first_row + self.header + 2  # the Excel row of body[0]
+        skipped = [i + top for i in range(last) if not filled[i]]
+        longest = max(map(len, body), default=0)
+        for j in [j for j in range(width) if j not in self.written] + list(range(width, longest)):
+            for i, r in enumerate(body):  # data under an empty header cell, or beyond the header row
+                if j < len(r) and not is_empty(r[j]):
+                    self.warn(i + top, None, r[j], f"Kolonne {_letters(self.first_col + j)} har indhold (første gang "
+                                                   f"i række {i + top}), men ingen overskrift, så "
+                                                               "den bliver ignoreret.")
+                    break
+        every = len(kept) == len(body)
+        columns = Columns(self.table, body if every else [body[i] for i in kept],
+                          [i + top for i in kept], self.columns, self.boxes, self.parse, self.broken)
+        columns.cells = cells if every else {j: [column[i] for i in kept] for j, column in cells.items()}
+        for j, header in used.items():  # a control character is an error naming the cell
+            marks = states[j] if every else [states[j][i] for i in kept]
+            for i in [i for i, mark in enumerate(marks) if mark == _CONTROL]:
+                columns.error(i, header, columns.cells[j][i], control_problem(columns.cells[j][i]))
+        made = RULES[self.table.name][1](columns)
+        self.errors.extend(Problem(self.file, self.sheet, *p) for p in columns.problems)
+        self.warnings.extend(Problem(self.file, self.sheet, *p) for p in columns.warnings)
+        self.rejected += sum(columns.bad)
+        self.out = {key: made.get(key, []) for key in self.table.columns}
         if skipped:
             shown = ", ".join(danish_int(r) for r in skipped[:10]) + (", …" if len(skipped) > 10 else "")
             msg = (f"1 tom række blev sprunget over (række {shown})." if len(skipped) == 1 else
                    f"{danish_int(len(skipped))} tomme rækker blev sprunget over (række {shown}).")
             self.warn(skipped[0], None, None, msg)
-        for j in sorted(stray):
-            number, value = stray[j]
-            self.warn(number, None, value, f"Kolonne {_letters(j)} har indhold (første gang i række {number}), men "
-                                           "ingen overskrift, så den bliver ignoreret.")
-
-    @staticmethod
-    def _report_control_characters(row: Row, used: list[int], headers: dict[int, str]) -> None:
-        """Each used cell of the row holding a control character: an error, and the cell is
-        :data:`rules.REPORTED` from then on (parsed as nothing more)."""
-        cells = row.cells
-        bad = [j for j in used if j < len(cells) and isinstance(cells[j], str) and control_character(cells[j])]
-        if bad:
-            row.cells = cells = list(cells)
-            for j in bad:
-                row.error(headers[j], cells[j], control_problem(cells[j]))
-                cells[j] = REPORTED
 
 
 # --------------------------------------------------------------------------------------------
@@ -435,21 +438,43 @@ class _Sheet:
 # --------------------------------------------------------------------------------------------
 
 
+_EMPTY, _NORMAL, _CONTROL = 0, 1, 2
+_INF = float("inf")
+
+
 def _parser():
-    """A kind's parse, memoised per distinct cell value for one validation run."""
-    cache: dict = {}
+    """(parse, state, states) for one validation run: a kind's parse of a cell
+    (:data:`rules.EMPTY` for an empty cell, :data:`rules.REPORTED` for one holding a control
+    character), and a text cell's state (empty, normal, control character), each memoised per
+    distinct value (``states``: the states known so far)."""
+    memos: dict = defaultdict(dict)  # kind -> value -> Parsed
+    states: dict[str, int] = {}
+
+    def state(text: str) -> int:
+        found = states[text] = (_EMPTY if is_empty(text) else _CONTROL if control_character(text) else _NORMAL)
+        return found
 
     def parse(kind, value: object) -> Parsed:
-        try:
-            key = (kind, type(value), value)
-            hit = cache.get(key)
-        except TypeError:  # unhashable: never cached
-            return kind.parse(value)
+        memo = memos[kind]
+        if value is None:
+            memo[None] = EMPTY
+            return EMPTY
+        # Keyed by the value itself (2026 and 2026.0 parse alike), but True is not 1.
+        key = (bool, value) if type(value) is bool else value
+        hit = memo.get(key)
         if hit is None:
-            hit = cache[key] = kind.parse(value)
+            if type(value) is str:
+                found = states.get(value)
+                found = state(value) if found is None else found
+                hit = EMPTY if found == _EMPTY else REPORTED if found == _CONTROL else kind.parse(value)
+            else:
+                value = plain(value)  # a duration, say, as the rows would hold it
+                hit = EMPTY if is_empty(value) else kind.parse(value)
+            memo[key] = hit
         return hit
 
-    return parse
+    parse.memos = memos  # type: ignore[attr-defined]
+    return parse, state, states
 
 
 def validate_sheets(file_name: str, sheets: Iterable[RawSheet]) -> FileResult:
@@ -459,15 +484,16 @@ def validate_sheets(file_name: str, sheets: Iterable[RawSheet]) -> FileResult:
     """
     errors: list[Problem] = []
     warnings: list[Problem] = []
-    parse = _parser()
+    parse, state, states = _parser()
     done: list[_Sheet] = []
     known = sheet_index()
     names: list[str] = []
     tables_seen: dict[str, str] = {}  # table -> the first sheet naming it
     found = False
 
-    def validate(name: str, table: str, rows: list[list], header: int) -> None:
-        sheet = _Sheet(file_name, name, SCHEMA[table], rows, header, parse)
+    def validate(name: str, table: str, source: RawSheet, header: int) -> None:
+        sheet = _Sheet(file_name, name, SCHEMA[table], source.cells, header, parse, state, states, source.first_row,
+                       source.first_col)
         sheet.run()
         done.append(sheet)
 
@@ -475,11 +501,11 @@ def validate_sheets(file_name: str, sheets: Iterable[RawSheet]) -> FileResult:
         names.append(sheet.name)
         if sheet.is_csv:
             found = True
-            table, header, message = _recognise_csv(sheet.rows)
+            table, header, message = _recognise_csv(sheet.cells)
             if message:
                 errors.append(Problem(file_name, None, None, None, None, message))
             else:
-                validate(SHEET_TITLES[table], table, sheet.rows, header)
+                validate(SHEET_TITLES[table], table, sheet, header)
             continue
         table = known.get(fold(sheet.name))
         if table is None:
@@ -492,15 +518,15 @@ def validate_sheets(file_name: str, sheets: Iterable[RawSheet]) -> FileResult:
                                   "Saml rækkerne i ét ark, og slet eller omdøb det andet."))
             continue
         tables_seen[table] = sheet.name
-        header = _header_row(sheet.rows, table)
+        header = _header_row(sheet.cells, table)
         if header is None:
-            if any(not is_empty(c) for row in sheet.rows for c in row):
+            if any(not is_empty(c) for row in sheet.cells for c in row):
                 expected = listing([f.header for f in SCHEMA[table].file_fields if f.required])
                 errors.append(Problem(file_name, sheet.name, None, None, None,
                                       "Arket har ingen overskriftsrække: ingen række har mindst to kendte "
                                       f"kolonnenavne. Forventede kolonner er bl.a. {expected}."))
             continue
-        validate(sheet.name, table, sheet.rows, header)
+        validate(sheet.name, table, sheet, header)
     if not found:
         have = f" Arbejdsbogen har {listing(names)}." if names else ""
         errors.append(Problem(file_name, None, None, None, None,

@@ -1,44 +1,41 @@
 """The small shared UI layer of the pages (``import amo_ui as ui``).
 
 - :mod:`.shell` — what every page shares: configuration, sign-in, menu, filters, empty state;
-- :mod:`.data` — the store and the cached loads and figures, keyed by the data version;
+- :mod:`.filters` — the sidebar's choice of year and departments (:class:`Filters`);
+- :mod:`.data` — the store, and each page's figures as a small typed value, cached by the data
+  version; the one home of a failed read (the page stops) and of a failed write (:func:`writing`);
 - :mod:`.views` — Danish formats, read-only tables, charts, download data;
-- :mod:`.manage` — widgets that change data: status editor, upload, history and undo, audit.
+- :mod:`.manage` — widgets that change data: status editor, upload, history and undo, erasure.
 
 Nothing here computes a figure: that is ``amo_data.metrics``.
 """
 
 from .data import (
-    COUNT_COLUMNS, audit_log, batch_departments, departments_total, departments_without_discussion, figure_function,
-    figures, has_rows, history, is_empty, known_departments, lazy_export, needs_trend, needs_trend_chart, outline,
-    store, tables, today,
+    COUNT_COLUMNS, Choices, Comparison, Overview, Plan, Strengths, Training, Trend, actions, audit_table, choices,
+    compared, comparison, has_rows, known_departments, lazy_export, overview, plan, points, store, strengths, today,
+    training, trend,
 )
+from .filters import Filters
 from .manage import (
-    AUDIT_ACTIONS, action_editor, audit_details, audit_table, check_uploads, erase, history_with_undo, paged,
-    plan_intro, save_button, save_uploads, show_check_result, show_long_table, show_problems, show_saved_message,
-    upload_scope,
+    action_editor, check_uploads, erase, history_with_undo, plan_intro, save_button, save_status_edits,
+    show_check_result, show_long_table, show_problems, show_saved_message, upload_cap_mb, upload_files, upload_scope,
 )
-from .shell import (
-    APP_TITLE, NAVIGATION, UPLOAD_PAGE, Filters, current_user, empty_state, nothing_chosen, sample_banner, setup,
-    sidebar_filters,
-)
+from .shell import UPLOAD_PAGE, current_user, empty_state, nothing_chosen, sample_banner, setup, sidebar_filters
 from .views import (
-    ACTION_COLUMNS, ACTION_SHORT_COLUMNS, POINT_COLUMNS, TRAINING_COLUMNS, XLSX_MIME, chart, danish_date,
-    danish_number, danish_quarter, danish_time, display_frame, excel_bytes, figure_spec, lazy_excel, matrix_csv,
-    matrix_csv_name, md_escape, page_rows, plural, show_table, show_view,
+    ACTION_SHORT_COLUMNS, AUDIT_ACTIONS, XLSX_MIME, Chart, audit_details, chart, danish_number,
+    danish_quarter, danish_time, figure_spec, lazy_excel, matrix_csv, matrix_csv_name, md_escape, plural, show_view,
 )
 
 __all__ = [
-    "ACTION_COLUMNS", "ACTION_SHORT_COLUMNS", "APP_TITLE", "AUDIT_ACTIONS", "COUNT_COLUMNS", "Filters", "NAVIGATION",
-    "POINT_COLUMNS", "TRAINING_COLUMNS", "UPLOAD_PAGE", "XLSX_MIME", "action_editor", "audit_details", "audit_log",
-    "audit_table", "batch_departments", "chart", "check_uploads", "current_user", "danish_date", "danish_number",
-    "danish_quarter", "danish_time", "departments_total", "departments_without_discussion", "display_frame",
-    "empty_state", "erase", "excel_bytes", "figure_function", "figure_spec", "figures", "has_rows", "history",
-    "history_with_undo", "is_empty", "known_departments", "lazy_excel", "lazy_export", "matrix_csv", "matrix_csv_name",
-    "md_escape", "needs_trend", "needs_trend_chart", "nothing_chosen", "outline", "page_rows", "paged", "plan_intro",
-    "plural", "sample_banner", "save_button", "save_uploads", "setup", "show_check_result", "show_long_table",
-    "show_problems", "show_saved_message", "show_table", "show_view", "sidebar_filters", "store", "tables", "today",
-    "upload_scope",
+    "ACTION_SHORT_COLUMNS", "AUDIT_ACTIONS", "COUNT_COLUMNS", "UPLOAD_PAGE", "XLSX_MIME", "Chart",
+    "Choices", "Comparison", "Filters", "Overview", "Plan", "Strengths", "Training", "Trend", "action_editor",
+    "actions", "audit_details", "audit_table", "chart", "check_uploads", "choices", "compared", "comparison",
+    "current_user", "danish_number", "danish_quarter", "danish_time", "empty_state", "erase", "figure_spec",
+    "has_rows", "history_with_undo", "known_departments", "lazy_excel", "lazy_export", "matrix_csv",
+    "matrix_csv_name", "md_escape", "nothing_chosen", "overview", "plan", "plan_intro", "plural", "points",
+    "sample_banner", "save_button", "save_status_edits", "setup", "show_check_result", "show_long_table",
+    "show_problems", "show_saved_message", "show_view", "sidebar_filters", "store", "strengths",
+    "today", "training", "trend", "upload_cap_mb", "upload_files", "upload_scope",
 ]
 
 # Everything imported so far (Streamlit, pandas, Plotly, SQLAlchemy, these modules: a few hundred

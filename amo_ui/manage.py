@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
+from streamlit import config
 
 from amo_data import auth, vocab
-from amo_data.errors import AmoError
+from amo_data.errors import AmoError, Problem, StoreUnavailable
+from amo_data.reader import max_bytes, max_upload_mb
 from amo_data.schema import SHEET_TITLES
 from amo_data.text import danish_key, joined, sorted_names
 
-from .data import _audit_log, _history, batch_departments, data_version, history, read_data_version, store
+from .data import batch_departments, data_version, forget_data_version, history, history_table, store, writing
 from .shell import current_user
-from .views import ACTION_COLUMNS, danish_number, danish_time, display_frame, md_escape, page_rows, plural, show_table
+from .views import ACTION_COLUMNS, danish_number, danish_time, display_frame, md_escape, page_rows, plural, show_view
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -40,50 +43,108 @@ def paged(rows: pd.DataFrame, columns: dict[str, str], key: str,
 
 def show_long_table(rows: pd.DataFrame, columns: dict[str, str], key: str, label: str, *,
                     empty: str | None = None) -> None:
-    """``views.show_table`` a page at a time (see :func:`paged`)."""
+    """``views.show_view`` of the rows a page at a time (see :func:`paged`)."""
     if rows.empty and empty:
         st.caption(empty)
         return
-    page, view = paged(rows, columns, key, label)
-    show_table(page, columns, view=view)
+    show_view(paged(rows, columns, key, label)[1])
+
+
+_SHOWN = "_plan_shown"  # editor key -> (ids, departments, statuses shown) of the last few editors drawn
+_KEEP = 3  # editors remembered: a table in the browser may send an edit after a newer one was drawn
+_ROUND = "_plan_round"  # part of the editor's key: a new round is a new editor, showing what is stored
+_REFUSED = "_plan_refused"  # the refusals of the last edits, shown until the next edit
 
 
 def action_editor(actions: pd.DataFrame) -> None:
     """The actions with Status editable in place; a change is saved at once with who and when.
 
     More than ``views.PAGE_SIZE`` actions are shown a page at a time. The editor's key follows
-    the shown actions and the data version, so an edit can never be applied to another action
-    after a filter change, a page change or a save.
+    the shown actions (their ids), not the data version, so a write by anyone between drawing
+    the page and an edit does not throw the edit away: :func:`save_status_edits`, called by the
+    page before it loads anything, applies each edit to the action that was shown, with the
+    status that was shown as the expected old value. An edit that was refused, or that someone
+    else changed after it was saved, gets a new editor (a new round), which shows what is stored.
     """
+    for refusal in st.session_state.get(_REFUSED, ()):
+        st.error(md_escape(refusal))
     if actions.empty:
         st.caption("Ingen handlinger for de valgte filtre.")
         return
     actions, view = paged(actions, ACTION_COLUMNS, "plan_page", "Vis handlinger")
     if not current_user().can_import():
-        show_table(actions, ACTION_COLUMNS, view=view)
+        show_view(view)
         st.caption("Din rolle kan se handleplanen, men ikke ændre status.")
         return
-    key = f"plan_editor_{data_version()}_{_digest(actions['id'])}"
+    statuses = list(view["Status"])
+    key = f"plan_editor_{st.session_state.get(_ROUND, 0)}_{_digest(actions['id'])}"
+    if any(status != statuses[int(row)] for row, status in _edited(key).items()):
+        # The browser's table shows an edit of this key that is not what is stored any more.
+        st.session_state[_ROUND] = st.session_state.get(_ROUND, 0) + 1
+        key = f"plan_editor_{st.session_state[_ROUND]}_{_digest(actions['id'])}"
+    shown = st.session_state.setdefault(_SHOWN, {})
+    shown.pop(key, None)
+    shown[key] = ([int(i) for i in actions["id"]], list(actions["department"]), statuses)
+    for older in list(shown)[:-_KEEP]:
+        del shown[older]
     st.session_state["_plan_editor_key"] = key
-    disabled = [c for c in view.columns if c != "Status"]
-    edited = st.data_editor(
-        view, key=key, hide_index=True, width="stretch", disabled=disabled, num_rows="fixed",
+    st.data_editor(
+        view, key=key, hide_index=True, width="stretch", disabled=[c for c in view.columns if c != "Status"],
+        num_rows="fixed",
         column_config={"Status": st.column_config.SelectboxColumn("Status", options=list(vocab.STATUS.values),
                                                                   required=True)},
     )
+
+
+def _edited(key: str) -> dict[int, str]:
+    """The statuses edited in the editor ``key`` (row -> status), as its browser table holds them."""
+    rows = (st.session_state.get(key) or {}).get("edited_rows") or {}
+    return {int(row): change["Status"] for row, change in rows.items() if change.get("Status") is not None}
+
+
+def save_status_edits() -> None:
+    """Save the status edits made in the editors the last runs drew, each once (see
+    :func:`action_editor`). A table in the browser keeps its edits and sends them all with each
+    new one, possibly after a newer table was drawn: only what differs from what it showed is
+    an edit, and each is then recorded as shown.
+
+    Each is saved, or refused with a Danish reason kept on the page until the next edit: another
+    department than the user's own, an action an import replaced or an undo removed meanwhile,
+    or a status someone else changed meanwhile.
+    """
+    changes = []
+    for key, (ids, departments, statuses) in (st.session_state.get(_SHOWN) or {}).items():
+        for row, status in sorted(_edited(key).items()):
+            if status != statuses[row]:
+                changes.append((ids[row], departments[row], statuses[row], status))
+                statuses[row] = status  # handled: a later run that brings it again does not apply it again
+    if not changes:
+        return
     user = current_user()
-    changed = [(int(i), dep, new) for i, dep, old, new
-               in zip(actions["id"], actions["department"], view["Status"], edited["Status"]) if new != old]
-    refused = sorted({dep for _, dep, _ in changed if not user.can_edit_status(dep)}, key=danish_key)
-    if refused:
-        st.error(md_escape(f"Du kan ikke ændre status for {', '.join(refused)}: du kan kun ændre dine egne "
-                           "afdelinger" + (f" ({', '.join(user.departments)})." if user.departments else ".")))
-        changed = [c for c in changed if user.can_edit_status(c[1])]
-    for action_id, _, status in changed:
-        store().set_action_status(action_id, status, user=user.username)
-    if changed:
-        st.session_state["_toast"] = f"Status gemt for {len(changed)} handling{'er' if len(changed) > 1 else ''}."
-        st.rerun()
+    refused = []
+    others = sorted({dep for _, dep, _, _ in changes if not user.can_edit_status(dep)}, key=danish_key)
+    if others:
+        refused.append(f"Du kan ikke ændre status for {', '.join(others)}: du kan kun ændre dine egne afdelinger"
+                       + (f" ({', '.join(user.departments)})." if user.departments else "."))
+    saved, written = 0, False
+    with writing():
+        for action_id, department, old, new in changes:
+            if not user.can_edit_status(department):
+                continue
+            try:
+                store().set_action_status(action_id, new, user=user.username, expected=old)
+                saved += 1
+            except StoreUnavailable:
+                raise
+            except AmoError as exc:  # replaced or changed by someone else meanwhile
+                refused.append(exc.message)
+        written = True
+    st.session_state[_REFUSED] = refused
+    if refused or not written:  # a new editor: the browser's table must not go on showing what is not stored
+        st.session_state[_ROUND] = st.session_state.get(_ROUND, 0) + 1
+    if saved:
+        forget_data_version()  # the rest of this run shows the new statuses
+        st.toast(f"Status gemt for {saved} handling{'er' if saved > 1 else ''}.", icon=":material/check_circle:")
 
 
 def plan_intro(n: int) -> str:
@@ -114,25 +175,72 @@ def _digest(ids: pd.Series) -> str:
     return hashlib.sha1(",".join(map(str, ids)).encode()).hexdigest()[:10]
 
 
+# Files up to this many times the core's limit reach the app, whose reader refuses them in
+# Danish naming the limit (amo_data.reader.max_bytes); above it, Streamlit refuses in the browser.
+UPLOAD_HEADROOM = 2
+
+
+def upload_cap_mb() -> int:
+    """What Streamlit lets through per file, in MB: :data:`UPLOAD_HEADROOM` times the core's
+    limit, rounded up. The core's limit (``AMO_MAX_UPLOAD_MB``, default 25 MB) is the one setting."""
+    return UPLOAD_HEADROOM * max_upload_mb()
+
+
+def upload_files() -> list:
+    """The file uploader of the Upload page, its label naming the core's limit.
+
+    Streamlit's server cap (``server.maxUploadSize``, which its upload route reads per
+    request) and the uploader's own cap are both set here from the core's limit, so raising
+    ``AMO_MAX_UPLOAD_MB`` raises them too and no file the core accepts is refused on the way.
+    """
+    cap = upload_cap_mb()
+    if config.get_option("server.maxUploadSize") != cap:
+        config.set_option("server.maxUploadSize", cap)
+    limit = danish_number(max_bytes() / 2**20, 2)
+    return st.file_uploader(
+        f"Vælg en eller flere filer (Excel eller CSV, højst {limit} MB pr. fil)",
+        type=["xlsx", "xlsm", "xls", "ods", "csv", "txt"], accept_multiple_files=True, key="uploads",
+        max_upload_size=cap) or []
+
+
 PROBLEM_COLUMNS = {"sheet": "Ark", "row": "Række", "column": "Kolonne", "value": "Værdi", "message": "Besked"}
 
 
-def check_uploads(files, check) -> list:
-    """Check every uploaded file once (cached in the session by the upload's file id)."""
-    cache = st.session_state.setdefault("_checked", {})
-    results = []
-    todo = [f for f in files if f.file_id not in cache]
+@dataclass(frozen=True)
+class Checked:
+    """What the Upload page keeps of one checked file: what it shows, and what makes sure "Gem"
+    stores the file that was checked (its SHA-256). Not its rows: those are read again from the
+    uploaded bytes when the file is saved (a big workbook's rows took hundreds of MB a session)."""
+
+    file: str
+    file_id: str  # the upload's id (st.file_uploader)
+    sha256: str
+    ok: bool
+    rows: dict[str, int]  # per table, as read from the file
+    errors: tuple[Problem, ...]
+    warnings: tuple[Problem, ...]
+    refused: tuple[Problem, ...]  # departments the user may not change (auth.departments_outside)
+
+
+def check_uploads(files, check) -> list[Checked]:
+    """Check every uploaded file once (kept in the session by the upload's id and the user)."""
+    user = current_user()
+    wanted = {(f.file_id, user.username) for f in files}
+    cache = {k: v for k, v in st.session_state.get("_checked", {}).items() if k in wanted}  # only the chosen
+    st.session_state["_checked"] = cache
+    todo = [f for f in files if (f.file_id, user.username) not in cache]
     progress = st.progress(0.0, text="Kontrollerer filer …") if todo else None
     for i, f in enumerate(todo, start=1):
         if progress:
             progress.progress((i - 1) / len(todo), text=f"Kontrollerer {md_escape(f.name)} ({i} af {len(todo)}) …")
-        cache[f.file_id] = check(f.name, f.getvalue())
+        result = check(f.name, f.getvalue())
+        cache[f.file_id, user.username] = Checked(
+            result.file, f.file_id, result.sha256, result.ok, result.rows, tuple(result.errors),
+            tuple(result.warnings), tuple(auth.departments_outside(user, [result])))
     if progress:
         progress.empty()
-    for f in files:
-        results.append(cache[f.file_id])
     st.session_state["_upload_ids"] = tuple(f.file_id for f in files)
-    return results
+    return [cache[f.file_id, user.username] for f in files]
 
 
 def show_check_result(result) -> None:
@@ -185,30 +293,44 @@ def _problems(problems) -> pd.DataFrame:
     return df.rename(columns=PROBLEM_COLUMNS)
 
 
-def save_uploads(results) -> None:
-    """Store the checked files once; a rerun with the same uploads does not import again."""
+def save_uploads(checked: list[Checked], check) -> None:
+    """Store the checked files once; a rerun with the same uploads does not import again.
+
+    The files are checked again from the bytes still uploaded (``check``, as the page checked
+    them), and stored only when each is the very file that was checked (same SHA-256)."""
     ids = st.session_state.get("_upload_ids")
     if ids and st.session_state.get("_saved_ids") == ids:
         st.session_state["_saved_message"] = ("info", "Disse filer er allerede gemt.")
         return
     user = current_user()
+    uploaded = {f.file_id: f for f in st.session_state.get("uploads") or ()}
+    missing = [c.file for c in checked if c.file_id not in uploaded]
+    if missing:
+        st.session_state["_saved_message"] = ("error", f"Intet er gemt: {joined(missing)} er ikke længere valgt.")
+        return
+    results = [check(c.file, uploaded[c.file_id].getvalue()) for c in checked]
+    if any(r.sha256 != c.sha256 or not r.ok for r, c in zip(results, checked)):
+        st.session_state["_saved_message"] = ("error", "Intet er gemt: filerne er ændret, siden de blev kontrolleret. "
+                                                       "Vælg dem igen.")
+        return
     if not user.can_import() or auth.departments_outside(user, results):  # the page checked; check again
         st.session_state["_saved_message"] = ("error", "Intet er gemt: du kan ikke ændre disse afdelinger.")
         return
-    outcome = store().import_results(results, user=user.username)
-    read_data_version()  # the rest of this run (history, export) shows the new data
-    st.session_state["_saved_ids"] = ids
-    if outcome.unchanged:
-        st.session_state["_saved_note"] = "Uændret: præcis de samme data var allerede gemt."
-        st.session_state["_saved_message"] = ("info", st.session_state["_saved_note"])
-    else:
-        st.session_state["_saved_batch"] = outcome.batch_id
-        st.session_state["_saved_note"] = f"Filerne er gemt som import nr. {outcome.batch_id}."
-        st.session_state["_saved_message"] = (
-            "success", f"Gemt som import nr. {outcome.batch_id}. Alle sider viser nu de nye data.")
+    with writing():
+        outcome = store().import_results(results, user=user.username)
+        forget_data_version()  # the rest of this run (history, export) shows the new data
+        st.session_state["_saved_ids"] = ids
+        if outcome.unchanged:
+            st.session_state["_saved_note"] = "Uændret: præcis de samme data var allerede gemt."
+            st.session_state["_saved_message"] = ("info", st.session_state["_saved_note"])
+        else:
+            st.session_state["_saved_batch"] = outcome.batch_id
+            st.session_state["_saved_note"] = f"Filerne er gemt som import nr. {outcome.batch_id}."
+            st.session_state["_saved_message"] = (
+                "success", f"Gemt som import nr. {outcome.batch_id}. Alle sider viser nu de nye data.")
 
 
-def save_button(results) -> None:
+def save_button(checked: list[Checked], check) -> None:
     """The Gem button; once exactly these files are saved, a note instead (no second click that
     seems to do nothing). The save runs before the page is drawn, so the page shows its result."""
     ids = st.session_state.get("_upload_ids")
@@ -218,7 +340,7 @@ def save_button(results) -> None:
                        + " Vælg nye filer ovenfor for at indlæse flere.")
         return
     st.button("Gem", type="primary", icon=":material/save:", key="save_uploads", on_click=save_uploads,
-              args=(results,))
+              args=(checked, check))
 
 
 def show_saved_message() -> None:
@@ -234,25 +356,12 @@ def show_saved_message() -> None:
         slot.info(text)
 
 
-STATE_DA = {"current": "Gældende", "replaced": "Erstattet", "undone": "Fortrudt"}
-
-
-@st.cache_data(show_spinner=False, max_entries=4)
-def _history_table(url: str, version: int) -> pd.DataFrame:
-    """The import history as the Upload page shows it, made once per data version."""
-    rows = [{"Nr.": b["id"], "Tidspunkt": danish_time(b["created_at"]), "Bruger": b["user"],
-             "Tilstand": STATE_DA.get(b["state"], b["state"]), "Arbejdsark": b["rows"].get("arbejdsark", 0),
-             "Handleplan": b["rows"].get("handleplan", 0), "Uddannelse": b["rows"].get("uddannelse", 0),
-             "Filer": ", ".join(b["files"])} for b in _history(url, version)]
-    return pd.DataFrame(rows)
-
-
 def history_with_undo() -> None:
     batches = history()
     if not batches:
         st.caption("Ingen importer endnu.")
         return
-    st.dataframe(_history_table(store().url, data_version()), hide_index=True, width="stretch")
+    st.dataframe(history_table(), hide_index=True, width="stretch")
     user = current_user()
     if not user.can_import():
         return
@@ -263,20 +372,36 @@ def history_with_undo() -> None:
     if st.session_state.get("_undo_newest") != undoable[0]:  # a new import: offer it, not an older one
         # Set, not forgotten: the browser keeps a widget's value unless the page sets it.
         st.session_state["_undo_newest"] = st.session_state["undo_batch"] = undoable[0]
-        st.session_state["undo_confirm"] = False
     described = {b["id"]: _describe_batch(b) for b in batches}
     with st.expander("Fortryd en import"):
         batch_id = st.selectbox("Import", undoable, key="undo_batch", format_func=described.get)
         st.caption("Det, importen erstattede, bliver gældende igen. Importen kan ses i historikken bagefter.")
-        confirm = st.checkbox(f"Ja, fortryd import nr. {batch_id}", key="undo_confirm")
-        if st.button("Fortryd", disabled=not confirm, key="undo_button"):
+        # The confirmation belongs to the import it names (its key), and the click carries that
+        # import: when the list changes under it (another person undid the chosen import), the
+        # box shows another import unconfirmed, and a click already made acts on the one confirmed.
+        confirm = st.checkbox(f"Ja, fortryd import nr. {batch_id}", key=f"undo_confirm_{batch_id}")
+        st.button("Fortryd", disabled=not confirm, key="undo_button", on_click=_undo, args=(batch_id,))
+
+
+def _undo(batch_id: int) -> None:
+    """The Fortryd button: undo the import the person confirmed, or say why it cannot be undone."""
+    user = current_user()
+    if not st.session_state.pop(f"undo_confirm_{batch_id}", False):
+        return
+    with writing():
+        if not user.can_undo(store().batch_departments(batch_id)):
+            return
+        try:
             store().undo(batch_id, user=user.username)
-            st.session_state["_saved_message"] = ("success", f"Import nr. {batch_id} er fortrudt.")
-            st.session_state.pop("undo_confirm", None)
-            if st.session_state.get("_saved_batch") == batch_id:  # the files may be saved again
-                for key in ("_saved_ids", "_saved_batch", "_saved_note"):
-                    st.session_state.pop(key, None)
-            st.rerun()
+        except StoreUnavailable:
+            raise
+        except AmoError as exc:  # e.g. undone meanwhile by someone else
+            st.session_state["_saved_message"] = ("error", f"{exc.message} Intet er ændret.")
+            return
+        st.session_state["_saved_message"] = ("success", f"Import nr. {batch_id} er fortrudt.")
+        if st.session_state.get("_saved_batch") == batch_id:  # the files may be saved again
+            for key in ("_saved_ids", "_saved_batch", "_saved_note"):
+                st.session_state.pop(key, None)
 
 
 def _describe_batch(batch: dict) -> str:
@@ -289,50 +414,16 @@ def _describe_batch(batch: dict) -> str:
                       if part)
 
 
-AUDIT_ACTIONS = {"import": "Import", "import_unchanged": "Import (uændret)", "undo": "Fortryd",
-                 "status": "Statusændring", "delete_department": "Sletning af afdeling",
-                 "delete_person": "Sletning af person"}
-
-
-@st.cache_data(show_spinner=False, max_entries=4)
-def _audit_table(url: str, version: int) -> pd.DataFrame:
-    return pd.DataFrame([{"Tidspunkt": danish_time(e["at"]), "Bruger": e["user"],
-                          "Handling": AUDIT_ACTIONS.get(e["action"], e["action"]),
-                          "Detaljer": audit_details(e["details"])} for e in _audit_log(url, version)])
-
-
-def audit_table() -> pd.DataFrame:
-    """The audit log as the Revisionslog page shows it (newest first; empty when nothing is
-    logged), made once per data version."""
-    return _audit_table(store().url, data_version())
-
-
-def audit_details(details: dict) -> str:
-    """One readable Danish line for an audit entry's details."""
-    d = details or {}
-    parts = []
-    if "batch_id" in d:
-        parts.append(f"import nr. {d['batch_id']}")
-    if d.get("files"):
-        parts.append("filer: " + ", ".join(map(str, d["files"])))
-    if "old" in d and "new" in d:
-        parts.append(f"{d.get('department', '')}: »{d.get('what', '')}« {d['old']} → {d['new']}")
-    if "department" in d and "old" not in d:
-        parts.append(f"afdeling: {d['department']}")
-    if d.get("name"):
-        parts.append(f"person: {d['name']}")
-    if isinstance(d.get("rows"), dict):
-        parts.append("rækker: " + ", ".join(f"{SHEET_TITLES.get(k, k)} {v}" for k, v in d["rows"].items() if v))
-    return "; ".join(parts)
-
-
 def erase(action) -> None:
     """Run a data-protection erasure and show its Danish result."""
-    try:
-        result = action()
-    except AmoError as exc:
-        st.error(md_escape(exc.message))
-        return
-    st.session_state["_toast"] = result.get("message", "Slettet.")
-    st.cache_data.clear()  # no cached copy of the erased data stays in this process's memory
-    st.rerun()
+    with writing():
+        try:
+            result = action()
+        except StoreUnavailable:
+            raise
+        except AmoError as exc:
+            st.error(md_escape(exc.message))
+            return
+        st.session_state["_toast"] = result.get("message", "Slettet.")
+        st.cache_data.clear()  # no cached copy of the erased data stays in this process's memory
+        st.rerun()

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pandas as pd
 import streamlit as st
 
-from amo_data import auth, metrics
+from amo_data import auth
 from amo_data.errors import AmoError
 from amo_data.text import joined
 
-from .data import (
-    Outline, choice_departments, choice_years, forget_data_version, has_sample_data, is_empty, store, table_groups,
-    today,
-)
+from .data import Choices, forget_data_version, has_sample_data, show_write_error, store, table_groups, today, writing
+from .filters import Filters
 from .views import md_escape
 
 
@@ -60,6 +56,7 @@ def setup(title: str, icon: str = "🦺") -> auth.User:
             st.rerun()
     if message := st.session_state.pop("_toast", None):
         st.toast(md_escape(message), icon=":material/check_circle:")
+    show_write_error()
     return user
 
 
@@ -97,30 +94,26 @@ def _sign_in() -> auth.User:
         password = st.text_input("Adgangskode", type="password", key="sign_in_password")
         submitted = st.form_submit_button("Log ind", type="primary")
     if submitted:
-        user = auth.authenticate(users, username, password)
-        if user is not None:
-            st.session_state["_user"] = user
+        address = st.context.ip_address  # None on this computer (and not a str in AppTest)
+        attempt = auth.sign_in(users, _throttle(), username, password, address if isinstance(address, str) else None)
+        for action, name, details in attempt.events:  # failed sign-ins and pauses, in the audit log
+            with writing():
+                store().record(action, name, details)
+        if attempt.user is not None:
+            st.session_state["_user"] = attempt.user
             st.rerun()
-        st.error("Forkert brugernavn eller adgangskode.")
+        st.error(attempt.message)
     st.stop()
+
+
+@st.cache_resource(show_spinner=False)
+def _throttle() -> auth.SignInThrottle:
+    """The failed sign-ins of this server process (per user name and client address)."""
+    return auth.SignInThrottle()
 
 
 def current_user() -> auth.User:
     return st.session_state.get("_user") or auth.LOCAL_USER
-
-
-@dataclass(frozen=True)
-class Filters:
-    year: int | None
-    departments: tuple[str, ...]
-
-    def scope(self, data: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-        """Only the chosen departments (all years)."""
-        return metrics.filter_tables(data, departments=self.departments or None)
-
-    def apply(self, data: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-        """The chosen departments and year."""
-        return metrics.filter_tables(data, year=self.year, departments=self.departments or None)
 
 
 def _remember(key: str, param: str) -> None:
@@ -137,14 +130,11 @@ def _remember(key: str, param: str) -> None:
 ALL_YEARS = "Alle år"
 
 
-def sidebar_filters(data: dict[str, pd.DataFrame]) -> Filters:
+def sidebar_filters(choices: Choices) -> Filters:
     """Year (this year by default) and departments in the sidebar; they survive page changes
     and live in the URL."""
     default_year = today().year
-    if isinstance(data, Outline):  # cached on their own: a rerun does not read the outline
-        years, departments, _empty = data.choices
-    else:
-        years, departments = choice_years(data), choice_departments(data)
+    years, departments = list(choices.years), list(choices.departments)
     params = st.query_params
 
     year_opts: list = [ALL_YEARS, *years]
@@ -193,9 +183,9 @@ def nothing_chosen(filters: Filters, table: str, groups: pd.DataFrame | None = N
     return text + f" Udfyld arket {sheet} i skabelonen, og indlæs det på siden Upload."
 
 
-def empty_state(data: dict[str, pd.DataFrame]) -> None:
+def empty_state(choices: Choices) -> None:
     """Stop the page with a clear next step when nothing is stored yet."""
-    if not is_empty(data):
+    if not choices.empty:
         return
     st.info("Der er ingen data endnu. Hent skabelonen, udfyld den efter jeres årlige drøftelse, "
             "og indlæs den på siden Upload.")
@@ -213,8 +203,9 @@ def sample_banner() -> None:
     box = st.container(border=True)
     box.warning("Du ser **eksempeldata** for en opdigtet virksomhed. Fjern dem, før I indlæser jeres egne ark.")
     if box.button("Fjern eksempeldata", key="remove_sample"):
-        removed = store().remove_sample_data(user=current_user().username)
-        st.cache_data.clear()
-        st.session_state["_toast"] = ("Eksempeldata er fjernet. De kan ses i importhistorikken som fortrudt."
-                                      if removed else "Der var ingen eksempeldata at fjerne.")
-        st.rerun()
+        with writing():
+            removed = store().remove_sample_data(user=current_user().username)
+            st.cache_data.clear()
+            st.session_state["_toast"] = ("Eksempeldata er fjernet. De kan ses i importhistorikken som fortrudt."
+                                          if removed else "Der var ingen eksempeldata at fjerne.")
+            st.rerun()

@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from amo_data.quarters import parse_label
+from amo_data.schema import SHEET_TITLES
 from amo_data.text import danish_number
 
 
@@ -47,19 +48,6 @@ def display_frame(df: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
     return view.rename(columns=columns)
 
 
-def show_table(df: pd.DataFrame, columns: dict[str, str], *, empty: str | None = None,
-               view: pd.DataFrame | None = None, **kwargs) -> None:
-    """A read-only table with Danish headings; dates as dd-mm-åååå, quarters as '3. kvt. 2026'.
-
-    Cells are shown as plain text (never Markdown or HTML), whatever a user typed. ``view`` is
-    ``display_frame(df, columns)`` when the caller has it already (cached with the figures).
-    """
-    if df.empty and empty:
-        st.caption(empty)
-        return
-    show_view(display_frame(df, columns) if view is None else view, **kwargs)
-
-
 PAGE_SIZE = 100
 
 
@@ -82,9 +70,11 @@ def page_rows(n: int, key: str, label: str = "Vis") -> slice:
     return slice(page * PAGE_SIZE, min((page + 1) * PAGE_SIZE, n))
 
 
-def show_view(view: pd.DataFrame, **kwargs) -> None:
-    """A table already made by :func:`display_frame` (e.g. cached), shown as :func:`show_table` does."""
-    st.dataframe(view, hide_index=True, width="stretch", **kwargs)
+def show_view(view: pd.DataFrame) -> None:
+    """A read-only table made by :func:`display_frame` (Danish headings; dates as dd-mm-åååå,
+    quarters as '3. kvt. 2026'). Cells are shown as plain text (never Markdown or HTML),
+    whatever a user typed."""
+    st.dataframe(view, hide_index=True, width="stretch")
 
 
 def plural(n: int, one: str, many: str) -> str:
@@ -111,7 +101,10 @@ TRAINING_COLUMNS = {"department": "Afdeling", "name": "Navn", "role": "Rolle", "
                     "status": "Status", "hours": "Timer", "course": "Kursus", "joined": "Tiltrådt"}
 
 
-def figure_spec(fig: go.Figure) -> dict:
+Chart = dict  # a finished chart as the plain dict Streamlit sends (figure_spec); chart() shows it
+
+
+def figure_spec(fig: go.Figure) -> Chart:
     """A finished Plotly figure as its plain dict (what Streamlit sends), for caching.
 
     A cached ``go.Figure`` is rebuilt and validated property by property every time it is
@@ -139,7 +132,7 @@ class _Finished(go.Figure):
         return self.to_dict()
 
 
-def chart(fig: go.Figure | dict) -> None:
+def chart(fig: go.Figure | Chart) -> None:
     """A Plotly chart across the width, without the (English) toolbar; ``fig`` is a figure or
     its :func:`figure_spec` (a cached one)."""
     if isinstance(fig, dict):
@@ -186,3 +179,55 @@ def danish_time(iso: str) -> str:
 def md_escape(text: str) -> str:
     """Show user text literally inside Markdown."""
     return "".join("\\" + c if c in "\\`*_{}[]()#+-.!|<>~" else c for c in text)
+
+
+STATE_DA = {"current": "Gældende", "replaced": "Erstattet", "undone": "Fortrudt"}
+
+
+def history_frame(batches: list[dict]) -> pd.DataFrame:
+    """The import history (``Store.history()``) as the Upload page shows it."""
+    return pd.DataFrame([{"Nr.": b["id"], "Tidspunkt": danish_time(b["created_at"]), "Bruger": b["user"],
+                          "Tilstand": STATE_DA.get(b["state"], b["state"]),
+                          "Arbejdsark": b["rows"].get("arbejdsark", 0), "Handleplan": b["rows"].get("handleplan", 0),
+                          "Uddannelse": b["rows"].get("uddannelse", 0), "Filer": ", ".join(b["files"])}
+                         for b in batches])
+
+
+AUDIT_ACTIONS = {"import": "Import", "import_unchanged": "Import (uændret)", "undo": "Fortryd",
+                 "status": "Statusændring", "delete_department": "Sletning af afdeling",
+                 "delete_person": "Sletning af person", "sign_in_failed": "Mislykket login",
+                 "sign_in_paused": "Login sat på pause"}
+
+
+def audit_frame(entries: list[dict]) -> pd.DataFrame:
+    """The audit log (``Store.audit_log()``, newest first) as the Revisionslog page shows it."""
+    return pd.DataFrame([{"Tidspunkt": danish_time(e["at"]), "Bruger": e["user"],
+                          "Handling": AUDIT_ACTIONS.get(e["action"], e["action"]),
+                          "Detaljer": audit_details(e["details"])} for e in entries])
+
+
+def audit_details(details: dict) -> str:
+    """One readable Danish line for an audit entry's details."""
+    d = details or {}
+    parts = []
+    if "batch_id" in d:
+        parts.append(f"import nr. {d['batch_id']}")
+    if d.get("files"):
+        parts.append("filer: " + ", ".join(map(str, d["files"])))
+    if "old" in d and "new" in d:
+        parts.append(f"{d.get('department', '')}: »{d.get('what', '')}« {d['old']} → {d['new']}")
+    if "department" in d and "old" not in d:
+        parts.append(f"afdeling: {d['department']}")
+    if d.get("name"):
+        parts.append(f"person: {d['name']}")
+    if isinstance(d.get("rows"), dict):
+        parts.append("rækker: " + ", ".join(f"{SHEET_TITLES.get(k, k)} {v}" for k, v in d["rows"].items() if v))
+    if d.get("unknown_user"):
+        parts.append("ukendt brugernavn")
+    if "failures" in d:
+        parts.append(f"{d['failures']} forkerte forsøg inden for 15 minutter")
+    if d.get("address"):
+        parts.append(f"adresse: {d['address']}")
+    if d.get("wait_seconds"):
+        parts.append(f"næste forsøg tidligst om {d['wait_seconds']} sekunder")
+    return "; ".join(parts)

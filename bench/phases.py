@@ -2,8 +2,8 @@
 
 ``python bench/phases.py [FILE]`` (default: the benchmark workbook in bench/out) imports FILE
 into a fresh SQLite store the way the command line does, and prints wall and CPU time per
-phase. The threaded parse makes phases overlap: "read" includes calamine's parse, and the
-module imports the command line runs meanwhile (in the reading thread) are reported apart.
+phase. "read" includes the guard and calamine's parse in the sandbox's child process (its
+start, the first time, too).
 """
 
 from __future__ import annotations
@@ -40,42 +40,28 @@ class Phases:
 
 def main(argv: list[str]) -> int:
     path = Path(argv[0]) if argv else BENCH / "out" / "bench-500x5.xlsx"
-    from amo_data.runtime import one_short_run
-
-    one_short_run()  # as python -m amo_data does
     phases = Phases()
     from amo_data import reader  # what the command line imports before reading
 
     phases.lap("import amo_data.reader")
     data = path.read_bytes()
     phases.lap("read the file's bytes")
-    waited: list[float] = []
-
-    def meanwhile() -> None:
-        start = time.perf_counter()
-        from amo_data import store  # noqa: F401 - as cli._import_store_modules
-
-        waited.append(time.perf_counter() - start)
-
-    from amo_data import runtime, validate
+    from amo_data import validate
 
     phases.lap("import amo_data.validate")
-    with reader.meanwhile(meanwhile), runtime.gc_paused():  # as the command line runs
-        sheets = reader.read_file(path.name, data)
-    phases.lap(f"read_file (guard + halves + calamine + grid; meanwhile imports {waited[0] * 1000:,.0f} ms)" if waited
-               else "read_file")
-    with runtime.gc_paused():
-        result = validate.validate_sheets(path.name, sheets)
-        result.sha256 = validate.sha256(data)
-        phases.lap(f"validate_sheets ({sum(result.rows.values()):,} rows, {len(result.errors)} errors)")
-        from amo_data.store import Store
+    sheets = reader.read_file(path.name, data)
+    phases.lap("read_file (guard, then calamine in the sandbox's child)")
+    result = validate.validate_sheets(path.name, sheets)
+    result.sha256 = validate.sha256(data)
+    phases.lap(f"validate_sheets ({sum(result.rows.values()):,} rows, {len(result.errors)} errors)")
+    from amo_data.store import Store
 
-        with tempfile.TemporaryDirectory() as folder:
-            store = Store(f"sqlite:///{folder}/phases.sqlite")
-            phases.lap("open a fresh store")
-            store.import_results([result], user="bench")
-            phases.lap("Store.import_results")
-            store.close()
+    with tempfile.TemporaryDirectory() as folder:
+        store = Store(f"sqlite:///{folder}/phases.sqlite")
+        phases.lap("open a fresh store")
+        store.import_results([result], user="bench")
+        phases.lap("Store.import_results")
+        store.close()
     print(f"{path.name}: {sum(result.rows.values()):,} rows")
     print(phases.report())
     print()
@@ -87,14 +73,10 @@ def main(argv: list[str]) -> int:
 def _guard_ms(name: str, data: bytes) -> float:
     """Wall time of the reader's zip guard alone: inflating every member and scanning the
     worksheets' cell positions, as read_file does before calamine sees the file."""
-    import io
-    import zipfile
+    from amo_data import guard, reader
 
-    from amo_data import reader
-
-    infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
     start = time.perf_counter()
-    reader._guard_members(name, data, infos, "xlsx", reader.zip_total_cap(reader.max_bytes()))
+    guard.check_zip(name, data, reader.max_bytes())
     return (time.perf_counter() - start) * 1000
 
 

@@ -1,16 +1,17 @@
 """Where the time goes: py-spy samples the import or a page's runs, every thread, native frames.
 
 ``python bench/profile.py import`` (also ``make profile``) runs ``python -m amo_data import`` of the
-benchmark workbook into a fresh SQLite store under ``py-spy record --native --threads``;
+benchmark workbook into a fresh SQLite store under ``py-spy record --native --threads
+--subprocesses`` (the workbook is parsed in a child process: amo_data.sandbox);
 ``python bench/profile.py page pages/2_Styrker_og_behov.py`` runs that page cold and cached
 (bench/run.py's page worker, on the big store, which is made first if it is missing; 20 runs
 of each kind, so that the worker's imports are a small part of the samples).
 
 The raw samples go to ``OUT/profile-<what>.txt`` (flamegraph.pl's folded format: one stack and
-its count per line; speedscope.app and flamegraph.pl read it). The script prints, per thread,
-where the samples fall: the innermost frame of this project's code (amo_data, amo_ui, pages)
-and the innermost frame of all (a native function of calamine, SQLite, zlib, numpy or the
-kernel's system calls shows there).
+its count per line; speedscope.app and flamegraph.pl read it). The script prints, per thread (the
+sandbox's apart), where the samples fall: the innermost frame of this project's code
+(amo_data, amo_ui, pages) and the innermost frame of all (a native function of calamine,
+SQLite, zlib, numpy or the kernel's system calls shows there).
 
 py-spy slows the process down while it samples (native unwinding most of all), so a share
 is a guide to where to look, not a timing: ``bench/run.py`` measures, ``bench/phases.py``
@@ -40,7 +41,7 @@ import run  # noqa: E402 - bench/run.py: the workbook, stores and page worker it
 
 OURS = re.compile(r"\((?:amo_data|amo_ui|pages)/[^)]*\)")
 _THREAD = re.compile(r"^thread \(\w+\): ?(.*)$")
-_NUMBERED = re.compile(r"(_\d+)$")  # pool threads: amo-scan_0, ThreadPoolExecutor-0_1 ...
+_NUMBERED = re.compile(r"(_\d+)$")  # pool threads: ThreadPoolExecutor-0_1 ...
 
 
 def py_spy() -> str:
@@ -56,7 +57,8 @@ def record(command: list[str], raw: Path, rate: int, env: dict[str, str], done: 
     """Sample ``command`` into ``raw``. py-spy exits 0 whatever the command's own exit code, so
     the command's output must show ``done`` (what it prints when it has done its work)."""
     raw.unlink(missing_ok=True)
-    proc = subprocess.run([py_spy(), "record", "--native", "--threads", "--rate", str(rate), "--format", "raw",
+    proc = subprocess.run([py_spy(), "record", "--native", "--threads", "--subprocesses", "--rate", str(rate),
+                           "--format", "raw",
                            "--output", str(raw), "--", *command],
                           cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     output = proc.stdout + proc.stderr
@@ -77,8 +79,13 @@ def summarise(raw: Path, top: int) -> str:
         if not stack or not count.isdigit():
             continue
         frames = stack.split(";")
+        process = ""
+        if frames[0].startswith("process ") and len(frames) > 1:  # (--subprocesses)
+            # The workbook is parsed in the sandbox's child, a fork of its fork server.
+            process = " (sandbox)" if "amo_data.sandbox" in frames[0] else ""
+            frames = frames[1:]
         match = _THREAD.match(frames[0])
-        thread = _NUMBERED.sub("", (match.group(1) if match else frames[0]).strip() or "(unnamed)")
+        thread = _NUMBERED.sub("", (match.group(1) if match else frames[0]).strip() or "(unnamed)") + process
         n = int(count)
         per_thread[thread] += n
         project = [f for f in frames if OURS.search(f)]

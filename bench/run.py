@@ -3,8 +3,7 @@
 ``python bench/run.py`` (also ``make bench``) times, on a large generated workbook
 (default 500 departments x 5 years: 100,000 Arbejdsark and 20,000 Handleplan rows):
 
-- the bare python-calamine read of the file (every cell of every sheet to Python values), and
-  for information the same read in a process tuned as the command line tunes itself;
+- the bare python-calamine read of the file (every cell of every sheet to Python values);
 - ``pandas.read_excel(..., sheet_name=None, engine="openpyxl")`` of it;
 - ``python -m amo_data import`` of it into a fresh SQLite store (the whole process) and the
   process's peak memory (``ru_maxrss`` from ``os.wait4``);
@@ -120,30 +119,6 @@ def time_calamine(path: Path) -> tuple[float, float]:
     for name in wb.sheet_names:
         wb.get_sheet_by_name(name).to_python()
     return clock.lap()
-
-
-# The same read in a fresh process run the way ``python -m amo_data`` runs (malloc thresholds
-# tuned, the collector paused, what is read kept to the end; see amo_data/runtime.py), timed
-# inside it: not a target, shown so that the import is also compared with a limit that gets the
-# import's process settings.
-_TUNED_READ = """
-import io, json, sys, time
-from amo_data.runtime import keep, one_short_run
-one_short_run()
-import python_calamine
-wall, cpu = time.perf_counter(), time.process_time()
-wb = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(open(sys.argv[1], "rb").read()))
-for name in wb.sheet_names:
-    sheet = wb.get_sheet_by_name(name)
-    keep(sheet.height * sheet.width, sheet, sheet.to_python())
-print(json.dumps([time.perf_counter() - wall, time.process_time() - cpu]))
-"""
-
-
-def time_calamine_tuned(path: Path) -> tuple[float, float]:
-    proc = subprocess.run([sys.executable, "-c", _TUNED_READ, str(path)], capture_output=True, text=True,
-                          env=_env(), cwd=ROOT, check=True)
-    return tuple(json.loads(proc.stdout.strip().splitlines()[-1]))
 
 
 def time_pandas(path: Path) -> tuple[float, float]:
@@ -285,9 +260,6 @@ def build_report(res: dict) -> str:
         "|---|---:|---:|---:|---:|",
         f"| bare python-calamine read | {_pair(m, 'calamine')} | | |",
     ]
-    if "calamine_tuned" in m["wall"]:
-        lines.append(f"| the same read with the import's process settings (not a target) | "
-                     f"{_pair(m, 'calamine_tuned')} | | |")
     if "pandas_openpyxl" in m["wall"]:
         lines.append(f"| pandas.read_excel(engine=\"openpyxl\") | {_pair(m, 'pandas_openpyxl')} | | |")
     lines += [
@@ -435,7 +407,6 @@ def main(argv: list[str] | None = None) -> int:
     for r in range(1, reps + 1):
         step(f"round {r} of {reps}: bare calamine read, pandas read, imports, summary")
         add("calamine", time_calamine(big))
-        add("calamine_tuned", time_calamine_tuned(big))
         if not args.skip_pandas:
             add("pandas_openpyxl", time_pandas(big))
         for key, path, db in (("import", big, big_db), ("import_small", small, small_db)):

@@ -3,8 +3,6 @@
 import streamlit as st
 
 import amo_ui as ui
-from amo_data import auth
-from amo_data.reader import max_bytes
 from amo_data.template import write_template
 from amo_data.validate import check_bytes
 from amo_data.workbook import write_workbook
@@ -23,26 +21,23 @@ if not user.can_import():
             "Kontakt AMO eller en administrator.")
     files = []
 else:
-    files = st.file_uploader(
-        f"Vælg en eller flere filer (Excel eller CSV, højst {max_bytes() // 2**20} MB pr. fil)",
-        type=["xlsx", "xlsm", "xls", "ods", "csv", "txt"], accept_multiple_files=True, key="uploads",
-    )
+    files = ui.upload_files()
     if scope := ui.upload_scope():
         st.caption(scope)
 
 # One slot for what changes with the chosen files, so that what follows keeps its place on the page.
 with st.container():
-    results = ui.check_uploads(files or [], check_bytes)
+    results = ui.check_uploads(files, check_bytes)
     for result in results:
         ui.show_check_result(result)
 
-    refused = auth.departments_outside(user, results) if results else []
+    refused = [problem for result in results for problem in result.refused]
     if refused:
         st.error("Upload afvist: filerne indeholder afdelinger, du ikke kan ændre. Intet er gemt.")
         ui.show_problems(refused)
     elif results:
         if all(r.ok for r in results):
-            ui.save_button(results)
+            ui.save_button(results, check_bytes)
         else:
             st.error("Der er fejl i mindst én fil. Ret fejlene i filen, og upload den igen: intet er gemt.")
 ui.show_saved_message()

@@ -9,32 +9,30 @@ ui.setup("Styrker og behov", "⚖️")
 st.title("Styrker og behov")
 st.caption("Hvad lykkes I med, og hvad har I brug for at styrke — pr. arbejdsmiljøområde.")
 
-outline = ui.outline()
+choices = ui.choices()
 ui.sample_banner()
-ui.empty_state(outline)
-filters = ui.sidebar_filters(outline)
+ui.empty_state(choices)
+filters = ui.sidebar_filters(choices)
 
 include_important = st.toggle("Vis også vigtige opgaver", value=False)
-figures = ui.figures("strengths", filters, include_important)  # the chosen year's rows, cached
-if not figures["areas"]:
+strengths = ui.strengths(filters, include_important)  # the chosen year, counted in the database
+if not strengths.areas:
     st.info(ui.nothing_chosen(filters, "arbejdsark"))
     st.stop()
-ui.chart(figures["by_area"])
+ui.chart(strengths.by_area)
 left, right = st.columns(2)
 with left:
-    ui.chart(figures["need_share"])
+    ui.chart(strengths.need_share)
 with right:
-    ui.chart(figures["by_help"])
+    ui.chart(strengths.by_help)
 
 st.subheader("Punkterne med jeres egne ord")
 st.caption("Det, I skrev på arbejdsarket. Vælg et område og evt. en afdeling eller en kategori.")
-areas = figures["areas"]
 c1, c2, c3 = st.columns(3)
-area = c1.selectbox("Område", areas, key="words_area")
-departments = figures["departments"]
-department = c2.selectbox("Afdeling", ["Alle afdelinger", *departments], key="words_department")
+area = c1.selectbox("Område", strengths.areas, key="words_area")
+department = c2.selectbox("Afdeling", ["Alle afdelinger", *strengths.departments], key="words_department")
 category = c3.selectbox("Kategori", ["Alle kategorier", *metrics.CATEGORY_COLUMNS], key="words_category")
-points = ui.figures("points", filters, area, None if department == "Alle afdelinger" else department,
-                    None if category == "Alle kategorier" else category)["view"]
+points = ui.points(filters, area, None if department == "Alle afdelinger" else department,
+                   None if category == "Alle kategorier" else category)
 st.write(ui.plural(len(points), "punkt", "punkter"))
 ui.show_view(points)

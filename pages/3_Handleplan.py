@@ -7,27 +7,28 @@ from amo_data import vocab
 from amo_data.export import write_action_plan
 
 ui.setup("Handleplan", "✅")
+ui.save_status_edits()  # the edits made in the table, before anything is loaded: the page shows them
 st.title("Handleplan")
 st.caption("Hvad? Hvorfor? Hvordan? Hvornår? Hvem? Opfølgning? — og hvordan det går.")
 
-outline = ui.outline()
+choices = ui.choices()
 ui.sample_banner()
-ui.empty_state(outline)
-filters = ui.sidebar_filters(outline)
+ui.empty_state(choices)
+filters = ui.sidebar_filters(choices)
 today = ui.today()
 # The wheel of the chosen year; with "Alle år", every year's actions in their quarter (not an
 # empty wheel of this year while the plan above lists other years' actions).
-figures = ui.figures("plan", filters, today, filters.year)  # the chosen year's rows, cached
-if not figures["quarters"]:  # every action has a quarter: no action in the chosen year and departments
+plan = ui.plan(filters, today, filters.year)  # the chosen year's rows, cached
+if not plan.quarters:  # every action has a quarter: no action in the chosen year and departments
     st.info(ui.nothing_chosen(filters, "handleplan"))
     st.stop()
 
 c1, c2, c3, c4 = st.columns(4)
-areas = c1.multiselect("Område", figures["areas"], placeholder="Alle")
+areas = c1.multiselect("Område", plan.areas, placeholder="Alle")
 helps = c2.multiselect("Hjælp", vocab.HELP.values, placeholder="Alle")
 statuses = c3.multiselect("Status", vocab.STATUS.values, placeholder="Alle")
-quarters = c4.multiselect("Kvartal", figures["quarters"], format_func=ui.danish_quarter, placeholder="Alle")
-shown = ui.figures("actions", filters, tuple(areas), tuple(helps), tuple(statuses), tuple(quarters))["shown"]
+quarters = c4.multiselect("Kvartal", plan.quarters, format_func=ui.danish_quarter, placeholder="Alle")
+shown = ui.actions(filters, areas, helps, statuses, quarters)
 
 st.write(ui.plan_intro(len(shown)))
 ui.action_editor(shown)
@@ -35,7 +36,7 @@ if not shown.empty:  # no empty sheet to print
     st.download_button("Hent handleplanen til opslag (Excel, liggende A4)", ui.lazy_excel(write_action_plan, shown),
                        "Handleplan.xlsx", mime=ui.XLSX_MIME, icon=":material/print:", on_click="ignore")
 
-overdue, urgent = figures["overdue"], figures["urgent"]
+overdue, urgent = plan.overdue, plan.urgent
 st.subheader(f"Overskredne ({ui.danish_number(len(overdue), 0)})")
 st.caption("Handlinger, hvis kvartal er slut, og som hverken er gennemført eller aflyst.")
 ui.show_long_table(overdue, ui.ACTION_SHORT_COLUMNS, "overdue_page", "Vis overskredne",
@@ -47,8 +48,8 @@ ui.show_long_table(urgent, ui.ACTION_SHORT_COLUMNS, "urgent_page", "Vis hastende
 
 left, right = st.columns(2)
 with left:
-    ui.chart(figures["training"])
+    ui.chart(plan.training)
 with right:
-    ui.chart(figures["expert"])
+    ui.chart(plan.expert)
 
-ui.chart(figures["wheel"])
+ui.chart(plan.wheel)

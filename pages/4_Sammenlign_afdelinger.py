@@ -10,22 +10,21 @@ ui.setup("Sammenlign afdelinger", "🔍")
 st.title("Sammenlign afdelinger")
 st.caption("Hvor ligger behovene og styrkerne i de enkelte afdelinger, og hvordan udvikler de sig?")
 
-outline = ui.outline()
+choices = ui.choices()
 ui.sample_banner()
-ui.empty_state(outline)
-filters = ui.sidebar_filters(outline)
+ui.empty_state(choices)
+filters = ui.sidebar_filters(choices)
 
 measures = {"needs": "Behov", "strengths": "Styrker", "need_share": "Andel behov"}
 measure = st.radio("Vis", list(measures), format_func=measures.get, horizontal=True, key="heatmap_measure")
-figures = ui.figures("compare", filters, measure)  # the chosen year's rows, cached
-matrix = figures["matrix"]
-departments = figures["departments"]
+comparison = ui.comparison(filters, measure)  # the chosen year, counted in the database
+departments = comparison.departments
 if not departments:  # no empty heatmap and comparison: what to choose instead (the trend below has every year)
     st.info(ui.nothing_chosen(filters, "arbejdsark"))
 else:
-    ui.chart(figures["heatmap"])
+    ui.chart(comparison.heatmap)
     # The CSV is only written when the user clicks (500 departments: several ms on every run).
-    st.download_button("Hent tabellen (CSV)", functools.partial(ui.matrix_csv, matrix),
+    st.download_button("Hent tabellen (CSV)", functools.partial(ui.matrix_csv, comparison.matrix),
                        ui.matrix_csv_name(measures[measure], filters.year), mime="text/csv",
                        icon=":material/download:")
 
@@ -41,13 +40,13 @@ else:
     elif len(chosen) < 2:
         st.info("Vælg mindst to afdelinger for at sammenligne dem.")
     else:
-        ui.chart(ui.figures("compare_chosen", filters, tuple(chosen), category)["chart"])
+        ui.chart(ui.compared(filters, chosen, category))
 
 st.subheader("Udviklingen over årene")
-trend_years = sorted(set(ui.needs_trend(filters)["year"]))  # every year, the chosen departments
-if len(trend_years) < 2:  # one point per area is no development: say so instead of a chart of dots
+trend = ui.trend(filters)  # every year, the chosen departments
+if len(trend.years) < 2:  # one point per area is no development: say so instead of a chart of dots
     st.info("Udviklingen vises, når der er behov fra mindst to år"
-            + (f". Indtil nu er der kun behov fra {trend_years[0]}." if trend_years else
+            + (f". Indtil nu er der kun behov fra {trend.years[0]}." if trend.years else
                ". Der er endnu ingen behov (Brug for at styrke) for de valgte afdelinger."))
 else:
-    ui.chart(ui.needs_trend_chart(filters))
+    ui.chart(trend.chart)

@@ -9,17 +9,17 @@ st.title("Supplerende arbejdsmiljøuddannelse")
 st.caption("Arbejdsmiljørepræsentanter og arbejdsledere i AMO skal tilbydes 2 dage (ca. 14,8 timer) det første år "
            "og 1½ dag (ca. 11,1 timer) hvert år derefter.")
 
-outline = ui.outline()
+choices = ui.choices()
 ui.sample_banner()
-ui.empty_state(outline)
-filters = ui.sidebar_filters(outline)
-figures = ui.figures("training", filters)  # the chosen year's rows, cached
+ui.empty_state(choices)
+filters = ui.sidebar_filters(choices)
+training = ui.training(filters)  # the chosen year's courses, cached
 
-if figures["empty"]:
+if training is None:
     st.info(ui.nothing_chosen(filters, "uddannelse"))
     st.stop()
 
-t = figures["totals"]
+t = training.totals
 cols = st.columns(3)
 cols[0].metric("Kurser", ui.danish_number(t["courses"], 0))
 cols[1].metric("Gennemført", ui.danish_number(t["completed"], 0))
@@ -27,9 +27,9 @@ cols[2].metric("Timer gennemført", ui.danish_number(t["hours_completed"]))
 
 left, right = st.columns(2)
 with left:
-    ui.chart(figures["by_quarter"])
+    ui.chart(training.by_quarter)
 with right:
-    ui.chart(figures["by_department_role"])
+    ui.chart(training.by_department_role)
 
 st.subheader("Kurser")
-ui.show_table(figures["list"], ui.TRAINING_COLUMNS, view=figures["list_view"])
+ui.show_view(training.courses)

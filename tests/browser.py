@@ -220,9 +220,32 @@ def edit_first_row(page, column: int, option: str, grid: int = 0) -> None:
         except Exception:  # the editor did not open: the click or keys landed before the grid was ready
             page.keyboard.press("Escape")
             continue
-        choice.click()
-        return
+        # On a busy machine a click on the option can land before the list is ready to take it:
+        # the list then stays open and nothing is chosen (no edit reaches the server). Click the
+        # same option again until the list closes; the caller waits for what the edit changes.
+        for _ in range(3):
+            choice.click()
+            try:
+                choice.wait_for(state="hidden", timeout=5_000)
+                return
+            except Exception:
+                continue
+        raise AssertionError(f"choosing {option!r} in the editor of column {column} did not close its list")
     raise AssertionError(f"could not open the editor of column {column} in the first row")
+
+
+def wait_for_text(page, pattern: str, timeout: float = 30_000) -> str:
+    """Wait until the main area's text matches ``pattern`` (a regular expression) and the page
+    is ready; the text. For what lasts after an action (a count, a table), not a toast."""
+    deadline = time.monotonic() + timeout / 1000
+    while True:
+        wait_ready(page, timeout)
+        text = main_text(page)
+        if re.search(pattern, text):
+            return text
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{pattern!r} did not appear in the page:\n{text[:2000]}")
+        page.wait_for_timeout(200)
 
 
 def exceptions(page) -> list[str]:

@@ -127,3 +127,34 @@ def test_an_amo_member_cannot_edit_another_departments_status(users):
     at.run()
     assert any("kun ændre dine egne afdelinger (Kantine)" in e.value.replace("\\", "") for e in at.error)
     assert Store().current()["handleplan"]["status"].equals(plan["status"])
+
+
+def test_wrong_passwords_slow_the_sign_in_down_and_are_in_the_audit_log(users):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets["users"] = users
+    at.run()
+
+    def try_sign_in(name: str, password: str) -> list[str]:
+        at.text_input(key="sign_in_user").input(name)
+        at.text_input(key="sign_in_password").input(password)
+        at.button[0].click().run()
+        assert not at.exception, [e.message for e in at.exception]
+        return [e.value for e in at.error]
+
+    for _ in range(4):
+        assert try_sign_in("mette", "forkert-kodeord") == ["Forkert brugernavn eller adgangskode."]
+    assert try_sign_in("mette", "forkert-kodeord") == [
+        "Forkert brugernavn eller adgangskode. For mange forkerte forsøg: vent 5 sekunder, før du prøver igen."]
+    assert try_sign_in("mette", PASSWORD) == ["For mange forkerte forsøg. Vent 5 sekunder, og prøv så igen."]
+    assert [s.value for s in at.subheader] == ["Log ind"], "not signed in during the wait"
+    assert try_sign_in("ukendt", "gæt-et-kodeord") == ["Forkert brugernavn eller adgangskode."]
+    log = Store().audit_log()
+    assert [(e["action"], e["user"]) for e in log[:3]] == [
+        ("sign_in_failed", ""), ("sign_in_paused", "mette"), ("sign_in_failed", "mette")]
+    assert log[0]["details"] == {"address": "", "failures": 1, "unknown_user": True}
+    assert "gæt-et-kodeord" not in str(log) and "ukendt" not in str(log[0])
+    admin = app(users, "pages/7_Revisionslog.py", login="admin")
+    shown = admin.dataframe[0].value
+    assert list(shown["Handling"][:3]) == ["Mislykket login", "Login sat på pause", "Mislykket login"]
+    assert shown["Detaljer"].iloc[1] == ("5 forkerte forsøg inden for 15 minutter; næste forsøg tidligst om 5 "
+                                         "sekunder")

@@ -335,3 +335,74 @@ def test_read_new_password_asks_twice():
     answers = iter(["hemmelig123", "hemmelig124"])
     with pytest.raises(AmoError, match="ikke ens"):
         auth.read_new_password(prompt=lambda p: next(answers))
+
+
+# --------------------------------------------------------------------------- guessing
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_five_wrong_passwords_for_one_user_make_the_next_tries_wait_growing_to_a_minute(config, monkeypatch):
+    users, clock = load_users(config), Clock()
+    throttle = auth.SignInThrottle(clock)
+    checks = []
+    real_verify = auth.verify_password
+    monkeypatch.setattr(auth, "verify_password", lambda h, p: checks.append(p) or real_verify(h, p))
+    for n in range(1, 5):
+        attempt = auth.sign_in(users, throttle, "mette", f"gæt {n}", "10.0.0.7")
+        assert attempt.user is None and attempt.message == "Forkert brugernavn eller adgangskode."
+        assert [e[0] for e in attempt.events] == ["sign_in_failed"]
+        assert attempt.events[0][1:] == ("Mette", {"address": "10.0.0.7", "failures": n})
+        clock.now += 1
+    waits = []
+    for _ in range(7):
+        attempt = auth.sign_in(users, throttle, "METTE", "gæt", "10.0.0.7")
+        wait = attempt.events[-1][2]["wait_seconds"]
+        waits.append(wait)
+        assert attempt.message == ("Forkert brugernavn eller adgangskode. For mange forkerte forsøg: vent "
+                                   f"{'1 minut' if wait == 60 else f'{wait} sekunder'}, før du prøver igen.")
+        assert [e[0] for e in attempt.events] == ["sign_in_failed", "sign_in_paused"]
+        clock.now += wait - 1
+        checked = len(checks)
+        early = auth.sign_in(users, throttle, "mette", PASSWORD, "10.0.0.8")  # the right one, too early
+        assert early.user is None and early.message == "For mange forkerte forsøg. Vent 1 sekund, og prøv så igen."
+        assert early.events == () and len(checks) == checked, "no password is checked during the wait"
+        clock.now += 1
+    assert waits == [5, 10, 20, 40, 60, 60, 60]
+    assert auth.sign_in(users, throttle, "mette", PASSWORD, "10.0.0.8").user.username == "Mette"
+    # Signed in: the user name's failures are gone; the address's are not.
+    assert auth.sign_in(users, throttle, "mette", "gæt", "10.0.0.9").events[0][2]["failures"] == 1
+    again = auth.sign_in(users, throttle, "lis", "gæt", "10.0.0.7")
+    assert again.events[0][2]["failures"] == 12 and again.events[-1][0] == "sign_in_paused"
+
+
+def test_guesses_from_one_address_wait_whatever_the_user_names_and_failures_expire(config):
+    users, clock = load_users(config), Clock()
+    throttle = auth.SignInThrottle(clock)
+    for name in ("a", "b", "c", "d"):
+        attempt = auth.sign_in(users, throttle, name, "gæt", "10.0.0.7")
+        assert attempt.events == (("sign_in_failed", "", {"address": "10.0.0.7", "failures": attempt.events[0][2][
+            "failures"], "unknown_user": True}),)
+    attempt = auth.sign_in(users, throttle, "e", "gæt", "10.0.0.7")
+    assert attempt.events[-1][2] == {"address": "10.0.0.7", "failures": 5, "unknown_user": True, "wait_seconds": 5}
+    assert auth.sign_in(users, throttle, "lis", PASSWORD, "10.0.0.7").user is None  # the address waits
+    assert auth.sign_in(users, throttle, "lis", PASSWORD, "10.0.0.8").user is not None  # another address
+    clock.now += auth.FAILURE_WINDOW  # fifteen minutes later every failure is forgotten
+    assert auth.sign_in(users, throttle, "lis", PASSWORD, "10.0.0.7").user is not None
+    assert auth.sign_in(users, throttle, "f", "gæt", "10.0.0.7").events[0][2]["failures"] == 1
+
+
+def test_random_user_names_cannot_fill_the_memory(config, monkeypatch):
+    monkeypatch.setattr(auth, "MAX_TRACKED", 50)
+    monkeypatch.setattr(auth, "authenticate", lambda users, name, password: None)  # no argon2 per name
+    throttle = auth.SignInThrottle(Clock())
+    for i in range(200):
+        throttle.clock.now += 1
+        auth.sign_in({}, throttle, f"navn{i}", "gæt")
+    assert throttle.tracked == 50

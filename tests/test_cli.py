@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.pg_server import pg_server  # noqa: F401 - fixture
+
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = sorted(p for p in (ROOT / "sample_data").iterdir() if p.is_file())
@@ -279,3 +281,48 @@ def test_the_plain_summary_keeps_quarter_names_and_uses_a_decimal_comma():
     text = summary_text(figures)
     assert "4. kvt. 2025  Gennemført: 1 (1 time)" in text
     assert "1. kvt. 2026  Tilmeldt: 3 (1.234,5 timer)" in text
+
+
+# --- a database that cannot be used: one Danish line, exit 2, nothing changed ------------------
+
+
+def test_a_read_only_store_is_one_danish_line_and_nothing_changes(tmp_path):
+    from tests.test_store_unavailable import read_only
+
+    db = tmp_path / "amo.sqlite"
+    assert run("import", str(SAMPLES[0]), "--db", f"sqlite:///{db}").returncode == 0
+    before = run("history", "--json", "--db", f"sqlite:///{db}").stdout
+    with read_only(db):
+        for args in (["import", *map(str, SAMPLES[1:3])], ["undo", "1"]):
+            proc = run(*args, "--db", f"sqlite:///{db}")
+            assert proc.returncode == 2, proc.stderr
+            assert _one_danish_line(proc.stderr) == (
+                "Fejl: Databasen kan ikke skrives lige nu: databasen er skrivebeskyttet. Intet er ændret, og intet "
+                "er gået tabt. Prøv igen, når databasen må skrives igen.")
+        assert run("history", "--json", "--db", f"sqlite:///{db}").stdout == before  # reading works
+    assert run("history", "--json", "--db", f"sqlite:///{db}").stdout == before
+
+
+def test_postgresqls_refusals_are_one_danish_line(pg_server):  # noqa: F811
+    import sqlalchemy as sa
+
+    url = sa.engine.make_url(pg_server.url)
+    cases = [
+        (url.set(password="forkert"), "databaseserveren afviste brugernavnet eller adgangskoden"),
+        (url.set(database="findes_ikke"), "databasen eller brugeren findes ikke på databaseserveren"),
+    ]
+    for wrong, reason in cases:
+        proc = run("history", "--db", wrong.render_as_string(hide_password=False))
+        assert proc.returncode == 2, proc.stderr
+        line = _one_danish_line(proc.stderr)
+        assert line.startswith("Fejl: Kan ikke åbne databasen ") and reason in line, line
+        assert "forkert" not in line, "the password is not shown"
+    pg_server.stop()
+    try:
+        proc = run("history", "--db", pg_server.url)
+    finally:
+        pg_server.start()
+    assert proc.returncode == 2, proc.stderr
+    line = _one_danish_line(proc.stderr)
+    assert "databaseserveren svarer ikke (kører PostgreSQL?)" in line and "Prøv igen, når databaseserveren kører" in line
+    assert run("history", "--db", pg_server.url).returncode == 0

@@ -46,6 +46,11 @@ class Case:
 
 NOT_A_SHEET = "er ikke et regneark (Excel .xlsx/.xlsm/.xls, .ods eller CSV)."
 DAMAGED = "er beskadiget eller afkortet og kan ikke læses."
+TEXT_BOMB = "indeholder over 250 MB tekst, når den pakkes ud, og bliver ikke læst (den kan være en zip-bombe)."
+BEFORE = ROOT / "tests" / "fixtures" / "before"
+# check --json of every corpus file as it was before the reader was restructured; none has
+# changed on purpose (the files added since have no such record).
+CHANGED_ON_PURPOSE: dict[str, str] = {}
 
 CASES = [
     Case("beskadiget.xlsx", 2, DAMAGED),
@@ -92,6 +97,15 @@ CASES = [
     Case("tabulator_som_xls.xls", 0, None, rows=3),
     Case("kun_overskrifter.csv", 0, None),
     Case("utf16_bom.csv", 0, None, rows=3),
+    # Shared strings (issue 14): each aborted the process or drove it to gigabytes.
+    Case("tekstantal_loegn.xlsx", 2, "er beskadiget og bliver ikke læst: den siger, at den indeholder "
+         "2.147.483.647 forskellige tekster"),
+    Case("delt_tekst_400_gange.xlsx", 2, TEXT_BOMB),
+    Case("delt_tekst_2000_gange.xlsx", 2, TEXT_BOMB),
+    Case("gentaget_tekst.ods", 2, TEXT_BOMB),
+    # Windows-1252 header, UTF-8 rows: stored garbled ("StÃ¸j") before; now refused with advice.
+    Case("blandet_tegnsaet.csv", 2, 'linje 1 er gemt som Windows-1252 (ANSI) og linje 2 som UTF-8, så æ, ø og å '
+         'ville blive læst forkert. Åbn filen i Excel, gem den som "CSV UTF-8", og prøv igen.'),
     Case("million_nummererede_tomme_raekker.xlsx", 0, None, rows=3, generated=True),
     Case("million_nummererede_tomme_raekker_midt.xlsx", 1,
          '"Styrke" er tvetydigt: skriv "Lykkes"', row=1_000_002, column="Kategori", rows=1,
@@ -191,6 +205,18 @@ def test_the_committed_corpus_is_what_make_corpus_writes():
 def _no_traceback(proc: Proc) -> None:
     assert "Traceback" not in proc.stdout + proc.stderr
     assert "Uventet fejl" not in proc.stderr  # exit 3: an unexpected failure
+    # Nor what native code prints when it aborts (Rust's panic or allocation failure).
+    for native in ("memory allocation of", "panicked", "RUST_BACKTRACE", "core dumped"):
+        assert native not in proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize("name", sorted(p.name.removeprefix("malformed_").removesuffix(".json")
+                                        for p in BEFORE.glob("malformed_*.json")))
+def test_check_json_is_byte_for_byte_what_it_was_before_the_restructuring(name, runs):
+    assert name in IDS
+    if name in CHANGED_ON_PURPOSE:
+        pytest.skip(CHANGED_ON_PURPOSE[name])
+    assert runs[name]["check"].stdout == (BEFORE / f"malformed_{name}.json").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)

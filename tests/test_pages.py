@@ -10,6 +10,7 @@ import io
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
@@ -17,6 +18,8 @@ from streamlit.testing.v1 import AppTest
 import amo_ui as ui
 from amo_data.cli import main as cli
 from amo_data.store import Store
+from amo_data.validate import check_bytes
+from amo_data.workbook import write_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -212,8 +215,8 @@ def test_undo_needs_confirmation_then_restores(sample_store):
     new_id = Store().history()[0]["id"]
     undo = at.button(key="undo_button")
     assert undo.disabled
-    at.selectbox(key="undo_batch").set_value(new_id)
-    at.checkbox(key="undo_confirm").check().run()
+    at.selectbox(key="undo_batch").set_value(new_id).run()
+    at.checkbox(key=f"undo_confirm_{new_id}").check().run()
     at.button(key="undo_button").click().run()
     assert not at.exception, [e.message for e in at.exception]
     assert Store().history()[0]["state"] == "undone" and Store().history()[0]["id"] == new_id
@@ -268,7 +271,7 @@ def test_undo_offers_the_newest_import_first_and_names_it(sample_store):
     assert undo.options[0] == f"Nr. 2 · {when} · lokal · kantine-plan.csv"
     assert undo.options[1].startswith("Nr. 1 · ") and "eksempeldata" in undo.options[1]
     assert undo.options[1].endswith("og 7 filer mere")
-    at.checkbox(key="undo_confirm").check().run()
+    at.checkbox(key="undo_confirm_2").check().run()
     at.button(key="undo_button").click().run()
     assert Store().history()[0]["state"] == "undone" and Store().history()[1]["state"] == "current"
     assert any("Import nr. 2 er fortrudt." in s.value for s in at.success)
@@ -322,7 +325,7 @@ def test_the_comparison_table_downloads_with_danish_headers_and_name(sample_stor
     at = open_page("pages/4_Sammenlign_afdelinger.py")
     assert [b.label for b in at.get("download_button")] == ["Hent tabellen (CSV)"]
     at.radio(key="heatmap_measure").set_value("need_share").run()
-    matrix = ui.figures("compare", ui.Filters(2026, ()), "need_share")["matrix"]
+    matrix = ui.comparison(ui.Filters(2026, ()), "need_share").matrix
     table = pd.read_csv(io.BytesIO(ui.matrix_csv(matrix)), sep=";", decimal=",", encoding="utf-8-sig")
     assert table.columns[0] == "Afdeling" and "Ergonomi" in table.columns
     assert list(table["Afdeling"]) == list(matrix.index)
@@ -450,3 +453,154 @@ def test_a_plan_filter_without_matches_offers_no_empty_sheet_to_print(sample_sto
     status.set_value(["Aflyst"]).run()  # the sample has no cancelled action in 2026
     assert "Ingen handlinger for de valgte filtre." in [c.value for c in at.caption]
     assert label not in [b.label for b in at.get("download_button")]
+
+
+# --- Revisionslog: an erasure leaves every page at once -------------------------------------------
+
+def test_an_erased_department_leaves_the_revisionslog_and_every_cache_at_once(sample_store):
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("pages/7_Revisionslog.py").run()
+    box = at.selectbox(key="erase_department")
+    assert "Lager" in box.options
+    audit_rows = len(at.dataframe[0].value)
+    box.set_value("Lager").run()
+    at.checkbox(key="erase_department_ok").check().run()
+    at.button(key="erase_department_button").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert "Lager" not in at.selectbox(key="erase_department").options
+    log = at.dataframe[0].value
+    assert len(log) == audit_rows + 1 and log.iloc[0]["Handling"] == "Sletning af afdeling"
+    at.switch_page("pages/3_Handleplan.py").run()
+    assert "Lager" not in at.sidebar.multiselect(key="departments").options
+    shown = [e for e in at.dataframe if e.proto.editing_mode][0].value
+    assert "Lager" not in set(shown["Afdeling"])
+
+
+# --- what keeps the pages fast shows the same -----------------------------------------------------
+# The overview loads only the columns its figures read (ui.COUNT_COLUMNS) of the chosen year; its
+# figures equal those of every column, for every year, "Alle år" and chosen departments (also
+# spelled otherwise), on the sample data and on data with several spellings, missing values and
+# unknown areas. (Figures counted in the database: tests/test_store_counts.py.)
+
+
+def _overview_of_every_column(monkeypatch, filters: ui.Filters) -> ui.Overview:
+    import streamlit as st
+
+    import amo_ui.data
+
+    with monkeypatch.context() as patched:
+        patched.setattr(amo_ui.data, "COUNT_COLUMNS", {})  # every column
+        st.cache_data.clear()
+        every = ui.overview(filters, ui.today())
+    st.cache_data.clear()
+    return every
+
+
+def _same_overview(narrow: ui.Overview, every: ui.Overview, where: str) -> None:
+    import plotly.io
+
+    assert dict(narrow.tiles) == dict(every.tiles), where
+    assert (narrow.without_discussion, narrow.empty) == (every.without_discussion, every.empty), where
+    for chart in ("by_area", "by_quarter"):
+        assert (plotly.io.to_json(getattr(narrow, chart), validate=False)
+                == plotly.io.to_json(getattr(every, chart), validate=False)), (where, chart)
+
+
+def _check_every_choice(store: Store, monkeypatch) -> None:
+    departments = store.departments()
+    for year in [None, *store.years()]:
+        for chosen in [(), tuple(departments[:2]), (departments[-1].upper(),)]:
+            filters = ui.Filters(year, chosen)
+            _same_overview(ui.overview(filters, ui.today()), _overview_of_every_column(monkeypatch, filters),
+                           f"year={year} departments={chosen}")
+
+
+def test_the_overviews_narrow_loads_give_the_figures_of_every_column(sample_store, monkeypatch):
+    _check_every_choice(sample_store, monkeypatch)
+
+
+def _odd_store() -> Store:
+    """Departments in two cases, missing help and status, unknown areas, 'Snarest', a year without plans."""
+    store = Store()
+    ark = pd.DataFrame({
+        "department": ["Lager", "lager", "Produktion", "Kantine", "Kantine", "Æblehuset"],
+        "year": pd.Series([2025, 2026, 2026, 2026, 2024, 2026], dtype="int64"),
+        "date": [None] * 6,
+        "area": ["Psykisk arbejdsmiljø", "Ergonomi", "Noget helt andet", "Ergonomi", "Kemi", "Ergonomi"],
+        "category": ["Brug for at styrke", "Lykkes", "Brug for at styrke", "Vigtig opgave", "Lykkes",
+                     "Brug for at styrke"],
+        "description": ["a", "b", "c", "d", "e", "f"],
+        "help": ["Egen kompetenceudvikling", None, "Hjælp udefra", None, None, "Hjælp indefra"],
+        "rating": pd.Series([1, None, 5, None, 3, None], dtype="Int64"),
+        "role": [None] * 6,
+    })
+    plan = pd.DataFrame({
+        "department": ["Lager", "Produktion", "Kantine"],
+        "year": pd.Series([2026, 2026, 2025], dtype="int64"),
+        "date": [None] * 3, "what": ["x", "y", "z"], "area": ["Ergonomi", "Noget helt andet", "Kemi"],
+        "why": [None] * 3, "how": [None] * 3,
+        "help": ["Egen kompetenceudvikling", "Hjælp udefra", "Hjælp indefra"],
+        "when": ["Snarest", "3. kvartal 2026", "1. kvartal 2025"], "quarter": [None, "2026-Q3", "2025-Q1"],
+        "urgent": [True, False, False], "who": [None] * 3, "follow_up": [None] * 3,
+        "status": ["Ikke startet", None, "Gennemført"],
+    })
+    buffer = io.BytesIO()
+    write_workbook({"arbejdsark": ark, "handleplan": plan}, buffer)
+    result = check_bytes("odd.xlsx", buffer.getvalue())
+    assert result.ok, result.errors
+    store.import_results([result], user="test")
+    return store
+
+
+def test_the_overviews_narrow_loads_give_the_figures_of_every_column_on_odd_data(monkeypatch):
+    _check_every_choice(_odd_store(), monkeypatch)
+
+
+def test_a_cached_chart_dict_reaches_the_browser_as_the_figure_itself():
+    def page(as_dict: bool):
+        import plotly.graph_objects as go
+
+        import amo_ui as ui
+
+        fig = go.Figure(go.Bar(x=["Ergonomi", "Kemi"], y=[3, 1], name="Behov"))
+        fig.update_layout(title="Behov pr. område", barmode="stack")
+        ui.chart(ui.figure_spec(fig) if as_dict else fig)
+
+    shown = []
+    for as_dict in (False, True):
+        at = AppTest.from_function(page, kwargs={"as_dict": as_dict}).run()
+        assert not at.exception
+        shown.append(at.get("plotly_chart")[0].proto)
+    figure, spec = shown
+    assert (spec.spec, spec.config, spec.id) == (figure.spec, figure.config, figure.id)
+    assert json.loads(spec.spec)["data"][0]["y"] == [3, 1]
+
+
+def test_a_chart_dict_is_not_changed_by_showing_it():
+    import plotly.graph_objects as go
+
+    fig = go.Figure(go.Bar(x=[1], y=[2], uid="keep"))
+    spec = ui.figure_spec(fig)
+    before = json.dumps(spec, sort_keys=True)
+    ui.chart(spec)  # the cached dict is shown again on the next run
+    assert json.dumps(spec, sort_keys=True) == before
+
+
+@pytest.mark.parametrize("page", [None, *DATA_PAGES, "pages/1_Upload.py", "pages/7_Revisionslog.py"])
+def test_a_rerun_reads_only_the_data_version_and_a_write_anywhere_reads_again(sample_store, monkeypatch, page):
+    import inspect
+
+    at = open_page(page)
+    calls: list[str] = []
+    for name, method in inspect.getmembers(Store, inspect.isfunction):
+        if not name.startswith("_"):
+            def counted(self, *args, _name=name, _method=method, **kwargs):
+                calls.append(_name)
+                return _method(self, *args, **kwargs)
+            monkeypatch.setattr(Store, name, counted)
+    at.run()  # a click on the page: every figure comes from the cache
+    assert not at.exception and calls == ["data_version"], calls
+    Store().record("test", "kollega", {})  # a write in another process
+    calls.clear()
+    at.run()
+    assert calls[0] == "data_version" and len(calls) > 1, calls

@@ -392,27 +392,7 @@ def test_every_sheet_is_returned_in_order_including_hidden_ones():
     assert sheets[3].rows == []
 
 
-def test_work_given_to_meanwhile_runs_once_while_a_workbook_is_parsed():
-    # The command line imports SQLAlchemy and the store there: calamine parses without the GIL.
-    def build(wb):
-        wb.active.title = "Arbejdsark"
-        wb.active["A1"] = "Afdeling"
-        wb.create_sheet("Handleplan")["A1"] = "Hvad?"
-
-    calls = []
-    with reader.meanwhile(lambda: calls.append("ran")):
-        sheets = read_file("ark.xlsx", xlsx_bytes(build))
-        assert [s.name for s in sheets] == ["Arbejdsark", "Handleplan"]
-        read_file("ark.xlsx", xlsx_bytes(build))  # a second file in the same block: not again
-    assert calls == ["ran"]
-    read_file("ark.xlsx", xlsx_bytes(build))  # outside the block: never
-    assert calls == ["ran"]
-    with reader.meanwhile(lambda: calls.append("csv")):
-        read_file("ark.csv", b"Afdeling;Dato\nLager;2026-03-01\n")
-    assert calls == ["ran"]  # a CSV file is not parsed by calamine: nothing to overlap
-
-
-def test_a_damaged_sheet_parsed_in_the_helper_thread_still_gives_the_danish_message():
+def test_a_sheet_calamine_cannot_read_gives_the_danish_message():
     def build(wb):
         wb.active.title = "Arbejdsark"
         wb.active["A1"] = "Afdeling"
@@ -911,13 +891,6 @@ def test_malformed_ods_xml_is_damaged_and_does_not_hang():
     assert time.perf_counter() - start < 5
 
 
-def test_max_upload_mb_for_streamlit(monkeypatch):
-    monkeypatch.delenv(MAX_BYTES_ENV, raising=False)
-    assert reader.max_upload_mb() == 25
-    monkeypatch.setenv(MAX_BYTES_ENV, "0.5")
-    assert reader.max_upload_mb() == 1
-
-
 def test_xls_is_read_with_true_row_numbers():
     workbook = biff8_workbook(
         [
@@ -1007,25 +980,161 @@ def test_ole2_file_without_a_workbook_stream_is_not_a_spreadsheet():
     assert refused("brev.doc", word) == NOT_SHEET.format("brev.doc")
 
 
-def test_sheets_come_one_at_a_time_and_closing_stops_the_reading():
-    """read_sheets reads nothing until asked, parses the next sheet while the caller looks at
-    this one, and leaves no helper thread behind when the caller stops early."""
-    import threading
-
-    def build(wb):
-        wb.active.title = "Arbejdsark"
-        wb.active.append(["Afdeling", "År", "Område"])
-        for title in ("Handleplan", "Uddannelse"):
-            wb.create_sheet(title).append(["Afdeling", title])
-
-    sheets = reader.read_sheets("x.xlsx", xlsx_bytes(build))
-    assert not [t for t in threading.enumerate() if t.name.startswith("amo-calamine")]  # not started
-    assert next(sheets).name == "Arbejdsark"
-    sheets.close()
-    assert not [t for t in threading.enumerate() if t.name.startswith("amo-calamine")]
-    with pytest.raises(AmoError):  # a damaged file says so when its first sheet is asked for
-        next(reader.read_sheets("x.xlsx", b"PK\x03\x04 not really a zip"))
-
-
 def test_a_sheet_made_without_rows_has_none():
     assert RawSheet("Arbejdsark").rows == [] and RawSheet("Arbejdsark").height == 0
+
+
+# ----------------------------------------------------------------------------- shared strings
+
+
+def shared_strings_xlsx(items: bytes, cells: str, root: bytes = b"<sst>") -> bytes:
+    """The simple workbook with its sheet's data replaced by ``cells`` (row XML) and the shared
+    strings part ``root`` + ``items`` + ``</sst>`` (``root`` may carry attributes)."""
+    data = simple_xlsx()
+    parts = members(data)
+    head, _, tail = parts["xl/worksheets/sheet1.xml"].partition(b"<sheetData>")
+    _, _, tail = tail.partition(b"</sheetData>")
+    sheet = head + b"<sheetData>" + cells.encode() + b"</sheetData>" + tail
+    entries = [deflated(n, sheet if n == "xl/worksheets/sheet1.xml" else c) for n, c in parts.items()
+               if n.lower() != "xl/sharedstrings.xml"]
+    entries.append(deflated("xl/sharedStrings.xml", root + items + b"</sst>"))
+    return raw_zip(entries)
+
+
+def shared_cells(n: int, index: int = 0) -> str:
+    return "".join(f'<row r="{i}"><c r="A{i}" t="s"><v>{index}</v></c></row>' for i in range(1, n + 1))
+
+
+def test_shared_strings_are_read():
+    data = shared_strings_xlsx(b"<si><t>Afdeling</t></si><si><r><t>Lag</t></r><r><t>er</t></r></si>",
+                               '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>',
+                               b'<sst count="2" uniqueCount="2">')
+    assert read_one("delt.xlsx", data).rows == [["Afdeling", "Lager"]]
+
+
+def test_a_declared_string_count_the_part_cannot_hold_is_refused_before_calamine():
+    items = b"<si><t>Lager</t></si>"
+    root = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" uniqueCount="%d">'
+    part = len(root % 1 + items + b"</sst>")
+    fits = part // 5  # "<si/>": the least XML a string takes
+    assert read_one("ok.xlsx", shared_strings_xlsx(items, shared_cells(1), root % fits)).rows == [["Lager"]]
+    message = refused("løgn.xlsx", shared_strings_xlsx(items, shared_cells(1), root % 2_147_483_647))
+    assert "er beskadiget og bliver ikke læst" in message and "2.147.483.647 forskellige tekster" in message
+    assert "beskadiget" in refused("løgn.xlsx", shared_strings_xlsx(items, shared_cells(1), root % (fits + 200)))
+    # count (the cells referring to the table) may rightly be far above it: not refused.
+    many = b'<sst count="2147483647" uniqueCount="1">'
+    assert read_one("ok.xlsx", shared_strings_xlsx(items, shared_cells(3), many)).rows == [["Lager"]] * 3
+
+
+def test_shared_text_is_measured_as_the_references_expand_it(monkeypatch):
+    monkeypatch.setenv(MAX_BYTES_ENV, "0.25")  # the text cap is max(200 MB, 10 x limit): 200 MB
+    long = b"<si><t>" + b"x" * (1024 * 1024) + b"</t></si>"  # 1 MB
+    short = b"<si><t>kort</t></si>"
+    # 150 references of the 1 MB string: 150 MB, under the cap.
+    sheet = read_one("ok.xlsx", shared_strings_xlsx(long + short, shared_cells(150)))
+    assert len(sheet.rows) == 150 and len(sheet.rows[0][0]) == 1024 * 1024
+    # 250 references: 250 MB, refused before calamine copies it into 250 cells.
+    message = refused("bombe.xlsx", shared_strings_xlsx(long + short, shared_cells(250)))
+    assert message == ('Filen "bombe.xlsx" indeholder over 200 MB tekst, når den pakkes ud, og bliver ikke læst '
+                       "(den kan være en zip-bombe).")
+    # 250 references of the short string are nothing.
+    assert len(read_one("ok.xlsx", shared_strings_xlsx(long + short, shared_cells(250, index=1))).rows) == 250
+
+
+@pytest.mark.parametrize("cell", [
+    "<c r=\"A{i}\" t='s'><v>0</v></c>",  # other quotes
+    '<c t = "s" r="A{i}"><v>0</v></c>',  # spaces, another order
+    '<c r="A{i}" t="s"><f>A1</f><v>0</v></c>',  # a formula first: the index is not found
+    '<x:c r="A{i}" t="s"><x:v>0</x:v></x:c>',  # a namespace prefix
+])
+def test_shared_cells_written_any_way_calamine_reads_them_are_counted(monkeypatch, cell):
+    monkeypatch.setenv(MAX_BYTES_ENV, "0.25")
+    long = b"<si><t>" + b"x" * (1024 * 1024) + b"</t></si>"
+    cells = "".join(f'<row r="{i}">{cell.format(i=i)}</row>' for i in range(1, 251))
+    data = shared_strings_xlsx(long, cells)
+    assert "200 MB tekst" in refused("bombe.xlsx", data)
+
+
+@pytest.mark.parametrize("trick", [
+    b"<!-- <si><t>kort</t></si> -->",  # a comment that looks like a first string
+    b"<si><t>a</t><si><t>b</t></si></si>",  # nested strings
+])
+def test_a_shared_strings_part_that_could_mislead_the_count_counts_every_string_as_the_whole_part(
+        monkeypatch, trick):
+    # The 1 MB string is calamine's string 0 (or 1): whatever the scan makes of the odd part,
+    # no reference may count as less than it.
+    monkeypatch.setenv(MAX_BYTES_ENV, "0.25")
+    long = b"<si><t>" + b"x" * (1024 * 1024) + b"</t></si>"
+    for index in (0, 1):
+        data = shared_strings_xlsx(trick + long, shared_cells(250, index))
+        assert "200 MB tekst" in refused("bombe.xlsx", data)
+
+
+def test_inline_strings_are_not_multiplied_the_zip_caps_count_them():
+    # Each inline string is written out in the sheet: 3 cells of 1 MB are 3 MB of XML.
+    text = "x" * (1024 * 1024)
+    cells = "".join(f'<row r="{i}"><c r="A{i}" t="inlineStr"><is><t>{text}</t></is></c></row>' for i in (1, 2, 3))
+    data = shared_strings_xlsx(b"", cells)
+    assert [len(r[0]) for r in read_one("inline.xlsx", data).rows] == [1024 * 1024] * 3
+
+
+def test_repeated_ods_cells_count_their_text_once_per_copy():
+    text = "Støj i produktionen. " * 5000  # about 100 KB
+    cell = ('<table:table-cell office:value-type="string" table:number-columns-repeated="{cols}">'
+            f"<text:p>{text}</text:p></table:table-cell>")
+    row = '<table:table-row table:number-rows-repeated="{rows}">' + cell + "</table:table-row>"
+    few = f'<table:table table:name="A">{row.format(rows=2, cols=3)}</table:table>'
+    assert [len(r) for r in read_one("ok.ods", ods_bytes(few)).rows] == [3, 3]
+    many = f'<table:table table:name="A">{row.format(rows=100, cols=100)}</table:table>'
+    assert "250 MB tekst" in refused("bombe.ods", ods_bytes(many))
+
+
+def test_two_members_whose_names_differ_only_in_case_are_damaged():
+    data = simple_xlsx()
+    entries = workbook_entries(data) + [deflated("xl/SharedStrings.xml", b"<sst/>"),
+                                        deflated("xl/sharedStrings.xml", b"<sst/>")]
+    assert "beskadiget" in refused("dobbelt.xlsx", raw_zip(entries))
+
+
+# ----------------------------------------------------------------------------- CSV encodings
+
+
+def test_csv_mixing_windows_1252_and_utf8_is_refused_naming_a_line_of_each():
+    data = "Afdeling;Område\r\n".encode("cp1252") + "Lager;Støj\r\nKøkken;Løft\r\n".encode()
+    assert refused("blandet.csv", data) == (
+        'Filen "blandet.csv" blander to tegnsæt: linje 1 er gemt som Windows-1252 (ANSI) og linje 2 som '
+        'UTF-8, så æ, ø og å ville blive læst forkert. Åbn filen i Excel, gem den som "CSV UTF-8", og prøv igen.')
+    # The other way round: a UTF-8 header, a row from a Windows-1252 program.
+    data = "Afdeling;Område\r\nLager;Støj\r\n".encode() + "Køkken;Løft\r\n".encode("cp1252")
+    assert "linje 3 er gemt som Windows-1252 (ANSI) og linje 1 som UTF-8" in refused("blandet.csv", data)
+
+
+def test_csv_in_one_encoding_is_read_whatever_it_holds():
+    rows = [["Afdeling", "Område"], ["Lager", "Støj, “citat” – 5 €"]]
+    text = "\r\n".join(";".join(r) for r in rows) + "\r\n"
+    assert read_one("utf8.csv", text.encode()).rows == rows
+    assert read_one("ansi.csv", text.encode("cp1252")).rows == rows
+
+
+def test_control_characters_in_a_csv_cell_reach_validation():
+    # The contract: a control character in a cell is an error naming the cell (validation's
+    # job), not a reason to refuse the whole file.
+    data = "Afdeling;Beskrivelse\r\nLager;Løft\x01 af kasser\r\nKontor;Lys\x0b\x1f\r\n".encode()
+    assert read_one("styretegn.csv", data).rows == [
+        ["Afdeling", "Beskrivelse"], ["Lager", "Løft\x01 af kasser"], ["Kontor", "Lys\x0b\x1f"]]
+    assert read_one("tab.csv", b"a\tb\r\nc\td\n").rows == [["a", "b"], ["c", "d"]]
+
+
+def test_text_that_is_mostly_control_characters_is_not_a_spreadsheet():
+    assert refused("støj.csv", bytes(range(1, 32)) * 20) == NOT_SHEET.format("støj.csv")
+    assert refused("nul.csv", b"Afdeling;Omr\x00de\n") == NOT_SHEET.format("nul.csv")
+
+
+def test_the_shared_strings_part_is_found_however_its_name_is_written(monkeypatch):
+    # calamine finds xl/sharedStrings.xml whatever the case and with "\" for "/".
+    monkeypatch.setenv(MAX_BYTES_ENV, "0.25")
+    long = b"<si><t>" + b"x" * (1024 * 1024) + b"</t></si>"
+    data = shared_strings_xlsx(long, shared_cells(250))
+    for written in (b"XL/SHAREDSTRINGS.XML", b"xl\\sharedStrings.xml"):
+        renamed = data.replace(b"xl/sharedStrings.xml", written)
+        assert "200 MB tekst" in refused("bombe.xlsx", renamed)

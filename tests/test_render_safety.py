@@ -18,7 +18,6 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from amo_data.export import csv_bytes
-from amo_data.reader import DEFAULT_MAX_BYTES
 from amo_data.store import Store
 from amo_data.validate import check_bytes
 
@@ -225,11 +224,13 @@ def test_csv_export_neutralises_negative_numbers_stored_as_text():
     assert csv_bytes(df).decode("utf-8-sig").splitlines()[1:] == ["'-1", "'=1+1"]
 
 
-def test_streamlit_upload_cap_equals_the_cores_limit():
+def test_the_upload_cap_has_one_home():
+    # AMO_MAX_UPLOAD_MB (amo_data.reader): the app sets Streamlit's cap from it
+    # (tests/test_upload_page.py); a second number in config.toml could only contradict it.
     config = ROOT / ".streamlit" / "config.toml"
     assert config.is_file(), ".streamlit/config.toml is missing"
     settings = tomllib.loads(config.read_text(encoding="utf-8"))
-    assert settings["server"]["maxUploadSize"] == DEFAULT_MAX_BYTES // 2**20
+    assert "maxUploadSize" not in settings["server"]
 
 
 def test_upload_shows_a_hostile_file_name_and_values_literally(monkeypatch):

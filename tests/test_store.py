@@ -509,6 +509,30 @@ def test_status_edit_is_in_place_and_audited(store):
         store.set_action_status(action, "I gang", user="anna")
 
 
+def test_a_status_edit_with_the_status_seen_is_refused_when_the_action_changed_meanwhile(store):
+    store.import_results([result("a.xlsx", handleplan=[plan("Lager", 2026, "Kursus"),
+                                                       plan("Kantine", 2026, "APV")])], user="u")
+    lager, kantine = (int(i) for i in store.current()[HANDLEPLAN]["id"])
+    store.set_action_status(lager, "I gang", user="kollega", expected="Ikke startet")
+    version = store.data_version()
+    with pytest.raises(AmoError) as info:  # another person changed it after Anna saw "Ikke startet"
+        store.set_action_status(lager, "Aflyst", user="anna", expected="Ikke startet")
+    assert info.value.exit_code == 2
+    assert info.value.message.startswith("Status for »Kursus« (Lager, 2026) er ikke ændret til »Aflyst«: "
+                                         "kollega ændrede den til »I gang« den ")
+    assert store.current()[HANDLEPLAN].set_index("id").loc[lager, "status"] == "I gang"
+    assert store.data_version() == version and [e["user"] for e in store.audit_log()][:1] == ["kollega"]
+    store.set_action_status(lager, "I gang", user="anna", expected="Ikke startet")  # the same: nothing to do
+    store.set_action_status(kantine, "Aflyst", user="anna", expected="Ikke startet")  # another action: saved
+    assert store.audit_log()[0]["details"]["action_id"] == kantine
+    # An import replaces Lager's actions: the one seen is gone, and the refusal says so.
+    store.import_results([result("b.xlsx", handleplan=[plan("Lager", 2026, "Nyt kursus")])], user="u")
+    with pytest.raises(AmoError) as info:
+        store.set_action_status(lager, "Aflyst", user="anna", expected="I gang")
+    assert "»Kursus« (Lager, 2026) er ikke ændret: handlingen er i mellemtiden erstattet" in info.value.message
+    assert store.audit_log()[0]["action"] == "import"
+
+
 # --------------------------------------------------------------------------- schema migration
 
 

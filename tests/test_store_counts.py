@@ -187,55 +187,53 @@ def test_figures_of_counts_equal_the_figures_of_every_row(store, seed):
             assert metrics.departments({ARBEJDSARK: cells}) == metrics.departments({ARBEJDSARK: rows}), where
 
 
-def _page_figures(store: Store, name: str, year, chosen: tuple[str, ...], args: tuple) -> dict:
-    """What the page computes: the figure function on the store's counts (as ``amo_ui.figures``)."""
-    from amo_ui.data import _FIGURES, _count
-
-    spec = _FIGURES[name]
-    counts = tuple(_count(spec, store, by, year=year, departments=chosen or None) for by in spec.counted)
-    return spec.fn(counts, *args)
-
-
-def _strengths_of_rows(ark: pd.DataFrame, include_important: bool) -> dict:
+def _strengths_of_rows(ark: pd.DataFrame, include_important: bool) -> ui.Strengths:
     """Styrker og behov's figures as they were computed from every row before the counts."""
     from amo_data import charts
 
     by_area = metrics.entries_by_area(ark)
-    return {"by_area": ui.figure_spec(charts.strengths_vs_needs_by_area(by_area, include_important=include_important)),
-            "need_share": ui.figure_spec(charts.need_share_by_area(metrics.need_share_by_area(ark))),
-            "by_help": ui.figure_spec(charts.needs_by_help(metrics.needs_by_help(ark))),
-            "areas": metrics.area_order(ark["area"].dropna().unique()),
-            "departments": metrics.departments({"arbejdsark": ark})}
-
-
-def _compare_of_rows(ark: pd.DataFrame) -> dict:
-    return {"by_department_area": metrics.entries_by_department_area(ark),
-            "average": metrics.company_average_by_area(ark),
-            "departments": metrics.departments({"arbejdsark": ark})}
+    return ui.Strengths(
+        by_area=ui.figure_spec(charts.strengths_vs_needs_by_area(by_area, include_important=include_important)),
+        need_share=ui.figure_spec(charts.need_share_by_area(metrics.need_share_by_area(ark))),
+        by_help=ui.figure_spec(charts.needs_by_help(metrics.needs_by_help(ark))),
+        areas=tuple(metrics.area_order(ark["area"].dropna().unique())),
+        departments=tuple(metrics.departments({"arbejdsark": ark})))
 
 
 @pytest.mark.parametrize("seed", range(2))
-def test_page_figures_from_counts_equal_those_of_every_row(store, seed):
+def test_page_figures_from_counts_equal_those_of_every_row(store, seed, monkeypatch):
+    # What the pages show (amo_ui: counted in the database) against the figures of every row.
     import plotly.io
 
+    from amo_data import charts
+
+    monkeypatch.setenv("AMO_DATABASE_URL", store.url)
     _history(store, seed)
     full = store.current()
     for year in (None, 2026):
         for chosen in _choices(store)[:4]:
+            filters = ui.Filters(year, chosen)
             ark_rows = metrics.filter_tables(full, year=year, departments=chosen or None)[ARBEJDSARK]
             for include_important in (False, True):
-                got = _page_figures(store, "strengths", year, chosen, (include_important,))
+                got = ui.strengths(filters, include_important)
                 expected = _strengths_of_rows(ark_rows, include_important)
-                assert got.keys() == expected.keys()
                 for key in ("by_area", "need_share", "by_help"):
-                    assert (plotly.io.to_json(got[key], validate=False)
-                            == plotly.io.to_json(expected[key], validate=False)), (key, year, chosen)
-                assert (got["areas"], got["departments"]) == (expected["areas"], expected["departments"])
-            got = _page_figures(store, "compare_counts", year, chosen, ())
-            expected = _compare_of_rows(ark_rows)
-            for key in ("by_department_area", "average"):
-                pd.testing.assert_frame_equal(got[key], expected[key], obj=f"{key} {year} {chosen}")
-            assert got["departments"] == expected["departments"]
+                    assert (plotly.io.to_json(getattr(got, key), validate=False)
+                            == plotly.io.to_json(getattr(expected, key), validate=False)), (key, year, chosen)
+                assert (got.areas, got.departments) == (expected.areas, expected.departments)
+            departments = tuple(metrics.departments({"arbejdsark": ark_rows}))
+            for measure in ("needs", "strengths", "need_share"):
+                got = ui.comparison(filters, measure)
+                pd.testing.assert_frame_equal(got.matrix, metrics.department_area_matrix(ark_rows, measure),
+                                              obj=f"{measure} {year} {chosen}")  # the index (departments) too
+                assert got.departments == departments
+            if len(departments) >= 2:
+                for category in ("brug_for_at_styrke", "lykkes"):
+                    expected_chart = charts.departments_vs_average(
+                        metrics.entries_by_department_area(ark_rows), metrics.company_average_by_area(ark_rows),
+                        list(departments[:2]), category)
+                    assert (plotly.io.to_json(ui.compared(filters, departments[:2], category), validate=False)
+                            == plotly.io.to_json(ui.figure_spec(expected_chart), validate=False)), (year, chosen)
 
 
 @pytest.mark.parametrize("seed", range(2))

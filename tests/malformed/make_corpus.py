@@ -267,6 +267,53 @@ def _billion_laughs() -> bytes:
     return xlsx([("Arbejdsark", f'<?xml version="1.0"?><!DOCTYPE lolz [{entities}]>'.encode() + body)])
 
 
+def _shared_strings(items: str, unique_count: int | None = None) -> bytes:
+    count = f' uniqueCount="{unique_count}"' if unique_count is not None else ""
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            f'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"{count}>{items}</sst>').encode()
+
+
+def _shared_cell_rows(first: int, count: int) -> str:
+    return "".join(f'<row r="{n}"><c r="E{n}" t="s"><v>0</v></c></row>' for n in range(first, first + count))
+
+
+def _lying_string_count() -> bytes:
+    """One shared string, but uniqueCount="2147483647": calamine reserves 48 GB for the strings
+    before it reads one, and the process aborts."""
+    rows = table_rows([HEADERS]) + '<row r="2"><c r="A2" t="s"><v>0</v></c></row>'
+    return xlsx([("Arbejdsark", sheet_xml(rows))],
+                extra=[("xl/sharedStrings.xml", _shared_strings("<si><t>Lager</t></si>", 2_147_483_647))])
+
+
+def _shared_text_bomb(references: int) -> bytes:
+    """One shared string of 4.9 MB, referenced by ``references`` cells: calamine copies it into
+    each (400 cells: 2 GB of text from a file of a few kilobytes)."""
+    rows = table_rows([HEADERS]) + _shared_cell_rows(2, references)
+    text = "Løft af tunge kasser. " * 222_000  # 4.9 MB in UTF-8
+    return xlsx([("Arbejdsark", sheet_xml(rows))],
+                extra=[("xl/sharedStrings.xml", _shared_strings(f"<si><t>{text}</t></si>", 1))])
+
+
+def _repeated_text_ods() -> bytes:
+    """An ODS cell of 100 KB text repeated over 100 columns and 1,000 rows: calamine copies the
+    text into every cell (10 GB from a file of a few kilobytes)."""
+    ns = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+          'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+          'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"')
+    cell = ('<table:table-cell office:value-type="string" table:number-columns-repeated="100">'
+            f'<text:p>{"Støj i produktionen. " * 5_000}</text:p></table:table-cell>')
+    content = ('<?xml version="1.0" encoding="UTF-8"?>'
+               f'<office:document-content {ns} office:version="1.2"><office:body><office:spreadsheet>'
+               '<table:table table:name="Arbejdsark"><table:table-row table:number-rows-repeated="1000">'
+               f'{cell}</table:table-row></table:table></office:spreadsheet></office:body></office:document-content>')
+    return _zip([("mimetype", b"application/vnd.oasis.opendocument.spreadsheet"), ("content.xml", content.encode())])
+
+
+def _mixed_encoding_csv() -> bytes:
+    """A header saved by Danish Excel (Windows-1252) and rows added by a program writing UTF-8."""
+    return _csv([HEADERS]).encode("cp1252") + _csv(GOOD_ROWS).encode("utf-8")
+
+
 def corpus() -> dict[str, bytes]:
     good = good_xlsx()
     huge = "Lang tekst om arbejdsmiljø. " * 1500  # 42,000 characters, above Excel's 32,767
@@ -318,6 +365,13 @@ def corpus() -> dict[str, bytes]:
                                 b"<tr><td>Anne</td><td>Vej 1</td></tr></table></body></html>"),
         "tabulator_som_xls.xls": _csv([HEADERS, *GOOD_ROWS]).replace(";", "\t").encode("cp1252"),
         "ufuldstaendig_xml.xlsx": xlsx([("Arbejdsark", sheet_xml(table_rows([HEADERS, *GOOD_ROWS]))[:-40])]),
+        # Shared strings (issue 14): a lying uniqueCount, and one long string referenced by many
+        # cells; each aborted the process or drove it to gigabytes before the guard measured them.
+        "tekstantal_loegn.xlsx": _lying_string_count(),
+        "delt_tekst_400_gange.xlsx": _shared_text_bomb(400),
+        "delt_tekst_2000_gange.xlsx": _shared_text_bomb(2000),
+        "gentaget_tekst.ods": _repeated_text_ods(),
+        "blandet_tegnsaet.csv": _mixed_encoding_csv(),
     }
 
 

@@ -1,0 +1,20 @@
+"""The sidebar's choice of year and departments, which every data page's figures follow."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+from amo_data import metrics
+
+
+@dataclass(frozen=True)
+class Filters:
+    year: int | None  # None: every year
+    departments: tuple[str, ...]  # none: every department
+
+    def scope(self, data: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+        """Only the chosen departments (every year)."""
+        return metrics.filter_tables(data, departments=self.departments or None)
