@@ -135,11 +135,14 @@ def _build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("summary", help="nøgletallene som dashboardet viser", description=(
         "Viser nøgletallene, som dashboardet viser dem: punkter pr. område, behov pr. "
-        "hjælpetype, handlinger og uddannelse pr. kvartal, overskredne og hastende handlinger "
-        "og afdelinger uden årlig drøftelse."))
+        "hjælpetype, handlinger og uddannelse pr. kvartal, overskredne og hastende handlinger, "
+        "afdelinger uden årlig drøftelse, AMO's medlemmer og deres ret til supplerende uddannelse "
+        "og punkterne pr. enhed i organisationen."))
     _db(p)
     p.add_argument("--year", type=_whole, default=None, metavar="ÅR", help="kun ét år")
     p.add_argument("--department", default=None, metavar="AFDELING", help="kun én afdeling")
+    p.add_argument("--unit", default=None, metavar="ENHED",
+                   help="kun afdelingerne under en enhed i organisationen (fx en forvaltning)")
     p.add_argument("--today", type=_date, default=None, metavar="ÅÅÅÅ-MM-DD", help="fast dato for 'i dag'")
     p.add_argument("--json", action="store_true", help="resultat som JSON")
 
@@ -328,19 +331,21 @@ def _cmd_export(args) -> int:
 
 
 def _cmd_summary(args) -> int:
-    from .metrics import SUMMARY_COLUMNS, SUMMARY_COUNTED_BY, summary, summary_of_counts
-    from .schema import HANDLEPLAN, UDDANNELSE
+    from .schema import ARBEJDSARK, HANDLEPLAN, MEDLEMMER, ORGANISATION, UDDANNELSE
     from .store import Store
+    from .summary import SUMMARY_COLUMNS, SUMMARY_COUNTED_BY, scope, summary, summary_of_counts
 
-    filters = {"year": args.year, "department": args.department, "today": args.today or dt.date.today()}
-    chosen = [args.department] if args.department is not None else None
+    filters = {"year": args.year, "department": args.department, "unit": args.unit,
+               "today": args.today or dt.date.today()}
     with Store(args.db) as store:
+        tables = store.current_tables((HANDLEPLAN, UDDANNELSE, MEDLEMMER, ORGANISATION), columns=SUMMARY_COLUMNS)
+        outline = store.outline()
+        chosen = scope({**tables, ARBEJDSARK: outline[ARBEJDSARK]}, args.department, args.unit)
         # Arbejdsark counted in the database, not read row by row (a long history has many
         # rows); the same figures as from every row, else (a department spelled in two ways)
         # from every row after all.
         figures = summary_of_counts(
-            store.outline(), store.category_counts(SUMMARY_COUNTED_BY, year=args.year, departments=chosen),
-            store.current_tables((HANDLEPLAN, UDDANNELSE), columns=SUMMARY_COLUMNS), **filters)
+            outline, store.category_counts(SUMMARY_COUNTED_BY, year=args.year, departments=chosen), tables, **filters)
         if figures is None:
             figures = summary(store.current(columns=SUMMARY_COLUMNS), **filters)  # the texts stay out
     if args.json:

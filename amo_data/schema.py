@@ -199,6 +199,9 @@ ORGANISATION_TABLE = Table(
 SCHEMA: dict[str, Table] = {t.name: t for t in (ARBEJDSARK_TABLE, HANDLEPLAN_TABLE, UDDANNELSE_TABLE,
                                                  MEDLEMMER_TABLE, ORGANISATION_TABLE)}
 TABLES: tuple[str, ...] = tuple(SCHEMA)
+# The tables whose rows belong to a department (an Organisation row names a department or a
+# unit above departments: it places one, it is no department's data).
+DEPARTMENT_TABLES: tuple[str, ...] = tuple(t for t in TABLES if t != ORGANISATION)
 
 # Views of the declarations above, for the code that reads them by table name.
 SHEET_TITLES: dict[str, str] = {t.name: t.title for t in SCHEMA.values()}
