@@ -385,23 +385,12 @@ def _cmd_export(args) -> int:
 
 
 def _cmd_summary(args) -> int:
-    from .schema import ARBEJDSARK, HANDLEPLAN, MEDLEMMER, ORGANISATION, UDDANNELSE
     from .store import Store
-    from .summary import SUMMARY_COLUMNS, SUMMARY_COUNTED_BY, scope, summary, summary_of_counts
+    from .summary import summary_of_store
 
-    filters = {"year": args.year, "department": args.department, "unit": args.unit,
-               "today": args.today or dt.date.today()}
     with Store(args.db) as store:
-        tables = store.current_tables((HANDLEPLAN, UDDANNELSE, MEDLEMMER, ORGANISATION), columns=SUMMARY_COLUMNS)
-        outline = store.outline()
-        chosen = scope({**tables, ARBEJDSARK: outline[ARBEJDSARK]}, args.department, args.unit)
-        # Arbejdsark counted in the database, not read row by row (a long history has many
-        # rows); the same figures as from every row, else (a department spelled in two ways)
-        # from every row after all.
-        figures = summary_of_counts(
-            outline, store.category_counts(SUMMARY_COUNTED_BY, year=args.year, departments=chosen), tables, **filters)
-        if figures is None:
-            figures = summary(store.current(columns=SUMMARY_COLUMNS), **filters)  # the texts stay out
+        figures = summary_of_store(store, year=args.year, department=args.department, unit=args.unit,
+                                   today=args.today or dt.date.today())
     if args.json:
         _print_json(figures)
         return OK

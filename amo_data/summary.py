@@ -21,7 +21,7 @@ from .metrics import (
     unify_departments, urgent_actions,
 )
 from .schema import ARBEJDSARK, HANDLEPLAN, MEDLEMMER, ORGANISATION, UDDANNELSE
-from .text import clean
+from .text import clean, department_key
 
 # The columns :func:`summary` reads, so that a caller can load only these
 # (``Store.current(columns=SUMMARY_COLUMNS)``): the long texts are left in the database.
@@ -38,12 +38,28 @@ SUMMARY_COLUMNS: dict[str, tuple[str, ...]] = {
 SUMMARY_COUNTED_BY = ("department", "area", "help")
 
 
+def summary_of_store(store, year: int | None = None, department: str | None = None, unit: str | None = None,
+                     today: dt.date | str | None = None, departments: list[str] | None = None) -> dict:
+    """The ``summary --json`` object of what ``store`` (an :class:`amo_data.store.Store`) holds:
+    Arbejdsark counted in the database, not read row by row (a long history has many rows); the
+    same figures as from every row, else (a department spelled in two ways) from every row
+    after all. ``departments`` keeps several departments (an API token's)."""
+    tables = store.current_tables((HANDLEPLAN, UDDANNELSE, MEDLEMMER, ORGANISATION), columns=SUMMARY_COLUMNS)
+    outline = store.outline()
+    chosen = scope({**tables, ARBEJDSARK: outline[ARBEJDSARK]}, department, unit, departments)
+    counts = store.category_counts(SUMMARY_COUNTED_BY, year=year, departments=chosen)
+    filters = {"year": year, "department": department, "unit": unit, "today": today, "departments": departments}
+    figures = summary_of_counts(outline, counts, tables, **filters)
+    return figures if figures is not None else summary(store.current(columns=SUMMARY_COLUMNS), **filters)
+
+
 def summary(tables: Tables, year: int | None = None, department: str | None = None,
-            today: dt.date | str | None = None, unit: str | None = None) -> dict:
+            today: dt.date | str | None = None, unit: str | None = None,
+            departments: list[str] | None = None) -> dict:
     """The ``summary --json`` object from every row. JSON-native values only."""
     year, department, unit, today = _filters(year, department, unit, today)
     unified = unify_departments(tables)
-    chosen = _chosen(unified, department, unit)
+    chosen = _chosen(unified, department, unit, departments)
     filtered = filter_tables(unified, year, departments=chosen)
     ark = filtered[ARBEJDSARK]
     return _summary(year, department, unit, today, filtered, unified, chosen,
@@ -52,7 +68,7 @@ def summary(tables: Tables, year: int | None = None, department: str | None = No
 
 def summary_of_counts(outline: Tables, counts: pd.DataFrame, tables: Tables, year: int | None = None,
                       department: str | None = None, today: dt.date | str | None = None,
-                      unit: str | None = None) -> dict | None:
+                      unit: str | None = None, departments: list[str] | None = None) -> dict | None:
     """:func:`summary` without reading Arbejdsark's rows, from:
 
     - ``outline``: ``Store.outline()`` (every table's departments and years, and Arbejdsark's
@@ -71,27 +87,35 @@ def summary_of_counts(outline: Tables, counts: pd.DataFrame, tables: Tables, yea
     parts.update({t: _table(tables, t) for t in (HANDLEPLAN, UDDANNELSE, MEDLEMMER, ORGANISATION)})
     if _spellings(unify_departments(parts))[1]:
         return None
-    chosen = _chosen(parts, department, unit)
+    chosen = _chosen(parts, department, unit, departments)
     filtered = filter_tables(parts, year, departments=chosen)
     return _summary(year, department, unit, today, filtered, parts, chosen, entries_by_area_of_counts(counts),
                     entries_by_department_of_counts(counts), needs_by_help_of_counts(counts))
 
 
-def scope(tables: Tables, department: str | None = None, unit: str | None = None) -> list[str] | None:
+def scope(tables: Tables, department: str | None = None, unit: str | None = None,
+          several: list[str] | None = None) -> list[str] | None:
     """The departments a ``--department`` or a ``--unit`` keeps (None: every department). A unit
     keeps every department of its subtree, itself included if it has data; a name neither the
-    tree nor the data knows is a Danish error (:class:`~amo_data.errors.AmoError`)."""
-    year, department, unit, _today = _filters(None, department, unit, None)
-    return _chosen(unify_departments(tables), department, unit)
+    tree nor the data knows is a Danish error (:class:`~amo_data.errors.AmoError`). ``several``
+    narrows to those departments as well."""
+    _year, department, unit, _today = _filters(None, department, unit, None)
+    return _chosen(unify_departments(tables), department, unit, several)
 
 
-def _chosen(tables: Tables, department: str | None, unit: str | None) -> list[str] | None:
+def _chosen(tables: Tables, department: str | None, unit: str | None,
+            several: list[str] | None = None) -> list[str] | None:
     if department and unit:
         raise AmoError("Vælg enten en afdeling (--department) eller en enhed (--unit), ikke begge.")
+    chosen = [department] if department else None
     if unit:
         names = departments(tables)
-        return units.departments_of(units.build(tables[ORGANISATION], names), unit, names)
-    return [department] if department else None
+        chosen = units.departments_of(units.build(tables[ORGANISATION], names), unit, names)
+    if several:
+        keys = {department_key(d) for d in several}
+        chosen = [d for d in (chosen if chosen is not None else several) if department_key(d) in keys]
+        return chosen or ["\u0000"]  # none of them: a name no department has
+    return chosen
 
 
 def _filters(year, department, unit, today) -> tuple[int | None, str | None, str | None, dt.date]:
