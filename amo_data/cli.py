@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from . import cli_records
 from .errors import AmoError
 
 OK, INPUT_ERRORS, UNREADABLE, UNEXPECTED = 0, 1, 2, 3
@@ -135,13 +136,69 @@ def _build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("summary", help="nøgletallene som dashboardet viser", description=(
         "Viser nøgletallene, som dashboardet viser dem: punkter pr. område, behov pr. "
-        "hjælpetype, handlinger og uddannelse pr. kvartal, overskredne og hastende handlinger "
-        "og afdelinger uden årlig drøftelse."))
+        "hjælpetype, handlinger og uddannelse pr. kvartal, overskredne og hastende handlinger, "
+        "afdelinger uden årlig drøftelse, AMO's medlemmer og deres ret til supplerende uddannelse "
+        "og punkterne pr. enhed i organisationen."))
     _db(p)
     p.add_argument("--year", type=_whole, default=None, metavar="ÅR", help="kun ét år")
     p.add_argument("--department", default=None, metavar="AFDELING", help="kun én afdeling")
+    p.add_argument("--unit", default=None, metavar="ENHED",
+                   help="kun afdelingerne under en enhed i organisationen (fx en forvaltning)")
     p.add_argument("--today", type=_date, default=None, metavar="ÅÅÅÅ-MM-DD", help="fast dato for 'i dag'")
     p.add_argument("--json", action="store_true", help="resultat som JSON")
+
+    p = sub.add_parser("report", help="referatet af en afdelings årlige drøftelse (PDF)", description=(
+        "Skriver referatet af en afdelings årlige drøftelse af kompetencerne som PDF: dato, deltagere, "
+        "arbejdsarket, handleplanen og medlemmernes ret til supplerende uddannelse. Det er den skriftlige "
+        "dokumentation af drøftelsen."))
+    p.add_argument("out", metavar="UD.pdf", help="PDF-filen, der skrives")
+    p.add_argument("--department", required=True, metavar="AFDELING", help="afdelingen")
+    p.add_argument("--year", required=True, type=_whole, metavar="ÅR", help="året for drøftelsen")
+    _db(p)
+    p.add_argument("--today", type=_date, default=None, metavar="ÅÅÅÅ-MM-DD", help="fast dato for 'i dag'")
+
+    p = sub.add_parser("calendar", help="fristerne som kalenderfil (.ics)", description=(
+        "Skriver fristerne som en kalenderfil (iCalendar), som Outlook og Google Kalender kan læse: "
+        "handleplanens åbne handlinger, næste årlige drøftelse og medlemmernes uddannelsesfrister."))
+    p.add_argument("out", metavar="UD.ics", help="kalenderfilen, der skrives")
+    p.add_argument("--department", default=None, metavar="AFDELING", help="kun én afdeling")
+    _db(p)
+    p.add_argument("--today", type=_date, default=None, metavar="ÅÅÅÅ-MM-DD", help="fast dato for 'i dag'")
+    p.add_argument("--base-url", default=None, metavar="URL",
+                   help="dashboardets adresse til links i begivenhederne (standard: AMO_BASE_URL)")
+
+    p = sub.add_parser("remind", help="mail påmindelser om frister til medlemmerne", description=(
+        "Sender hvert medlem med en e-mailadresse én mail med de frister, der vedrører medlemmet, og som "
+        "udløber inden for de næste dage eller er overskredet. En frist sendes højst én gang, før den udløber, "
+        "og én gang, når den er overskredet. Adgangskoden til mailserveren læses fra AMO_SMTP_PASSWORD."))
+    p.add_argument("--smtp-host", default=None, metavar="VÆRT", help="mailserveren (standard: AMO_SMTP_HOST)")
+    p.add_argument("--smtp-port", default=None, metavar="PORT", help="port (standard: AMO_SMTP_PORT, ellers 25)")
+    p.add_argument("--smtp-security", default=None, choices=("starttls", "ssl", "none"),
+                   help="forbindelsen (standard: AMO_SMTP_SECURITY; 587 = starttls, 465 = ssl, ellers none)")
+    p.add_argument("--smtp-user", default=None, metavar="BRUGER", help="login (standard: AMO_SMTP_USER)")
+    p.add_argument("--from", dest="sender", required=True, metavar="ADRESSE", help="afsenderens adresse")
+    p.add_argument("--days", type=_whole, default=14, metavar="N", help="frister inden for så mange dage (14)")
+    _db(p)
+    p.add_argument("--today", type=_date, default=None, metavar="ÅÅÅÅ-MM-DD", help="fast dato for 'i dag'")
+    p.add_argument("--base-url", default=None, metavar="URL",
+                   help="dashboardets adresse til links (standard: AMO_BASE_URL)")
+    p.add_argument("--dry-run", action="store_true", help="vis, hvad der ville blive sendt; send og gem intet")
+
+    p = sub.add_parser("token", help="nøgler til kalender-feed og API", description=(
+        "Opretter, viser og trækker nøgler tilbage, som giver adgang til dashboardets kalender-feed og "
+        "nøgletal (/api/...). En nøgle kan begrænses til bestemte afdelinger."))
+    tokens = p.add_subparsers(dest="token_command", metavar="HANDLING", parser_class=_Parser)
+    tokens.required = True
+    q = tokens.add_parser("add", help="opret en nøgle (vises én gang)")
+    q.add_argument("name", metavar="NAVN", help="nøglens navn, fx kalender-lager")
+    q.add_argument("--department", action="append", default=None, metavar="AFDELING",
+                   help="kun denne afdeling (kan gentages)")
+    _db(q)
+    q = tokens.add_parser("list", help="vis nøglerne")
+    _db(q)
+    q = tokens.add_parser("revoke", help="træk en nøgle tilbage")
+    q.add_argument("name", metavar="NAVN")
+    _db(q)
 
     p = sub.add_parser("user", help="brugere til login (.streamlit/secrets.toml)", description=(
         "Laver brugere til dashboardets login."))
@@ -328,21 +385,12 @@ def _cmd_export(args) -> int:
 
 
 def _cmd_summary(args) -> int:
-    from .metrics import SUMMARY_COLUMNS, SUMMARY_COUNTED_BY, summary, summary_of_counts
-    from .schema import HANDLEPLAN, UDDANNELSE
     from .store import Store
+    from .summary import summary_of_store
 
-    filters = {"year": args.year, "department": args.department, "today": args.today or dt.date.today()}
-    chosen = [args.department] if args.department is not None else None
     with Store(args.db) as store:
-        # Arbejdsark counted in the database, not read row by row (a long history has many
-        # rows); the same figures as from every row, else (a department spelled in two ways)
-        # from every row after all.
-        figures = summary_of_counts(
-            store.outline(), store.category_counts(SUMMARY_COUNTED_BY, year=args.year, departments=chosen),
-            store.current_tables((HANDLEPLAN, UDDANNELSE), columns=SUMMARY_COLUMNS), **filters)
-        if figures is None:
-            figures = summary(store.current(columns=SUMMARY_COLUMNS), **filters)  # the texts stay out
+        figures = summary_of_store(store, year=args.year, department=args.department, unit=args.unit,
+                                   today=args.today or dt.date.today())
     if args.json:
         _print_json(figures)
         return OK
@@ -403,6 +451,8 @@ COMMANDS = {
     "history": _cmd_history, "undo": _cmd_undo, "export": _cmd_export, "summary": _cmd_summary,
     "seed-sample": _cmd_seed_sample, "user": _cmd_user,
     "delete-department": _cmd_delete_department, "delete-person": _cmd_delete_person,
+    "report": cli_records.cmd_report, "calendar": cli_records.cmd_calendar, "remind": cli_records.cmd_remind,
+    "token": cli_records.cmd_token,
 }
 
 

@@ -129,7 +129,8 @@ def members_of(table: pd.DataFrame) -> list[Member]:
 def courses_of(table: pd.DataFrame) -> list[Course]:
     """The ``Uddannelse`` rows that name a person, as courses."""
     out = []
-    for r in table.to_dict("records"):
+    named = table.loc[table["name"].notna() & table["department"].notna()] if "name" in table.columns else table.iloc[:0]
+    for r in named.to_dict("records"):
         r = {k: _value(v) for k, v in r.items()}
         if not r.get("name") or not r.get("department"):
             continue

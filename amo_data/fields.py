@@ -275,6 +275,19 @@ class Area(Kind):
                                               "skrevet.")
 
 
+_EMAIL = re.compile(r"[^@\s,;:<>()\[\]\"]+@[^@\s,;:<>()\[\]\"']+\.[^@\s,;:<>()\[\]\"'.]{2,}")
+
+
+class Email(Kind):
+    """One e-mail address (reminders are sent to it)."""
+
+    def parse(self, value: object) -> Parsed:
+        text = as_text(value)
+        if _EMAIL.fullmatch(text) is None or ".." in text:
+            return Parsed(None, f'"{shown(value)}" er ikke én e-mailadresse (fx "ole.hansen@firma.dk").')
+        return Parsed(text)
+
+
 class When(Kind):
     """Hvornår as written (dates as dd-mm-yyyy); its quarter is resolved by the table's rule,
     which knows the row's År and Dato (:func:`quarter`)."""

@@ -15,7 +15,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import vocab
-from .schema import ARBEJDSARK, COLUMNS, HANDLEPLAN, TABLES, UDDANNELSE
+from .schema import ARBEJDSARK, COLUMNS, HANDLEPLAN, MEDLEMMER, ORGANISATION, SHEET_TITLES, TABLES, UDDANNELSE
 from .workbook import GUIDE_TITLE, HEADER_FILL, HEADER_FONT, SECTION_FONT, TITLE_FONT, set_cell
 
 HELP_ROUTES = (
@@ -71,11 +71,38 @@ EXAMPLE_HANDLEPLAN = (
 )
 
 EXAMPLE_UDDANNELSE = (
-    ("Produktion", "AMR", "LKJ", "01-09-2025", "Supplerende arbejdsmiljøuddannelse: formidling",
+    ("Produktion", "AMR", "LKJ", "01-09-2025", "Supplerende arbejdsmiljøuddannelse: formidling", "Supplerende",
      "14,8", "2. kvt. 2026", "Tilmeldt"),
-    ("Produktion", "Arbejdsleder", "PN", "15-01-2022", "Supplerende arbejdsmiljøuddannelse: kemi",
+    ("Produktion", "Arbejdsleder", "PN", "15-01-2022", "Supplerende arbejdsmiljøuddannelse: kemi", "Supplerende",
      "11,1", "4. kvt. 2026", "Tilbudt"),
+    ("Produktion", "AMR", "LKJ", "01-09-2025", "Den obligatoriske arbejdsmiljøuddannelse", "Grunduddannelse",
+     "22", "4. kvt. 2025", "Gennemført"),
 )
+
+EXAMPLE_MEDLEMMER = (
+    ("Produktion", "LKJ", "AMR", "01-09-2025", "", "", "lkj@firma.dk"),
+    ("Produktion", "PN", "Arbejdsleder", "15-01-2022", "", "20-03-2022", "pn@firma.dk"),
+    ("Produktion", "MS", "Leder", "01-02-2020", "", "", ""),
+    ("Produktion", "BT", "AMR", "01-09-2023", "31-08-2025", "12-10-2023", ""),
+)
+
+EXAMPLE_ORGANISATION = (
+    ("Produktion", "Fabrikken i Vejle"),
+    ("Lager", "Fabrikken i Vejle"),
+    ("Fabrikken i Vejle", ""),
+)
+
+SHEET_INTROS = {
+    ARBEJDSARK: "Arbejdsark – hvad drøftelsen fandt frem til (én række pr. punkt).",
+    HANDLEPLAN: "Handleplan – hvad gør I ved det? (én række pr. handling: Hvad? Hvorfor? Hvordan? "
+                "Hvornår? Hvem? Opfølgning?)",
+    UDDANNELSE: "Uddannelse – register over arbejdsmiljøuddannelse (valgfrit ark).",
+    MEDLEMMER: "Medlemmer – hvem er med i AMO (valgfrit ark). Listen giver retten til supplerende uddannelse: "
+               "én række pr. person; en fil erstatter afdelingens hele liste.",
+    ORGANISATION: "Organisation – hvor hver afdeling hører til, fx afdeling → område → forvaltning (valgfrit ark).",
+}
+EXAMPLES = {ARBEJDSARK: EXAMPLE_ARBEJDSARK, HANDLEPLAN: EXAMPLE_HANDLEPLAN, UDDANNELSE: EXAMPLE_UDDANNELSE,
+            MEDLEMMER: EXAMPLE_MEDLEMMER, ORGANISATION: EXAMPLE_ORGANISATION}
 
 
 def add_guide_sheet(wb: Workbook) -> Worksheet:
@@ -129,20 +156,15 @@ def add_guide_sheet(wb: Workbook) -> Worksheet:
 
     line("Drøft kompetencerne til jeres arbejdsmiljøarbejde", font=TITLE_FONT)
     line("Skabelon til arbejdsmiljøorganisationens (AMO) årlige kompetencedrøftelse. Udfyld arkene "
-         "Arbejdsark, Handleplan og (hvis I vil) Uddannelse. Én række pr. punkt, handling eller kursus. "
+         "Arbejdsark og Handleplan og (hvis I vil) Uddannelse, Medlemmer og Organisation. Én række pr. punkt, "
+         "handling, kursus, medlem eller enhed. "
          "Skriv ikke over overskrifterne i række 1. Dette ark (Vejledning) læses ikke ind.")
     line("Brug listerne i cellerne (pilen til højre i cellen) til Område, Kategori, Hjælp, Rolle og Status. "
          "Datoer skrives som 15-03-2026. Gem filen som .xlsx (eller CSV med semikolon) og læs den ind i dashboardet.")
     blank()
 
-    sheet_intro = {
-        ARBEJDSARK: "Arbejdsark – hvad drøftelsen fandt frem til (én række pr. punkt).",
-        HANDLEPLAN: "Handleplan – hvad gør I ved det? (én række pr. handling: Hvad? Hvorfor? Hvordan? "
-                    "Hvornår? Hvem? Opfølgning?)",
-        UDDANNELSE: "Uddannelse – register over supplerende arbejdsmiljøuddannelse (valgfrit ark).",
-    }
     for table in TABLES:
-        line(sheet_intro[table], font=SECTION_FONT)
+        line(SHEET_INTROS[table], font=SECTION_FONT)
         line("Kolonne", "Skal udfyldes", "Forklaring", fill=True)
         for col in COLUMNS[table]:
             if col.required:
@@ -182,21 +204,12 @@ def add_guide_sheet(wb: Workbook) -> Worksheet:
     blank()
 
     line("Eksempel – udfyldt som i værktøjet", font=SECTION_FONT)
-    line("Arbejdsark", font=Font(bold=True))
-    line(*(c.header for c in COLUMNS[ARBEJDSARK]), fill=True)
-    for values in EXAMPLE_ARBEJDSARK:
-        line(*values)
-    blank()
-    line("Handleplan", font=Font(bold=True))
-    line(*(c.header for c in COLUMNS[HANDLEPLAN]), fill=True)
-    for values in EXAMPLE_HANDLEPLAN:
-        line(*values)
-    blank()
-    line("Uddannelse", font=Font(bold=True))
-    line(*(c.header for c in COLUMNS[UDDANNELSE]), fill=True)
-    for values in EXAMPLE_UDDANNELSE:
-        line(*values)
-    blank()
+    for table in TABLES:
+        line(SHEET_TITLES[table], font=Font(bold=True))
+        line(*(c.header for c in COLUMNS[table]), fill=True)
+        for values in EXAMPLES[table]:
+            line(*values)
+        blank()
     line("Fejl og advarsler", font=SECTION_FONT)
     line("En fejl (fx et kvartal, der ikke kan læses) stopper hele filen: intet gemmes, før fejlen er rettet. "
          "En advarsel (fx et ukendt område) stopper ikke indlæsningen, men er værd at kigge på. "

@@ -17,7 +17,7 @@ import pandas as pd
 
 from . import vocab
 from .quarters import parse_label
-from .schema import ARBEJDSARK, CANONICAL, HANDLEPLAN, TABLES, UDDANNELSE
+from .schema import ARBEJDSARK, CANONICAL, DEPARTMENT_TABLES, HANDLEPLAN, SCHEMA, TABLES, UDDANNELSE
 from .text import clean, danish_key, department_key
 
 # Column names for the three Arbejdsark categories, in the vocabulary's order.
@@ -170,15 +170,15 @@ def records(df: pd.DataFrame) -> list[dict]:
 
 
 def unify_departments(tables: Tables) -> dict[str, pd.DataFrame]:
-    """All three tables, with department spellings that differ only in case made one.
+    """Every table, with department spellings that differ only in case made one.
 
-    The first spelling met (Arbejdsark, then Handleplan, then Uddannelse) wins. The store
+    The first spelling met (Arbejdsark, then Handleplan, Uddannelse, Medlemmer) wins. The store
     already keeps one spelling, so usually nothing changes (and nothing is copied).
     """
     out = {name: _table(tables, name) for name in TABLES}
     spelling, conflict = _spellings(out)
     if conflict:
-        for name in TABLES:
+        for name in DEPARTMENT_TABLES:
             dep = out[name]["department"]
             mapping = {v: spelling[department_key(v)] for v in dep.dropna().unique()}
             out[name] = out[name].assign(department=dep.map(mapping))
@@ -190,7 +190,7 @@ def _spellings(tables: Mapping[str, pd.DataFrame]) -> tuple[dict[str, str], bool
     some key is spelled in two ways)."""
     spelling: dict[str, str] = {}
     conflict = False
-    for name in TABLES:
+    for name in DEPARTMENT_TABLES:
         for value in tables[name]["department"].dropna().unique():
             key = department_key(value)
             if key in spelling:
@@ -229,11 +229,13 @@ def year_mask(df: pd.DataFrame, year: int, table: str) -> pd.Series:
 def filter_tables(tables: Tables, year: int | None = None,
                   department: str | Iterable[str] | None = None,
                   departments: Iterable[str] | None = None) -> dict[str, pd.DataFrame]:
-    """The three tables reduced to one year and/or departments (None keeps everything).
+    """The tables reduced to one year and/or departments (None keeps everything).
 
     ``year`` keeps Arbejdsark and Handleplan rows whose År is the year and Uddannelse rows
-    whose Hvornår falls in it; ``department`` (one name) or ``departments`` (several, for the
-    dashboard's multi-select; empty keeps everything) match case-insensitively.
+    whose Hvornår falls in it (Medlemmer and Organisation have no year: all their rows stay);
+    ``department`` (one name) or ``departments`` (several, for the dashboard's multi-select and
+    a unit's subtree; empty keeps everything) match case-insensitively. Organisation rows are
+    the tree, not a department's data: no department filter applies to them.
     """
     out = {}
     if departments is not None:
@@ -242,9 +244,9 @@ def filter_tables(tables: Tables, year: int | None = None,
     filter_departments = bool(_department_keys(department))
     for name in TABLES:
         df = _table(tables, name)
-        if year is not None:
+        if year is not None and "year" in SCHEMA[name].group_by:
             df = df.loc[year_mask(df, year, name)]
-        if filter_departments:
+        if filter_departments and name in DEPARTMENT_TABLES:
             df = df.loc[department_mask(df, department)]
         out[name] = df
     return out
@@ -253,7 +255,7 @@ def filter_tables(tables: Tables, year: int | None = None,
 def departments(tables: Tables) -> list[str]:
     """Departments present in any of the tables, in Danish alphabetical order."""
     found: list = []
-    for name in TABLES:
+    for name in DEPARTMENT_TABLES:
         df = (tables or {}).get(name)
         if df is not None and "department" in df.columns:  # a table without it has none
             found.extend(df["department"].dropna().unique())
@@ -644,82 +646,6 @@ def departments_without_discussion(tables: Tables, today: dt.date | str | None =
     newest = dict(zip(last["department"], last["last"], strict=True))
     limit = today - dt.timedelta(days=DISCUSSION_MAX_DAYS)
     return [d for d in departments(tables) if d not in newest or newest[d] < limit]
-
-
-# --------------------------------------------------------------------------- summary
-
-
-# The columns :func:`summary` reads, so that a caller can load only these
-# (``Store.current(columns=SUMMARY_COLUMNS)``): the long texts are left in the database.
-SUMMARY_COLUMNS: dict[str, tuple[str, ...]] = {
-    ARBEJDSARK: ("department", "year", "date", "area", "category", "help"),
-    HANDLEPLAN: ("department", "year", "help", "quarter", "urgent", "status"),
-    UDDANNELSE: ("department", "year", "quarter", "status", "hours"),
-}
-
-
-# What :func:`summary_of_counts` counts the Arbejdsark rows by (``Store.category_counts``): the
-# summary's Arbejdsark figures are counts per area, per department and per help.
-SUMMARY_COUNTED_BY = ("department", "area", "help")
-
-
-def summary(tables: Tables, year: int | None = None, department: str | None = None,
-            today: dt.date | str | None = None) -> dict:
-    """The ``summary --json`` object (see docs: cli-and-metrics.md). JSON-native values only."""
-    year, department, today = _summary_filters(year, department, today)
-    unified = unify_departments(tables)
-    filtered = filter_tables(unified, year, department)
-    ark = filtered[ARBEJDSARK]
-    return _summary(year, department, today, filtered, unified,
-                    entries_by_area(ark), entries_by_department(ark), needs_by_help(ark))
-
-
-def summary_of_counts(outline: Tables, counts: pd.DataFrame, tables: Tables, year: int | None = None,
-                      department: str | None = None, today: dt.date | str | None = None) -> dict | None:
-    """:func:`summary` without reading Arbejdsark's rows, from:
-
-    - ``outline``: ``Store.outline()`` (every table's departments and years, and Arbejdsark's
-      newest Dato per group: what the departments and the missing discussions need);
-    - ``counts``: the Arbejdsark rows of the year and department counted by
-      :data:`SUMMARY_COUNTED_BY` with a column per Kategori (``Store.category_counts``);
-    - ``tables``: the Handleplan and Uddannelse rows, all years and departments.
-
-    The same object as :func:`summary` of every row (``tests/test_store_counts.py``), or None
-    when a department is spelled in two ways: :func:`summary` then keeps the first spelling in
-    the rows' order, which the counts do not know; use :func:`summary` on the rows.
-    """
-    year, department, today = _summary_filters(year, department, today)
-    parts = {ARBEJDSARK: _table(outline, ARBEJDSARK), HANDLEPLAN: _table(tables, HANDLEPLAN),
-             UDDANNELSE: _table(tables, UDDANNELSE)}
-    if _spellings(parts)[1]:
-        return None
-    filtered = filter_tables(parts, year, department)
-    return _summary(year, department, today, filtered, parts, entries_by_area_of_counts(counts),
-                    entries_by_department_of_counts(counts), needs_by_help_of_counts(counts))
-
-
-def _summary_filters(year, department, today) -> tuple[int | None, str | None, dt.date]:
-    department = clean(department) if department is not None and clean(department) else None
-    return (int(year) if year is not None else None), department, _as_date(today)
-
-
-def _summary(year: int | None, department: str | None, today: dt.date, filtered: Tables, every_year: Tables,
-             by_area: pd.DataFrame, by_department: pd.DataFrame, by_help: pd.DataFrame) -> dict:
-    """The summary object from the filtered tables, the unfiltered ones (for the missing
-    discussions, which look at every year) and the three Arbejdsark figures."""
-    plan, training = filtered[HANDLEPLAN], filtered[UDDANNELSE]
-    return {
-        "filters": {"year": year, "department": department, "today": today.isoformat()},
-        "departments": departments(filtered),
-        "entries_by_area": records(by_area),
-        "entries_by_department": records(by_department),
-        "needs_by_help": records(by_help),
-        "actions_by_quarter": records(actions_by_quarter(plan)),
-        "overdue_actions": len(overdue_actions(plan, today)),
-        "urgent_actions": len(urgent_actions(plan)),
-        "training_by_quarter": records(training_by_quarter(training)),
-        "departments_without_discussion": departments_without_discussion(every_year, today, department),
-    }
 
 
 def tiles(tables: Tables, year: int | None = None, today: dt.date | str | None = None,

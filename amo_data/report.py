@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from .entitlement import BASIC_LABELS, STATE_LABELS
 from .quarters import parse_label
 from .text import danish_number
 
@@ -17,6 +20,8 @@ def summary_text(s: dict) -> str:
         scope.append(f"år {f['year']}")
     if f.get("department"):
         scope.append(f"afdeling {f['department']}")
+    if f.get("unit"):
+        scope.append(f"enhed {f['unit']}")
     lines = [f"Nøgletal ({', '.join(scope) or 'alle år og afdelinger'}; i dag = {f['today']})", ""]
     lines.append(f"Afdelinger: {', '.join(s['departments']) or 'ingen'}")
     lines.append("")
@@ -42,4 +47,27 @@ def summary_text(s: dict) -> str:
     lines.append("")
     missing = s["departments_without_discussion"]
     lines.append(f"Afdelinger uden årlig drøftelse: {', '.join(missing) or 'ingen'}")
+    lines.append("")
+    lines.append(f"Medlemmer af AMO: {s['members']}")
+    lines.append("Grunduddannelse mangler:")
+    for r in s["basic_training"]:
+        lines.append(f"  {r['name']} ({r['role']}, {r['department']}): frist {_day(r['deadline'])}, "
+                     f"{BASIC_LABELS[r['state']].lower()}")
+    lines.append(f"Supplerende uddannelse: {s['entitlement_missed']} funktionsår ikke opfyldt, "
+                 f"{s['entitlement_open']} åbne")
+    for r in s["entitlement"]:
+        if r["state"] in ("missed", "open"):
+            lines.append(f"  {r['name']} ({r['department']}), {r['year_of_service']}. funktionsår til "
+                         f"{_day(r['due'])}: tilbudt {danish_number(r['offered_hours'])} af "
+                         f"{danish_number(r['entitled_hours'])} timer, {STATE_LABELS[r['state']].lower()}")
+    if s["entries_by_unit"]:
+        lines.append("")
+        lines.append("Punkter pr. enhed (afdelinger: vigtige opgaver / lykkes / brug for at styrke):")
+        for r in s["entries_by_unit"]:
+            lines.append(f"  {r['unit']} ({r['departments']}): {r['vigtig_opgave']} / {r['lykkes']} / "
+                         f"{r['brug_for_at_styrke']}")
     return "\n".join(lines)
+
+
+def _day(iso: str) -> str:
+    return dt.date.fromisoformat(iso).strftime("%d-%m-%Y")

@@ -12,7 +12,10 @@ Arbejdsark row may give several entries, or none. A row with an error gives noth
   each box cell is one entry per line, in the box's Kategori (and Hjælp).
 - Handleplan: Hvornår resolved to a quarter with the row's År and Dato; the year from År,
   else from that quarter; Status defaults to "Ikke startet".
-- Uddannelse: the year and quarter from Hvornår.
+- Uddannelse: the year and quarter from Hvornår; Type defaults to "Supplerende", and a
+  supplementary course without hours is a warning (it counts 0 hours towards the entitlement).
+- Medlemmer: Fratrådt not before Tiltrådt; a member (department and name) once per file.
+- Organisation: nothing under itself, directly or in a ring; a name once per file.
 """
 
 from __future__ import annotations
@@ -20,13 +23,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from . import quarters, vocab
 from .fields import Parsed, as_text, is_empty, must_fill, out_of_range, quarter, shown
-from .schema import ARBEJDSARK, DESCRIPTION_MAX, HANDLEPLAN, SCHEMA, UDDANNELSE, Table
-from .text import clean, control_character
+from .schema import ARBEJDSARK, DESCRIPTION_MAX, HANDLEPLAN, MEDLEMMER, ORGANISATION, SCHEMA, UDDANNELSE, Table
+from .text import clean, control_character, department_key, name_key
 
 
 @dataclass
@@ -290,19 +293,20 @@ def arbejdsark(c: Columns) -> dict[str, list]:
     return out
 
 
-def arbejdsark_missing(columns: dict[str, tuple[int, str]], boxes: list[Box]) -> tuple[list[str], list[str]]:
-    """Arbejdsark's header rule: (required columns missing, other header errors)."""
+def arbejdsark_header(columns: dict[str, tuple[int, str]], boxes: list[Box]) -> Header:
+    """Arbejdsark's header rule: Dato or År; in the box layout Kategori and Beskrivelse are
+    optional, but one needs the other."""
     required = [f.key for f in SCHEMA[ARBEJDSARK].file_fields if f.required]
-    if boxes:  # the box layout: Kategori and Beskrivelse are optional, but one needs the other
+    if boxes:
         has_cat, has_desc = "category" in columns, "description" in columns
         required = [k for k in required if k not in ("category", "description")]
         if has_cat != has_desc:
             required.append("description" if has_cat else "category")
-    errors = []
+    found = Header([k for k in required if k not in columns])
     if "date" not in columns and "year" not in columns:
-        errors.append('Arket mangler både kolonnen "Dato" og kolonnen "År"; mindst én af dem skal være med (Dato kan '
-                      'også hedde "Date" eller "Mødedato", År kan hedde "Year").')
-    return [k for k in required if k not in columns], errors
+        found.errors.append('Arket mangler både kolonnen "Dato" og kolonnen "År"; mindst én af dem skal være med '
+                            '(Dato kan også hedde "Date" eller "Mødedato", År kan hedde "Year").')
+    return found
 
 
 # --------------------------------------------------------------------------- Handleplan and Uddannelse
@@ -375,27 +379,126 @@ def _training_when_problem(value: object, _i: int = 0) -> str:
 
 
 def uddannelse(c: Columns) -> dict[str, list]:
-    values = {key: c.values(key)[0] for key in ("department", "role", "name", "joined", "course", "hours", "status")}
+    values = {key: c.values(key)[0] for key in ("department", "role", "name", "joined", "course", "status", "type")}
+    hours, hours_given = c.values("hours")
     found = _quarters(c, [None] * c.n, [None] * c.n, _training_when_problem)
     whens = [p.value for p in c.parsed("when") or [EMPTY] * c.n]
+    kinds = [kind or vocab.SUPPLERENDE for kind in values["type"]]
+    header = c.header("hours")
+    if header is not None:
+        for i in [i for i in range(c.n) if not hours_given[i] and kinds[i] == vocab.SUPPLERENDE]:
+            c.warn(i, header, None, "Kurset har ingen timer, så det tæller 0 timer i retten til supplerende "
+                                    "arbejdsmiljøuddannelse.")
     kept = c.kept()
     out = {key: [values[key][i] for i in kept] for key in values}
+    out["hours"] = [hours[i] for i in kept]
+    out["type"] = [kinds[i] for i in kept]
     out["when"] = [whens[i] for i in kept]
     out["year"] = [found[i].year for i in kept]
     out["quarter"] = [found[i].label for i in kept]
     return out
 
 
-def plain_missing(table: Table) -> Callable[[dict, list], tuple[list[str], list[str]]]:
+def uddannelse_header(columns: dict[str, tuple[int, str]], boxes: list[Box]) -> Header:
+    found = plain_header(SCHEMA[UDDANNELSE])(columns, boxes)
+    if "hours" not in columns:
+        found.warnings.append('Arket har ingen kolonne "Timer", så supplerende kurser tæller 0 timer i retten til '
+                              "supplerende arbejdsmiljøuddannelse.")
+    return found
+
+
+# --------------------------------------------------------------------------- Medlemmer
+
+
+def medlemmer(c: Columns) -> dict[str, list]:
+    values = {key: c.values(key)[0] for key in SCHEMA[MEDLEMMER].columns}
+    header = c.header("left")
+    raw = c.raw(c.columns["left"][0]) if header else None
+    for i, (joined, left) in enumerate(zip(values["joined"], values["left"], strict=True)):
+        if joined is not None and left is not None and left < joined:
+            c.error(i, header, raw[i], f"Fratrådt ({left:%d-%m-%Y}) ligger før Tiltrådt ({joined:%d-%m-%Y}); ret en af "
+                                       "datoerne.")
+    first: dict[tuple[str, str], int] = {}  # a member stands once per department in a file
+    for i in c.kept():
+        key = department_key(values["department"][i]), name_key(values["name"][i])
+        if key in first:
+            c.error(i, c.header("name"), values["name"][i],
+                    f'"{values["name"][i]}" står også i række {first[key]} for afdeling {values["department"][i]}; '
+                    "et medlem må kun stå én gang pr. afdeling.")
+        else:
+            first[key] = c.numbers[i]
+    kept = c.kept()
+    return {key: [column[i] for i in kept] for key, column in values.items()}
+
+
+# --------------------------------------------------------------------------- Organisation
+
+
+def organisation(c: Columns) -> dict[str, list]:
+    names, _ = c.values("department")
+    parents, _ = c.values("parent")
+    parent_header = c.header("parent")
+    first: dict[str, int] = {}  # name key -> index of its first row
+    above: dict[str, str] = {}
+    for i in range(c.n):
+        if names[i] is None:
+            continue
+        key = department_key(names[i])
+        if parents[i] and department_key(parents[i]) == key:
+            c.error(i, parent_header, parents[i], f'"{names[i]}" kan ikke høre under sig selv.')
+        elif key in first:
+            c.error(i, c.header("department"), names[i],
+                    f'"{names[i]}" står også i række {c.numbers[first[key]]}; en afdeling eller enhed må kun stå én '
+                    "gang.")
+            continue
+        first.setdefault(key, i)
+        if parents[i] and not c.bad[i]:
+            above[key] = department_key(parents[i])
+    reported: set[str] = set()
+    for start in above:
+        chain = [start]
+        while (up := above.get(chain[-1])) is not None and up not in chain:
+            chain.append(up)
+        if up is None or up in reported:
+            continue
+        ring = chain[chain.index(up):]
+        reported.update(ring)
+        rows = [first[k] for k in ring]
+        where = " og ".join(", ".join(str(c.numbers[i]) for i in rows).rsplit(", ", 1))
+        story = ", som hører under ".join(f'"{names[i]}"' for i in [*rows, rows[0]])
+        for i in rows:
+            c.bad[i] = True
+        c.error(rows[0], parent_header, parents[rows[0]],
+                f"Organisationen går i ring: {story} (række {where}). Ret Overordnet, så ingen enhed ligger under sig "
+                "selv.")
+    kept = c.kept()
+    return {"department": [names[i] for i in kept], "parent": [parents[i] for i in kept]}
+
+
+# --------------------------------------------------------------------------- the tables' rules
+
+
+@dataclass
+class Header:
+    """What a header rule found: required columns missing, other header errors and warnings."""
+
+    missing: list[str]
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def plain_header(table: Table) -> Callable[[dict, list], Header]:
     """The header rule of a table whose required fields are simply required."""
-    def missing(columns: dict[str, tuple[int, str]], boxes: list[Box]) -> tuple[list[str], list[str]]:
-        return [f.key for f in table.file_fields if f.required and f.key not in columns], []
-    return missing
+    def header(columns: dict[str, tuple[int, str]], boxes: list[Box]) -> Header:
+        return Header([f.key for f in table.file_fields if f.required and f.key not in columns])
+    return header
 
 
 # table -> (header rule, rule of the rows)
-RULES: dict[str, tuple[Callable, Callable[[Columns], dict[str, list]]]] = {
-    ARBEJDSARK: (arbejdsark_missing, arbejdsark),
-    HANDLEPLAN: (plain_missing(SCHEMA[HANDLEPLAN]), handleplan),
-    UDDANNELSE: (plain_missing(SCHEMA[UDDANNELSE]), uddannelse),
+RULES: dict[str, tuple[Callable[[dict, list], Header], Callable[[Columns], dict[str, list]]]] = {
+    ARBEJDSARK: (arbejdsark_header, arbejdsark),
+    HANDLEPLAN: (plain_header(SCHEMA[HANDLEPLAN]), handleplan),
+    UDDANNELSE: (uddannelse_header, uddannelse),
+    MEDLEMMER: (plain_header(SCHEMA[MEDLEMMER]), medlemmer),
+    ORGANISATION: (plain_header(SCHEMA[ORGANISATION]), organisation),
 }

@@ -35,7 +35,14 @@ from openpyxl.styles import Alignment, Font
 
 from . import vocab
 from .quarters import Quarter, parse_quarter, quarter_of
-from .schema import ARBEJDSARK, BOX_COLUMNS, CANONICAL, COLUMNS, HANDLEPLAN, UDDANNELSE
+from .sample_text import (
+    ACTION_STATUSES, ACTIONS, COURSES, FIRST_NAMES, FOLLOW_UP, LAST_NAMES, MANDATORY_COURSE, POINTS, PROFILE, ROLES,
+    TRAINING_STATUSES, WHO,
+)
+from .entitlement import add_years
+from .schema import (
+    ARBEJDSARK, BOX_COLUMNS, CANONICAL, COLUMNS, HANDLEPLAN, MEDLEMMER, ORGANISATION, UDDANNELSE, frame,
+)
 from .workbook import (
     canonical_rows,
     _style_header,
@@ -52,16 +59,6 @@ DEFAULT_END_YEAR = 2026
 EGEN, INDEFRA, UDEFRA = vocab.EGEN, vocab.INDEFRA, vocab.UDEFRA
 VIGTIG, LYKKES, STYRKE = vocab.VIGTIG_OPGAVE, vocab.LYKKES, vocab.BRUG_FOR_AT_STYRKE
 
-PSYK = "Psykisk arbejdsmiljø"
-ERGO = "Ergonomi"
-KEMI = "Kemisk og biologisk arbejdsmiljø"
-FYS = "Fysisk arbejdsmiljø"
-ULYK = "Ulykker og sikkerhed"
-FRAV = "Sygefravær"
-SAM = "Samarbejde i AMO"
-FORM = "Inddragelse og formidling"
-APV = "APV og systematisk arbejdsmiljøarbejde"
-
 DEPARTMENTS = (
     "Produktion", "Lager", "Administration", "Kantine", "Værksted", "Salg",
     "Kvalitet", "Indkøb", "Logistik", "Kundeservice", "Rengøring", "Vedligehold",
@@ -70,391 +67,10 @@ DEPARTMENTS = (
 CSV_INDEX = 1  # Lager: CSV files
 LAGGING_INDEX = 2  # Administration: no recent discussion
 BOX_INDEX = 4  # Værksted: the paper box layout
-
-# Areas each department talks about most (others still come up now and then).
-PROFILE = {
-    "Produktion": (ERGO, KEMI, FYS, ULYK),
-    "Lager": (ERGO, ULYK, FYS, FRAV),
-    "Administration": (PSYK, FYS, FRAV, SAM),
-    "Kantine": (KEMI, ERGO, ULYK, FYS),
-    "Værksted": (KEMI, ULYK, FYS, ERGO),
-    "Salg": (PSYK, FRAV, FORM, SAM),
-}
-
-# --------------------------------------------------------------------------------------
-# What the discussions found, per area and category
-
-POINTS: dict[str, dict[str, tuple[str, ...]]] = {
-    PSYK: {
-        VIGTIG: (
-            "Forebygge stress i travle perioder",
-            "Sikre en god modtagelse af nye kolleger",
-            "Tydelige forventninger til hvad der skal prioriteres, når der er travlt",
-            "Holde øje med arbejdsmængden, når kolleger er syge",
-            "Forebygge krænkende handlinger og mobning",
-        ),
-        LYKKES: (
-            "Vi er gode til at tage den svære samtale tidligt",
-            "Der er god opbakning fra kollegerne, når det brænder på",
-            "Vi har en god tone på morgenmøderne",
-            "Lederen er synlig og let at få fat i",
-            "Vi fejrer, når vi når vores mål",
-        ),
-        STYRKE: (
-            "Brug for at styrke håndteringen af krænkende adfærd fra kunder",
-            "Dialog om uklare og modstridende krav",
-            "Vi mangler redskaber til at spotte tegn på stress hos kolleger",
-            "Bedre opfølgning efter voldsomme episoder",
-            "Samtaler om arbejdsmængde og prioritering",
-            "Viden om, hvordan vi forebygger mobning og chikane",
-        ),
-    },
-    ERGO: {
-        VIGTIG: (
-            "Færre tunge løft i hverdagen",
-            "Hæve-sænkeborde og udstyr skal bruges rigtigt",
-            "Variation i ensidigt gentaget arbejde",
-            "Gode arbejdsstillinger ved skærmarbejde",
-        ),
-        LYKKES: (
-            "Alle kender løftegrejet og bruger det",
-            "Jobrotation mellem pakkeopgaver fungerer godt",
-            "Nye medarbejdere får instruktion i løfteteknik første dag",
-            "Vi har fået justerbare arbejdsborde ved alle pladser",
-        ),
-        STYRKE: (
-            "Løfteteknik ved palleopfyldning",
-            "Vurdering af belastninger ved nye arbejdsgange",
-            "Instruktion i brug af tekniske hjælpemidler",
-            "Indretning af arbejdspladser ved skærmarbejde",
-            "Ergonomi ved arbejde med armene over skulderhøjde",
-        ),
-    },
-    KEMI: {
-        VIGTIG: (
-            "Opdatere kemikalieoversigten",
-            "Sikre at alle kender sikkerhedsdatabladene",
-            "Udskifte de farligste produkter med mindre farlige",
-            "Korrekt brug af handsker og åndedrætsværn",
-        ),
-        LYKKES: (
-            "Sikkerhedsdatabladene ligger let tilgængeligt ved arbejdsstedet",
-            "Vi har færre produkter på hylderne end for et år siden",
-            "Alle bruger handsker ved opvask og rengøring",
-            "Punktudsugningen bliver brugt og holdt ved lige",
-        ),
-        STYRKE: (
-            "Risikovurdering af nye rengøringsmidler",
-            "Kemisk risikovurdering af produkterne i værkstedet",
-            "Arbejdspladsbrugsanvisninger til de nye produkter",
-            "Viden om hudbelastning ved vådt arbejde",
-            "Håndtering af spild og affald med farlige stoffer",
-        ),
-    },
-    FYS: {
-        VIGTIG: (
-            "Et bedre indeklima i sommermånederne",
-            "Mindre støj i produktionshallen",
-            "Ordentlig belysning ved arbejdsstederne",
-            "Træk fra portene i vinterhalvåret",
-        ),
-        LYKKES: (
-            "Høreværn bliver brugt, hvor der er krav om det",
-            "Den nye ventilation har givet et bedre indeklima",
-            "Vi har fået bedre lys i lageret",
-            "Der bliver luftet ud flere gange om dagen",
-        ),
-        STYRKE: (
-            "Måling og vurdering af støj",
-            "Indsats mod træk og kulde ved portene",
-            "Styr på temperaturen i køkkenet om sommeren",
-            "Vurdering af indeklimaet i mødelokalerne",
-            "Viden om vibrationer fra håndværktøj",
-        ),
-    },
-    ULYK: {
-        VIGTIG: (
-            "Færre ulykker med truck og palleløfter",
-            "Ryddelige gangarealer og flugtveje",
-            "Sikker brug af maskiner og afskærmninger",
-            "Alle skal kende nødprocedurerne",
-        ),
-        LYKKES: (
-            "Vi er gode til at registrere og følge op på nærved-ulykker",
-            "Der er styr på afskærmningerne på maskinerne",
-            "Førstehjælpskasserne er tjekket og fyldt op",
-            "Alle nye får en sikkerhedsrundvisning",
-        ),
-        STYRKE: (
-            "Analyse af årsager til arbejdsulykker",
-            "Sikker adfærd ved truckkørsel",
-            "Forebyggelse af snitskader og forbrændinger i køkkenet",
-            "Risikovurdering før vedligeholdelse af maskiner",
-            "Oplæring af vikarer i sikkerhedsregler",
-        ),
-    },
-    FRAV: {
-        VIGTIG: (
-            "Tidlig dialog med sygemeldte kolleger",
-            "Gode aftaler om delvis raskmelding",
-            "Forstå årsagerne til det høje fravær",
-        ),
-        LYKKES: (
-            "Sygefraværssamtalerne bliver holdt i en god tone",
-            "Vi har fået kolleger godt tilbage efter længere sygdom",
-            "Fraværet er faldet siden sidste år",
-        ),
-        STYRKE: (
-            "Viden om sammenhængen mellem arbejdsmiljø og fravær",
-            "Opfølgning på langtidssygemeldte",
-            "Redskaber til omsorgssamtaler",
-            "Tilrettelæggelse af arbejdet ved delvis raskmelding",
-        ),
-    },
-    SAM: {
-        VIGTIG: (
-            "Faste møder i arbejdsmiljøgruppen",
-            "Klar rollefordeling mellem AMR og arbejdsleder",
-            "Arbejdsmiljø som fast punkt på personalemøderne",
-        ),
-        LYKKES: (
-            "Møderne i arbejdsmiljøgruppen bliver holdt som planlagt",
-            "AMR og leder har et godt og tæt samarbejde",
-            "Referaterne bliver sendt ud hurtigt",
-        ),
-        STYRKE: (
-            "Opfølgning på beslutninger fra AMO-møderne",
-            "Samarbejdet mellem arbejdsmiljøudvalget og afdelingerne",
-            "Prioritering af de mange opgaver i arbejdsmiljøgruppen",
-            "Tid til arbejdsmiljøarbejdet i en travl hverdag",
-        ),
-    },
-    FORM: {
-        VIGTIG: (
-            "Kollegerne skal vide, hvem deres AMR er",
-            "Inddrage medarbejderne i forandringer",
-            "Formidle resultaterne af APV'en",
-        ),
-        LYKKES: (
-            "Opslagstavlen om arbejdsmiljø bliver læst",
-            "Medarbejderne kommer selv med forslag til forbedringer",
-            "Korte arbejdsmiljønyheder på morgenmødet virker",
-        ),
-        STYRKE: (
-            "Formidling og involvering af kollegerne i arbejdsmiljøarbejdet",
-            "Vi skal blive bedre til at fortælle, hvad arbejdsmiljøgruppen laver",
-            "Inddragelse af vikarer og udenlandske kolleger",
-            "Kommunikation om arbejdsmiljø på flere sprog",
-        ),
-    },
-    APV: {
-        VIGTIG: (
-            "APV'en skal være færdig inden sommerferien",
-            "Handlingsplanen fra APV'en skal følges op",
-            "Et årshjul for arbejdsmiljøarbejdet",
-            "Den årlige arbejdsmiljødrøftelse skal holdes til tiden",
-        ),
-        LYKKES: (
-            "Vi har et årshjul, som vi følger",
-            "APV-handlingsplanen bliver fulgt op hvert kvartal",
-            "Den årlige arbejdsmiljødrøftelse blev holdt med god deltagelse",
-        ),
-        STYRKE: (
-            "Metoder til at kortlægge arbejdsmiljøet i APV'en",
-            "Prioritering af indsatser i handlingsplanen",
-            "Viden om de nye regler for systematisk arbejdsmiljøarbejde",
-            "Sammenhæng mellem APV, ulykker og sygefravær",
-        ),
-    },
-}
-
-# Actions for the plan: area -> help route -> (Hvad, Hvorfor, Hvordan)
-ACTIONS: dict[str, dict[str, tuple[tuple[str, str, str], ...]]] = {
-    PSYK: {
-        EGEN: (
-            ("Kursus i håndtering af krænkende adfærd", "Flere episoder med krænkende adfærd fra kunder",
-             "Supplerende arbejdsmiljøuddannelse for AMR og arbejdsleder"),
-            ("Kursus i forebyggelse af stress", "Travle perioder slider på kollegerne",
-             "2-dages kursus hos arbejdsmiljøuddannelsen"),
-        ),
-        INDEFRA: (
-            ("Dialog om uklare og modstridende krav", "Kolleger oplever modstridende krav fra ledelse og kunder",
-             "Dialogmøder i teams med den interne arbejdsmiljøkonsulent"),
-            ("Fælles retningslinje mod krænkelser", "Retningslinjen er forældet",
-             "HR og arbejdsmiljøgruppen skriver et udkast"),
-        ),
-        UDEFRA: (
-            ("Trivselsmåling og opfølgning med ekstern rådgiver", "Uro i afdelingen efter omstruktureringen",
-             "Sagkyndig bistand fra autoriseret arbejdsmiljørådgiver"),
-            ("Psykologisk krisehjælp og debriefing", "Opfølgning efter voldsom episode",
-             "Aftale med ekstern psykolog"),
-        ),
-    },
-    ERGO: {
-        EGEN: (
-            ("Instruktørkursus i løfteteknik", "Mange tunge løft ved palleopfyldning",
-             "AMR tager kursus og instruerer kollegerne bagefter"),
-            ("Kursus i ergonomi ved skærmarbejde", "Flere har ondt i nakke og skuldre",
-             "Supplerende arbejdsmiljøuddannelse for AMR"),
-        ),
-        INDEFRA: (
-            ("Gennemgang af arbejdsstederne med ergonomisk tjekliste", "Få styr på de største belastninger",
-             "AMR og arbejdsleder går runden sammen"),
-            ("Jobrotation ved pakkebordene", "Ensidigt gentaget arbejde",
-             "Holdlederne lægger en ny vagtplan"),
-        ),
-        UDEFRA: (
-            ("Ergonomisk vurdering af nye arbejdsgange", "Ny produktionslinje i drift",
-             "Sagkyndig bistand fra fysioterapeut fra arbejdsmiljørådgivning"),
-        ),
-    },
-    KEMI: {
-        EGEN: (
-            ("Kursus i kemisk risikovurdering", "Vi bruger flere nye produkter",
-             "Supplerende arbejdsmiljøuddannelse om kemi for AMR og arbejdsleder"),
-        ),
-        INDEFRA: (
-            ("Oprydning i kemikalieoversigten", "Oversigten er ikke opdateret",
-             "Indkøb og AMR gennemgår alle produkter"),
-            ("Arbejdspladsbrugsanvisninger til alle produkter", "Mangler for de nye produkter",
-             "Den interne miljøkoordinator hjælper med skabelonen"),
-        ),
-        UDEFRA: (
-            ("Kemisk risikovurdering", "Nye produkter og uklare sikkerhedsdatablade",
-             "Sagkyndig bistand fra en autoriseret arbejdsmiljørådgiver"),
-            ("Måling af luftforurening ved svejsning", "Kolleger klager over røg",
-             "Ekstern målefirma måler og rådgiver"),
-        ),
-    },
-    FYS: {
-        EGEN: (
-            ("Kursus om støj og hørelse", "Flere arbejder tæt på støjende maskiner",
-             "Supplerende arbejdsmiljøuddannelse for AMR"),
-        ),
-        INDEFRA: (
-            ("Plan for bedre indeklima om sommeren", "For varmt i køkkenet og på kontorerne",
-             "Vedligeholdsafdelingen ser på ventilation og solafskærmning"),
-            ("Lukning af porte og varmeforhæng", "Træk og kulde ved portene",
-             "Teknisk afdeling laver et overslag"),
-        ),
-        UDEFRA: (
-            ("Støjmåling i produktionshallen", "Usikkert om grænseværdierne er overholdt",
-             "Sagkyndig bistand fra akustiker"),
-            ("Indeklimamåling i kontorlokalerne", "Mange klager over hovedpine og tør luft",
-             "Arbejdsmiljørådgiver måler CO2 og temperatur"),
-        ),
-    },
-    ULYK: {
-        EGEN: (
-            ("Kursus i ulykkesanalyse", "Samme type ulykker gentager sig",
-             "Supplerende arbejdsmiljøuddannelse for AMR og arbejdsleder"),
-        ),
-        INDEFRA: (
-            ("Sikkerhedsrunderinger hver måned", "Rod på gangarealerne",
-             "AMR og arbejdsleder runderer sammen med en fast tjekliste"),
-            ("Opfriskning af truckcertifikater", "Flere nærved-ulykker med truck",
-             "Intern instruktør fra lageret"),
-        ),
-        UDEFRA: (
-            ("Risikovurdering af maskinerne", "Nye maskiner og ældre afskærmninger",
-             "Sagkyndig bistand fra maskinsikkerhedsrådgiver"),
-            ("Førstehjælpskursus for alle", "Kun få har gyldigt førstehjælpsbevis",
-             "Ekstern udbyder holder kurset på stedet"),
-        ),
-    },
-    FRAV: {
-        EGEN: (
-            ("Kursus i omsorgssamtaler", "Lederne er usikre på samtalerne",
-             "Kursus for ledere og AMR"),
-        ),
-        INDEFRA: (
-            ("Analyse af sygefraværet", "Fraværet er steget",
-             "HR laver en opgørelse pr. afdeling"),
-        ),
-        UDEFRA: (
-            ("Rådgivning om fravær og arbejdsmiljø", "Høj andel langtidssygemeldte",
-             "Sagkyndig bistand fra arbejdsmiljørådgiver"),
-        ),
-    },
-    SAM: {
-        EGEN: (
-            ("Kursus i godt samarbejde i arbejdsmiljøorganisationen", "Ny AMR og ny arbejdsleder",
-             "Supplerende arbejdsmiljøuddannelse for begge"),
-        ),
-        INDEFRA: (
-            ("Fast mødeplan og årshjul for arbejdsmiljøgruppen", "Møder bliver aflyst",
-             "Ledelsen og AMR aftaler faste datoer"),
-        ),
-        UDEFRA: (
-            ("Temadag om samarbejde i AMO", "Behov for at se på roller og opgaver",
-             "Ekstern konsulent faciliterer dagen"),
-        ),
-    },
-    FORM: {
-        EGEN: (
-            ("Supplerende uddannelse i formidling og involvering", "Kollegerne kender ikke arbejdsmiljøarbejdet",
-             "2-dages kursus for AMR og arbejdsleder"),
-        ),
-        INDEFRA: (
-            ("Arbejdsmiljø som fast punkt på personalemøder", "Informationen når ikke ud",
-             "Kommunikationsafdelingen hjælper med korte nyheder"),
-            ("Oversættelse af sikkerhedsinstruktioner", "Flere kolleger taler ikke dansk",
-             "HR finder kolleger, der kan oversætte"),
-        ),
-        UDEFRA: (
-            ("Workshop om inddragelse af medarbejderne", "Lav deltagelse i APV'en",
-             "Ekstern arbejdsmiljørådgiver holder workshoppen"),
-        ),
-    },
-    APV: {
-        EGEN: (
-            ("Kursus i APV-metoder", "APV'en giver ikke et klart billede",
-             "Supplerende arbejdsmiljøuddannelse for AMR"),
-        ),
-        INDEFRA: (
-            ("Årshjul for arbejdsmiljøarbejdet", "Opgaverne bliver glemt",
-             "Arbejdsmiljøgruppen laver årshjulet på næste møde"),
-            ("Opfølgning på APV-handlingsplanen", "Flere punkter er ikke lukket",
-             "Status på hvert AMO-møde"),
-        ),
-        UDEFRA: (
-            ("Hjælp til den nye APV", "Sidste APV er tre år gammel",
-             "Sagkyndig bistand fra autoriseret arbejdsmiljørådgiver"),
-        ),
-    },
-}
-
-WHO = {
-    EGEN: ("AMR", "AMR og arbejdsleder", "Arbejdsleder", "Afdelingsleder"),
-    INDEFRA: ("HR", "Arbejdsmiljøleder", "Afdelingsleder", "AMR og arbejdsleder", "Teknisk chef"),
-    UDEFRA: ("Arbejdsmiljøleder", "Direktionen", "Afdelingsleder", "HR"),
-}
-FOLLOW_UP = (
-    "På næste AMO-møde", "Status hvert kvartal i arbejdsmiljøgruppen", "Ved den årlige arbejdsmiljødrøftelse",
-    "På personalemødet efter indsatsen", "Arbejdsleder følger op efter 3 måneder", "",
-)
-ROLES = ("AMR", "Arbejdsleder", "Leder", "Medarbejder", "TR")
-COURSES = (
-    "Supplerende arbejdsmiljøuddannelse: psykisk arbejdsmiljø",
-    "Supplerende arbejdsmiljøuddannelse: kemi og risikovurdering",
-    "Supplerende arbejdsmiljøuddannelse: ergonomi og løfteteknik",
-    "Supplerende arbejdsmiljøuddannelse: formidling og involvering",
-    "Supplerende arbejdsmiljøuddannelse: ulykkesforebyggelse",
-    "Supplerende arbejdsmiljøuddannelse: den gode APV",
-    "Supplerende arbejdsmiljøuddannelse: forebyggelse af krænkelser",
-    "Supplerende arbejdsmiljøuddannelse: stress og arbejdspres",
-)
-MANDATORY_COURSE = "Obligatorisk arbejdsmiljøuddannelse"
-FIRST_NAMES = ("Anne", "Bo", "Camilla", "Dorthe", "Erik", "Frederik", "Gitte", "Hanne", "Ida", "Jens",
-               "Karina", "Lars", "Mette", "Niels", "Ole", "Pia", "Rasmus", "Susanne", "Thomas", "Ulla",
-               "Vibeke", "Søren", "Jørgen", "Åse", "Mads", "Louise", "Kim", "Ahmed", "Fatima", "Marek")
-LAST_NAMES = ("Jensen", "Nielsen", "Hansen", "Pedersen", "Andersen", "Christensen", "Larsen", "Sørensen",
-              "Rasmussen", "Jørgensen", "Petersen", "Madsen", "Kristensen", "Olsen", "Thomsen", "Møller",
-              "Kjær", "Holm", "Østergaard", "Dahl")
-
-ACTION_STATUSES = (vocab.IKKE_STARTET, vocab.PLANLAGT, vocab.I_GANG, vocab.GENNEMFOERT, vocab.AFLYST)
-TRAINING_STATUSES = ("Tilbudt", "Tilmeldt", "Gennemført", "Afslået", "Aflyst")
-
+NEW_MEMBER_INDEX = 3  # Kantine: a new AMR whose mandatory course is due
+OVERDUE_INDEX = 4  # Værksted: an arbejdsleder whose mandatory course is overdue
+SAMPLE_TODAY = (11, 26)  # the sample's "now" (month, day of the last year): what docs and tests use
+EMAIL_DOMAIN = "nordiskemballage.dk"
 
 def department_names(count: int) -> list[str]:
     names = list(DEPARTMENTS[:count])
@@ -474,10 +90,15 @@ def slug(name: str) -> str:
 
 @dataclass
 class Person:
+    """A member of a department's AMO."""
+
     role: str
     name: str
     joined: dt.date
-    left: int | None = None  # last year in the AMO
+    left: dt.date | None = None
+    basic: dt.date | None = None  # the mandatory course completed
+    basic_in_row: bool = True  # known from the member row (else only from a Grunduddannelse course)
+    email: str | None = None
 
 
 def _when_form(rng: random.Random, q: Quarter, plan_year: int) -> str:
@@ -591,76 +212,118 @@ def _handleplan(rng: random.Random, department: str, year: int, end_year: int, p
     return rows
 
 
-def _person(rng: random.Random, role: str, joined: dt.date) -> Person:
-    first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
-    if rng.random() < 0.6:
-        name = f"{first[0]}{last[0]}"
-        if rng.random() < 0.5:
-            name = f"{first[0]}{rng.choice(LAST_NAMES)[0]}{last[0]}"
-    else:
-        name = f"{first} {last}"
-    return Person(role, name, joined)
+def _person(rng: random.Random, role: str, joined: dt.date, taken: set[str], first_day: dt.date, *,
+            basic: bool = True) -> Person:
+    while (name := f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}") in taken:
+        pass
+    taken.add(name)
+    email = f"{slug(name).replace('_', '.')}@{EMAIL_DOMAIN}" if rng.random() < 0.8 else None
+    done = joined + dt.timedelta(days=rng.randint(20, 80)) if basic else None
+    # Before the register's first year, only the member row knows the mandatory course.
+    in_row = rng.random() < 0.6 or done is None or done < first_day
+    return Person(role, name, joined, basic=done, basic_in_row=in_row, email=email)
 
 
-def _uddannelse(rng: random.Random, department: str, years: Sequence[int], end_year: int,
-                turnover: bool) -> list[dict]:
-    start = years[0]
-    people = [
-        _person(rng, "AMR", dt.date(start - rng.randint(0, 3), rng.randint(1, 12), 1)),
-        _person(rng, "Arbejdsleder", dt.date(start - rng.randint(1, 6), rng.randint(1, 12), 1)),
-    ]
-    if turnover and len(years) > 1:
-        people[0].left = years[0]
-        people.append(_person(rng, "AMR", dt.date(years[1], rng.randint(2, 5), 1)))
+def _members(rng: random.Random, index: int, years: Sequence[int], end_year: int) -> list[Person]:
+    """A department's AMO over the sample years: an AMR and an arbejdsleder who joined before the
+    first year, sometimes a leader; the CSV department replaces its AMR; one department has a new
+    AMR whose mandatory course is due, another an arbejdsleder whose course is overdue."""
+    start, taken = years[0], set()
+    first = dt.date(start, 1, 1)
+    people = [_person(rng, "AMR", dt.date(start - 1, rng.randint(7, 12), 1), taken, first),
+              _person(rng, "Arbejdsleder", dt.date(start - 1, rng.randint(7, 12), 15), taken, first)]
+    if rng.random() < 0.5:
+        people.append(_person(rng, "Leder", dt.date(start - 1, rng.randint(1, 6), 1), taken, first, basic=False))
+    if index == CSV_INDEX and len(years) > 1:
+        people[0].left = dt.date(years[1], 3, 31)
+        people.append(_person(rng, "AMR", dt.date(years[1], 4, 15), taken, first))
+    if index == NEW_MEMBER_INDEX:
+        people.append(_person(rng, "AMR", dt.date(end_year, 10, 1), taken, first, basic=False))
+    if index == OVERDUE_INDEX:
+        people.append(_person(rng, "Arbejdsleder", dt.date(end_year, 6, 1), taken, first, basic=False))
+    return people
+
+
+def _members_frame(department: str, people: list[Person]) -> list[dict]:
+    return [{"department": department, "name": p.name, "role": p.role, "joined": p.joined, "left": p.left,
+             "basic_training": p.basic if p.basic_in_row else None, "email": p.email} for p in people]
+
+
+def _course_day(rng: random.Random, start: dt.date, end: dt.date, first: dt.date) -> dt.date:
+    """A day for a course in the year of service [start, end], not before ``first``."""
+    low = max(start, first) + dt.timedelta(days=20)
+    return low + dt.timedelta(days=rng.randint(0, max((end - low).days - 20, 0)))
+
+
+def _uddannelse(rng: random.Random, department: str, index: int, people: list[Person], years: Sequence[int],
+                today: dt.date) -> list[dict]:
+    """The training register of a department's members: the mandatory course where only the
+    register knows it, and a supplementary course in every year of service (the first 14.8
+    hours, then 11.1); past courses mostly completed, now and then declined or cancelled and
+    offered again; one year with too few hours in the first department."""
+    first = dt.date(years[0], 1, 1)
     rows: list[dict] = []
-    for year in years:
-        for person in people:
-            if person.joined.year > year or (person.left is not None and year > person.left):
+    for person in people:
+        if person.basic is not None and person.basic >= first and (not person.basic_in_row or rng.random() < 0.3):
+            rows.append(_training(rng, department, person, MANDATORY_COURSE, 22.0, person.basic,
+                                  "Gennemført", vocab.GRUNDUDDANNELSE))
+        elif person.basic is None and person.role in ("AMR", "Arbejdsleder") and person.joined.year == today.year:
+            planned = person.joined + dt.timedelta(days=60)
+            rows.append(_training(rng, department, person, MANDATORY_COURSE, 22.0, planned, "Tilmeldt",
+                                  vocab.GRUNDUDDANNELSE))
+        if person.role not in ("AMR", "Arbejdsleder"):
+            if rng.random() < 0.5:  # a leader's own course: no entitlement, still in the register
+                rows.append(_training(rng, department, person, "Ledelse af arbejdsmiljø", 7.4,
+                                      dt.date(years[-1], rng.randint(2, 9), 10), "Gennemført", "Andet"))
+            continue
+        k = 0
+        while True:
+            k += 1
+            start = add_years(person.joined, k - 1)
+            end = add_years(person.joined, k) - dt.timedelta(days=1)
+            if start > today or (person.left is not None and start >= person.left) or end < first:
+                if start > today or (person.left is not None and start >= person.left):
+                    break
                 continue
-            if person.joined.year == year:
-                q = Quarter(year, min(4, quarter_of(person.joined) + 1))
-                done = year < end_year or q.quarter < 4
-                rows.append(_training(rng, department, person, MANDATORY_COURSE, 22.2, q,
-                                      "Gennemført" if done else "Tilmeldt"))
-            first_year = person.joined.year + (1 if person.joined.month > 6 else 0)
-            hours = 14.8 if year == first_year else 11.1
-            if year < first_year:
+            day = _course_day(rng, start, end, first)
+            hours = 14.8 if k == 1 else 11.1
+            if day > today:  # the current year of service: offered or enrolled this year, or nothing yet
+                last = min(end, dt.date(today.year, 12, 31))
+                if rng.random() < 0.7 and (last - today).days > 14:
+                    day = today + dt.timedelta(days=rng.randint(7, (last - today).days - 7))
+                    rows.append(_training(rng, department, person, rng.choice(COURSES), hours, day,
+                                          rng.choice(("Tilbudt", "Tilmeldt")), latest=end))
                 continue
-            q = Quarter(year, rng.randint(1, 4))
-            if year < end_year:
-                status = rng.choices(("Gennemført", "Afslået", "Aflyst"), [16, 2, 2])[0]
-            elif q.quarter < 4:  # seen from the autumn of end_year: over
-                status = rng.choices(("Gennemført", "Afslået", "Aflyst"), [8, 1, 1])[0]
-            else:
-                status = rng.choices(("Tilbudt", "Tilmeldt"), [2, 3])[0]
-            rows.append(_training(rng, department, person, rng.choice(COURSES), hours, q, status))
-        if rng.random() < 0.25:
-            leader = _person(rng, "Leder", dt.date(year - 3, 1, 1))
-            rows.append(_training(rng, department, leader, "Ledelse af arbejdsmiljø", 7.4,
-                                  Quarter(year, rng.randint(1, 4) if year < end_year else 4),
-                                  "Gennemført" if year < end_year else "Tilbudt"))
+            if index == 0 and person.role == "Arbejdsleder" and k == 2:  # too few hours that year
+                rows.append(_training(rng, department, person, rng.choice(COURSES), 7.4, day, "Gennemført",
+                                      latest=end))
+                continue
+            status = rng.choices(("Gennemført", "Afslået", "Aflyst"), [16, 2, 2])[0]
+            rows.append(_training(rng, department, person, rng.choice(COURSES), hours, day, status, latest=end))
+            if status == "Aflyst":  # offered again later the same year
+                again = min(day + dt.timedelta(days=60), end, max(day, dt.date(today.year, 12, 31)))
+                rows.append(_training(rng, department, person, rng.choice(COURSES), hours, again,
+                                      "Gennemført" if again <= today else "Tilmeldt", latest=end))
     return rows
 
 
 def _training(rng: random.Random, department: str, person: Person, course: str, hours: float,
-              q: Quarter, status: str) -> dict:
-    if rng.random() < 0.3:
-        month = 3 * q.quarter - rng.randint(0, 2)
-        when = dt.date(q.year, month, rng.randint(1, 28)).strftime("%d-%m-%Y")
-    else:
+              day: dt.date, status: str, kind: str = vocab.SUPPLERENDE, latest: dt.date | None = None) -> dict:
+    """A course on ``day``, its Hvornår a date or its quarter; the quarter (which counts on its
+    last day) only when that day is not after ``latest``, the end of its year of service."""
+    q = Quarter(day.year, quarter_of(day))
+    when = day.strftime("%d-%m-%Y")
+    if rng.random() < 0.5 and (latest is None or q.end <= latest) and kind == vocab.SUPPLERENDE:
         when = rng.choice((f"{q.quarter}. kvt. {q.year}", f"{q.year}-Q{q.quarter}", f"{q.quarter}. kvartal {q.year}"))
     return {
         "department": department, "role": person.role, "name": person.name, "joined": person.joined,
         "course": course, "hours": hours, "when": when, "year": q.year, "quarter": q.label,
-        "status": status,
+        "status": status, "type": kind,
     }
 
 
 def _frame(table: str, rows: list[dict]) -> pd.DataFrame:
-    df = pd.DataFrame(rows, columns=list(CANONICAL[table]))
-    if table == ARBEJDSARK:
-        df["rating"] = df["rating"].astype("Int64")
-    return df
+    return frame(table, {key: [row[key] for row in rows] for key in CANONICAL[table]})
 
 
 def generate(departments: int = 6, years: int = 3, seed: int = DEFAULT_SEED,
@@ -685,11 +348,13 @@ def generate(departments: int = 6, years: int = 3, seed: int = DEFAULT_SEED,
             needs = [e for e in entries if e["category"] == STYRKE]
             plan_date = meeting + dt.timedelta(days=rng.randint(7, 35))
             plan.extend(_handleplan(rng, department, year, end_year, plan_date, needs))
-        training = _uddannelse(rng, department, year_list, end_year, turnover=index == CSV_INDEX)
+        people = _members(rng, index, year_list, end_year)
+        today = dt.date(end_year, *SAMPLE_TODAY)
         result[department] = {
             ARBEJDSARK: _frame(ARBEJDSARK, ark),
             HANDLEPLAN: _frame(HANDLEPLAN, plan),
-            UDDANNELSE: _frame(UDDANNELSE, training),
+            UDDANNELSE: _frame(UDDANNELSE, _uddannelse(rng, department, index, people, year_list, today)),
+            MEDLEMMER: _frame(MEDLEMMER, _members_frame(department, people)),
         }
     _ensure_coverage(rng, result, end_year)
     return result
@@ -786,11 +451,24 @@ def write_box_workbook(path: Path, department: str, tables: dict[str, pd.DataFra
     ws.freeze_panes = "A4"
     for index, width in enumerate((14, 8, 30, 40, 40, 40, 40, 40, 40), start=1):
         ws.column_dimensions[chr(64 + index)].width = width
-    for table in (HANDLEPLAN, UDDANNELSE):
+    for table in (HANDLEPLAN, UDDANNELSE, MEDLEMMER):
         add_data_sheet(wb, table, canonical_rows(table, tables[table]), ranges)
     wb.move_sheet(wb["Lister"], offset=len(wb.sheetnames) - 1 - wb.index(wb["Lister"]))
     wb.active = 0
     save_workbook(wb, path, timestamp=timestamp)
+
+
+COMPANY = "Nordisk Emballage A/S"
+SITES = ("Fabrikken i Vejle", "Hovedkontoret i Aarhus")
+SITE_OF = {"Produktion": 0, "Lager": 0, "Værksted": 0, "Kantine": 0, "Administration": 1, "Salg": 1}
+
+
+def organisation(departments: Sequence[str]) -> pd.DataFrame:
+    """Where the sample company's departments sit: the company, its two sites, the departments."""
+    rows = [{"department": COMPANY, "parent": None}]
+    rows += [{"department": site, "parent": COMPANY} for site in SITES]
+    rows += [{"department": d, "parent": SITES[SITE_OF.get(d, i % 2)]} for i, d in enumerate(departments)]
+    return _frame(ORGANISATION, rows)
 
 
 def write_sample(out_dir: str | Path, departments: int = 6, years: int = 3, seed: int = DEFAULT_SEED,
@@ -805,7 +483,7 @@ def write_sample(out_dir: str | Path, departments: int = 6, years: int = 3, seed
     for index, (department, tables) in enumerate(data.items()):
         base = slug(department)
         if index == CSV_INDEX:
-            for table in (ARBEJDSARK, HANDLEPLAN, UDDANNELSE):
+            for table in (ARBEJDSARK, HANDLEPLAN, UDDANNELSE, MEDLEMMER):
                 if len(tables[table]) == 0:
                     continue
                 path = out / f"{base}_{table}.csv"
@@ -820,4 +498,9 @@ def write_sample(out_dir: str | Path, departments: int = 6, years: int = 3, seed
             wb = build_workbook(tables, include_guide=index == 0)
             save_workbook(wb, path, timestamp=timestamp)
             paths.append(path)
+    if departments > 1:
+        path = out / "organisation.xlsx"
+        wb = build_workbook({ORGANISATION: organisation(list(data))}, include_guide=False, sheets=(ORGANISATION,))
+        save_workbook(wb, path, timestamp=timestamp)
+        paths.append(path)
     return paths

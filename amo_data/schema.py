@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 ARBEJDSARK = "arbejdsark"
 HANDLEPLAN = "handleplan"
 UDDANNELSE = "uddannelse"
+MEDLEMMER = "medlemmer"
+ORGANISATION = "organisation"
 
 DESCRIPTION_MAX = 2000
 
@@ -58,6 +60,9 @@ class Table:
     sheet_aliases: tuple[str, ...]
     fields: tuple[Field, ...]  # canonical order
     file_order: tuple[str, ...] = ()  # the template's column order, if not the canonical one
+    # What an import replaces: the rows of each (department, year) group in the file, or, for a
+    # table without a year, each department's whole list (data-format.md, "What an import does").
+    group_by: tuple[str, ...] = ("department", "year")
 
     @cached_property
     def columns(self) -> tuple[str, ...]:
@@ -146,17 +151,57 @@ UDDANNELSE_TABLE = Table(
         Field("joined", "Tiltrådt", Day, ("Joined", "Valgt"), False,
               "Dato for indtræden i arbejdsmiljøorganisationen."),
         Field("course", "Kursus", Text, ("Course",), True, "Kursets navn."),
-        Field("hours", "Timer", fields.Hours(), ("Hours",), False, "Antal timer, fx 14,8."),
+        Field("hours", "Timer", fields.Hours(), ("Hours",), False,
+              "Antal timer, fx 14,8. Et supplerende kursus uden timer tæller 0 timer i retten."),
         Field("when", "Hvornår", When, ("When", "Kvartal", "Dato"), True, "Kvartal eller dato for kurset."),
         Field("year", None, Year),  # the year of Hvornår: this table's grouping year
         Field("quarter", None, fields.Label()),
-        Field("status", "Status", fields.Choice(vocab.TRAINING_STATUS, "en uddannelsesstatus", "Status (uddannelse)"), ("State",), True,
-              "Tilbudt, Tilmeldt, Gennemført, Afslået eller Aflyst."),
+        Field("status", "Status", fields.Choice(vocab.TRAINING_STATUS, "en uddannelsesstatus", "Status (uddannelse)"),
+              ("State",), True, "Tilbudt, Tilmeldt, Gennemført, Afslået eller Aflyst."),
+        Field("type", "Type", fields.Choice(vocab.COURSE_TYPE, "en kursustype", "Type (uddannelse)"),
+              ("Kursustype", "Course type"), False,
+              "Supplerende (tom = Supplerende), Grunduddannelse (den obligatoriske uddannelse) eller Andet."),
     ),
+    file_order=("department", "role", "name", "joined", "course", "type", "hours", "when", "status"),
 )
 
-SCHEMA: dict[str, Table] = {t.name: t for t in (ARBEJDSARK_TABLE, HANDLEPLAN_TABLE, UDDANNELSE_TABLE)}
+MEDLEMMER_TABLE = Table(
+    MEDLEMMER, "Medlemmer", ("Medlemmer", "AMO-medlemmer", "Medlemmer af AMO", "Members"),
+    (
+        Field("department", "Afdeling", Department, ("Department",), True, "Afdelingens navn."),
+        Field("name", "Navn", Text, ("Name", "Initialer"), True,
+              "Navn eller initialer, som i Uddannelse; én gang pr. afdeling."),
+        Field("role", "Rolle", fields.Choice(vocab.TRAINING_ROLE, "en rolle", "Rolle (uddannelse)"), ("Role",), True,
+              "AMR, Arbejdsleder, Leder eller Andet."),
+        Field("joined", "Tiltrådt", Day, ("Joined", "Valgt", "Udpeget"), True,
+              "Dato for indtræden i arbejdsmiljøorganisationen, fx 01-09-2025."),
+        Field("left", "Fratrådt", Day, ("Left", "Udtrådt"), False,
+              "Dato for udtræden; tom, hvis personen stadig er med."),
+        Field("basic_training", "Grunduddannelse", Day, ("Basic training", "Obligatorisk uddannelse"), False,
+              "Dato for den obligatoriske arbejdsmiljøuddannelse (3 dage, 22 timer), hvis den er gennemført."),
+        Field("email", "E-mail", fields.Email(), ("Email", "Mail"), False,
+              "Én e-mailadresse til påmindelser om frister (valgfri)."),
+    ),
+    group_by=("department",),
+)
+
+ORGANISATION_TABLE = Table(
+    ORGANISATION, "Organisation", ("Organisation", "Organisationsdiagram", "Enheder", "Organisation chart"),
+    (
+        Field("department", "Afdeling", Department, ("Department", "Enhed", "Unit"), True,
+              "En afdeling (som i de andre ark) eller en enhed over afdelingerne, fx et område."),
+        Field("parent", "Overordnet", Department, ("Parent", "Hører under", "Overordnet enhed"), False,
+              "Den enhed, den hører under, fx en forvaltning; tom øverst."),
+    ),
+    group_by=("department",),
+)
+
+SCHEMA: dict[str, Table] = {t.name: t for t in (ARBEJDSARK_TABLE, HANDLEPLAN_TABLE, UDDANNELSE_TABLE,
+                                                 MEDLEMMER_TABLE, ORGANISATION_TABLE)}
 TABLES: tuple[str, ...] = tuple(SCHEMA)
+# The tables whose rows belong to a department (an Organisation row names a department or a
+# unit above departments: it places one, it is no department's data).
+DEPARTMENT_TABLES: tuple[str, ...] = tuple(t for t in TABLES if t != ORGANISATION)
 
 # Views of the declarations above, for the code that reads them by table name.
 SHEET_TITLES: dict[str, str] = {t.name: t.title for t in SCHEMA.values()}

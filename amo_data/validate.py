@@ -54,7 +54,7 @@ from .errors import AmoError, Problem
 from .fields import Parsed, as_text, is_empty, plain
 from .rules import EMPTY, REPORTED, RULES, Box, Columns, control_problem
 from .schema import ARBEJDSARK, BOX_COLUMNS, BOX_KEYS, SCHEMA, SHEET_TITLES, TABLES, Table, frame, sheet_index
-from .text import clean, control_character, danish_int, fold, listing
+from .text import clean, control_character, danish_int, fold, joined, listing
 
 if TYPE_CHECKING:  # pandas is loaded only when a result's tables are asked for
     import pandas as pd
@@ -206,7 +206,7 @@ def _text_named_as_workbook(name: str, data: bytes, sheets: list) -> str | None:
         return (f'Filen "{name}" er en webside (HTML) med endelsen {suffix}, ikke et regneark. '
                 "Åbn den i Excel, og gem den som Excel-projektmappe (.xlsx).")
     return (f'Filen "{name}" er ikke et regneark: navnet ender på {suffix}, men filen indeholder tekst uden '
-            "kolonneoverskrifterne fra Arbejdsark, Handleplan eller Uddannelse. Åbn den i Excel, og "
+            f"kolonneoverskrifterne fra {joined(list(SHEET_TITLES.values()), 'eller')}. Åbn den i Excel, og "
             "gem den som Excel-projektmappe (.xlsx), eller brug skabelonen.")
 
 
@@ -288,14 +288,17 @@ def _recognise_csv(rows: list[list]) -> tuple[str | None, int | None, str | None
         return None, i, (
             f"CSV-filens overskrifter (række {i + 1}) passer lige godt til {names}. Tilføj de "
             'kolonner, der kendetegner tabellen, fx "Kategori" og "Beskrivelse" (Arbejdsark), '
-            '"Hvad" (Handleplan) eller "Kursus" (Uddannelse).'
+            '"Hvad" (Handleplan), "Kursus" (Uddannelse), "Fratrådt" eller "E-mail" (Medlemmer) eller '
+            '"Overordnet" (Organisation).'
         )
     return None, None, (
-        "CSV-filen kan ikke genkendes som Arbejdsark, Handleplan eller Uddannelse: ingen række "
+        f"CSV-filen kan ikke genkendes som {joined(list(SHEET_TITLES.values()), 'eller')}: ingen række "
         "har mindst to kendte kolonneoverskrifter. Forventet er fx "
         '"Afdeling", "Område", "Kategori" og "Beskrivelse" (Arbejdsark), '
-        '"Afdeling", "Hvad", "Hjælp" og "Hvornår" (Handleplan) eller '
-        '"Afdeling", "Rolle", "Kursus" og "Status" (Uddannelse).'
+        '"Afdeling", "Hvad", "Hjælp" og "Hvornår" (Handleplan), '
+        '"Afdeling", "Rolle", "Kursus" og "Status" (Uddannelse), '
+        '"Afdeling", "Navn", "Tiltrådt" og "Fratrådt" (Medlemmer) eller '
+        '"Afdeling" og "Overordnet" (Organisation).'
     )
 
 
@@ -373,15 +376,17 @@ class _Sheet:
                 self.boxes.append(Box(i, written, category, help_))
             else:
                 self.columns[target] = (i, written)
-        missing, errors = RULES[self.table.name][0](self.columns, self.boxes)
-        for key in missing:
+        found = RULES[self.table.name][0](self.columns, self.boxes)
+        for key in found.missing:
             field = self.table.field[key]
             others = listing(field.aliases)
             also = f" Den kan også hedde {others}." if others else ""
             self.error(number, None, None, f'Kolonnen "{field.header}" mangler.{also}')
-        for message in errors:
+        for message in found.errors:
             self.error(number, None, None, message)
-        self.broken = self.broken or bool(missing or errors)
+        for message in found.warnings:
+            self.warn(number, None, None, message)
+        self.broken = self.broken or bool(found.missing or found.errors)
 
     def run(self) -> None:
         """Validate the data rows: find the empty ones, report control characters, and hand the

@@ -108,6 +108,18 @@ TRAINING_STATUS = _vocab(
     {"Tilbudt": [], "Tilmeldt": [], "Gennemført": [], "Afslået": [], "Aflyst": []},
 )
 
+# Type of a course in the Uddannelse register (format version 2).
+SUPPLERENDE = "Supplerende"
+GRUNDUDDANNELSE = "Grunduddannelse"
+COURSE_TYPE = _vocab(
+    "kursustype",
+    {
+        SUPPLERENDE: ["Supplerende arbejdsmiljøuddannelse", "Supplementary"],
+        GRUNDUDDANNELSE: ["Obligatorisk", "Den obligatoriske arbejdsmiljøuddannelse", "Arbejdsmiljøuddannelse", "Basic"],
+        "Andet": ["Other"],
+    },
+)
+
 # Default areas (Område); a deployment may extend them, see the module docstring.
 DEFAULT_AREAS: dict[str, list[str]] = {
     "Psykisk arbejdsmiljø": ["Psykisk", "Psykosocialt", "Psykosocialt arbejdsmiljø", "Trivsel", "Stress", "Krænkelser"],

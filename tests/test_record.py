@@ -63,3 +63,36 @@ def test_a_long_plan_runs_over_several_pages_with_page_numbers():
     assert len(reader.pages) > 2
     assert f"side 1 af {len(reader.pages)}" in reader.pages[0].extract_text()
     assert text_of(data).count("Kemisk risikovurdering") == 40
+
+
+def test_the_report_command_writes_a_stored_years_record_and_refuses_a_year_without_one(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    db = f"sqlite:///{tmp_path / 'amo.sqlite'}"
+    run = [sys.executable, "-m", "amo_data"]
+    samples = [str(p) for p in sorted((root / "sample_data").iterdir())]
+    subprocess.run([*run, "import", *samples, "--db", db], cwd=root, check=True, capture_output=True, timeout=300)
+    out = tmp_path / "referat.pdf"
+    proc = subprocess.run([*run, "report", str(out), "--department", "produktion", "--year", "2025", "--db", db,
+                           "--today", "2026-11-26"], cwd=root, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    text = " ".join(text_of(out.read_bytes()).split())
+    assert "Afdeling: Produktion" in text and "År: 2025" in text
+    from amo_data.store import Store
+
+    with Store(db) as store:
+        tables = store.current_tables(("arbejdsark", "handleplan"))
+    ark = tables["arbejdsark"]
+    for description in ark.loc[(ark["department"] == "Produktion") & (ark["year"] == 2025), "description"]:
+        assert " ".join(description.split()) in text
+    plan = tables["handleplan"]
+    for what in plan.loc[(plan["department"] == "Produktion") & (plan["year"] == 2025), "what"]:
+        assert what in text
+    none = subprocess.run([*run, "report", str(tmp_path / "tom.pdf"), "--department", "Produktion", "--year", "2019",
+                           "--db", db], cwd=root, capture_output=True, text=True, timeout=120)
+    assert none.returncode == 1
+    assert none.stderr.startswith("Fejl: ") and "ingen drøftelse" in none.stderr and "Traceback" not in none.stderr
+    assert not (tmp_path / "tom.pdf").exists()

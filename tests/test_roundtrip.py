@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from amo_data import metrics, vocab
+from amo_data import summary, vocab
 from amo_data.schema import CANONICAL
 from amo_data.store import Store
 from amo_data.validate import check_bytes
@@ -117,7 +117,7 @@ def test_export_then_import_into_an_empty_store_gives_the_same_data_and_figures(
     _import(b, "eksport.xlsx", _workbook(a.current()))
     assert _rows(b) == _rows(a)
     for year in (None, 2026):
-        assert metrics.summary(b.current(), year=year, today=TODAY) == metrics.summary(a.current(), year=year, today=TODAY)
+        assert summary.summary(b.current(), year=year, today=TODAY) == summary.summary(a.current(), year=year, today=TODAY)
     a.close()
     b.close()
 

@@ -12,12 +12,14 @@ import pytest
 
 from amo_data import vocab
 from amo_data.quarters import parse_label
-from amo_data.sample import DEFAULT_END_YEAR, DEFAULT_SEED, generate, write_sample
+from amo_data.sample import DEFAULT_END_YEAR, DEFAULT_SEED, generate, organisation, write_sample
 from amo_data.schema import (
     ARBEJDSARK,
     BOX_COLUMNS,
     COLUMNS,
     HANDLEPLAN,
+    MEDLEMMER,
+    ORGANISATION,
     TABLES,
     UDDANNELSE,
 )
@@ -104,10 +106,29 @@ def test_some_actions_urgent_and_some_overdue(data):
 
 def test_training_hours_follow_the_rules(data):
     training = _all(data, UDDANNELSE)
-    amo = training[training["role"].isin(["AMR", "Arbejdsleder"])
-                   & training["course"].str.startswith("Supplerende")]
-    assert set(amo["hours"]) == {14.8, 11.1}
+    amo = training[training["role"].isin(["AMR", "Arbejdsleder"]) & (training["type"] == "Supplerende")]
+    # 14.8 hours in the first year of service, 11.1 after; one year with too few (7.4) on purpose.
+    assert set(amo["hours"]) == {14.8, 11.1, 7.4}
+    assert (amo["hours"] == 7.4).sum() == 1
+    assert set(training.loc[training["type"] == "Grunduddannelse", "hours"]) == {22.0}
     assert set(training["role"]) <= set(vocab.TRAINING_ROLE.values)
+
+
+def test_members_show_every_state_of_the_entitlement(data):
+    # Issue 16: "members for each sample department, including some who left, someone new whose
+    # basic course is due, a declined offer, a year with too few hours".
+    import datetime as dt
+
+    from amo_data.entitlement import figures
+
+    members, training = _all(data, "medlemmer"), _all(data, UDDANNELSE)
+    assert set(members["department"]) == set(data)
+    assert members["left"].notna().any()
+    result = figures(members, training, dt.date(DEFAULT_END_YEAR, 11, 26))
+    assert {b["state"] for b in result["basic_training"]} == {"due", "overdue"}
+    assert {y["state"] for y in result["entitlement"]} >= {"met", "missed", "open"}
+    assert (training["status"] == "Afslået").any()
+    assert members["email"].notna().sum() > len(members) / 2
 
 
 def test_one_department_lacks_a_recent_discussion(data):
@@ -141,7 +162,7 @@ def test_csv_is_written_as_danish_excel_writes_it(written):
         lines = text.split("\r\n")
         assert lines[-1] == "" and "\n" not in "".join(lines)  # CRLF everywhere
         header = lines[0].split(";")
-        assert header[0] == "Afdeling" and len(header) >= 8
+        assert header[0] == "Afdeling" and len(header) >= 7
     training = next(p for p in csvs if "uddannelse" in p.name).read_bytes().decode("cp1252")
     assert ";11,1;" in training and "11.1" not in training  # decimal comma
 
@@ -161,10 +182,10 @@ def test_box_layout_file(written):
 
 def test_every_workbook_has_the_template_sheets(written):
     for path in written:
-        if path.suffix != ".xlsx":
+        if path.suffix != ".xlsx" or path.name == "organisation.xlsx":
             continue
         wb = openpyxl.load_workbook(path)
-        assert {"Handleplan", "Uddannelse"} <= set(wb.sheetnames)
+        assert {"Handleplan", "Uddannelse", "Medlemmer"} <= set(wb.sheetnames)
         assert [c.value for c in wb["Handleplan"][1]] == [c.header for c in COLUMNS[HANDLEPLAN]]
 
 
@@ -185,11 +206,13 @@ def test_sample_files_give_back_the_generated_tables(written, data):
     assert all(r.ok for r in results)
     for table in TABLES:
         got = pd.concat([r.tables[table] for r in results], ignore_index=True)
-        want = _all(data, table)
+        want = organisation(list(data)) if table == ORGANISATION else _all(data, table)
         assert len(got) == len(want), table
         key = {ARBEJDSARK: ["department", "year", "area", "category", "description"],
                HANDLEPLAN: ["department", "year", "what", "quarter", "status", "help"],
-               UDDANNELSE: ["department", "role", "name", "course", "quarter", "status", "hours"]}[table]
+               UDDANNELSE: ["department", "role", "name", "course", "quarter", "status", "hours", "type"],
+               MEDLEMMER: ["department", "name", "role", "joined", "left", "basic_training", "email"],
+               ORGANISATION: ["department", "parent"]}[table]
 
         def rows(df, key=key):
             return sorted(tuple(str(v) for v in r) for r in df[key].itertuples(index=False))

@@ -135,8 +135,8 @@ def test_department_filter_is_case_insensitive_and_ignores_year_for_discussion(d
 @pytest.mark.parametrize("department", [None, "lager", "Administration"])
 def test_summary_of_the_narrow_load_equals_summary_of_every_column(db, year, department):
     # `summary` loads only metrics.SUMMARY_COLUMNS (the long texts stay in the database).
-    from amo_data.metrics import SUMMARY_COLUMNS
-    from amo_data.metrics import summary as figures
+    from amo_data.summary import SUMMARY_COLUMNS
+    from amo_data.summary import summary as figures
     from amo_data.store import Store
 
     store = Store(db)

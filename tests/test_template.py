@@ -46,9 +46,9 @@ def _list_values(wb, formula: str) -> list[str]:
     return [row[0].value for row in ws[ref.replace("$", "")]]
 
 
-def test_template_has_guide_first_then_the_three_sheets(wb):
+def test_template_has_guide_first_then_every_data_sheet(wb):
     visible = [ws.title for ws in wb.worksheets if ws.sheet_state == "visible"]
-    assert visible == ["Vejledning", "Arbejdsark", "Handleplan", "Uddannelse"]
+    assert visible == ["Vejledning", "Arbejdsark", "Handleplan", "Uddannelse", "Medlemmer", "Organisation"]
     assert wb["Lister"].sheet_state == "hidden"
     assert wb.active.title == "Vejledning"
 

@@ -19,6 +19,8 @@ from amo_data.schema import (
     CANONICAL,
     COLUMNS,
     HANDLEPLAN,
+    MEDLEMMER,
+    ORGANISATION,
     SHEET_ALIASES,
     TABLES,
     UDDANNELSE,
@@ -40,6 +42,10 @@ UH = ["Afdeling", "Rolle", "Navn", "Kursus", "Timer", "Hvornår", "Status"]
 A_ROW = ["Lager", 2026, "Ergonomi", "Lykkes", "Gode løfteteknikker", None, 4, "AMR"]
 H_ROW = ["Lager", 2026, "Kursus i kemi", "Kemi", "Egen", "3. kvartal 2026", "Planlagt"]
 U_ROW = ["Lager", "AMR", "JH", "Supplerende kursus", "14,8", "2026-Q3", "Tilmeldt"]
+MH = ["Afdeling", "Navn", "Rolle", "Tiltrådt", "Fratrådt", "Grunduddannelse", "E-mail"]
+M_ROW = ["Lager", "Ole Hansen", "AMR", "01-09-2025", None, "15-10-2025", "ole@firma.dk"]
+OH = ["Afdeling", "Overordnet"]
+O_ROW = ["Lager", "Drift"]
 
 
 def sheet(name: str, *rows, csv: bool = False) -> RawSheet:
@@ -75,7 +81,8 @@ def with_cell(row: list, headers: list, header: str, value) -> list:
 
 # --- sheets -----------------------------------------------------------------------------------
 
-ROWS = {ARBEJDSARK: (AH, A_ROW), HANDLEPLAN: (HH, H_ROW), UDDANNELSE: (UH, U_ROW)}
+ROWS = {ARBEJDSARK: (AH, A_ROW), HANDLEPLAN: (HH, H_ROW), UDDANNELSE: (UH, U_ROW), MEDLEMMER: (MH, M_ROW),
+        ORGANISATION: (OH, O_ROW)}
 
 
 @pytest.mark.parametrize(
@@ -95,7 +102,7 @@ def test_other_sheets_are_ignored():
     result = run(sheet("Vejledning", ["Sådan udfylder du arket"], ["Afdeling", "Kategori"]),
                  sheet("Lister", ["Ergonomi", "Kemi"]), sheet("Handleplan", HH, H_ROW))
     assert result.ok and not result.warnings
-    assert result.rows == {ARBEJDSARK: 0, HANDLEPLAN: 1, UDDANNELSE: 0}
+    assert result.rows == {t: int(t == HANDLEPLAN) for t in TABLES}
 
 
 def test_workbook_without_known_sheet_is_an_error_naming_the_sheets():
@@ -151,6 +158,16 @@ VALID = {  # a valid raw value for each column and the canonical value it gives
     (UDDANNELSE, "hours"): ("11,1", 11.1),
     (UDDANNELSE, "when"): ("Q4 2026", "Q4 2026"),
     (UDDANNELSE, "status"): ("Gennemført", "Gennemført"),
+    (UDDANNELSE, "type"): ("Obligatorisk", "Grunduddannelse"),
+    (MEDLEMMER, "department"): ("Lager ", "Lager"),
+    (MEDLEMMER, "name"): (" Ole  Hansen", "Ole Hansen"),
+    (MEDLEMMER, "role"): ("Arbejdsmiljørepræsentant", "AMR"),
+    (MEDLEMMER, "joined"): ("01-09-2025", dt.date(2025, 9, 1)),
+    (MEDLEMMER, "left"): (dt.datetime(2026, 8, 31), dt.date(2026, 8, 31)),
+    (MEDLEMMER, "basic_training"): ("15-10-2025", dt.date(2025, 10, 15)),
+    (MEDLEMMER, "email"): (" ole.hansen@firma.dk ", "ole.hansen@firma.dk"),
+    (ORGANISATION, "department"): ("Vejdrift", "Vejdrift"),
+    (ORGANISATION, "parent"): ("Vej  og Park", "Vej og Park"),
 }
 
 
@@ -718,7 +735,8 @@ def _check_dtypes(result: FileResult) -> None:
     for table in TABLES:
         frame = result.tables[table]
         assert tuple(frame.columns) == CANONICAL[table]
-        assert frame["year"].dtype == "int64"
+        if "year" in frame.columns:
+            assert frame["year"].dtype == "int64"
     assert result.tables[ARBEJDSARK]["rating"].dtype == "Int64"
     assert result.tables[UDDANNELSE]["hours"].dtype == "float64"
     assert result.tables[HANDLEPLAN]["urgent"].dtype == bool
@@ -738,7 +756,7 @@ def test_rows_with_errors_are_left_out_of_the_tables():
     result = handleplan(H_ROW, with_cell(H_ROW, HH, "Hvornår", "snart"), H_ROW)
     assert not result.ok and len(result.tables[HANDLEPLAN]) == 2
     # "rows" counts the rows read, the one with an error included
-    assert result.to_json()["rows"] == {ARBEJDSARK: 0, HANDLEPLAN: 3, UDDANNELSE: 0}
+    assert result.to_json()["rows"] == {t: 3 if t == HANDLEPLAN else 0 for t in TABLES}
 
 
 def test_rows_of_a_sheet_with_a_missing_column_are_all_counted_but_none_returned():
@@ -859,7 +877,7 @@ def test_xlsx_end_to_end_with_title_rows_dates_and_errors():
     assert list(arbejdsark_table["help"]) == [None, "Hjælp udefra", "Hjælp udefra"]
     plan = result.tables[HANDLEPLAN]
     assert list(plan["when"]) == ["15-08-2026"] and list(plan["status"]) == ["Ikke startet"]
-    assert result.to_json()["rows"] == {ARBEJDSARK: 4, HANDLEPLAN: 2, UDDANNELSE: 0}
+    assert result.to_json()["rows"] == {ARBEJDSARK: 4, HANDLEPLAN: 2, UDDANNELSE: 0, MEDLEMMER: 0, ORGANISATION: 0}
 
 
 def test_cp1252_semicolon_csv_end_to_end():
@@ -1038,3 +1056,114 @@ def test_true_is_not_a_rating_though_it_equals_one():
     rows = [with_cell(A_ROW, AH, "Vurdering", value) for value in (1, 1.0, True, "1")]
     problem = one_error(arbejdsark(*rows))
     assert problem.row == 4 and problem.column == "Vurdering"
+
+
+# --- format version 2: Medlemmer, Organisation and Uddannelse's Type (data-format.md) ----------
+
+
+def medlemmer(*rows, headers=MH) -> FileResult:
+    return run(sheet("Medlemmer", headers, *rows))
+
+
+def organisation(*rows, headers=OH) -> FileResult:
+    return run(sheet("Organisation", headers, *rows))
+
+
+def test_a_member_list_is_read_into_its_table():
+    result = medlemmer(M_ROW, ["Lager", "Sara", "Arbejdsleder", dt.date(2026, 10, 1), None, None, None])
+    assert result.ok and not result.warnings
+    table = result.tables[MEDLEMMER]
+    assert list(table["name"]) == ["Ole Hansen", "Sara"]
+    assert list(table["joined"]) == [dt.date(2025, 9, 1), dt.date(2026, 10, 1)]
+    assert list(table["email"]) == ["ole@firma.dk", None]
+
+
+def test_the_same_member_twice_in_a_file_is_an_error_naming_both_rows():
+    # "A member is identified by department (as for every table) and name: trimmed, inner
+    # whitespace collapsed, case-insensitive. ... Two rows of one file with the same department
+    # and name are an error."
+    again = with_cell(with_cell(M_ROW, MH, "Navn", "ole   HANSEN"), MH, "Afdeling", "LAGER")
+    other_department = with_cell(M_ROW, MH, "Afdeling", "Kontor")
+    problem = one_error(medlemmer(M_ROW, other_department, again))
+    assert (problem.sheet, problem.row, problem.column) == ("Medlemmer", 4, "Navn")
+    assert "række 2" in problem.message and "én gang pr. afdeling" in problem.message
+
+
+def test_fratraadt_before_tiltraadt_is_an_error():
+    problem = one_error(medlemmer(with_cell(M_ROW, MH, "Fratrådt", "31-08-2025")))
+    assert (problem.row, problem.column) == (2, "Fratrådt")
+    assert "31-08-2025" in problem.message and "01-09-2025" in problem.message
+
+
+@pytest.mark.parametrize("column, value, words", [
+    ("Rolle", "Formand", "er ikke en rolle"),
+    ("Tiltrådt", None, "skal udfyldes"),
+    ("Tiltrådt", "snart", "er ikke en dato"),
+    ("E-mail", "ole@firma.dk; eva@firma.dk", "er ikke én e-mailadresse"),
+    ("E-mail", "ole hansen", "er ikke én e-mailadresse"),
+    ("Navn", None, "skal udfyldes"),
+])
+def test_bad_member_cells_are_errors_naming_row_and_column(column, value, words):
+    problem = one_error(medlemmer(with_cell(M_ROW, MH, column, value)))
+    assert (problem.sheet, problem.row, problem.column) == ("Medlemmer", 2, column)
+    assert words in problem.message
+
+
+def test_a_member_list_without_tiltraadt_is_refused():
+    headers = [h for h in MH if h != "Tiltrådt"]
+    problem = one_error(medlemmer([v for h, v in zip(MH, M_ROW, strict=True) if h != "Tiltrådt"], headers=headers))
+    assert problem.message.startswith('Kolonnen "Tiltrådt" mangler')
+
+
+def test_course_type_defaults_to_supplerende_and_reads_its_aliases():
+    headers = [*UH, "Type"]
+    result = uddannelse([*U_ROW, None], [*U_ROW, "Den obligatoriske arbejdsmiljøuddannelse"], [*U_ROW, "Other"],
+                        headers=headers)
+    assert result.ok and list(result.tables[UDDANNELSE]["type"]) == ["Supplerende", "Grunduddannelse", "Andet"]
+    assert list(uddannelse(U_ROW).tables[UDDANNELSE]["type"]) == ["Supplerende"]
+
+
+def test_a_supplementary_course_without_hours_is_a_warning():
+    # "a `Supplerende` course without hours counts 0 hours towards the entitlement, with a warning"
+    result = uddannelse(with_cell(U_ROW, UH, "Timer", None), U_ROW)
+    assert result.ok
+    assert [(p.row, p.column) for p in result.warnings] == [(2, "Timer")]
+    assert "0 timer" in result.warnings[0].message
+    basic = uddannelse([*with_cell(U_ROW, UH, "Timer", None), "Grunduddannelse"], headers=[*UH, "Type"])
+    assert basic.ok and not basic.warnings
+    no_column = uddannelse([v for h, v in zip(UH, U_ROW, strict=True) if h != "Timer"],
+                           headers=[h for h in UH if h != "Timer"])
+    assert no_column.ok and [(p.row, p.column) for p in no_column.warnings] == [(1, None)]
+
+
+def test_an_organisation_sheet_is_read_into_its_table():
+    result = organisation(["Vejdrift", "Vej og Park"], ["Vej og Park", "Teknik og Miljø"], ["Teknik og Miljø", None])
+    assert result.ok
+    assert list(result.tables[ORGANISATION]["parent"]) == ["Vej og Park", "Teknik og Miljø", None]
+
+
+def test_a_unit_under_itself_is_an_error():
+    problem = one_error(organisation(["Vejdrift", " VEJDRIFT "]))
+    assert (problem.row, problem.column) == (2, "Overordnet") and "under sig selv" in problem.message
+
+
+def test_a_cycle_is_an_error_naming_its_rows_and_nothing_is_kept():
+    result = organisation(["A", "B"], ["X", None], ["B", "C"], ["c", "a"])
+    problem = one_error(result)
+    assert problem.column == "Overordnet" and "går i ring" in problem.message
+    assert "række 2, 4 og 5" in problem.message and not result.ok
+
+
+def test_a_name_twice_in_an_organisation_sheet_is_an_error():
+    problem = one_error(organisation(["Vejdrift", "Vej og Park"], ["vejdrift", "Parker"]))
+    assert (problem.row, problem.column) == (3, "Afdeling") and "række 2" in problem.message
+
+
+@pytest.mark.parametrize("table, text", [
+    (MEDLEMMER, "Afdeling;Navn;Rolle;Tiltrådt;Fratrådt\nLager;Ole;AMR;01-09-2025;\n"),
+    (ORGANISATION, "Afdeling;Overordnet\nLager;Drift\n"),
+])
+def test_csv_files_of_the_new_tables_are_recognised(table, text):
+    result = check_bytes("fil.csv", text.encode())
+    assert result.ok, [describe(p) for p in result.errors]
+    assert len(result.tables[table]) == 1
