@@ -3,6 +3,7 @@ database keeps (never a token's secret), and the audit line of every change."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 
 import pytest
@@ -35,16 +36,18 @@ def test_a_token_is_shown_once_found_by_its_secret_and_revoked_for_good(store):
 
     found = store.token_for(secret)
     assert found["name"] == "Intranet" and found["departments"] == ["Lager", "Kontor"]
-    assert found["created_by"] == "admin" and found["revoked"] is None
+    assert found["created_by"] == "admin" and found["revoked_at"] is None
+    assert abs((dt.datetime.now(dt.UTC) - found["created_at"]).total_seconds()) < 120
     for wrong in ("", None, secret[:-1], secret + "x", secret.upper()):
         assert store.token_for(wrong) is None
-    assert [(t["name"], t["revoked"]) for t in store.tokens()] == [("BI", None), ("Intranet", None)]
+    assert [(t["name"], t["revoked_at"]) for t in store.tokens()] == [("BI", None), ("Intranet", None)]
 
     with pytest.raises(AmoError, match='allerede en nøgle med navnet "Intranet"'):
         store.add_token(" Intranet ", ["Lager"], user="admin")
     store.revoke_token("Intranet", user="chef")
     assert store.token_for(secret) is None and store.token_for(other)["name"] == "BI"
-    assert store.tokens()[1]["revoked"] is not None  # still listed
+    revoked = store.tokens()[1]  # still listed
+    assert revoked["revoked_by"] == "chef" and revoked["revoked_at"] >= revoked["created_at"]
     with pytest.raises(AmoError, match="allerede tilbagekaldt"):
         store.revoke_token("Intranet", user="chef")
     with pytest.raises(AmoError, match='ingen nøgle med navnet "Ukendt"'):

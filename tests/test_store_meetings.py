@@ -121,6 +121,9 @@ def test_reminders_are_recorded_once(store):
     assert store.reminders_sent(["ole@firma.dk"]) == {rows[0], rows[1], ("ole@firma.dk", "drøftelse-lager@amo",
                                                                           "coming")}
     assert store.reminders_sent(["pia@firma.dk", "ingen@firma.dk"]) == {rows[2]}
+    # Addresses are matched case-insensitively and given in lower case.
+    assert store.record_reminders([(" Pia@Firma.DK ", "handling-7@amo", "coming")]) == 0
+    assert store.reminders_sent(["PIA@firma.dk"]) == {rows[2]}
     assert store.reminders_sent([]) == set()
     with pytest.raises(ValueError):
         store.record_reminders([("ole@firma.dk", "x", "later")])

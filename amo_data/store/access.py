@@ -20,7 +20,7 @@ from .. import fields
 from ..errors import AmoError
 from ..text import clean, danish_key, department_key, department_name, fold
 from .engine import Database
-from .tables import api_tokens, bump, iso, now, user_name, user_roles, write_audit
+from .tables import api_tokens, bump, iso, now, user_name, user_roles, utc, write_audit
 
 
 def _departments(departments: Iterable[str] | None) -> list[str]:
@@ -59,13 +59,14 @@ def add_token(db: Database, name: str, departments: Iterable[str] | None, user: 
 
 
 def _token(row: Any) -> dict[str, Any]:
-    return {"name": row.name, "departments": list(row.departments), "created": iso(row.created_at),
-            "created_by": row.created_by, "revoked": iso(row.revoked_at)}
+    return {"name": row.name, "departments": list(row.departments), "created_at": utc(row.created_at),
+            "created_by": row.created_by, "revoked_at": None if row.revoked_at is None else utc(row.revoked_at),
+            "revoked_by": row.revoked_by}
 
 
 def tokens(db: Database) -> list[dict[str, Any]]:
-    """Every token, by name: ``{"name", "departments", "created", "created_by", "revoked"}``
-    (times as ISO text; ``revoked`` None while the token works)."""
+    """Every token, by name: ``{"name", "departments", "created_at", "created_by", "revoked_at",
+    "revoked_by"}`` (times as UTC datetimes; ``revoked_at`` None while the token works)."""
     with db.read() as conn:
         rows = conn.execute(sa.select(api_tokens)).all()
     return [_token(row) for row in sorted(rows, key=lambda r: (danish_key(r.name), r.name))]

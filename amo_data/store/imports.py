@@ -194,9 +194,9 @@ def _insert_rows(conn: Connection, table: str, rows: list[tuple]) -> None:
     """Insert rows ``(version_id, *canonical values)`` with the driver's executemany.
 
     Not through ``DATA[table].insert()``: SQLAlchemy builds and processes every row's
-    parameters in Python, which made an import of the benchmark workbook a third slower. The
-    values are those SQLAlchemy would bind: plain Python values, and on SQLite a date as the
-    ISO text its Date type stores.
+    parameters in Python, which a user importing a big workbook waits for (docs/performance.md).
+    The values are those SQLAlchemy would bind: plain Python values, and on SQLite a date as
+    the ISO text its Date type stores.
     """
     if not rows:
         return

@@ -95,9 +95,15 @@ def preparations_of(db: Database, department: str, year: int) -> list[dict[str, 
 # --------------------------------------------------------------------------- reminders
 
 
+def _address(recipient: str) -> str:
+    """An e-mail address as reminders are recorded: trimmed, case-insensitive (lower case)."""
+    return clean(recipient).casefold()
+
+
 def reminders_sent(db: Database, recipients: Iterable[str]) -> set[tuple[str, str, str]]:
-    """``(recipient, uid, phase)`` of every reminder recorded for the given recipients."""
-    wanted = sorted({clean(r) for r in recipients if clean(r)})
+    """``(recipient, uid, phase)`` of every reminder recorded for the given recipients
+    (addresses in lower case, as recorded)."""
+    wanted = sorted({_address(r) for r in recipients if _address(r)})
     found: set[tuple[str, str, str]] = set()
     with db.read() as conn:
         for chunk in chunks(wanted):
@@ -108,9 +114,10 @@ def reminders_sent(db: Database, recipients: Iterable[str]) -> set[tuple[str, st
 
 
 def record_reminders(db: Database, rows: Iterable[tuple[str, str, str]]) -> int:
-    """Record reminders as sent, ``(recipient, uid, phase)`` with phase "coming" or "passed";
-    one already recorded is left as it is. Returns how many were new."""
-    wanted = {(clean(recipient), str(uid), phase) for recipient, uid, phase in rows}
+    """Record reminders as sent, ``(recipient, uid, phase)`` with phase "coming" or "passed"
+    (the address is matched case-insensitively); one already recorded is left as it is.
+    Returns how many were new."""
+    wanted = {(_address(recipient), str(uid), phase) for recipient, uid, phase in rows}
     bad = sorted({phase for _r, _u, phase in wanted if phase not in PHASES}, key=str)
     if bad or any(not r or not u for r, u, _p in wanted):
         raise ValueError(f"a reminder needs a recipient, a uid and a phase in {PHASES}, not {bad}")
