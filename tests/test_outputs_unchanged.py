@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -24,8 +25,12 @@ def cli(*args: str) -> str:
 
 @pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.name)
 def test_check_json_of_each_sample_file_is_unchanged(path):
-    out = cli("check", str(path.relative_to(ROOT)), "--json")
-    assert out == (BEFORE / f"check_{path.stem}.json").read_text(encoding="utf-8")
+    # Format version 2 added two tables to "rows" (both 0 here); everything else is byte for byte.
+    out = json.loads(cli("check", str(path.relative_to(ROOT)), "--json"))
+    for file in out["files"]:
+        assert (file["rows"].pop("medlemmer"), file["rows"].pop("organisation")) == (0, 0)
+    assert json.dumps(out, ensure_ascii=False, indent=2) + "\n" == \
+        (BEFORE / f"check_{path.stem}.json").read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
