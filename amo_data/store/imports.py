@@ -171,7 +171,11 @@ def _import(conn: Connection, converted: list[dict[str, list[list]]], batch: dic
             sa.select(versions.c.id, versions.c.table_name, versions.c.dept_key, versions.c.year)
             .where(versions.c.batch_id == batch_id))}
         for table in TABLES:  # each table's rows group by group, in the order the groups were met
-            _insert_rows(conn, table, [(ids[g], *row) for g in changed if g[0] == table for row in groups[g][1]])
+            names = ("version_id", *SCHEMA[table].columns)
+            rows = [dict(zip(names, (ids[g], *row), strict=True))
+                    for g in changed if g[0] == table for row in groups[g][1]]
+            for chunk in chunks(rows):
+                conn.execute(DATA[table].insert(), chunk)
     if meeting is not None:
         key = department_key(meeting.department)
         department = spelling.setdefault(key, meeting.department)
@@ -188,34 +192,6 @@ def _import(conn: Connection, converted: list[dict[str, list[list]]], batch: dic
     write_audit(conn, user, "import", details)
     bump(conn)
     return outcome
-
-
-def _insert_rows(conn: Connection, table: str, rows: list[tuple]) -> None:
-    """Insert rows ``(version_id, *canonical values)`` with the driver's executemany.
-
-    Not through ``DATA[table].insert()``: SQLAlchemy builds and processes every row's
-    parameters in Python, which a user importing a big workbook waits for (docs/performance.md).
-    The values are those SQLAlchemy would bind: plain Python values, and on SQLite a date as
-    the ISO text its Date type stores.
-    """
-    if not rows:
-        return
-    names = ("version_id", *SCHEMA[table].columns)
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    quoted = ", ".join(f'"{name}"' for name in names)
-    sql = f'INSERT INTO "{table}" ({quoted}) VALUES ({", ".join([mark] * len(names))})'
-    dates = [i for i, f in enumerate(SCHEMA[table].fields, start=1) if f.storage == "date"]
-    if dates and conn.dialect.name == "sqlite":
-        iso_of: dict[Any, Any] = {None: None}
-        def stored(row: tuple) -> tuple:
-            values = list(row)
-            for i in dates:
-                day = values[i]
-                values[i] = iso_of[day] if day in iso_of else iso_of.setdefault(day, day.isoformat())
-            return tuple(values)
-        rows = list(map(stored, rows))
-    for chunk in chunks(rows, 50_000):
-        conn.exec_driver_sql(sql, chunk)
 
 
 def _groups(converted: list[dict[str, list[list]]], spelling: dict[str, str]) -> dict[Group, list]:
