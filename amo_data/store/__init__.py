@@ -31,6 +31,7 @@ import sqlalchemy as sa
 from ..errors import AmoError, StoreUnavailable
 from ..schema import TABLES
 from . import access, erasure, imports, notes, queries
+from .access import RoleGrant
 from .engine import (
     AMO_LOCK_KEY, DATABASE_ENV, DEFAULT_SQLITE_PATH, PROJECT_ROOT, SQLITE_BUSY_TIMEOUT_MS, Database, database_reason,
     default_url, reason_and_when, resolve_url, unavailable,
@@ -50,7 +51,8 @@ SAMPLE_USER = "eksempeldata"  # the user name the sample data is imported under
 
 __all__ = [
     "AMO_LOCK_KEY", "CURRENT", "DATA", "DATABASE_ENV", "DEFAULT_SQLITE_PATH", "NO_YEAR", "PROJECT_ROOT", "REPLACED",
-    "SAMPLE_USER", "SCHEMA_VERSION", "SQLITE_BUSY_TIMEOUT_MS", "UNDONE", "ImportOutcome", "Meeting", "Store",
+    "SAMPLE_USER", "SCHEMA_VERSION", "SQLITE_BUSY_TIMEOUT_MS", "UNDONE", "ImportOutcome", "Meeting", "RoleGrant",
+    "Store",
     "audit", "batches", "database_reason", "default_url", "meta", "metadata", "resolve_url", "unavailable",
     "versions",
 ]
@@ -299,9 +301,10 @@ class Store:
     def revoke_role(self, email: str, user: Any) -> None:
         access.revoke_role(self.db, email, user)
 
-    def role_of(self, email: str | None) -> dict[str, Any] | None:
+    def role_of(self, email: str | None) -> RoleGrant | None:
         """The role granted to ``email`` (case-insensitive), else None."""
         return access.role_of(self.db, email)
 
-    def roles(self) -> list[dict[str, Any]]:
+    def roles(self) -> list[RoleGrant]:
+        """Every granted role, by e-mail address."""
         return access.roles(self.db)

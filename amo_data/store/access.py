@@ -8,10 +8,12 @@ one). A token's ``departments`` are stored as given (the caller decides what the
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import secrets
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,7 +22,7 @@ from .. import fields
 from ..errors import AmoError
 from ..text import clean, danish_key, department_key, department_name, fold
 from .engine import Database
-from .tables import api_tokens, bump, iso, now, user_name, user_roles, utc, write_audit
+from .tables import api_tokens, bump, now, user_name, user_roles, utc, write_audit
 
 
 def _departments(departments: Iterable[str] | None) -> list[str]:
@@ -53,7 +55,7 @@ def add_token(db: Database, name: str, departments: Iterable[str] | None, user: 
             raise AmoError(f'Der findes allerede en nøgle med navnet "{label}". Vælg et andet navn.', 2)
         conn.execute(api_tokens.insert().values(name=label, secret_sha256=_digest(secret), departments=chosen,
                                                 created_at=now(), created_by=user_name(user)))
-        write_audit(conn, user, "token_add", {"name": label, "departments": chosen})
+        write_audit(conn, user, "token_add", {"token": label, "departments": chosen})
         bump(conn)
     return secret
 
@@ -83,7 +85,7 @@ def revoke_token(db: Database, name: str, user: Any) -> None:
             raise AmoError(f'Nøglen "{label}" er allerede tilbagekaldt.', 2)
         conn.execute(api_tokens.update().where(api_tokens.c.id == row.id)
                      .values(revoked_at=now(), revoked_by=user_name(user)))
-        write_audit(conn, user, "token_revoke", {"name": label})
+        write_audit(conn, user, "token_revoke", {"token": label})
         bump(conn)
 
 
@@ -151,27 +153,36 @@ def revoke_role(db: Database, email: str, user: Any) -> None:
         bump(conn)
 
 
-def _role_record(row: Any) -> dict[str, Any]:
-    return {"email": row.email, "role": row.role, "departments": list(row.departments),
-            "assigned": iso(row.assigned_at), "assigned_by": row.assigned_by}
+@dataclass(frozen=True)
+class RoleGrant:
+    """A role granted to the person signing in as ``email``."""
+
+    email: str  # as it was given when the role was granted
+    role: str  # one of amo_data.auth.ROLES
+    departments: tuple[str, ...]  # for the role amo; empty for the others
+    assigned_at: dt.datetime  # UTC
+    assigned_by: str
 
 
-def role_of(db: Database, email: str | None) -> dict[str, Any] | None:
-    """The role granted to ``email`` (case-insensitive): ``{"email", "role", "departments",
-    "assigned", "assigned_by"}``, or None."""
+def _grant(row: Any) -> RoleGrant:
+    return RoleGrant(row.email, row.role, tuple(row.departments), utc(row.assigned_at), row.assigned_by)
+
+
+def role_of(db: Database, email: str | None) -> RoleGrant | None:
+    """The role granted to ``email`` (case-insensitive), or None."""
     key = clean(email).casefold()
     if not key:
         return None
     with db.read() as conn:
         row = conn.execute(sa.select(user_roles).where(user_roles.c.email_key == key)).first()
-    return None if row is None else _role_record(row)
+    return None if row is None else _grant(row)
 
 
-def roles(db: Database) -> list[dict[str, Any]]:
+def roles(db: Database) -> list[RoleGrant]:
     """Every granted role, by e-mail address."""
     with db.read() as conn:
         rows = conn.execute(sa.select(user_roles).order_by(user_roles.c.email_key)).all()
-    return [_role_record(row) for row in rows]
+    return [_grant(row) for row in rows]
 
 
 def record(db: Database, action: str, user: Any, details: dict[str, Any]) -> None:
