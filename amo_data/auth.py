@@ -31,7 +31,7 @@ amo         all    own departments only         own batches    no       no
 admin       all    all                          all            yes      yes
 =========== ====== ============================ ============== ======== ==============
 
-Departments are compared like :func:`amo_data.store.department_key`: trimmed, inner whitespace
+Departments are compared by :func:`amo_data.text.department_key`: trimmed, inner whitespace
 collapsed, case-insensitive. An ``amo`` user may undo a batch only when every department the
 batch wrote is one of its own (a batch whose data was all erased touches no department and may
 be undone by anyone who can import; it changes nothing).
@@ -73,7 +73,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from .errors import AmoError, Problem
 from .schema import SHEET_TITLES, TABLES
-from .text import clean, fold, sorted_names
+from .text import clean, department_key, fold, sorted_names
 
 if TYPE_CHECKING:
     from .validate import FileResult
@@ -88,11 +88,6 @@ USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 
 _HASHER = argon2.PasswordHasher()  # argon2id, RFC 9106 low-memory profile
-
-
-def department_key(name: object) -> str:
-    """The same key as :func:`amo_data.store.department_key` (not imported: no SQLAlchemy here)."""
-    return clean(name).casefold()
 
 
 def _listing(names: Iterable[str]) -> str:

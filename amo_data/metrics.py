@@ -191,7 +191,7 @@ def _spellings(tables: Mapping[str, pd.DataFrame]) -> tuple[dict[str, str], bool
     spelling: dict[str, str] = {}
     conflict = False
     for name in DEPARTMENT_TABLES:
-        for value in tables[name]["department"].dropna().unique():
+        for value in _table(tables, name)["department"].dropna().unique():
             key = department_key(value)
             if key in spelling:
                 conflict = conflict or spelling[key] != value

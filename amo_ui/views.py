@@ -196,7 +196,8 @@ def history_frame(batches: list[dict]) -> pd.DataFrame:
 AUDIT_ACTIONS = {"import": "Import", "import_unchanged": "Import (uændret)", "undo": "Fortryd",
                  "status": "Statusændring", "delete_department": "Sletning af afdeling",
                  "delete_person": "Sletning af person", "sign_in_failed": "Mislykket login",
-                 "sign_in_paused": "Login sat på pause"}
+                 "sign_in_paused": "Login sat på pause", "token_add": "Ny API-nøgle",
+                 "token_revoke": "API-nøgle trukket tilbage", "role_assign": "Rolle givet", "role_revoke": "Rolle fjernet"}
 
 
 def audit_frame(entries: list[dict]) -> pd.DataFrame:
@@ -228,6 +229,14 @@ def audit_details(details: dict) -> str:
         parts.append(f"{d['failures']} forkerte forsøg inden for 15 minutter")
     if d.get("address"):
         parts.append(f"adresse: {d['address']}")
+    if d.get("token"):
+        parts.append(f"nøgle: {d['token']}")
+    if d.get("email"):
+        from amo_data.auth import ROLE_LABELS
+
+        parts.append(f"e-mail: {d['email']}, rolle: {ROLE_LABELS.get(d.get('role'), d.get('role', ''))}")
+    if d.get("departments"):
+        parts.append("afdelinger: " + ", ".join(map(str, d["departments"])))
     if d.get("wait_seconds"):
         parts.append(f"næste forsøg tidligst om {d['wait_seconds']} sekunder")
     return "; ".join(parts)

@@ -14,14 +14,16 @@ import time
 import traceback
 from contextlib import closing
 
+import numpy as np
 import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from amo_data import store as store_module
+from amo_data.store import engine as engine_module
 from amo_data.errors import AmoError, Problem
-from amo_data.schema import ARBEJDSARK, CANONICAL, HANDLEPLAN, TABLES, UDDANNELSE
+from amo_data.schema import ARBEJDSARK, CANONICAL, HANDLEPLAN, MEDLEMMER, ORGANISATION, TABLES, UDDANNELSE
 from amo_data.store import (
+    DATA,
     DATABASE_ENV,
     DEFAULT_SQLITE_PATH,
     PROJECT_ROOT,
@@ -30,6 +32,7 @@ from amo_data.store import (
     Store,
     default_url,
     resolve_url,
+    versions,
 )
 from amo_data.validate import FileResult
 from tests.pg import fresh_database
@@ -55,9 +58,21 @@ def plan(department: str, year: int = 2026, what: str = "Kursus i kemi", **kw) -
 
 def udd(department: str, year: int = 2026, course: str = "Supplerende uddannelse", **kw) -> dict:
     row = {"department": department, "role": "AMR", "name": None, "joined": None, "course": course,
-           "hours": 14.8, "when": f"{year}-Q2", "year": year, "quarter": f"{year}-Q2", "status": "Tilmeldt"}
+           "hours": 14.8, "when": f"{year}-Q2", "year": year, "quarter": f"{year}-Q2", "status": "Tilmeldt",
+           "type": "Supplerende"}
     row.update(kw)
     return row
+
+
+def member(department: str, name: str = "Ole Hansen", **kw) -> dict:
+    row = {"department": department, "name": name, "role": "AMR", "joined": dt.date(2025, 9, 1), "left": None,
+           "basic_training": None, "email": None}
+    row.update(kw)
+    return row
+
+
+def unit(department: str, parent: str | None = None) -> dict:
+    return {"department": department, "parent": parent}
 
 
 DTYPES = {"year": "int64", "rating": "Int64", "hours": "float64", "urgent": "bool"}  # others: object
@@ -69,11 +84,15 @@ def frame(table: str, rows: list[dict]) -> pd.DataFrame:
                          for name in CANONICAL[table]}, columns=list(CANONICAL[table]))
 
 
-def result(file: str, arbejdsark=(), handleplan=(), uddannelse=(), errors=()) -> FileResult:
+def result(file: str, arbejdsark=(), handleplan=(), uddannelse=(), medlemmer=(), organisation=(),
+           errors=()) -> FileResult:
     tables = {ARBEJDSARK: frame(ARBEJDSARK, list(arbejdsark)),
               HANDLEPLAN: frame(HANDLEPLAN, list(handleplan)),
-              UDDANNELSE: frame(UDDANNELSE, list(uddannelse))}
-    digest = hashlib.sha256(repr((file, arbejdsark, handleplan, uddannelse)).encode()).hexdigest()
+              UDDANNELSE: frame(UDDANNELSE, list(uddannelse)),
+              MEDLEMMER: frame(MEDLEMMER, list(medlemmer)),
+              ORGANISATION: frame(ORGANISATION, list(organisation))}
+    digest = hashlib.sha256(repr((file, arbejdsark, handleplan, uddannelse, medlemmer, organisation))
+                            .encode()).hexdigest()
     return FileResult(file=file, tables=tables, errors=list(errors), sha256=digest)
 
 
@@ -172,7 +191,7 @@ def test_a_store_made_with_4_kb_pages_keeps_them_and_its_data(tmp_path, monkeypa
     # Stores made before SQLITE_PAGE_SIZE have SQLite's default 4 KB pages: they open, keep
     # their rows and take new imports as before; only new stores get 32 KB pages.
     old = tmp_path / "old.sqlite"
-    monkeypatch.setattr(store_module, "SQLITE_PAGE_SIZE", 4096)
+    monkeypatch.setattr(engine_module, "SQLITE_PAGE_SIZE", 4096)
     with Store(f"sqlite:///{old}") as s:
         s.import_results([result("a.xlsx", arbejdsark=[ark("Lager")])], user="t")
     monkeypatch.undo()
@@ -202,7 +221,7 @@ def test_import_round_trips_canonical_tables(store):
     assert isinstance(outcome, ImportOutcome)
     assert outcome.batch_id == 1 and not outcome.unchanged
     assert outcome.groups_new == 3 and outcome.groups_replaced == 0
-    assert outcome.rows == {ARBEJDSARK: 2, HANDLEPLAN: 1, UDDANNELSE: 2}
+    assert outcome.rows == {**dict.fromkeys(TABLES, 0), ARBEJDSARK: 2, HANDLEPLAN: 1, UDDANNELSE: 2}
     assert store.data_version() > before
     assert not store.is_empty() and store.has_current_data()
 
@@ -230,10 +249,11 @@ def test_import_round_trips_canonical_tables(store):
     assert a["id"].is_unique and h["id"].is_unique
 
     [batch] = store.history()
-    assert set(batch) == {"id", "created_at", "user", "files", "sha256", "rows", "state"}
+    assert set(batch) == {"id", "created_at", "user", "files", "sha256", "rows", "state", "meeting"}
+    assert batch["meeting"] is None
     assert batch["id"] == 1 and batch["user"] == "anna" and batch["state"] == "current"
     assert batch["files"] == ["plan.xlsx"] and batch["sha256"] == [file.sha256]
-    assert batch["rows"] == {ARBEJDSARK: 2, HANDLEPLAN: 1, UDDANNELSE: 2}
+    assert batch["rows"] == {**dict.fromkeys(TABLES, 0), ARBEJDSARK: 2, HANDLEPLAN: 1, UDDANNELSE: 2}
     created = dt.datetime.fromisoformat(batch["created_at"])
     assert batch["created_at"].endswith("+00:00")
     assert abs((dt.datetime.now(dt.UTC) - created).total_seconds()) < 120
@@ -316,6 +336,130 @@ def test_filters_by_year_and_department_case_insensitively(store):
     assert store.years() == [2025, 2026]
 
 
+# --------------------------------------------------------------------------- import: order, values, constraints
+
+
+def _ids_and(store: Store, table: str, column: str) -> list:
+    frame = store.current()[table]
+    return list(zip(frame["id"], frame["department"], frame["year"], frame[column], strict=True))
+
+
+def test_rows_are_stored_group_by_group_in_the_order_groups_are_first_met(store):
+    interleaved = [ark("Lager", 2026, "l1"), ark("Kontor", 2026, "k1"), ark("lager", 2026, "l2"),
+                   ark("Lager", 2025, "l25"), ark("Kontor", 2026, "k2"), ark("LAGER ", 2026, "l3")]
+    second = [ark("Øst", 2026, "ø1"), ark("Kontor", 2026, "k3"), ark("Øst", 2026, "ø2")]
+    outcome = store.import_results([result("a.xlsx", arbejdsark=interleaved,
+                                           handleplan=[plan("Kontor", 2026, "h1"), plan("lager", 2026, "h2")]),
+                                    result("b.xlsx", arbejdsark=second)], user="u")
+    assert outcome.groups_new == 6
+    # Groups in first-met order, rows of a group in file order, the second file's rows after
+    # the first file's; every spelling of Lager is stored as the first one met.
+    assert _ids_and(store, ARBEJDSARK, "description") == [
+        (1, "Lager", 2026, "l1"), (2, "Lager", 2026, "l2"), (3, "Lager", 2026, "l3"),
+        (4, "Kontor", 2026, "k1"), (5, "Kontor", 2026, "k2"), (6, "Kontor", 2026, "k3"),
+        (7, "Lager", 2025, "l25"), (8, "Øst", 2026, "ø1"), (9, "Øst", 2026, "ø2")]
+    assert _ids_and(store, HANDLEPLAN, "what") == [(1, "Kontor", 2026, "h1"), (2, "Lager", 2026, "h2")]
+    with store.engine.connect() as conn:
+        groups = conn.execute(versions.select().order_by(versions.c.id)).all()
+    assert [(g.id, g.table_name, g.department, g.year, g.row_count) for g in groups] == [
+        (1, ARBEJDSARK, "Lager", 2026, 3), (2, ARBEJDSARK, "Kontor", 2026, 3), (3, ARBEJDSARK, "Lager", 2025, 1),
+        (4, HANDLEPLAN, "Kontor", 2026, 1), (5, HANDLEPLAN, "Lager", 2026, 1), (6, ARBEJDSARK, "Øst", 2026, 2)]
+
+    # The same rows in another order, split differently over two files: nothing changes.
+    shuffled = list(reversed(interleaved + second))
+    again = store.import_results([result("c.xlsx", arbejdsark=shuffled[:4]),
+                                  result("d.xlsx", arbejdsark=shuffled[4:],
+                                         handleplan=[plan("LAGER", 2026, "h2"), plan("Kontor", 2026, "h1")])],
+                                 user="u")
+    assert again.unchanged and again.batch_id is None
+
+    # One group changed among unchanged ones (one row only differs in Dato): only it is new,
+    # its rows follow the existing ones, the rest keep their ids.
+    changed = [ark("Kontor", 2026, "k1", date=dt.date(2026, 5, 1))] + interleaved[:1] + interleaved[2:] + second
+    outcome = store.import_results([result("e.xlsx", arbejdsark=changed)], user="u")
+    assert (outcome.groups_replaced, outcome.groups_new) == (1, 0)
+    rows = _ids_and(store, ARBEJDSARK, "description")
+    assert [r[0] for r in rows] == [1, 2, 3, 7, 8, 9, 10, 11, 12]
+    assert rows[-3:] == [(10, "Kontor", 2026, "k1"), (11, "Kontor", 2026, "k2"), (12, "Kontor", 2026, "k3")]
+    assert store.current()[ARBEJDSARK].set_index("id").loc[10, "date"] == dt.date(2026, 5, 1)
+
+
+def test_values_of_other_types_are_stored_as_validation_would_give_them(store):
+    rows = [ark("Lager", 2026, "a", date=dt.date(2026, 3, 1), rating=4, role="AMR"),
+            ark("Lager", 2026, "b", date=None, rating=None, role=None)]
+    plain = result("plain.xlsx", arbejdsark=rows, handleplan=[plan("Lager", 2026, urgent=True)],
+                   uddannelse=[udd("Lager", 2026, hours=7.5), udd("Lager", 2026, "Andet", hours=None)])
+    store.import_results([plain], user="u")
+    expected = store.current()
+
+    odd = result("odd.xlsx", arbejdsark=rows, handleplan=[plan("Lager", 2026, urgent=True)],
+                 uddannelse=[udd("Lager", 2026, hours=7.5), udd("Lager", 2026, "Andet", hours=None)])
+    ark_frame = odd.tables[ARBEJDSARK]
+    ark_frame["date"] = pd.Series([pd.Timestamp("2026-03-01 00:00"), None], dtype=object)
+    ark_frame["rating"] = pd.Series([np.int64(4), pd.NA], dtype=object)
+    ark_frame["role"] = pd.Series(["AMR", np.nan], dtype=object)
+    ark_frame["description"] = ark_frame["description"].astype("str")
+    odd.tables[HANDLEPLAN]["urgent"] = pd.Series([np.True_], dtype=object)
+    odd.tables[UDDANNELSE]["year"] = odd.tables[UDDANNELSE]["year"].astype(float)
+    # Equal content in other types is no change.
+    assert store.import_results([odd], user="u").unchanged
+    # And stored into an empty store it gives the same tables.
+    other = Store(store.url.replace("amo.sqlite", "other.sqlite")) if store.is_sqlite else None
+    if other is not None:
+        other.import_results([odd], user="u")
+        for table in TABLES:
+            pd.testing.assert_frame_equal(other.current()[table], expected[table])
+        other.close()
+
+
+def test_many_rows_keep_their_order_and_a_bad_row_late_in_them_rolls_back(store):
+    # More rows than one multi-row statement holds, and not a multiple of it.
+    rows = [ark(f"Afd {i % 7}", 2026, f"punkt {i}", rating=1 + i % 5, date=dt.date(2026, 1 + i % 12, 1))
+            for i in range(1_003)]
+    outcome = store.import_results([result("stor.xlsx", arbejdsark=rows)], user="u")
+    assert outcome.groups_new == 7
+    got = store.current()[ARBEJDSARK]
+    expected = sorted(rows, key=lambda r: int(r["department"].split()[1]))  # groups as first met: Afd 0, 1, …
+    assert got["description"].tolist() == [r["description"] for r in expected]
+    assert got["id"].tolist() == list(range(1, 1_004))
+    assert got["date"].tolist() == [r["date"] for r in expected]
+    assert got["rating"].tolist() == [r["rating"] for r in expected]
+
+    before = store.current()
+    bad = [*rows[:-1], ark("Afd 1", 2026, "punkt x", rating=9)]  # CHECK violation, last row
+    with pytest.raises(AmoError) as info:
+        store.import_results([result("slet.xlsx", arbejdsark=[ark("Afd 0", 2026, "ny")]),
+                              result("stor2.xlsx", arbejdsark=bad)], user="u")
+    assert info.value.exit_code == 3
+    for table in TABLES:
+        pd.testing.assert_frame_equal(store.current()[table], before[table])
+    assert len(store.history()) == 1
+
+
+def test_current_rows_are_in_id_order_whatever_the_query_plan_gives(store):
+    store.import_results([result("a.xlsx", arbejdsark=[ark("Lager", 2026, "l1"), ark("Lager", 2026, "l2"),
+                                                       ark("Kontor", 2026, "k1")])], user="u")
+    data = DATA[ARBEJDSARK]
+    with store.engine.begin() as conn:  # the first group's rows now come after the second's
+        first_version = conn.execute(sa.select(sa.func.min(data.c.version_id))).scalar()
+        conn.execute(data.update().where(data.c.version_id == first_version).values(id=data.c.id + 100))
+    for frame in (store.current()[ARBEJDSARK], store.current(columns={ARBEJDSARK: ["description"]})[ARBEJDSARK]):
+        assert frame["id"].tolist() == [3, 101, 102]
+        assert frame["description"].tolist() == ["k1", "l1", "l2"]
+
+
+def test_a_fresh_store_refuses_a_second_current_version_of_a_group(store):
+    store.import_results([result("a.xlsx", arbejdsark=[ark("Lager", 2026, "a")])], user="u")
+    with store.engine.connect() as conn:
+        row = conn.execute(versions.select()).one()._asdict()
+    row.pop("id")
+    with pytest.raises(sa.exc.IntegrityError), store.engine.begin() as conn:
+        conn.execute(versions.insert().values(**row))
+    row["state"] = "replaced"  # only current versions are unique per group
+    with store.engine.begin() as conn:
+        conn.execute(versions.insert().values(**row))
+
+
 # --------------------------------------------------------------------------- departments
 
 
@@ -345,76 +489,6 @@ def test_departments_sorted_in_danish_order(store):
                                                         ["Åby", "Øst", "Zulu", "Ærø", "administration"]])],
                          user="u")
     assert store.departments() == ["administration", "Zulu", "Ærø", "Øst", "Åby"]
-
-
-# --------------------------------------------------------------------------- undo
-
-
-def test_undo_restores_what_the_batch_replaced(store):
-    store.import_results([result("a.xlsx", arbejdsark=[ark("Lager", 2026, "gammel"), ark("Kontor", 2026, "K")])],
-                         user="a")
-    after_a = store.current()
-    store.import_results([result("b.xlsx", arbejdsark=[ark("Lager", 2026, "ny"), ark("Lager", 2027, "27")])],
-                         user="b")
-    assert texts(store) == ["27", "K", "ny"]
-    assert store.history()[1]["state"] == "current"
-
-    version = store.data_version()
-    info = store.undo(2, user="chef")
-    assert info["batch_id"] == 2 and info["state"] == "undone"
-    assert info["groups_restored"] == 1 and info["groups_removed"] == 1
-    assert "fortrudt" in info["message"]
-    assert store.data_version() > version
-    assert [(b["id"], b["state"]) for b in store.history()] == [(2, "undone"), (1, "current")]
-    cur = store.current()
-    for table in TABLES:
-        pd.testing.assert_frame_equal(cur[table], after_a[table])  # the very rows, ids included
-    entry = store.audit_log()[0]
-    assert entry["action"] == "undo" and entry["user"] == "chef" and entry["details"]["batch_id"] == 2
-
-    with pytest.raises(AmoError) as info:
-        store.undo("x", user="chef")
-    assert info.value.exit_code == 2
-    for bad in (2, 99):
-        with pytest.raises(AmoError) as info:
-            store.undo(bad, user="chef")
-        assert info.value.exit_code == 2 and str(bad) in info.value.message
-
-    store.undo(1, user="chef")
-    assert not store.has_current_data()
-    assert not store.is_empty()  # it has a history
-    assert [b["state"] for b in store.history()] == ["undone", "undone"]
-
-
-def test_undo_of_a_batch_that_was_replaced_later(store):
-    store.import_results([result("a.xlsx", arbejdsark=[ark("Lager", 2026, "a"), ark("Kontor", 2026, "k1")])],
-                         user="u")
-    store.import_results([result("b.xlsx", arbejdsark=[ark("Lager", 2026, "b"), ark("Kontor", 2026, "k2")])],
-                         user="u")
-    store.import_results([result("c.xlsx", arbejdsark=[ark("Lager", 2026, "c")])], user="u")
-    assert texts(store) == ["c", "k2"]
-    assert [b["state"] for b in store.history()] == ["current", "current", "replaced"]
-
-    info = store.undo(2, user="u")
-    # Lager: the later batch c stays current; Kontor: what b replaced (k1) is back
-    assert texts(store) == ["c", "k1"]
-    assert info["groups_restored"] == 1 and info["groups_kept"] == 1
-    assert [b["state"] for b in store.history()] == ["current", "undone", "current"]
-
-    # undoing c now restores what the undone b had replaced (a), never b's rows
-    store.undo(3, user="u")
-    assert texts(store) == ["a", "k1"]
-    assert [b["state"] for b in store.history()] == ["undone", "undone", "current"]
-
-
-def test_undo_of_a_fully_replaced_batch_changes_no_current_data(store):
-    store.import_results([result("a.xlsx", arbejdsark=[ark("Lager", 2026, "a")])], user="u")
-    store.import_results([result("b.xlsx", arbejdsark=[ark("Lager", 2026, "b")])], user="u")
-    assert store.history()[1]["state"] == "replaced"
-    store.undo(1, user="u")
-    assert texts(store) == ["b"]
-    store.undo(2, user="u")  # a was undone: nothing comes back
-    assert not store.has_current_data()
 
 
 # --------------------------------------------------------------------------- all or nothing
@@ -531,43 +605,6 @@ def test_a_status_edit_with_the_status_seen_is_refused_when_the_action_changed_m
         store.set_action_status(lager, "Aflyst", user="anna", expected="I gang")
     assert "»Kursus« (Lager, 2026) er ikke ændret: handlingen er i mellemtiden erstattet" in info.value.message
     assert store.audit_log()[0]["action"] == "import"
-
-
-# --------------------------------------------------------------------------- schema migration
-
-
-def test_migration_from_version_1_is_idempotent(url):
-    store = Store(url)
-    store.import_results([result("a.xlsx", arbejdsark=[ark("Lager", 2026, "x")])], user="u")
-    before = store.current()
-    # turn the store back into a version 1 store: no audit.at index, schema_version 1
-    with store.engine.begin() as conn:
-        conn.exec_driver_sql("DROP INDEX ix_audit_at")
-        conn.exec_driver_sql("UPDATE meta SET value = 1 WHERE key = 'schema_version'")
-    store.close()
-
-    def audit_indexes(s: Store) -> set[str]:
-        with s.engine.connect() as conn:
-            return {ix["name"] for ix in sa.inspect(conn).get_indexes("audit")}
-
-    migrated = Store(url)
-    assert migrated.schema_version() == SCHEMA_VERSION
-    assert "ix_audit_at" in audit_indexes(migrated)
-    assert migrated.run_migrations(from_version=1) == SCHEMA_VERSION  # running it again is harmless
-    assert "ix_audit_at" in audit_indexes(migrated)
-    pd.testing.assert_frame_equal(migrated.current()[ARBEJDSARK], before[ARBEJDSARK])
-    assert len(migrated.history()) == 1
-    migrated.close()
-
-
-def test_newer_schema_than_the_program_is_refused(url):
-    store = Store(url)
-    with store.engine.begin() as conn:
-        conn.exec_driver_sql(f"UPDATE meta SET value = {SCHEMA_VERSION + 1} WHERE key = 'schema_version'")
-    store.close()
-    with pytest.raises(AmoError) as info:
-        Store(url)
-    assert "skemaversion" in info.value.message
 
 
 # --------------------------------------------------------------------------- concurrency

@@ -26,7 +26,7 @@ import sqlalchemy as sa
 
 import amo_ui as ui
 from amo_data import metrics, vocab
-from amo_data.schema import ARBEJDSARK, CANONICAL, HANDLEPLAN, TABLES, UDDANNELSE
+from amo_data.schema import ARBEJDSARK, CANONICAL, HANDLEPLAN, UDDANNELSE
 from amo_data.store import DATA, Store, versions
 from tests.test_store import ark, plan, result, udd
 from tests.test_store import store as store  # noqa: F401  (fixture)
@@ -99,7 +99,7 @@ def test_counts_are_the_counted_current_rows(store, seed):
     for year in (None, 2024, 2026):
         for chosen in _choices(store):
             rows = metrics.filter_tables(full, year=year, departments=chosen or None)
-            for table in TABLES:
+            for table in BY:
                 for by in BY[table]:
                     got = store.counts(table, by, year=year, departments=chosen or None)
                     expected = metrics.count_rows(rows[table], by)
@@ -300,7 +300,7 @@ def test_current_groups_give_the_outlines_choices(store, seed):
         assert str(groups["groups"]["year"].dtype) == "int64"
         assert choice_years(groups) == choice_years(outline) == choice_years(full)
         assert choice_departments(groups) == choice_departments(outline) == choice_departments(full)
-        for table in TABLES:  # one table's groups: the departments and years of its current rows
+        for table in BY:  # one table's groups: the departments and years of its current rows
             one = store.current_groups(tables=[table])
             expected = sorted({(d, int(y)) for d, y in zip(full[table]["department"], full[table]["year"])})
             assert list(zip(one["department"], one["year"])) == expected, table

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from amo_data.schema import TABLES
 from amo_data.validate import check_path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,7 +42,7 @@ def db(tmp_path_factory) -> str:
 
 @pytest.fixture(scope="module")
 def rows() -> dict[str, list[dict]]:
-    out: dict[str, list[dict]] = {"arbejdsark": [], "handleplan": [], "uddannelse": []}
+    out: dict[str, list[dict]] = {table: [] for table in TABLES}
     for path in SAMPLES:
         result = check_path(path)
         assert result.ok
