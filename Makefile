@@ -22,7 +22,7 @@ seed: install
 	$(PY) -m amo_data seed-sample
 
 run: seed
-	$(PY) -m streamlit run app.py --server.port $(PORT) --browser.gatherUsageStats false
+	$(PY) -m streamlit run server.py --server.port $(PORT) --browser.gatherUsageStats false
 
 test: install-dev
 	$(VENV)/bin/ruff check .

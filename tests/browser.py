@@ -99,12 +99,13 @@ def _stop(proc: subprocess.Popen) -> None:
 
 @contextmanager
 def streamlit_server(env: dict[str, str], log: Path, *, timeout: float = 60.0, port: int | None = None,
-                     secrets: Path | None = None):
-    """Run ``streamlit run app.py`` on ``port`` (default: a free local port); yields the base URL.
+                     secrets: Path | None = None, script: str = "server.py"):
+    """Run ``streamlit run server.py`` (the dashboard and its HTTP routes, as the README runs it)
+    on ``port`` (default: a free local port); yields the base URL.
 
     ``secrets``: the secrets.toml to use instead of the worktree's ``.streamlit/secrets.toml``."""
     port = port or free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+    cmd = [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
            "--server.port", str(port), "--server.address", "127.0.0.1",
            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
     if secrets is not None:

@@ -95,17 +95,17 @@ def test_overview_upload_and_every_page(server, new_page, tmp_path):
     text = B.main_text(page)
     actions_before = _count(r"(\d+) handling", text)
     overdue_before = _count(r"Overskredne \((\d+)\)", text)
-    B.choose(page, "Status", "Planlagt")
+    B.choose(page, "Status", "I gang")
     B.choose(page, "Kvartal", "2. kvt. 2026")  # over: today is 26-11-2026
     shown = _count(r"(\d+) handling", B.main_text(page))
     assert 0 < shown < actions_before
     B.edit_first_row(page, list(ACTION_COLUMNS).index("status"), "Gennemført")
     # What lasts, not the toast (a busy machine can miss it): the action done leaves the list of
-    # planned ones.
+    # the ones under way.
     text = B.wait_for_text(page, rf"(^|\D){shown - 1} handling")
-    assert _count(r"(\d+) handling", text) == shown - 1, "the action done is still shown as Planlagt"
+    assert _count(r"(\d+) handling", text) == shown - 1, "the action done is still shown as I gang"
     edit = Store(db).audit_log(limit=1)[0]
-    assert (edit["action"], edit["details"]["old"], edit["details"]["new"]) == ("status", "Planlagt", "Gennemført")
+    assert (edit["action"], edit["details"]["old"], edit["details"]["new"]) == ("status", "I gang", "Gennemført")
     assert _count(r"Overskredne \((\d+)\)", text) == overdue_before - 1
     urgent_before = _count(r"Hastende \((\d+)\)", text)
     _no_exception(page, "Handleplan efter statusændring", log)
