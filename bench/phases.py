@@ -4,13 +4,12 @@
 prints two tables.
 
 1. The command's steps, taken in this process the way ``python -m amo_data import`` takes them
-   (the interpreter's start and ``import amo_data.cli`` timed apart, as processes of their own):
+   (the interpreter's start and the imports timed apart, as processes of their own):
    the sandbox's fork server started (a trivial check), the file checked in the sandbox (the
    guard, calamine and validation in its child, the result sent back), the store imported,
    opened and written.
-2. Inside the sandbox's child: the same work split into its phases, in a child forked from this
-   process after it has imported what the fork server imports, as the sandbox's children are:
-   the guard (:func:`amo_data.guard.check_zip`), calamine's parse
+2. Inside the sandbox's child: the same work split into its phases, run by the sandbox itself
+   (:func:`amo_data.sandbox.run` of :func:`child_work`, in a child of its fork server): the guard (:func:`amo_data.guard.check_zip`), calamine's parse
    (:func:`amo_data.reader.parse_workbook`), validation
    (:func:`amo_data.validate.validate_sheets`), and the result pickled (the child's send) and
    unpickled (the parent's receive). Its last line, the sandbox's own cost, is step 1's check
@@ -24,7 +23,6 @@ samples it.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import pickle
 import resource
@@ -92,10 +90,10 @@ def command_steps(path: Path, data: bytes, phases: Phases) -> None:
     """One import, step by step, as ``amo_data.cli`` takes it (a fresh fork server and store)."""
     from amo_data import sandbox, validate
 
-    phases.add("interpreter start (`python -c pass`)", *_process("pass"))
-    wall, cpu = _process("import amo_data.cli")
-    base = phases.times["interpreter start (`python -c pass`)"][-1]
-    phases.add("`import amo_data.cli`", wall - base[0], cpu - base[1])
+    before = "import amo_data.cli, amo_data.validate, amo_data.sandbox"  # what runs before the check
+    bare, cli, store = _process("pass"), _process(before), _process(before + "; import amo_data.store")
+    phases.add("interpreter start (`python -c pass`)", *bare)
+    phases.add("`import amo_data.cli` (and validate, sandbox)", cli[0] - bare[0], cli[1] - bare[1])
     sandbox._stop_server()  # each repetition starts its own, as each command does
     phases.start()
     sandbox.run(path.name, os.getpid)
@@ -103,9 +101,10 @@ def command_steps(path: Path, data: bytes, phases: Phases) -> None:
     result = validate.check_path(path)
     phases.lap("check the file in the sandbox (guard, calamine, validation, result back)", cpu_here=False)
     assert result.ok, [p.message for p in result.errors[:3]]
+    phases.add("`import amo_data.store` (SQLAlchemy, the database drivers)", store[0] - cli[0], store[1] - cli[1])
     from amo_data.store import Store
 
-    phases.lap("`import amo_data.store`")
+    phases.start()
     with tempfile.TemporaryDirectory() as folder:
         store = Store(f"sqlite:///{folder}/phases.sqlite")
         phases.lap("open a fresh store")
@@ -116,45 +115,38 @@ def command_steps(path: Path, data: bytes, phases: Phases) -> None:
     del result, data
 
 
-def child_phases(path: Path, data: bytes, phases: Phases) -> int:
-    """The sandbox child's work, phase by phase, in a fresh child of this process; returns the
-    child's peak memory (KB)."""
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: the phases, then their times through the pipe
-        code = 0
-        try:
-            from amo_data import guard, reader, validate
+def child_work(name: str, data: bytes) -> tuple[dict, int]:
+    """In the sandbox's child (see :func:`child_phases`): the check's work phase by phase, its
+    times and the child's peak memory (KB)."""
+    from amo_data import guard, reader, validate
 
-            os.close(read)
-            child = Phases()
-            guard.check_zip(path.name, data, reader.max_bytes())
-            child.lap("guard (`guard.check_zip`)")
-            sheets = reader.parse_workbook(path.name, data)
-            child.lap("calamine's parse (`reader.parse_workbook`)")
-            result = validate.validate_sheets(path.name, sheets)
-            result.sha256 = validate.sha256(data)
-            child.lap(f"validation (`validate.validate_sheets`, {sum(result.rows.values()):,} rows)")
-            sent = pickle.dumps(("ok", result), pickle.HIGHEST_PROTOCOL)
-            child.lap(f"pickle the result ({len(sent) / 1e6:.1f} MB)")
-            pickle.loads(sent)
-            child.lap("unpickle it (in the parent, in a real check)")
-            with os.fdopen(write, "w") as out:
-                json.dump(child.times, out)
-        except BaseException:  # noqa: BLE001 - the parent sees no times
-            code = 1
-        finally:
-            os._exit(code)
-    os.close(write)
-    with os.fdopen(read) as pipe:
-        text = pipe.read()
-    _pid, status, usage = os.wait4(pid, 0)
-    if status != 0 or not text:
-        raise SystemExit("the phases' child failed")
-    for label, pairs in json.loads(text).items():
+    child = Phases()
+    guard.check_zip(name, data, reader.max_bytes())
+    child.lap("guard (`guard.check_zip`)")
+    sheets = reader.parse_workbook(name, data)
+    child.lap("calamine's parse (`reader.parse_workbook`)")
+    result = validate.validate_sheets(name, sheets)
+    result.sha256 = validate.sha256(data)
+    child.lap(f"validation (`validate.validate_sheets`, {sum(result.rows.values()):,} rows)")
+    sent = pickle.dumps(("ok", result), pickle.HIGHEST_PROTOCOL)
+    child.lap(f"pickle the result ({len(sent) / 1e6:.1f} MB)")
+    pickle.loads(sent)
+    child.lap("unpickle it (in the parent, in a real check)")
+    return child.times, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def child_phases(path: Path, data: bytes, phases: Phases) -> int:
+    """The sandbox child's work, phase by phase, run by the sandbox itself (a child of its fork
+    server, under its limits); returns the child's peak memory (KB)."""
+    import phases as this  # by this name, so that the fork server finds child_work (bench/ is on its path)
+
+    from amo_data import sandbox
+
+    times, peak = sandbox.run(path.name, this.child_work, path.name, data)
+    for label, pairs in times.items():
         for wall, cpu in pairs:
             phases.add(label, wall, cpu)
-    return usage.ru_maxrss
+    return peak
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -164,6 +156,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     path = Path(args.file)
     data = path.read_bytes()
+    # The fork server (started with this process's environment) must find this module.
+    os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(BENCH), os.environ.get("PYTHONPATH")) if p)
+    if str(BENCH) not in sys.path:
+        sys.path.insert(0, str(BENCH))
     from amo_data import sandbox  # noqa: F401 - what the command and the fork server import
     from amo_data.sandbox import PRELOAD
 
