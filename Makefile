@@ -28,11 +28,15 @@ test: install-dev
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest -q
 
+# make bench BENCH_ARGS="--reps 5"; make profile PROFILE_ARGS="page pages/3_Handleplan.py"
+BENCH_ARGS   ?=
+PROFILE_ARGS ?= import
+
 bench: install-dev
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 profile: install-dev
-	$(PY) bench/profile.py import
+	$(PY) bench/profile.py $(PROFILE_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis .ruff_cache

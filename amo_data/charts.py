@@ -23,8 +23,8 @@ from .metrics import CATEGORY_COLUMNS, area_order
 from .quarters import parse_label
 
 # Every figure here has Plotly's white template. As the default it is given to each new figure
-# when it is made (0.4 ms); set by update_layout it is copied and validated again (≈ 9 ms a
-# chart). This module is the process's one home of Plotly figures.
+# when it is made, cheaply; set by update_layout it would be copied and validated again for
+# every chart. This module is the process's one home of Plotly figures.
 pio.templates.default = "plotly_white"
 
 # --------------------------------------------------------------------------- colours

@@ -361,7 +361,9 @@ _PFX = rb"(?:[A-Za-z_][\w.\-]*:)?"
 # LibreOffice and openpyxl write); self-closing cells hold no value, and calamine skips them.
 _CELL_REF = re.compile(rb'<c r="([A-Za-z]+)(\d+)"[^>]*(?<!/)>')
 _PREFIXED_CELL = re.compile(rb"<[A-Za-z_][\w.\-]*:c[\s/>]")
-_CELL_START = re.compile(rb"<c[\s/>]")
+# A cell tag not in that form: "<c" and then whitespace other than a space, "/" or ">", or a
+# space not followed by 'r="'.
+_OTHER_CELL = re.compile(rb'<c(?:[\t\n\r\x0b\x0c/>]| (?!r="))')
 # Row and cell tags, for the exact walk used when some cells are in another form.
 _ROW_OR_CELL = re.compile(rb"<(/?)" + _PFX + rb"(row|c)(?=[\s/>])([^>]*?)(/?)>")
 _R_ATTR = re.compile(rb"(?:^|\s)r\s*=\s*[\"']([^\"']*)[\"']")
@@ -408,7 +410,7 @@ def _standard_refs(piece: bytes) -> list[tuple[bytes, bytes]] | None:
     tag is not in the standard form (no reference, ``r`` not first, another quote, a prefix)."""
     if b":c" in piece and _PREFIXED_CELL.search(piece):
         return None
-    if piece.count(b'<c r="') != len(_CELL_START.findall(piece)):
+    if _OTHER_CELL.search(piece):
         return None
     return _CELL_REF.findall(piece)
 

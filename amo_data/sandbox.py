@@ -28,17 +28,17 @@ and the child cannot end before it has been read).
 Limits of the child (chosen where the contract is silent):
 
 * Memory: :data:`MEMORY_BYTES` (2 GiB) of address space (``RLIMIT_AS``). Reading the
-  benchmark workbook (500 departments x 5 years: 120,000 rows, 4.9 MB) takes well under a
-  tenth of that in the child, so an honest workbook five times its size (the upload limit)
-  fits with room, and so does the most text the guard lets through (``guard.text_cap``, held
+  benchmark workbook (500 departments x 5 years: 120,000 rows) takes a small part of that in
+  the child (docs/performance.md has the measured peak), so an honest workbook five times its
+  size (the upload limit) fits with room, and so does the most text the guard lets through (``guard.text_cap``, held
   twice in the child: calamine's copy and Python's). A runaway allocation fails early,
   long before the machine swaps, even with a few uploads checked at once. The address space
   is what a limit can enforce per process on Linux (resident memory cannot be capped so); it
   counts memory reserved but never used too, which is one more reason for the room.
 * Time: :data:`CPU_SECONDS` (60 s) of CPU time (``RLIMIT_CPU``) and :data:`WALL_SECONDS`
   (120 s) of wall time (``alarm``), both enforced by the kernel in the child, so that native
-  code looping forever is stopped too. The benchmark workbook takes a second or two; the
-  wall limit is twice the CPU limit so that a busy machine does not turn an honest file
+  code looping forever is stopped too. The benchmark workbook takes a small part of that
+  (docs/performance.md); the wall limit is twice the CPU limit so that a busy machine does not turn an honest file
   into a refusal.
 
 Nothing process-wide of the parent is changed (no signal handler, no collector setting, no

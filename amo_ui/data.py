@@ -262,7 +262,7 @@ def _export_current(write, url: str, buf) -> None:
 # --------------------------------------------------------------------------- rows and counts
 
 # The columns the counting figures read (``id`` comes along; ``year`` is what the year filter
-# reads). Leaving out the long texts makes a year of Arbejdsark load 2-3x faster; the
+# reads). Leaving out the long texts makes a year of Arbejdsark load several times faster; the
 # metrics functions see the columns not loaded as empty, so every figure must read only these.
 COUNT_COLUMNS = {
     ARBEJDSARK: ("department", "year", "area", "category"),

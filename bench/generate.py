@@ -1,12 +1,17 @@
 """A large, valid workbook in the contract's format, for the benchmark.
 
 ``generate(path, departments, years)`` writes one ``.xlsx`` with the sheets ``Arbejdsark``
-(``points`` rows per department and year, default 40) and ``Handleplan`` (``actions`` rows per
-department and year, default 8). The default 500 departments x 5 years gives 100,000
-Arbejdsark and 20,000 Handleplan rows. Every row is valid (the file checks clean), values vary
-like real ones (every area, category, help type, status and several Hvornår forms) and the
-output is deterministic for a seed. openpyxl's write-only mode streams the rows (xlsxwriter
-is not installed in this project).
+(``points`` rows per department and year, default 40), ``Handleplan`` (``actions`` rows per
+department and year, default 8) and ``Organisation`` (the contract's organisation tree, format
+version 2: ``Afdeling``, ``Overordnet``). The default 500 departments x 5 years gives 100,000
+Arbejdsark and 20,000 Handleplan rows, and a tree of 5 forvaltninger x 10 områder with 10
+departments under each område (555 rows). Every row is valid (the file checks clean), values
+vary like real ones (every area, category, help type, status and several Hvornår forms) and
+the output is deterministic for a seed. openpyxl's write-only mode streams the rows
+(xlsxwriter is not installed in this project).
+
+A store that does not know the ``Organisation`` sheet yet ignores it, as any other sheet it
+does not know; one that does stores the tree.
 
 Run: ``python bench/generate.py OUT.xlsx [--departments N] [--years N]``.
 """
@@ -41,8 +46,28 @@ TOPICS = ("stress i travle perioder", "tunge løft ved varemodtagelse", "støj i
 WHO = ("AMR", "Arbejdsleder", "Leder", "HR", "Arbejdsmiljøkonsulent", "AMO")
 
 
+FORVALTNINGER = ("Børn og Unge", "Teknik og Miljø", "Social og Sundhed", "Kultur og Fritid",
+                 "Økonomi og Administration")
+# The Organisation sheet's headers as the contract names them (data-format.md, format version 2).
+ORGANISATION_HEADERS = ("Afdeling", "Overordnet")
+
+
 def department_names(count: int) -> list[str]:
     return [f"Afdeling {i:03d}" for i in range(1, count + 1)]
+
+
+def organisation(departments: int, forvaltninger: int = 5, areas_each: int = 10) -> list[list[str | None]]:
+    """The organisation tree's rows (Afdeling, Overordnet): ``forvaltninger`` at the top, each with
+    ``areas_each`` områder, and the departments spread evenly over the områder. A small
+    workbook gets fewer units (never more områder than departments, so that none is empty)."""
+    tops = list(FORVALTNINGER[:max(1, min(forvaltninger, len(FORVALTNINGER), departments))])
+    count = max(len(tops), min(len(tops) * areas_each, departments))  # områder in all
+    parents = [tops[k * len(tops) // count] for k in range(count)]
+    areas = [f"{parent}, område {parents[:k].count(parent) + 1}" for k, parent in enumerate(parents)]
+    rows: list[list[str | None]] = [[top, None] for top in tops]
+    rows += [[area, parent] for area, parent in zip(areas, parents)]
+    rows += [[name, areas[i * count // departments]] for i, name in enumerate(department_names(departments))]
+    return rows
 
 
 def _when(rng: random.Random, year: int, i: int) -> str:
@@ -96,7 +121,7 @@ def rows(departments: int, years: int, points: int = 40, actions: int = 8, seed:
 
 
 def generate(path: str | Path, departments: int = 500, years: int = 5, points: int = 40, actions: int = 8,
-             seed: int = 2026) -> Path:
+             seed: int = 2026, forvaltninger: int = 5, areas_each: int = 10) -> Path:
     """Write the workbook to ``path`` (parents created) and return the path."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -107,6 +132,10 @@ def generate(path: str | Path, departments: int = 500, years: int = 5, points: i
         ws.append([c.header for c in COLUMNS[table]])
         for row in data:
             ws.append(row)
+    ws = wb.create_sheet("Organisation")
+    ws.append(list(ORGANISATION_HEADERS))
+    for row in organisation(departments, forvaltninger, areas_each):
+        ws.append(row)
     tmp = path.with_name(path.name + ".tmp")
     wb.save(tmp)
     tmp.replace(path)  # never leave a half-written cache file behind

@@ -11,7 +11,7 @@ The raw samples go to ``OUT/profile-<what>.txt`` (flamegraph.pl's folded format:
 its count per line; speedscope.app and flamegraph.pl read it). The script prints, per thread (the
 sandbox's apart), where the samples fall: the innermost frame of this project's code
 (amo_data, amo_ui, pages) and the innermost frame of all (a native function of calamine,
-SQLite, zlib, numpy or the kernel's system calls shows there).
+SQLite, zlib or the kernel's system calls shows there).
 
 py-spy slows the process down while it samples (native unwinding most of all), so a share
 is a guide to where to look, not a timing: ``bench/run.py`` measures, ``bench/phases.py``
@@ -40,7 +40,8 @@ if str(BENCH) not in sys.path:
 import run  # noqa: E402 - bench/run.py: the workbook, stores and page worker it measures
 
 OURS = re.compile(r"\((?:amo_data|amo_ui|pages)/[^)]*\)")
-_THREAD = re.compile(r"^thread \(\w+\): ?(.*)$")
+_THREAD = re.compile(r"^thread \((\w+)\)(?:: ?(.*))?$")
+_PROCESS = re.compile(r"^process (\d+):")
 _NUMBERED = re.compile(r"(_\d+)$")  # pool threads: ThreadPoolExecutor-0_1 ...
 
 
@@ -69,6 +70,17 @@ def record(command: list[str], raw: Path, rate: int, env: dict[str, str], done: 
                          f"{output[-3000:]}")
 
 
+def _process_label(processes: list[str]) -> str:
+    """Which process a sample is from: the command (no label), or a process it started. The
+    workbook is read and checked in the sandbox's child, a fork of the sandbox's fork server
+    (both run ``python -m amo_data.sandbox``)."""
+    if len(processes) <= 1:
+        return ""
+    if "amo_data.sandbox" in processes[-1]:
+        return " (sandbox's fork server)" if len(processes) == 2 else " (sandbox's child: reads and checks the file)"
+    return f" (child process, level {len(processes) - 1})"
+
+
 def summarise(raw: Path, top: int) -> str:
     """Per thread: samples by the innermost frame of this project, and by the innermost frame."""
     per_thread: collections.Counter = collections.Counter()
@@ -79,13 +91,16 @@ def summarise(raw: Path, top: int) -> str:
         if not stack or not count.isdigit():
             continue
         frames = stack.split(";")
-        process = ""
-        if frames[0].startswith("process ") and len(frames) > 1:  # (--subprocesses)
-            # The workbook is parsed in the sandbox's child, a fork of its fork server.
-            process = " (sandbox)" if "amo_data.sandbox" in frames[0] else ""
-            frames = frames[1:]
+        processes = []  # (--subprocesses) the process, its parent, ... outermost first
+        while len(frames) > 1 and frames[0].startswith("process "):
+            processes.append(frames.pop(0))
+        process = _process_label(processes)
         match = _THREAD.match(frames[0])
-        thread = _NUMBERED.sub("", (match.group(1) if match else frames[0]).strip() or "(unnamed)") + process
+        name = (match.group(2) or "").strip() if match else frames[0]
+        pid = _PROCESS.match(processes[-1]) if processes else None
+        if match and not name and pid and match.group(1) == pid.group(1):
+            name = "MainThread"  # sampled before py-spy learnt the thread's name
+        thread = _NUMBERED.sub("", name or "(unnamed)") + process
         n = int(count)
         per_thread[thread] += n
         project = [f for f in frames if OURS.search(f)]
