@@ -85,7 +85,7 @@ def summary_of_counts(outline: Tables, counts: pd.DataFrame, tables: Tables, yea
     year, department, unit, today = _filters(year, department, unit, today)
     parts = {ARBEJDSARK: _table(outline, ARBEJDSARK)}
     parts.update({t: _table(tables, t) for t in (HANDLEPLAN, UDDANNELSE, MEDLEMMER, ORGANISATION)})
-    if _spellings(unify_departments(parts))[1]:
+    if _spellings(parts)[1]:
         return None
     chosen = _chosen(parts, department, unit, departments)
     filtered = filter_tables(parts, year, departments=chosen)

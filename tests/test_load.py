@@ -4,7 +4,7 @@ whole imports only (data-format.md "What an import does": an import is all or no
 
 Each process owns one department. In round r it imports a CSV with r + 2 rows for its
 department (so every import is a new batch and each size says which import a reader saw), then
-reads ``Store.current()``, ``metrics.summary(...)`` and ``Store.history()``.
+reads ``Store.current()``, ``summary.summary(...)`` and ``Store.history()``.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import traceback
 
 import pytest
 
-from amo_data import metrics
+from amo_data import summary
 from amo_data.schema import TABLES
 from amo_data.store import Store
 from amo_data.validate import check_bytes
@@ -56,7 +56,7 @@ def _read(store: Store) -> dict[str, int]:
     tables = store.current()
     ark = tables["arbejdsark"]
     counts = ark["department"].value_counts().to_dict()
-    figures = metrics.summary(tables, today=TODAY)
+    figures = summary.summary(tables, today=TODAY)
     by_dept = {}
     for record in figures["entries_by_department"]:
         values = [record["vigtig_opgave"], record["lykkes"], record["brug_for_at_styrke"]]
@@ -152,9 +152,9 @@ def run_sessions(url: str) -> None:
             assert sorted(rows["description"]) == sorted(descriptions(index, ROUNDS - 1))
             assert set(rows["year"]) == {2026}
         assert len(final) == PROCESSES * size(ROUNDS - 1)
-        summary = metrics.summary(store.current(), today=TODAY)
+        figures = summary.summary(store.current(), today=TODAY)
         assert {r["department"]: r["vigtig_opgave"] + r["lykkes"] + r["brug_for_at_styrke"]
-                for r in summary["entries_by_department"]} == {department(i): size(ROUNDS - 1) for i in range(PROCESSES)}
+                for r in figures["entries_by_department"]} == {department(i): size(ROUNDS - 1) for i in range(PROCESSES)}
     finally:
         store.close()
 

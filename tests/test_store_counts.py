@@ -25,8 +25,8 @@ import pytest
 import sqlalchemy as sa
 
 import amo_ui as ui
-from amo_data import metrics, vocab
-from amo_data.schema import ARBEJDSARK, CANONICAL, HANDLEPLAN, UDDANNELSE
+from amo_data import metrics, summary, vocab
+from amo_data.schema import ARBEJDSARK, CANONICAL, HANDLEPLAN, MEDLEMMER, ORGANISATION, UDDANNELSE
 from amo_data.store import DATA, Store, versions
 from tests.test_store import ark, plan, result, udd
 from tests.test_store import store as store  # noqa: F401  (fixture)
@@ -328,23 +328,24 @@ def _summary_as_the_command_line_makes_it(store: Store, year, department) -> dic
 
 @pytest.mark.parametrize("seed", range(3))
 def test_summary_of_counts_is_the_summary_of_every_row(store, seed):
-    # `summary` counts Arbejdsark in the database (metrics.summary_of_counts); the contract's
-    # figures are those of every row (metrics.summary). Every year and department choice, and
+    # `summary` counts Arbejdsark in the database (summary.summary_of_counts); the contract's
+    # figures are those of every row (summary.summary). Every year and department choice, and
     # a department spelled in two ways, where the counts give way to the rows.
     _history(store, seed, second_spelling=False)
     for spelled_twice in (False, True):
         if spelled_twice:
             _spell_lager_2025_in_capitals(store)
-        full = store.current(columns=metrics.SUMMARY_COLUMNS)
+        full = store.current(columns=summary.SUMMARY_COLUMNS)
         for year in (None, 2024, 2026):
             for department in (None, "lager", "LAGER", "Øst", "Findes ikke"):
                 where = f"year={year} department={department} spelled_twice={spelled_twice}"
-                expected = metrics.summary(full, year=year, department=department, today="2026-11-26")
-                counted = metrics.summary_of_counts(
+                expected = summary.summary(full, year=year, department=department, today="2026-11-26")
+                counted = summary.summary_of_counts(
                     store.outline(),
-                    store.category_counts(metrics.SUMMARY_COUNTED_BY, year=year,
+                    store.category_counts(summary.SUMMARY_COUNTED_BY, year=year,
                                           departments=[department] if department else None),
-                    store.current_tables((HANDLEPLAN, UDDANNELSE), columns=metrics.SUMMARY_COLUMNS),
+                    store.current_tables((HANDLEPLAN, UDDANNELSE, MEDLEMMER, ORGANISATION),
+                                         columns=summary.SUMMARY_COLUMNS),
                     year=year, department=department, today="2026-11-26")
                 two_spellings = "LAGER" in set(full[ARBEJDSARK]["department"])
                 if two_spellings:
