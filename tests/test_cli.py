@@ -274,11 +274,11 @@ def test_one_warning_is_one_advarsel_and_a_number_cell_is_reported_as_written(tm
 def test_the_plain_summary_keeps_quarter_names_and_uses_a_decimal_comma():
     from amo_data.report import summary_text
 
-    figures = {"filters": {"year": None, "department": None, "today": "2026-11-26"}, "departments": ["Lager"],
-               "entries_by_area": [], "needs_by_help": [], "actions_by_quarter": [], "overdue_actions": 0,
-               "urgent_actions": 0, "departments_without_discussion": [],
-               "training_by_quarter": [{"quarter": "2025-Q4", "status": "Gennemført", "count": 1, "hours": 1.0},
-                                       {"quarter": "2026-Q1", "status": "Tilmeldt", "count": 3, "hours": 1234.5}]}
+    from amo_data.summary import summary
+
+    figures = summary({}, today="2026-11-26")  # every key of the figures, none of them filled
+    figures["training_by_quarter"] = [{"quarter": "2025-Q4", "status": "Gennemført", "count": 1, "hours": 1.0},
+                                      {"quarter": "2026-Q1", "status": "Tilmeldt", "count": 3, "hours": 1234.5}]
     text = summary_text(figures)
     assert "4. kvt. 2025  Gennemført: 1 (1 time)" in text
     assert "1. kvt. 2026  Tilmeldt: 3 (1.234,5 timer)" in text

@@ -87,7 +87,8 @@ def without_discussion(rows: dict[str, list[dict]]) -> list[str]:
     # "a department that appears in any table and whose newest Arbejdsark discussion is more than
     #  365 days before today, or that has none. A discussion with only År known counts as held on
     #  31 December of that year. This ignores --year."
-    departments = {r["department"] for table in rows.values() for r in table}
+    # An Organisation row places a department or a unit; it is no department's data (docs/decisions.md).
+    departments = {r["department"] for name, table in rows.items() if name != "organisation" for r in table}
     newest: dict[str, dt.date] = {}
     for r in rows["arbejdsark"]:
         held = r["date"] or dt.date(r["year"], 12, 31)
@@ -99,7 +100,7 @@ def without_discussion(rows: dict[str, list[dict]]) -> list[str]:
 def test_summary_matches_the_hand_count(db, rows, year):
     s = summary(db, *(["--year", str(year)] if year else []))
     hand = hand_counts(rows, year)
-    assert s["filters"] == {"year": year, "department": None, "today": "2026-11-26"}
+    assert s["filters"] == {"year": year, "department": None, "unit": None, "today": "2026-11-26"}
     got_area = {(r["area"], cat): r[key] for r in s["entries_by_area"]
                 for cat, key in (("Vigtig opgave", "vigtig_opgave"), ("Lykkes", "lykkes"),
                                  ("Brug for at styrke", "brug_for_at_styrke")) if r[key]}
@@ -119,8 +120,8 @@ def test_the_sample_company_in_plain_numbers(db):
     assert s["departments"] == ["Administration", "Kantine", "Lager", "Produktion", "Salg", "Værksted"]
     assert s["departments_without_discussion"] == ["Administration"]  # newest discussion 2024
     ergonomi = next(r for r in s["entries_by_area"] if r["area"] == "Ergonomi")
-    assert (ergonomi["vigtig_opgave"], ergonomi["lykkes"], ergonomi["brug_for_at_styrke"]) == (7, 10, 16)
-    assert (s["overdue_actions"], s["urgent_actions"]) == (15, 3)
+    assert (ergonomi["vigtig_opgave"], ergonomi["lykkes"], ergonomi["brug_for_at_styrke"]) == (12, 12, 23)
+    assert (s["overdue_actions"], s["urgent_actions"]) == (14, 4)
     # "Lists leave out rows whose count is 0."
     for key in ("needs_by_help", "actions_by_quarter", "training_by_quarter"):
         assert all(r["count"] > 0 for r in s[key])
