@@ -23,6 +23,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
+from tests.browser import free_port
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = [str(p) for p in sorted((ROOT / "sample_data").iterdir())]
 TODAY = "2026-11-26"
@@ -51,16 +53,19 @@ class Inbox:
 
 def _authenticator(server, session, envelope, mechanism, auth_data):
     ok = isinstance(auth_data, LoginPassword) and auth_data.login == b"amo" and auth_data.password == b"hemmelig"
-    return AuthResult(success=ok)
+    # handled=False: aiosmtpd then answers 535 itself (handled=True would leave the client waiting).
+    return AuthResult(success=ok, handled=False)
 
 
 @pytest.fixture
 def inbox():
     handler = Inbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=0, authenticator=_authenticator,
+    # A port of its own: the controller checks that its server answers by connecting to it, which
+    # port 0 cannot.
+    handler.port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=handler.port, authenticator=_authenticator,
                             auth_require_tls=False)
     controller.start()
-    handler.port = controller.server.sockets[0].getsockname()[1]
     yield handler
     controller.stop()
 
