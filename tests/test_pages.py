@@ -237,8 +237,10 @@ def test_the_audit_log_gives_its_details_the_width(sample_store):
 
 
 def test_a_point_without_a_rating_shows_an_empty_cell_not_none(sample_store):
-    # The sample's Salg has a "Vigtig opgave" about stress with no Vurdering (Psykisk arbejdsmiljø).
+    # The sample's Kantine has a "Vigtig opgave" about stress in 2025 with no Vurdering.
     at = open_page("pages/2_Styrker_og_behov.py")
+    at.sidebar.selectbox(key="year").set_value(2025).run()
+    at.selectbox(key="words_area").set_value("Psykisk arbejdsmiljø").run()
     [points] = [d.value for d in at.dataframe if "Vurdering" in d.value.columns]
     ratings = list(points["Vurdering"])
     assert "" in ratings and "None" not in ratings and all(r == "" or r.isdigit() for r in ratings)
@@ -270,7 +272,7 @@ def test_undo_offers_the_newest_import_first_and_names_it(sample_store):
     when = ui.danish_time(Store().history()[0]["created_at"])
     assert undo.options[0] == f"Nr. 2 · {when} · lokal · kantine-plan.csv"
     assert undo.options[1].startswith("Nr. 1 · ") and "eksempeldata" in undo.options[1]
-    assert undo.options[1].endswith("og 7 filer mere")
+    assert undo.options[1].endswith("og 9 filer mere")
     at.checkbox(key="undo_confirm_2").check().run()
     at.button(key="undo_button").click().run()
     assert Store().history()[0]["state"] == "undone" and Store().history()[1]["state"] == "current"
@@ -381,13 +383,13 @@ def test_handleplan_tells_each_role_what_it_may_change(sample_store):
         return line
 
     local = open_page("pages/3_Handleplan.py")
-    assert intro(local) == ("22 handlinger. Ret status direkte i tabellen; ændringen gemmes straks og skrives i "
+    assert intro(local) == ("20 handlinger. Ret status direkte i tabellen; ændringen gemmes straks og skrives i "
                             "revisionsloggen med hvem og hvornår.")
     reader = _signed_in("pages/3_Handleplan.py", "ledelse")
-    assert intro(reader) == "22 handlinger.", "no invitation to edit for a role that cannot"
+    assert intro(reader) == "20 handlinger.", "no invitation to edit for a role that cannot"
     assert "Din rolle kan se handleplanen, men ikke ændre status." in [c.value for c in reader.caption]
     amo = _signed_in("pages/3_Handleplan.py", "amo", ["Lager", "Kantine"])
-    assert intro(amo).startswith("22 handlinger. Ret status direkte i tabellen for Kantine og Lager; ")
+    assert intro(amo).startswith("20 handlinger. Ret status direkte i tabellen for Kantine og Lager; ")
 
 
 def test_an_amo_user_is_told_which_departments_it_may_upload_before_uploading(sample_store):
@@ -450,7 +452,9 @@ def test_a_plan_filter_without_matches_offers_no_empty_sheet_to_print(sample_sto
     label = "Hent handleplanen til opslag (Excel, liggende A4)"
     assert label in [b.label for b in at.get("download_button")]
     [status] = [m for m in at.main.multiselect if m.label == "Status"]
-    status.set_value(["Aflyst"]).run()  # the sample has no cancelled action in 2026
+    status.set_value(["Aflyst"]).run()
+    [quarter] = [m for m in at.main.multiselect if m.label == "Kvartal"]
+    quarter.set_value(["2026-Q2"]).run()  # the sample's one cancelled action of 2026 is in 3. kvt.
     assert "Ingen handlinger for de valgte filtre." in [c.value for c in at.caption]
     assert label not in [b.label for b in at.get("download_button")]
 
