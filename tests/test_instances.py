@@ -97,7 +97,7 @@ def test_two_instances_on_one_postgresql_store_agree(browser, instances):
 
         # --- Status edits through both at the same moment ----------------------------------------
         # (A password sign-in lasts one browser session: move by the menu, not by address.)
-        for page, department in ((a, "Værksted"), (b, "Salg")):  # 2026: one and two actions Planlagt
+        for page, department in ((a, "Kantine"), (b, "Salg")):  # 2026: two and one actions Planlagt
             B.go_to(page, "Handleplan", "Handleplan")
             B.choose(page, "Afdelinger", department, area="stSidebar")
             B.choose(page, "Status", "Planlagt")
@@ -111,14 +111,14 @@ def test_two_instances_on_one_postgresql_store_agree(browser, instances):
                 choice.wait_for(state="hidden", timeout=5_000)
             except Exception:  # a click the busy list did not take: choose again
                 B.pick(choice)
-        B.wait_for_text(a, r"Ingen handlinger for de valgte filtre|(^|\D)0 handling")
-        B.wait_for_text(b, r"(^|\D)1 handling")
+        B.wait_for_text(a, r"(^|\D)1 handling")
+        B.wait_for_text(b, r"Ingen handlinger for de valgte filtre|(^|\D)0 handling")
         no_exception(a, work / "a.log")
         no_exception(b, work / "b.log")
 
         edits = [e for e in Store(db).audit_log() if e["id"] not in before]
         assert sorted((e["action"], e["user"], e["details"]["department"], e["details"]["old"], e["details"]["new"])
-                      for e in edits) == [("status", "ada", "Værksted", "Planlagt", "Gennemført"),
+                      for e in edits) == [("status", "ada", "Kantine", "Planlagt", "Gennemført"),
                                           ("status", "mette", "Salg", "Planlagt", "Gennemført")]
         plan = Store(db).current(year=2026)["handleplan"]
         done = set(plan.loc[plan["status"] == "Gennemført", "id"])
