@@ -46,7 +46,7 @@ row2[3].metric("Uddannelse gennemført", n(t["training_actions_completed"]),
 
 # The AMO members' training (the summary's members, basic_training and entitlement_missed).
 people = ui.member_tiles(filters, ui.today())
-row3 = st.columns(4)
+row3 = st.columns(3)
 training_page = "pages/5_Uddannelse.py"
 for column, (label, value, hint) in zip(row3, [
         ("AMO-medlemmer", people.members, "Nuværende medlemmer af arbejdsmiljøorganisationen"),

@@ -302,8 +302,8 @@ def _child_comparison(url: str, version: int, key: str | None, year: int | None,
     org = _organisation(url, version)
     tree = org.tree
     counts = _department_counts(url, version, year, departments).by_department_area
-    names = [tree.name[c] if (c := tree.child_containing(department_key(d), key)) is not None else None
-             for d in counts["department"]]
+    child = {d: tree.child_containing(department_key(d), key) for d in counts["department"].unique()}
+    names = counts["department"].map({d: tree.name[c] if c is not None else None for d, c in child.items()})
     columns = list(metrics.CATEGORY_COLUMNS.values())
     grouped = (counts.assign(department=names).dropna(subset=["department"])
                .groupby(["department", "area"], sort=False)[columns].sum().reset_index())
