@@ -133,7 +133,8 @@ def choose_unit(key: str) -> None:
     """Make ``key`` (a node, or :data:`WHOLE`) the scope, as a widget callback: the departments
     chosen inside the old scope are let go, and the address follows."""
     org = st.session_state.get("_scope_org")
-    st.session_state["_keep_unit"] = key
+    # The default is kept as None, so that it follows the tree (a new top department makes it the whole organisation).
+    st.session_state["_keep_unit"] = None if org is not None and key == org.default else key
     st.session_state["_keep_departments"] = []
     st.query_params.pop("afd", None)
     value = _url_value(org, key) if org is not None else None
@@ -154,7 +155,8 @@ def select_scope(org: Organisation) -> Scope:
         return scope_of(org, None)
     st.session_state["_scope_org"] = org
     options = ([] if len(org.tops) == 1 else [WHOLE]) + list(org.options)
-    kept = st.session_state.get("_keep_unit", org.default)
+    kept = st.session_state.get("_keep_unit")
+    kept = org.default if kept is None else kept
     params = st.query_params
     if UNIT_PARAM in params:
         asked = params[UNIT_PARAM]
@@ -163,7 +165,8 @@ def select_scope(org: Organisation) -> Scope:
             st.sidebar.warning(f'Enheden "{md_escape(asked)}" findes ikke (længere). Der vises hele organisationen.')
     if kept not in options:
         kept = org.default
-    st.session_state["unit"] = st.session_state["_keep_unit"] = kept
+    st.session_state["unit"] = kept
+    st.session_state["_keep_unit"] = None if kept == org.default else kept
     value = _url_value(org, kept)
     if value is None:
         params.pop(UNIT_PARAM, None)

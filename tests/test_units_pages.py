@@ -247,3 +247,16 @@ def test_more_than_30_children_are_shown_30_at_a_time(wide_store):
     page2 = heatmap_rows(at)
     assert len(page2) == 5 and not set(page1) & set(page2)
     assert len(set(page1) | set(page2)) == 35
+
+
+def test_a_new_department_outside_the_tree_joins_the_default_view_at_once(sample_store, tmp_path):
+    at = run()  # the company's one top unit is shown by default
+    assert at.sidebar.selectbox(key="unit").value == "nordisk emballage a/s"
+    from tests.browser import RENGORING_ARBEJDSARK
+
+    (tmp_path / "rengoering_arbejdsark.csv").write_bytes(RENGORING_ARBEJDSARK)
+    assert cli(["import", str(tmp_path / "rengoering_arbejdsark.csv")]) == 0
+    at.run()  # a department with no Organisation row sits at the top: the default is now everything
+    assert at.sidebar.selectbox(key="unit").value == ""
+    assert sorted(at.dataframe[0].value["Enhed"]) == ["Nordisk Emballage A/S", "Rengøring"]
+    assert "enhed" not in at.query_params
