@@ -2,6 +2,8 @@
 
 - :mod:`.shell` — what every page shares: configuration, sign-in, menu, filters, empty state;
 - :mod:`.filters` — the sidebar's choice of year and departments (:class:`Filters`);
+- :mod:`.units` — the organisation tree: the sidebar's unit, breadcrumb, drilling down, paging
+  and the figures per child of the chosen unit;
 - :mod:`.data` — the store, and each page's figures as a small typed value, cached by the data
   version; the one home of a failed read (the page stops) and of a failed write (:func:`writing`);
 - :mod:`.views` — Danish formats, read-only tables, charts, download data;
@@ -11,23 +13,32 @@ Nothing here computes a figure: that is ``amo_data.metrics``.
 """
 
 from .data import (
-    COUNT_COLUMNS, Choices, Comparison, Overview, Plan, Strengths, Training, Trend, actions, audit_table, choices,
-    compared, comparison, has_rows, known_departments, lazy_export, overview, plan, points, store, strengths, today,
-    training, trend,
+    COUNT_COLUMNS, Choices, Comparison, MemberTiles, Overview, Plan, Strengths, Training, Trend, actions, audit_table,
+    choices, compared, comparison, has_rows, known_departments, lazy_export, member_tiles, overview, plan, points,
+    store, strengths, today, training, trend,
 )
 from .filters import Filters
 from .manage import (
     action_editor, check_uploads, erase, history_with_undo, plan_intro, save_button, save_status_edits,
     show_check_result, show_long_table, show_problems, show_saved_message, upload_cap_mb, upload_files, upload_scope,
 )
-from .shell import UPLOAD_PAGE, current_user, empty_state, nothing_chosen, sample_banner, setup, sidebar_filters
+from .shell import (
+    UPLOAD_PAGE, current_scope, current_user, empty_state, filter_params, nothing_chosen, sample_banner, setup,
+    sidebar_filters,
+)
+from .units import (
+    PAGE_SIZE, Scope, child_comparison, child_heatmap, children_overview, children_word, departments_with_points,
+    drill_down, paged,
+)
 from .views import (
     ACTION_SHORT_COLUMNS, AUDIT_ACTIONS, XLSX_MIME, Chart, audit_details, chart, danish_number,
     danish_quarter, danish_time, figure_spec, lazy_excel, matrix_csv, matrix_csv_name, md_escape, plural, show_view,
 )
 
 __all__ = [
-    "ACTION_SHORT_COLUMNS", "AUDIT_ACTIONS", "COUNT_COLUMNS", "UPLOAD_PAGE", "XLSX_MIME", "Chart",
+    "ACTION_SHORT_COLUMNS", "AUDIT_ACTIONS", "COUNT_COLUMNS", "PAGE_SIZE", "UPLOAD_PAGE", "XLSX_MIME", "Chart",
+    "MemberTiles", "Scope", "child_comparison", "child_heatmap", "children_overview", "children_word",
+    "current_scope", "departments_with_points", "drill_down", "filter_params", "member_tiles", "paged",
     "Choices", "Comparison", "Filters", "Overview", "Plan", "Strengths", "Training", "Trend", "action_editor",
     "actions", "audit_details", "audit_table", "chart", "check_uploads", "choices", "compared", "comparison",
     "current_user", "danish_number", "danish_quarter", "danish_time", "empty_state", "erase", "figure_spec",

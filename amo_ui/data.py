@@ -532,3 +532,35 @@ def _training(url: str, version: int, year: int | None, departments: tuple[str, 
             metrics.training_hours_by_department_role(courses, metrics.TRAINING_PLANNED_OR_DONE),
             title="Timer pr. afdeling og rolle", x_title="Timer (afslåede og aflyste kurser tæller ikke med)")),
         courses=display_frame(metrics.training_list(courses), TRAINING_COLUMNS))
+
+
+# --------------------------------------------------------------------------- Overblik: the members' training
+
+
+@dataclass(frozen=True)
+class MemberTiles:
+    """Overblik's tiles of the training entitlement (``amo_data.entitlement.figures``, the
+    summary's ``members``, ``basic_training`` and ``entitlement_missed``)."""
+
+    members: int  # current AMO members
+    basic_overdue: int  # current members whose basic training is overdue
+    years_missed: int  # years of service that ended without the hours offered (due in the chosen year)
+
+
+def member_tiles(filters: Filters, today: dt.date) -> MemberTiles:
+    return _load(_member_tiles, filters.year, filters.departments, today)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _member_tiles(url: str, version: int, year: int | None, departments: tuple[str, ...],
+                  today: dt.date) -> MemberTiles:
+    from amo_data import entitlement
+    from amo_data.schema import MEDLEMMER
+    from amo_data.summary import SUMMARY_COLUMNS
+
+    tables = _store(url).current_tables((MEDLEMMER, UDDANNELSE), columns={
+        t: SUMMARY_COLUMNS[t] for t in (MEDLEMMER, UDDANNELSE)})
+    scoped = metrics.filter_tables(metrics.unify_departments(tables), departments=departments or None)
+    figures = entitlement.figures(scoped[MEDLEMMER], scoped[UDDANNELSE], today, year)
+    return MemberTiles(figures["members"], sum(b["state"] == "overdue" for b in figures["basic_training"]),
+                       figures["entitlement_missed"])

@@ -14,6 +14,7 @@ from amo_data.errors import AmoError, StoreUnavailable
 from amo_data.text import clean, joined
 
 from .data import Choices, forget_data_version, has_sample_data, show_write_error, store, table_groups, today, writing
+from . import units
 from .filters import Filters
 from .views import md_escape
 
@@ -39,7 +40,7 @@ NAVIGATION = (
 )
 
 
-FILTER_PARAMS = ("aar", "afd")
+FILTER_PARAMS = ("aar", "enhed", "afd")
 
 
 def setup(title: str, icon: str = "🦺") -> auth.User:
@@ -67,9 +68,14 @@ def setup(title: str, icon: str = "🦺") -> auth.User:
     return user
 
 
+def filter_params() -> dict[str, list[str]]:
+    """The year, unit and departments of the address, for a link that keeps them."""
+    return {k: st.query_params.get_all(k) for k in FILTER_PARAMS if k in st.query_params}
+
+
 def _navigation(user: auth.User) -> None:
-    """The sidebar menu; each link keeps the year and departments chosen (they are in the URL)."""
-    params = {k: st.query_params.get_all(k) for k in FILTER_PARAMS if k in st.query_params}
+    """The sidebar menu; each link keeps the year, unit and departments chosen (they are in the URL)."""
+    params = filter_params()
     for path, label, icon in NAVIGATION:
         if path.endswith("Revisionslog.py") and not user.can_see_audit():
             continue
@@ -239,10 +245,11 @@ ALL_YEARS = "Alle år"
 
 
 def sidebar_filters(choices: Choices) -> Filters:
-    """Year (this year by default) and departments in the sidebar; they survive page changes
-    and live in the URL."""
+    """Year (this year by default), unit of the organisation tree and departments in the
+    sidebar; they survive page changes and live in the URL. A unit narrows the departments to
+    its subtree's, and the page shows where it is (a breadcrumb)."""
     default_year = today().year
-    years, departments = list(choices.years), list(choices.departments)
+    years = list(choices.years)
     params = st.query_params
 
     year_opts: list = [ALL_YEARS, *years]
@@ -255,16 +262,38 @@ def sidebar_filters(choices: Choices) -> Filters:
     year = st.sidebar.selectbox("År", year_opts, key="year", on_change=_remember, args=("year", "aar"),
                                 format_func=str)
 
+    scope = units.select_scope(units.organisation())
+    departments = list(scope.departments) if not scope.everything else list(choices.departments)
     kept_deps = st.session_state.get("_keep_departments", [])
     if "afd" in params:
         kept_deps = params.get_all("afd")
     kept_deps = [d for d in kept_deps if d in departments]
     st.session_state["departments"] = kept_deps
-    chosen = st.sidebar.multiselect("Afdelinger", departments, key="departments", placeholder="Alle afdelinger",
-                                    on_change=_remember, args=("departments", "afd"))
+    if scope.key is not None and not scope.org.is_unit(scope.key):  # one department: nothing to pick
+        chosen = []
+        st.session_state["_keep_departments"] = []
+        params.pop("afd", None)
+    else:
+        chosen = st.sidebar.multiselect("Afdelinger", departments, key="departments", on_change=_remember,
+                                        placeholder="Alle afdelinger" if scope.everything else
+                                        f"Alle i {scope.name}", args=("departments", "afd"))
+        _remember("departments", "afd")
     _remember("year", "aar")
-    _remember("departments", "afd")
-    return Filters(None if year == ALL_YEARS else int(year), tuple(chosen))
+    st.session_state["_scope"] = scope
+    units.breadcrumb(scope)
+    year = None if year == ALL_YEARS else int(year)
+    if chosen:
+        return Filters(year, tuple(chosen))
+    if scope.everything:
+        return Filters(year, (), None if scope.key is None else scope.name)
+    if not scope.org.is_unit(scope.key):  # a department
+        return Filters(year, scope.departments)
+    return Filters(year, scope.departments, scope.name)
+
+
+def current_scope() -> units.Scope:
+    """The unit chosen in the sidebar in this run (:func:`sidebar_filters` first)."""
+    return st.session_state["_scope"]
 
 
 _NOTHING = {"arbejdsark": ("punkter på arbejdsarket", "punkter", "Arbejdsark"),
@@ -277,7 +306,9 @@ def nothing_chosen(filters: Filters, table: str, groups: pd.DataFrame | None = N
     the years that do have rows of ``table`` for these departments, or where to load them.
     ``groups``: the table's (department, year) groups, by default :func:`table_groups`."""
     what, short, sheet = _NOTHING[table]
-    if len(filters.departments) == 1:
+    if filters.unit and filters.departments:
+        who = f" for {md_escape(filters.unit)}"
+    elif len(filters.departments) == 1:
         who = f" for {md_escape(filters.departments[0])}"  # shown as Markdown
     else:
         who = " for de valgte afdelinger" if filters.departments else ""

@@ -6,6 +6,11 @@ Starts the dashboard on a fresh SQLite store with the sample data (AMO_TODAY fix
 figures are the same every time), opens every page from the sidebar in Debian's Chromium and
 saves a full-page PNG, reduced to at most ~250 KB. The Upload page is shown with two checked
 CSV files, as a user sees it just before pressing "Gem". Nothing is saved into any real store.
+
+Then, at company scale (``--large``, default 500 departments in a tree of 5 forvaltninger x 10
+områder, bench/generate.py, imported into a second fresh store): Overblik and Sammenlign
+afdelinger as ``overblik-500.png`` and ``sammenlign-500.png``. ``--large 0`` leaves them out,
+``--large-only`` makes only them.
 """
 
 from __future__ import annotations
@@ -25,6 +30,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     parser.add_argument("--width", type=int, default=1280, help="browser width in pixels")
     parser.add_argument("--max-kb", type=int, default=250, help="largest PNG size in KB")
+    parser.add_argument("--large", type=int, default=500, help="departments of the company-scale shots (0: none)")
+    parser.add_argument("--large-only", action="store_true", help="only the company-scale screenshots")
     args = parser.parse_args(argv)
 
     from playwright.sync_api import sync_playwright
@@ -33,6 +40,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Chromium mangler: {B.CHROMIUM} (Debian-pakken 'chromium')", file=sys.stderr)
         return 1
     args.out.mkdir(parents=True, exist_ok=True)
+    if args.large_only:
+        large_screenshots(args)
+        return 0
     with tempfile.TemporaryDirectory(prefix="amo-shots-") as tmp:
         work = Path(tmp)
         env = B.seeded_env(work)
@@ -63,7 +73,48 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}: {len(png) // 1000} KB")
             context.close()
             browser.close()
+    if args.large:
+        large_screenshots(args)
     return 0
+
+
+LARGE_PAGES = [(B.HOME, "Overblik over arbejdsmiljøkompetencerne", "overblik"),
+               ("Sammenlign afdelinger", "Sammenlign afdelinger", "sammenlign")]
+
+
+def large_screenshots(args) -> None:
+    """Overblik and Sammenlign afdelinger on a generated store of ``args.large`` departments."""
+    import subprocess
+
+    from playwright.sync_api import sync_playwright
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    import generate
+
+    with tempfile.TemporaryDirectory(prefix="amo-shots-large-") as tmp:
+        work = Path(tmp)
+        workbook = generate.generate(work / "large.xlsx", departments=args.large, years=5)
+        env = B.store_env(work, seed=False)
+        subprocess.run([sys.executable, "-m", "amo_data", "import", str(workbook)], cwd=ROOT, env=env, check=True,
+                       stdout=subprocess.DEVNULL, timeout=900)
+        with B.streamlit_server(env, work / "streamlit.log") as url, sync_playwright() as p:
+            browser = B.launch(p)
+            context = browser.new_context(viewport={"width": args.width, "height": 900}, locale="da-DK")
+            page = context.new_page()
+            page.set_default_timeout(120_000)
+            page.goto(url + "/")
+            B.wait_ready(page, 120_000)
+            for link, heading, stem in LARGE_PAGES:
+                B.go_to(page, link, heading, timeout=120_000)
+                errors = B.exceptions(page)
+                if errors:
+                    print(f"{stem}-{args.large}: Python-fejl på siden:\n" + "\n".join(errors), file=sys.stderr)
+                png = B.shrink_png(B.full_page_png(page), max_bytes=args.max_kb * 1000, width=args.width)
+                target = args.out / f"{stem}-{args.large}.png"
+                target.write_bytes(png)
+                print(f"{target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}: {len(png) // 1000} KB")
+            context.close()
+            browser.close()
 
 
 if __name__ == "__main__":
