@@ -202,15 +202,15 @@ def departments_without_members(found: People, departments: tuple[str, ...]) -> 
     return [d for d in departments if department_key(d) not in have]
 
 
-def no_member_list(departments: list[str]) -> None:
+def no_member_list(departments: list[str] | tuple[str, ...]) -> None:
     """The empty state of departments without a member list: what to do about it."""
     if len(departments) == 1:
-        who = f"{md_escape(departments[0])} har"
+        who = f"{md_escape(departments[0])} har ingen medlemsliste"
     elif departments:
-        who = "De valgte afdelinger har"
+        who = "Afdelingerne har ingen medlemsliste"
     else:
-        who = "Der er"
-    st.info(f"{who} ingen medlemsliste endnu, så siden kan ikke vise, hvem i AMO der har fået tilbudt den "
+        who = "Der er ingen medlemsliste"
+    st.info(f"{who} endnu, så siden kan ikke vise, hvem i AMO der har fået tilbudt den "
             "uddannelse, loven kræver. Skriv AMO's medlemmer (navn, rolle og dato for tiltrædelse) i arket "
             "**Medlemmer** i skabelonen, og indlæs det på siden Upload.", icon=":material/group_add:")
     left, right = st.columns(2)
@@ -379,7 +379,7 @@ def people_section(filters: Filters, departments: tuple[str, ...], today: dt.dat
     chosen = filters.departments or departments
     missing = departments_without_members(found, chosen)
     if found.members.empty:
-        no_member_list(list(filters.departments))
+        no_member_list(chosen)
         return
     tiles(found, filters.year)
     attention(found)
