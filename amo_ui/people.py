@@ -48,9 +48,12 @@ BASIC_OVERDUE, BASIC_DUE, BASIC_DONE = "Overskredet", "Skal gennemføres", "Genn
 # Attention order: basic training overdue, due, then a current year of service without its offer.
 _RANK_OVERDUE, _RANK_DUE, _RANK_MISSING, _RANK_REST = range(4)
 
-MEMBER_COLUMNS = ("Afdeling", "Navn", "Rolle", "Status", "Frist", "Ret (timer)", "Tilbudt (timer)",
-                  "Gennemført (timer)", "Funktionsår", "Grunduddannelse", "Ikke opfyldte år", "Tiltrådt",
-                  "Fratrådt", "E-mail")
+# What a user acts on first (who, the state, by when, the hours, the basic training) fits a laptop
+# screen; the rest is to the right.
+MEMBER_COLUMNS = ("Afdeling", "Navn", "Rolle", "Status", "Frist", "Tilbudt (timer)", "Grunduddannelse",
+                  "Gennemført (timer)", "Funktionsår", "Ikke opfyldte år", "Tiltrådt", "Fratrådt", "E-mail")
+_WIDTHS = {"Rolle": 100, "Status": 115, "Frist": 95, "Tilbudt (timer)": 115, "Grunduddannelse": 215,
+           "Gennemført (timer)": 135, "Funktionsår": 95, "Ikke opfyldte år": 125, "Tiltrådt": 95, "Fratrådt": 95}
 
 
 @dataclass(frozen=True)
@@ -147,8 +150,9 @@ def build(members: pd.DataFrame, training: pd.DataFrame, today: dt.date, year: i
         rows.append({
             "Afdeling": m.department, "Navn": m.name, "Rolle": m.role, "Status": state,
             "Frist": danish_date(due) if year_now and state_code not in ("ended",) else "",
-            "Ret (timer)": _hours(year_now["entitled_hours"]) if year_now else "",
-            "Tilbudt (timer)": _hours(year_now["offered_hours"]) if year_now else "",
+            # the hours offered against the entitlement: "7,4 af 11,1"
+            "Tilbudt (timer)": (f"{_hours(year_now['offered_hours'])} af {_hours(year_now['entitled_hours'])}"
+                                if year_now else ""),
             "Gennemført (timer)": _hours(year_now["completed_hours"]) if year_now else "",
             "Funktionsår": f"{year_now['year_of_service']}." if year_now else "",
             "Grunduddannelse": basic_text, "Ikke opfyldte år": missed.get(key, 0) if m.entitled else None,
@@ -222,7 +226,7 @@ def no_member_list(departments: list[str] | tuple[str, ...]) -> None:
 
 def tiles(found: People, year: int | None) -> None:
     """Members today, basic training overdue, members without their offer, years missed."""
-    cols = st.columns(4)
+    cols = st.columns([0.8, 1.2, 0.8, 1.2])
     cols[0].metric("Medlemmer i AMO", danish_number(found.count, 0))
     cols[1].metric("Grunduddannelse overskredet", danish_number(found.basic_overdue, 0),
                    help="AMR og arbejdsledere, der ikke har gennemført den obligatoriske arbejdsmiljøuddannelse "
@@ -230,9 +234,9 @@ def tiles(found: People, year: int | None) -> None:
     cols[2].metric("Mangler tilbud", danish_number(found.missing_offer, 0),
                    help="AMR og arbejdsledere, der i deres igangværende funktionsår endnu ikke har fået tilbudt "
                         "de timers supplerende uddannelse, de har ret til.")
-    cols[3].metric(f"Funktionsår ikke opfyldt ({year if year else 'alle år'})", danish_number(found.missed, 0),
-                   help="Funktionsår med frist i det valgte år, hvor tilbuddet ikke nåede op på retten. "
-                        "Ubrugte timer bortfalder.")
+    cols[3].metric(f"Ikke opfyldte år ({year if year else 'alle år'})", danish_number(found.missed, 0),
+                   help="Funktionsår med frist i det valgte år, hvor tilbuddet ikke nåede op på de timer, "
+                        "personen havde ret til. Ubrugte timer bortfalder.")
 
 
 def attention(found: People) -> None:
@@ -291,17 +295,13 @@ def _basic_style(value: object) -> str:
 def show_members(view: pd.DataFrame) -> None:
     """The member table, the state and the basic training coloured beside their words."""
     styled = view.style.map(_state_style, subset=["Status"]).map(_basic_style, subset=["Grunduddannelse"])
-    st.dataframe(styled, hide_index=True, width="stretch")
+    widths = {c: st.column_config.Column(c, width=w) for c, w in _WIDTHS.items() if c in view.columns}
+    st.dataframe(styled, hide_index=True, width="stretch", column_config=widths)
 
 
 def member_options(view: pd.DataFrame) -> list[tuple[str, str]]:
     """(department, name) of the members of ``view``, for the history's choice."""
     return list(zip(view["Afdeling"], view["Navn"], strict=True))
-
-
-YEAR_COLUMNS = {"year_of_service": "Funktionsår", "from": "Fra", "to": "Til (frist)", "entitled_hours": "Ret (timer)",
-                "offered_hours": "Tilbudt (timer)", "completed_hours": "Gennemført (timer)", "state": "Status"}
-COURSE_COLUMNS = {"quarter": "Hvornår", "course": "Kursus", "type": "Type", "hours": "Timer", "status": "Status"}
 
 
 def history(found: People, department: str, name: str) -> tuple[pd.DataFrame, pd.DataFrame]:

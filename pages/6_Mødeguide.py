@@ -36,7 +36,7 @@ hver **arbejdsmiljørepræsentant (AMR)** og **arbejdsleder** i arbejdsmiljøorg
 - **Den obligatoriske arbejdsmiljøuddannelse.** Den skal være gennemført senest 3 måneder efter,
   personen er trådt ind i AMO. Den varer 3 dage (22 timer). Findes dagen ikke i måneden, er
   fristen månedens sidste dag: tiltrådt 30. november 2026, senest 28. februar 2027.
-- **Supplerende arbejdsmiljøuddannelse.** Arbejdsgiveren skal *tilbyde* supplerende uddannelse:
+- **Supplerende uddannelse.** Arbejdsgiveren skal *tilbyde* supplerende uddannelse:
   2 dage (ca. 14,8 timer) i det første funktionsår og 1½ dag (ca. 11,1 timer) i hvert funktionsår
   derefter. Funktionsåret regnes fra den dag, personen trådte ind i AMO (tiltrådt 1. september
   2026: første funktionsår løber til og med 31. august 2027).
