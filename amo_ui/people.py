@@ -246,9 +246,9 @@ def attention(found: People) -> None:
     for r in found.members.loc[found.members["basic_state"].isin(["overdue", "due"])].to_dict("records"):
         who = f"**{md_escape(r['Navn'])}** ({md_escape(r['Rolle'])}, {md_escape(r['Afdeling'])})"
         deadline = md_escape(danish_date(r["basic_deadline"]))
-        if r["basic_state"] == "overdue":
-            st.error(f"{who} har ikke gennemført den obligatoriske arbejdsmiljøuddannelse. Fristen var {deadline}.",
-                     icon=":material/error:")
+        if r["basic_state"] == "overdue":  # a warning like every missed duty; an error is the app's own failure
+            st.warning(f"{who} har ikke gennemført den obligatoriske arbejdsmiljøuddannelse. Fristen var {deadline}.",
+                       icon=":material/error:")
         else:
             st.warning(f"{who} skal gennemføre den obligatoriske arbejdsmiljøuddannelse senest {deadline}.",
                        icon=":material/schedule:")

@@ -136,11 +136,13 @@ def test_overdue_and_due_basic_training_come_first_and_are_said_in_words(sample_
     assert list(table["Navn"][:2]) == ["Kim Thomsen", "Jens Christensen"]
     assert table["Grunduddannelse"][0] == "Overskredet (frist 01-09-2026)"
     assert table["Grunduddannelse"][1] == "Skal gennemføres senest 01-01-2027"
-    assert [e.value for e in at.error] == [
+    lines = [w.value for w in at.warning if "arbejdsmiljøuddannelse" in w.value]
+    assert lines == [
         "**Kim Thomsen** (Arbejdsleder, Værksted) har ikke gennemført den obligatoriske arbejdsmiljøuddannelse. "
-        "Fristen var 01\\-09\\-2026."]
-    assert ("**Jens Christensen** (AMR, Kantine) skal gennemføre den obligatoriske arbejdsmiljøuddannelse "
-            "senest 01\\-01\\-2027.") in [w.value for w in at.warning]
+        "Fristen var 01\\-09\\-2026.",
+        "**Jens Christensen** (AMR, Kantine) skal gennemføre den obligatoriske arbejdsmiljøuddannelse "
+        "senest 01\\-01\\-2027."]
+    assert not at.error
     # Next: the members still without their offer, nearest due date first.
     open_rows = table.loc[table["Status"] == "Åben"]
     assert list(open_rows["Navn"]) == ["Kim Thomsen", "Mads Christensen", "Jens Møller", "Jørgen Larsen"]
