@@ -62,9 +62,10 @@ class People:
 
     ``members``: one row per member (current and former), in attention order, with the columns
     of :data:`MEMBER_COLUMNS` (Danish, ready to show) and ``key``, ``current``, ``rank``,
-    ``missing_offer``, ``state``, ``basic_state`` (overdue, due, done or None), ``basic_deadline``. ``years``: every year of service of every
-    member (``entitlement.figures``' rows plus ``key``). ``courses``: the named courses of the
-    departments, every year, with ``key``."""
+    ``missing_offer``, ``state``, ``basic_state`` (overdue, due, done or None) and
+    ``basic_deadline``. ``years``: every year of service of every member (the rows of
+    ``entitlement.figures`` plus ``key``). ``courses``: the departments' named courses, every
+    year, with ``key``."""
 
     members: pd.DataFrame
     years: pd.DataFrame
@@ -114,7 +115,8 @@ def build(members: pd.DataFrame, training: pd.DataFrame, today: dt.date, year: i
             missed[key] = missed.get(key, 0) + 1
 
     rows = []
-    for m in entitlement.members_of(members):
+    people_ = entitlement.members_of(members)
+    for m in people_:
         key = m.key
         current = m.current(today)
         year_now = latest.get(key) if m.entitled else None
@@ -165,11 +167,11 @@ def build(members: pd.DataFrame, training: pd.DataFrame, today: dt.date, year: i
     table = pd.DataFrame(rows, columns=[*MEMBER_COLUMNS, "key", "current", "rank", "missing_offer", "state",
                                         "basic_state", "basic_deadline", "_due", "_order"])
     if not table.empty:
-        # Within a rank: the nearest deadline first (for the basic training, the deadline shown).
-        deadline = [dt.date.fromisoformat(basic[k]["deadline"]) if k in basic else d
-                    for k, d in zip(table["key"], table["_due"], strict=True)]
-        table["_sort"] = [(r, d if r < _RANK_REST else dt.date.max, o)
-                          for r, d, o in zip(table["rank"], deadline, table["_order"], strict=True)]
+        # Within a rank the nearest deadline first (the basic training's, else the year's); the
+        # rest in Danish order of department and name.
+        table["_sort"] = [(rank, basic_deadline or due if rank < _RANK_REST else dt.date.max, order)
+                          for rank, basic_deadline, due, order in zip(table["rank"], table["basic_deadline"],
+                                                                      table["_due"], table["_order"], strict=True)]
         table = table.sort_values("_sort", kind="stable").drop(columns=["_sort"]).reset_index(drop=True)
     table = table.drop(columns=["_due", "_order"])
 
@@ -186,7 +188,7 @@ def build(members: pd.DataFrame, training: pd.DataFrame, today: dt.date, year: i
         basic_due=sum(1 for b in every["basic_training"] if b["state"] == "due"),
         missing_offer=int(current["missing_offer"].sum()) if not current.empty else 0,
         missed=in_year["entitlement_missed"],
-        departments=tuple(dict.fromkeys(m.department for m in entitlement.members_of(members))))
+        departments=tuple(dict.fromkeys(m.department for m in people_)))
 
 
 # --------------------------------------------------------------------------- privacy

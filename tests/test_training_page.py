@@ -11,9 +11,11 @@ Thomsen (Lager) left on 31-03-2025.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -21,6 +23,7 @@ from amo_data import auth
 from amo_data.cli import main as cli
 from amo_data.store import Store
 from amo_data.summary import summary_of_store
+from amo_ui.people import build, history
 from tests.browser import RENGORING_HANDLEPLAN
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -266,3 +269,40 @@ def test_the_meeting_guide_states_the_contracts_rules():
                  "28. februar 2027"):
         assert rule in text, rule
     assert "efter den obligatoriske uddannelse" not in text  # the year of service runs from joining
+
+
+# --- the member rows, hand-worked ---------------------------------------------------------------
+
+def _frame(cols: list[str], rows) -> pd.DataFrame:
+    return pd.DataFrame([dict(zip(cols, r, strict=True)) for r in rows], columns=cols, dtype=object)
+
+
+def test_each_member_row_says_its_state_in_words_hand_worked():
+    day = dt.date
+    members = _frame(["department", "name", "role", "joined", "left", "basic_training", "email"], [
+        ("Lager", "Ole Hansen", "AMR", day(2025, 9, 1), None, day(2025, 10, 1), None),
+        ("Kontor", "Ole Hansen", "Arbejdsleder", day(2025, 9, 1), None, day(2025, 10, 1), None),
+        ("Lager", "Eva Berg", "AMR", day(2024, 1, 10), day(2026, 6, 30), day(2024, 2, 1), None),
+        ("Lager", "Bo Lund", "Leder", day(2020, 1, 1), None, None, None),
+        ("Lager", "Ny Person", "AMR", day(2027, 1, 1), None, None, None),
+    ])
+    # Ole of Lager: 14,8 hours offered in his first year (name written in other case and spacing).
+    # Ole of Kontor: none. Eva left 30-06-2026, before her 3rd year's due date 09-01-2027.
+    training = _frame(["department", "name", "type", "hours", "when", "quarter", "status", "course"], [
+        ("lager", " ole  HANSEN ", "Supplerende", 14.8, None, "2026-Q2", "Afslået", "Kursus A"),
+        ("Lager", "Eva Berg", "Supplerende", 3.0, None, "2026-Q1", "Gennemført", "Kursus B"),
+    ])
+    found = build(members, training, day(2026, 7, 15))
+    rows = {(r["Afdeling"], r["Navn"]): r for r in found.members.to_dict("records")}
+    assert rows[("Lager", "Ole Hansen")]["Status"] == "Opfyldt"  # a declined offer counts as offered
+    assert rows[("Lager", "Ole Hansen")]["Tilbudt (timer)"] == "14,8 af 14,8"
+    assert rows[("Kontor", "Ole Hansen")]["Status"] == "Åben"  # same name, other department: not his course
+    assert rows[("Kontor", "Ole Hansen")]["Frist"] == "31-08-2026"
+    assert (rows[("Lager", "Eva Berg")]["Status"], rows[("Lager", "Eva Berg")]["Frist"]) == ("Fratrådt før fristen", "")
+    assert rows[("Lager", "Bo Lund")]["Status"] == "Ikke omfattet"
+    assert rows[("Lager", "Ny Person")]["Status"] == "Ikke tiltrådt endnu"
+    assert found.count == 3 and found.missing_offer == 1
+    assert [r["Navn"] for r in found.members.to_dict("records") if r["missing_offer"]] == ["Ole Hansen"]
+    years, courses = history(found, "Lager", "Ole Hansen")
+    assert list(years["Status"]) == ["Opfyldt"]
+    assert list(courses["Kursus"]) == ["Kursus A"] and list(courses["Hvornår"]) == ["2. kvt. 2026"]
