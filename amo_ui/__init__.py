@@ -7,7 +7,8 @@
 - :mod:`.data` — the store, and each page's figures as a small typed value, cached by the data
   version; the one home of a failed read (the page stops) and of a failed write (:func:`writing`);
 - :mod:`.views` — Danish formats, read-only tables, charts, download data;
-- :mod:`.manage` — widgets that change data: status editor, upload, history and undo, erasure.
+- :mod:`.manage` — widgets that change data: status editor, upload, history and undo, erasure;
+- :mod:`.people` — the AMO's members and their training entitlement (page Uddannelse).
 
 Nothing here computes a figure: that is ``amo_data.metrics``.
 """
@@ -22,6 +23,7 @@ from .manage import (
     action_editor, check_uploads, erase, history_with_undo, plan_intro, save_button, save_status_edits,
     show_check_result, show_long_table, show_problems, show_saved_message, upload_cap_mb, upload_files, upload_scope,
 )
+from .people import People, people, people_section
 from .shell import (
     UPLOAD_PAGE, current_scope, current_user, empty_state, filter_params, nothing_chosen, sample_banner, setup,
     sidebar_filters,
@@ -48,6 +50,7 @@ __all__ = [
     "show_problems", "show_saved_message", "show_view", "sidebar_filters", "store", "strengths",
     "today", "training", "trend", "upload_cap_mb", "upload_files", "upload_scope",
 ]
+__all__ += ["People", "people", "people_section"]
 
 # Everything imported so far (Streamlit, pandas, Plotly, SQLAlchemy, these modules: a few hundred
 # thousand objects) lives as long as the server. Moving it out of the garbage collector's reach

@@ -1,4 +1,4 @@
-"""Uddannelse: the supplementary training register."""
+"""Uddannelse: each AMO member's training against the entitlement, and the course register."""
 
 import streamlit as st
 
@@ -6,15 +6,20 @@ import amo_ui as ui
 
 ui.setup("Uddannelse", "🎓")
 st.title("Supplerende arbejdsmiljøuddannelse")
-st.caption("Arbejdsmiljørepræsentanter og arbejdsledere i AMO skal tilbydes 2 dage (ca. 14,8 timer) det første år "
-           "og 1½ dag (ca. 11,1 timer) hvert år derefter.")
+st.caption("Arbejdsmiljørepræsentanter og arbejdsledere i AMO skal gennemføre den obligatoriske "
+           "arbejdsmiljøuddannelse senest 3 måneder efter, de er tiltrådt, og have tilbudt 2 dage (ca. 14,8 timer) "
+           "supplerende uddannelse i det første funktionsår og 1½ dag (ca. 11,1 timer) i hvert funktionsår derefter.")
 
 choices = ui.choices()
 ui.sample_banner()
 ui.empty_state(choices)
 filters = ui.sidebar_filters(choices)
-training = ui.training(filters)  # the chosen year's courses, cached
 
+st.header("AMO's medlemmer")
+ui.people_section(filters, choices.departments, ui.today())
+
+st.header("Kurser")
+training = ui.training(filters)  # the chosen year's courses, cached
 if training is None:
     st.info(ui.nothing_chosen(filters, "uddannelse"))
     st.stop()
@@ -31,5 +36,5 @@ with left:
 with right:
     ui.chart(training.by_department_role)
 
-st.subheader("Kurser")
+st.subheader("Kursusliste")
 ui.show_view(training.courses)

@@ -29,18 +29,32 @@ st.markdown(
 st.header("Hvad siger reglerne?")
 st.markdown(
     """
-- **Årlig drøftelse af kompetencer.** Én gang om året skal I drøfte, om der er behov for at
-  opbygge ny viden om arbejdsmiljø i virksomheden, og hvilken **supplerende
-  arbejdsmiljøuddannelse** arbejdsmiljørepræsentanter og arbejdsledere i AMO skal have
-  (BEK nr. 1838 af 2023 om samarbejde om arbejdsmiljø; AT-vejledning 1.3.1 om systematisk
-  arbejdsmiljøarbejde).
-- **Supplerende uddannelse.** Arbejdsgiveren skal tilbyde hver arbejdsmiljørepræsentant og
-  arbejdsleder i AMO supplerende uddannelse: 2 dage (ca. 14,8 timer) det første år efter den
-  obligatoriske uddannelse og 1½ dag (ca. 11,1 timer) hvert år derefter.
+Reglerne står i arbejdsmiljølovens § 6 d, i bekendtgørelse nr. 1838 af 2023 om samarbejde om
+arbejdsmiljø og i Arbejdstilsynets vejledning F.3.7-1 (opdateret 1. februar 2024). De gælder for
+hver **arbejdsmiljørepræsentant (AMR)** og **arbejdsleder** i arbejdsmiljøorganisationen.
+
+- **Den obligatoriske arbejdsmiljøuddannelse.** Den skal være gennemført senest 3 måneder efter,
+  personen er trådt ind i AMO. Den varer 3 dage (22 timer). Findes dagen ikke i måneden, er
+  fristen månedens sidste dag: tiltrådt 30. november 2026, senest 28. februar 2027.
+- **Supplerende uddannelse.** Arbejdsgiveren skal *tilbyde* supplerende uddannelse:
+  2 dage (ca. 14,8 timer) i det første funktionsår og 1½ dag (ca. 11,1 timer) i hvert funktionsår
+  derefter. Funktionsåret regnes fra den dag, personen trådte ind i AMO (tiltrådt 1. september
+  2026: første funktionsår løber til og med 31. august 2027).
+- **Ubrugte dage bortfalder.** Timer, der ikke er tilbudt inden for funktionsåret, kan ikke
+  flyttes til næste år.
+- **Pligten er at tilbyde.** Et tilbud, personen har sagt nej til, tæller som givet. Et kursus,
+  der er aflyst, tæller ikke.
+- **Årlig drøftelse af kompetencer.** Én gang om året skal I drøfte, hvilken supplerende
+  uddannelse AMR og arbejdslederne skal have, og om virksomheden har den viden om arbejdsmiljø,
+  den har brug for.
 - **Sagkyndig bistand.** Kan et arbejdsmiljøproblem ikke løses med virksomhedens egen viden, skal
   arbejdsgiveren sørge for sagkyndig bistand, fx fra en autoriseret arbejdsmiljørådgiver.
+
+Skriv AMO's medlemmer i arket **Medlemmer** og kurserne i arket **Uddannelse**. Så viser siden
+Uddannelse for hver person, om uddannelsen er tilbudt, og hvornår fristen er.
 """
 )
+st.page_link("pages/5_Uddannelse.py", label="Gå til Uddannelse", icon=":material/school:")
 
 st.header("Forberedelse (ca. 30 minutter pr. deltager)")
 st.markdown(
