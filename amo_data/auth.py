@@ -72,7 +72,7 @@ import argon2
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from .errors import AmoError, Problem
-from .schema import SHEET_TITLES, TABLES
+from .schema import MEDLEMMER, SHEET_TITLES, TABLES
 from .text import clean, department_key, fold, sorted_names
 
 if TYPE_CHECKING:
@@ -130,6 +130,24 @@ class User:
             key = department_key(department)
             return bool(key) and key in {department_key(d) for d in self.departments}
         return False
+
+    def may_see_email(self, department: object) -> bool:
+        """Members' e-mail addresses: administrators and the AMO users of the member's own
+        department (docs/security.md, Personoplysninger)."""
+        return self.may_change(department)
+
+    def hide_emails(self, tables: Mapping[str, Any]) -> dict[str, Any]:
+        """``tables`` (table name -> frame) with the Medlemmer e-mail addresses this user may not
+        see left empty: what an export for this user may hold."""
+        out = dict(tables)
+        members = out.get(MEDLEMMER)
+        if members is not None and "email" in members.columns and len(members):
+            hidden = ~members["department"].map(self.may_see_email).astype(bool)
+            if hidden.any():
+                members = members.copy()
+                members.loc[hidden, "email"] = None
+                out[MEDLEMMER] = members
+        return out
 
     def can_edit_status(self, department: object) -> bool:
         """Status edits in the action plan follow :meth:`may_change`."""

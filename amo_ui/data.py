@@ -27,7 +27,7 @@ from typing import TypeVar
 import pandas as pd
 import streamlit as st
 
-from amo_data import charts, metrics
+from amo_data import auth, charts, metrics
 from amo_data.errors import StoreUnavailable
 from amo_data.schema import ARBEJDSARK, HANDLEPLAN, UDDANNELSE
 from amo_data.store import Store, resolve_url
@@ -249,14 +249,14 @@ def _known_departments(url: str, version: int) -> list[str]:
     return _store(url).known_departments()
 
 
-def lazy_export(write):
+def lazy_export(write, user: auth.User):
     """A download button's data that loads every current row and writes them only when the
-    user clicks."""
-    return functools.partial(excel_bytes, _export_current, write, store().url)
+    user clicks; the members' e-mail addresses only where ``user`` may see them."""
+    return functools.partial(excel_bytes, _export_current, write, store().url, user)
 
 
-def _export_current(write, url: str, buf) -> None:
-    write(_store(url).current(), buf)
+def _export_current(write, url: str, user: auth.User, buf) -> None:
+    write(user.hide_emails(_store(url).current()), buf)
 
 
 # --------------------------------------------------------------------------- rows and counts

@@ -195,8 +195,8 @@ def build(members: pd.DataFrame, training: pd.DataFrame, today: dt.date, year: i
 
 
 def may_see_email(user: auth.User, department: object) -> bool:
-    """E-mail addresses of members: administrators, and AMO users of the member's department."""
-    return user.role == auth.ADMIN or (user.role == auth.AMO and user.may_change(department))
+    """E-mail addresses of members (the rule: :meth:`amo_data.auth.User.may_see_email`)."""
+    return user.may_see_email(department)
 
 
 # --------------------------------------------------------------------------- widgets

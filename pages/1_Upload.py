@@ -51,5 +51,5 @@ st.subheader("Eksport")
 if not ui.has_rows():
     st.caption("Der er endnu ingen gemte data at eksportere.")
 else:
-    st.download_button("Hent de gemte data som Excel", ui.lazy_export(write_workbook),
+    st.download_button("Hent de gemte data som Excel", ui.lazy_export(write_workbook, ui.current_user()),
                        "AMO-kompetencer-data.xlsx", mime=ui.XLSX_MIME, icon=":material/table_view:")

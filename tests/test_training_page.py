@@ -306,3 +306,26 @@ def test_each_member_row_says_its_state_in_words_hand_worked():
     years, courses = history(found, "Lager", "Ole Hansen")
     assert list(years["Status"]) == ["Opfyldt"]
     assert list(courses["Kursus"]) == ["Kursus A"] and list(courses["Hvornår"]) == ["2. kvt. 2026"]
+
+
+@pytest.mark.parametrize("user, shown", [
+    (auth.User("ada", "Ada", auth.ADMIN), {"Administration", "Kantine", "Lager", "Produktion", "Salg", "Værksted"}),
+    (auth.User("mette", "Mette", auth.AMO, ("Lager",)), {"Lager"}),
+    (auth.User("leif", "Leif", auth.LEDELSE), set()),
+])
+def test_the_export_holds_only_the_email_addresses_the_user_may_see(sample_store, user, shown):
+    # The Upload page's "Hent de gemte data som Excel" is offered to every role.
+    import io
+
+    from openpyxl import load_workbook
+
+    import amo_ui as ui
+    from amo_data.workbook import write_workbook
+
+    book = load_workbook(io.BytesIO(ui.lazy_export(write_workbook, user)()), read_only=True)
+    rows = list(book["Medlemmer"].iter_rows(values_only=True))
+    header = list(rows[0])
+    department, email = header.index("Afdeling"), header.index("E-mail")
+    with_email = {r[department] for r in rows[1:] if r[email]}
+    assert with_email == shown
+    assert len(rows) - 1 == len(sample_store.current()["medlemmer"]), "every member is still exported"
