@@ -198,8 +198,8 @@ def breadcrumb(scope: Scope) -> None:
     row = st.container(horizontal=True, gap="small", vertical_alignment="center", key="breadcrumb")
     row.markdown(":material/account_tree:", width="content")
     for i, (key, name) in enumerate(path[:-1]):
-        row.button(name, key=f"crumb_{i}", type="tertiary", on_click=choose_unit, args=(key,),
-                   help=f"Gå op til {name}")
+        row.button(md_escape(name), key=f"crumb_{i}", type="tertiary", on_click=choose_unit, args=(key,),
+                   help=f"Gå op til {md_escape(name)}")
         row.markdown("›", width="content")
     row.markdown(f"**{md_escape(path[-1][1])}**", width="content")
 
@@ -212,7 +212,7 @@ def drill_down(scope: Scope, names: Sequence[str], where: str) -> None:
     row = st.container(horizontal=True, gap="small", vertical_alignment="center")
     row.markdown("Gå ned i:", width="content")
     for key in keys:
-        row.button(scope.child_name(key), key=f"{where}_down_{key}", type="tertiary", icon=(
+        row.button(md_escape(scope.child_name(key)), key=f"{where}_down_{key}", type="tertiary", icon=(
             ":material/account_tree:" if scope.org.is_unit(key) else ":material/groups:"),
             on_click=choose_unit, args=(key,))
 
