@@ -533,14 +533,30 @@ def _sheets(draft: Draft) -> list[RawSheet]:
     return [sheet(ARBEJDSARK, ark), sheet(HANDLEPLAN, plan)]
 
 
-def _who_saved(draft: Draft) -> str:
-    """Who saved the department since the meeting was opened, in Danish."""
-    key = department_key(draft.department)
+def _changed_since(draft: Draft) -> str:
+    """What happened to the department's year since the meeting was opened, in Danish."""
+    key, what = department_key(draft.department), f"{draft.department} {draft.year}"
     for batch in store().history():
         if batch["id"] > draft.newest_batch and batch["state"] != "undone" and key in {
                 department_key(d) for d in store().batch_departments(batch["id"])}:
-            return f"{batch['user'] or 'En anden'} har gemt (import nr. {batch['id']})"
-    return "Nogen har ændret (fx en status eller en fortrudt import)"
+            return f"{batch['user'] or 'En anden'} har gemt {what} (import nr. {batch['id']})"
+    return f"{what} er ændret (fx en status eller en fortrudt import)"
+
+
+def _described(draft: Draft, problem, describe) -> str:
+    """A problem of the upload's check, placed in the meeting (a point or an action, not a row)."""
+    rows = {SCHEMA[ARBEJDSARK].title: (draft.entries, "description", "punktet"),
+            SCHEMA[HANDLEPLAN].title: (draft.actions, "what", "handlingen")}
+    if problem.sheet not in rows or problem.row is None or problem.row < 2:
+        return describe(problem, with_file=False)
+    items, key, noun = rows[problem.sheet]
+    i = problem.row - 2
+    text = clean(items[i].get(key) or "") if i < len(items) else ""
+    short = text if len(text) <= 40 else text[:39] + "…"
+    where = f'{problem.sheet}, {noun} "{short}"' if short else f"{problem.sheet}, {noun} nr. {i + 1}"
+    if problem.column:
+        where += f', kolonne "{problem.column}"'
+    return f"{where}: {problem.message}"
 
 
 def save(draft: Draft) -> None:
@@ -558,14 +574,14 @@ def save(draft: Draft) -> None:
         return
     with writing():
         if _stored(draft.department, draft.year)[2] != draft.fingerprint:
-            draft.conflict = (f"{_who_saved(draft)} {draft.department} {draft.year}, efter at du åbnede mødet. "
+            draft.conflict = (f"{_changed_since(draft)}, efter at du åbnede mødet. "
                               "Intet er gemt, og intet er tabt: dit arbejdsark og din handleplan er her stadig. "
                               "Hent det gemte ind (dine egne punkter bliver stående), se det igennem, og gem igen.")
             return
         result = validate_sheets(f"Møde {draft.department} {draft.year}", _sheets(draft))
         refused = auth.departments_outside(user, [result])
         if result.errors or refused:
-            draft.problems = [describe(p, with_file=False) for p in [*result.errors, *refused]]
+            draft.problems = [_described(draft, p, describe) for p in [*result.errors, *refused]]
             return
         meeting = Meeting(draft.department, draft.year, draft.held_on, tuple(draft.participants), user.username)
         outcome = store().import_results([result], user=user.username, meeting=meeting)
