@@ -364,7 +364,7 @@ def clock(step: Step) -> None:
     const used = Math.max(0, Date.now() / 1000 - parseFloat(el.dataset.started));
     const limit = parseInt(el.dataset.minutes) * 60;
     const mm = s => String(Math.floor(s / 60)).padStart(2, "0") + ":" + String(Math.floor(s % 60)).padStart(2, "0");
-    el.textContent = "⏱ " + mm(used) + " af " + mm(limit) + (used > limit ? " – tiden er gået" : "");
+    el.textContent = "Tid: " + mm(used) + " af " + mm(limit) + (used > limit ? " – tiden er gået" : "");
     el.style.color = used > limit ? "#b00020" : "";
   }}
   tick(); window.__amoClock = setInterval(tick, 1000);
@@ -715,7 +715,8 @@ def _new_link(departments: tuple[str, ...]) -> None:
 def calendar_section(departments: tuple[str, ...]) -> None:
     """Handleplan: the deadlines as a one-off .ics file, and the user's own subscription link."""
     user = current_user()
-    scope = departments or (tuple(user.departments) if user.role == auth.AMO else ())
+    # An AMO member's calendar holds the own departments; other roles the departments chosen (none: all).
+    scope = tuple(user.departments) if user.role == auth.AMO and not user.is_local else departments
     where = md_escape(joined(list(scope))) if scope else "alle afdelinger"
     st.download_button("Hent fristerne som kalenderfil (.ics)",
                        functools.partial(calendar_ics, store().url, scope, today(), os.environ.get("AMO_BASE_URL")),
