@@ -345,7 +345,7 @@ def _table(rows: list[dict], columns: dict[str, str]) -> pd.DataFrame:
 
 
 def clock(step: Step) -> None:
-    """The step's suggested minutes and a visible clock (counting in the browser from the step's start)."""
+    """The step's suggested minutes and a visible clock from the step's start."""
     started = st.session_state.setdefault("_meeting_clock", {}).setdefault(step.number, time.time())
     end = dt.datetime.fromtimestamp(started + step.minutes * 60)
     left, right = st.columns([3, 1])
@@ -353,23 +353,18 @@ def clock(step: Step) -> None:
                   f"startet kl. {dt.datetime.fromtimestamp(started):%H:%M} · slut ca. kl. {end:%H:%M}")
     if right.button("Start uret forfra", key=f"meeting_clock_reset_{step.number}", icon=":material/restart_alt:"):
         st.session_state["_meeting_clock"][step.number] = started = time.time()
-    # Only numbers and fixed Danish words go into this HTML: nothing a user typed.
-    st.html(f"""<div id="amo-clock" style="font-size:1.6rem;font-variant-numeric:tabular-nums"
- data-started="{float(started):.3f}" data-minutes="{int(step.minutes)}">--:--</div>
-<script>
-(function() {{
-  if (window.__amoClock) clearInterval(window.__amoClock);
-  function tick() {{
-    const el = document.getElementById("amo-clock"); if (!el) return;
-    const used = Math.max(0, Date.now() / 1000 - parseFloat(el.dataset.started));
-    const limit = parseInt(el.dataset.minutes) * 60;
-    const mm = s => String(Math.floor(s / 60)).padStart(2, "0") + ":" + String(Math.floor(s % 60)).padStart(2, "0");
-    el.textContent = "Tid: " + mm(used) + " af " + mm(limit) + (used > limit ? " – tiden er gået" : "");
-    el.style.color = used > limit ? "#b00020" : "";
-  }}
-  tick(); window.__amoClock = setInterval(tick, 1000);
-}})();
-</script>""", unsafe_allow_javascript=True)
+    _clock_face(started, step.minutes)
+
+
+@st.fragment(run_every=dt.timedelta(seconds=10))
+def _clock_face(started: float, minutes: int) -> None:
+    """The minutes used of the step's suggested minutes; it moves by itself (only this part of
+    the page runs again, every ten seconds)."""
+    used = int(max(0.0, time.time() - started) // 60)
+    if used < minutes:
+        st.progress(used / minutes, text=f"Tid: {used} af {minutes} min brugt · {minutes - used} min tilbage")
+    else:
+        st.progress(1.0, text=f"Tid: {used} af {minutes} min brugt · tiden for trinnet er gået")
 
 
 def _prepared(department: str, year: int, category: str) -> dict[str, list[tuple[str, str]]]:
@@ -653,7 +648,7 @@ def record_pdf(url: str, department: str, year: int, day: dt.date) -> bytes:
 
 
 def record_button(department: str, year: int, key: str) -> None:
-    st.download_button(f"Hent referatet af {department}s drøftelse {year} (PDF)",
+    st.download_button(f"Hent referatet af {md_escape(department)}s drøftelse {year} (PDF)",
                        functools.partial(record_pdf, store().url, department, year, today()),
                        f"Referat {department} {year}.pdf", mime=PDF_MIME, icon=":material/picture_as_pdf:",
                        key=key, on_click="ignore")

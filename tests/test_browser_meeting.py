@@ -88,7 +88,7 @@ def test_hold_a_meeting_download_the_record_and_find_the_calendar_link(server, p
     no_exception(page, log)
     select(page, "År", "2027")
     B.wait_for_text(page, "Trin 1: Vigtige opgaver")
-    assert re.search(r"Tid: \d\d:\d\d af 10:00", B.main_text(page)), "the step's clock is not shown"
+    assert re.search(r"Tid: \d+ af 10 min brugt", B.main_text(page)), "the step's clock is not shown"
 
     page.get_by_label("Punkt", exact=True).fill("Færre tunge løft ved pakkebordene")
     click(page, "Skriv på arbejdsarket")

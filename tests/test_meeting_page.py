@@ -229,3 +229,12 @@ def test_a_meeting_that_breaks_the_upload_rules_is_refused_with_the_uploads_mess
     errors = " ".join(e.value for e in at.error).replace("\\", "")
     assert 'Handleplan, handlingen "Kursus", kolonne "Hvornår": "5. kvartal 2027" er ikke et kvartal' in errors
     assert Store().current_tables(("arbejdsark",), year=2027, department="Lager")["arbejdsark"].empty
+
+
+@pytest.mark.parametrize("path", [PREP, MEETING])
+def test_no_meeting_page_shows_anything_to_someone_not_signed_in(users, path):
+    at = page(path, users=users)
+    at.secrets["users"] = users
+    ok(at.run())
+    assert [s.value for s in at.subheader] == ["Log ind"]
+    assert "Lager" not in texts(at) and not at.selectbox and not [b for b in at.button if b.label == "Gem mødet"]
