@@ -238,3 +238,23 @@ def test_no_meeting_page_shows_anything_to_someone_not_signed_in(users, path):
     ok(at.run())
     assert [s.value for s in at.subheader] == ["Log ind"]
     assert "Lager" not in texts(at) and not at.selectbox and not [b for b in at.button if b.label == "Gem mødet"]
+
+
+def test_the_meeting_shows_hostile_user_text_literally():
+    from amo_data.validate import check_bytes
+    from tests.test_render_safety import BOLD, DEPT_TAG, LINK, SCRIPT, TAG, _assert_nothing_raw, hostile_files
+
+    Store().import_results([check_bytes(name, data) for name, data in hostile_files()], user="test")
+    Store().save_preparation(f"Eva {BOLD}", DEPT_TAG, 2026, {"areas": {"Ergonomi": {
+        "Lykkes": f"Vi løfter {LINK}", "Brug for at styrke": f"Løft {SCRIPT}", "Hvordan": f"Med {TAG}"}}})
+    at = choose(page(MEETING), "meeting", DEPT_TAG, 2026)
+    for step in (1, 2, 3, 4):
+        at.radio(key="meeting_step").set_value(step)
+        ok(at.run())
+        _assert_nothing_raw(at, f"Møde, trin {step}")
+        if step == 2:
+            assert f"Vi løfter {LINK}" in [t.value for t in at.text]  # a prepared point: plain text
+    button(at, "Gem mødet").click()
+    ok(at.run())
+    _assert_nothing_raw(at, "Møde, gemt")
+    assert any("Mødet er gemt" in s.value for s in at.success), [e.value for e in at.error]
