@@ -377,14 +377,6 @@ def _prepared(department: str, year: int, category: str) -> dict[str, list[tuple
     return found
 
 
-def _hows(department: str, year: int) -> dict[str, list[tuple[str, str]]]:
-    return _prepared(department, year, "Hvordan")
-
-
-def _accept(draft: Draft, area: str, category: str, point: str) -> None:
-    add_entry(draft, area, category, point)
-
-
 def _write_new(draft: Draft, step: Step) -> None:
     prefix = f"meeting_new_{step.number}"
     add_entry(draft, st.session_state[f"{prefix}_area"], step.category, st.session_state.get(f"{prefix}_text", ""),
@@ -396,7 +388,7 @@ def work_step(draft: Draft, step: Step) -> None:
     """Steps 1–3: everyone's preparation side by side, by area, and the shared work sheet."""
     st.caption(step.guide)
     prepared = _prepared(draft.department, draft.year, step.category)
-    hows = _hows(draft.department, draft.year) if step.category == vocab.BRUG_FOR_AT_STYRKE else {}
+    hows = _prepared(draft.department, draft.year, "Hvordan") if step.category == vocab.BRUG_FOR_AT_STYRKE else {}
     mine = [e for e in draft.entries if e["category"] == step.category]
     areas = area_order(set(prepared) | {e["area"] for e in mine if e.get("area")})
     if not prepared:
@@ -416,7 +408,7 @@ def work_step(draft: Draft, step: Step) -> None:
                         st.text(point)
                         st.button("Taget med" if taken else "Tag med", disabled=taken, icon=":material/add:",
                                   key=f"accept_{step.number}_{hashlib.sha1(f'{area}|{i}|{point}'.encode()).hexdigest()[:10]}",
-                                  on_click=_accept, args=(draft, area, step.category, point))
+                                  on_click=add_entry, args=(draft, area, step.category, point))
                     for who, how in hows.get(area, []):
                         if who == author:
                             st.caption(f"Hvordan: {md_escape(how)}")
@@ -687,23 +679,16 @@ def base_url() -> str:
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else "http://localhost:8501"
 
 
-def _token_name(user: auth.User) -> str:
-    return f"Kalender {user.username}"
-
-
 def _new_link(departments: tuple[str, ...]) -> None:
     """A new subscription link of the signed-in user; the user's earlier links stop working."""
     user = current_user()
-    prefix = _token_name(user)
+    prefix = f"Kalender {user.username}"
     with writing():
-        mine = [t for t in store().tokens() if t["name"] == prefix or t["name"].startswith(prefix + " (")]
+        mine = [t for t in store().tokens() if t["name"].startswith(prefix + " (")]
         for token in mine:
             if token["revoked_at"] is None:
                 store().revoke_token(token["name"], user=user.username)
-        name = f"{prefix} ({dt.datetime.now():%d-%m-%Y %H:%M:%S})"
-        if any(t["name"] == name for t in mine):
-            name = f"{prefix} ({len(mine) + 1})"
-        secret = store().add_token(name, list(departments), user=user.username)
+        secret = store().add_token(f"{prefix} ({len(mine) + 1})", list(departments), user=user.username)
         st.session_state["_calendar_link"] = f"{base_url()}/api/kalender.ics?token={secret}"
 
 
