@@ -8,7 +8,8 @@
   version; the one home of a failed read (the page stops) and of a failed write (:func:`writing`);
 - :mod:`.views` — Danish formats, read-only tables, charts, download data;
 - :mod:`.manage` — widgets that change data: status editor, upload, history and undo, erasure;
-- :mod:`.people` — the AMO's members and their training entitlement (page Uddannelse).
+- :mod:`.people` — the AMO's members and their training entitlement (page Uddannelse);
+- :mod:`.meeting` — preparation, the meeting in four steps, the record (PDF) and the calendar.
 
 Nothing here computes a figure: that is ``amo_data.metrics``.
 """
@@ -22,6 +23,10 @@ from .filters import Filters
 from .manage import (
     action_editor, check_uploads, erase, history_with_undo, plan_intro, save_button, save_status_edits,
     show_check_result, show_long_table, show_problems, show_saved_message, upload_cap_mb, upload_files, upload_scope,
+)
+from .meeting import (
+    apply_edits, author_of, calendar_section, choose_department_year, clock, draft_of, meeting_setup, meeting_step,
+    plan_step, preparation_form, record_download, save_section, work_step,
 )
 from .people import People, people, people_section
 from .shell import (
@@ -49,6 +54,8 @@ __all__ = [
     "sample_banner", "save_button", "save_status_edits", "setup", "show_check_result", "show_long_table",
     "show_problems", "show_saved_message", "show_view", "sidebar_filters", "store", "strengths",
     "today", "training", "trend", "upload_cap_mb", "upload_files", "upload_scope",
+    "apply_edits", "author_of", "calendar_section", "choose_department_year", "clock", "draft_of", "meeting_setup",
+    "meeting_step", "plan_step", "preparation_form", "record_download", "save_section", "work_step",
 ]
 __all__ += ["People", "people", "people_section"]
 

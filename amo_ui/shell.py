@@ -30,6 +30,7 @@ USERS_PAGE = "pages/8_Brugere.py"
 # called "Overblik" and every link can carry the filters).
 NAVIGATION = (
     ("app.py", "Overblik", ":material/dashboard:"), ("pages/6_Mødeguide.py", "Mødeguide", ":material/groups:"),
+    ("pages/9_Forberedelse.py", "Forberedelse", ":material/edit_note:"), ("pages/10_Møde.py", "Møde", ":material/timer:"),
     (UPLOAD_PAGE, "Upload", ":material/upload_file:"),
     ("pages/2_Styrker_og_behov.py", "Styrker og behov", ":material/balance:"),
     ("pages/3_Handleplan.py", "Handleplan", ":material/checklist:"),

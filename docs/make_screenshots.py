@@ -5,7 +5,8 @@
 Starts the dashboard on a fresh SQLite store with the sample data (AMO_TODAY fixed, so the
 figures are the same every time), opens every page from the sidebar in Debian's Chromium and
 saves a full-page PNG, reduced to at most ~250 KB. The Upload page is shown with two checked
-CSV files, as a user sees it just before pressing "Gem". Nothing is saved into any real store.
+CSV files, as a user sees it just before pressing "Gem"; the meeting screen (``moede.png``) at
+step 2 with two members' preparations side by side. Nothing is saved into any real store.
 
 Then, at company scale (``--large``, default 500 departments in a tree of 5 forvaltninger x 10
 områder, bench/generate.py, imported into a second fresh store): Overblik and Sammenlign
@@ -24,6 +25,32 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests import browser as B  # noqa: E402
+
+# Two members' preparations for the meeting screen's screenshot (Lager, this year).
+PREPARATIONS = {
+    "Ida Holm": {"Ergonomi": {"Vigtig opgave": "Nye løftevogne i pakkeriet",
+                              "Lykkes": "Vi bruger løftevognene\nKorte pauser ved pakkebordene",
+                              "Brug for at styrke": "Vurdering af tunge løft", "Hvordan": "Hjælp udefra"}},
+    "Louise Jensen": {"Ergonomi": {"Lykkes": "Gode rutiner ved paller"},
+                      "Psykisk arbejdsmiljø": {"Lykkes": "Vi tager snakken, når nogen er pressede"}},
+}
+
+
+def meeting_screenshot(page, url: str, db: str) -> None:
+    """The meeting screen at step 2, the preparations of two members side by side."""
+    from amo_data.store import Store
+
+    with Store(db) as store:
+        for author, areas in PREPARATIONS.items():
+            store.save_preparation(author, "Lager", int(B.TODAY[:4]), {"areas": areas})
+    page.goto(url + "/?afd=Lager")
+    B.wait_ready(page)
+    B.go_to(page, "Møde", "Mødet: årlig drøftelse af kompetencer")
+    page.get_by_text("2. Det lykkes vi med (15 min)").click()
+    page.get_by_text("Trin 2: Det lykkes vi med").wait_for()
+    B.wait_ready(page)
+    page.mouse.move(0, 0)
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -53,8 +80,11 @@ def main(argv: list[str] | None = None) -> int:
             page.set_default_timeout(30_000)
             page.goto(url + "/")
             B.wait_ready(page)
-            for link, heading, stem in B.PAGES:
-                B.go_to(page, link, heading)
+            for link, heading, stem in [*B.PAGES, ("Møde", None, "moede")]:
+                if stem == "moede":
+                    meeting_screenshot(page, url, env["AMO_DATABASE_URL"])
+                else:
+                    B.go_to(page, link, heading)
                 if link == "Upload":
                     paths = []
                     for f in B.RENGORING_FILES:

@@ -1,4 +1,5 @@
-"""Handleplan (AMO): the actions with filters, status edited in place, plans by quarter, årshjul."""
+"""Handleplan (AMO): the actions with filters, status edited in place, plans by quarter, årshjul, the
+written record (PDF) and the deadlines as a calendar."""
 
 import streamlit as st
 
@@ -19,8 +20,25 @@ today = ui.today()
 # The wheel of the chosen year; with "Alle år", every year's actions in their quarter (not an
 # empty wheel of this year while the plan above lists other years' actions).
 plan = ui.plan(filters, today, filters.year)  # the chosen year's rows, cached
+
+
+def documents() -> None:
+    """The written record for Arbejdstilsynet and the deadlines for the calendar."""
+    st.subheader("Referat og kalender")
+    left, right = st.columns(2)
+    with left.container(border=True):
+        st.markdown("**Referat af den årlige drøftelse (PDF)**")
+        st.caption("Den skriftlige dokumentation, I kan vise Arbejdstilsynet: deltagere, arbejdsark, handleplan "
+                   "og medlemmernes uddannelse.")
+        ui.record_download(filters.departments, filters.year)
+    with right.container(border=True):
+        st.markdown("**Frister i kalenderen**")
+        ui.calendar_section(filters.departments)
+
+
 if not plan.quarters:  # every action has a quarter: no action in the chosen year and departments
     st.info(ui.nothing_chosen(filters, "handleplan"))
+    documents()
     st.stop()
 
 c1, c2, c3, c4 = st.columns(4)
@@ -53,3 +71,5 @@ with right:
     ui.chart(plan.expert)
 
 ui.chart(plan.wheel)
+
+documents()
