@@ -29,7 +29,7 @@ import streamlit as st
 
 from amo_data import auth, charts, metrics
 from amo_data.errors import StoreUnavailable
-from amo_data.schema import ARBEJDSARK, HANDLEPLAN, UDDANNELSE
+from amo_data.schema import ARBEJDSARK, HANDLEPLAN, MEDLEMMER, UDDANNELSE
 from amo_data.store import Store, resolve_url
 
 from .filters import Filters
@@ -158,14 +158,17 @@ def choice_departments(data: Mapping[str, pd.DataFrame]) -> list[str]:
 
 
 def choices() -> Choices:
-    """The sidebar's choices, from the (department, year) groups with current rows."""
+    """The sidebar's choices: the (department, year) groups with current rows, and the
+    departments of the member lists."""
     return _load(_choices)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _choices(url: str, version: int) -> Choices:
-    groups = {"groups": _store(url).current_groups()}
-    return Choices(tuple(choice_years(groups)), tuple(choice_departments(groups)), groups["groups"].empty)
+    groups = _store(url).current_groups()
+    members = _outline(url, version)[MEDLEMMER]  # a department may so far have only its member list
+    return Choices(tuple(choice_years({"groups": groups})),
+                   tuple(choice_departments({"groups": groups, MEDLEMMER: members})), groups.empty and members.empty)
 
 
 def table_groups(table: str) -> pd.DataFrame:

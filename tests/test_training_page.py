@@ -329,3 +329,19 @@ def test_the_export_holds_only_the_email_addresses_the_user_may_see(sample_store
     with_email = {r[department] for r in rows[1:] if r[email]}
     assert with_email == shown
     assert len(rows) - 1 == len(sample_store.current()["medlemmer"]), "every member is still exported"
+
+
+def test_a_department_with_only_its_member_list_is_offered_and_missing_its_discussion(sample_store, tmp_path):
+    # A new department's first upload is often its member list: it is a department (it appears
+    # in a table), so the sidebar offers it and Overblik names it among those without a yearly
+    # discussion, as `summary` does.
+    members = tmp_path / "ny_medlemmer.csv"
+    members.write_text("Afdeling;Navn;Rolle;Tiltrådt;E-mail\nNy afdeling;Ole Olsen;AMR;01-09-2026;ole@firma.dk\n",
+                       encoding="utf-8")
+    assert cli(["import", str(members)]) == 0
+    figures = summary_of_store(Store(), today=dt.date.fromisoformat(TODAY))
+    assert "Ny afdeling" in figures["departments_without_discussion"]
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert "Ny afdeling" in at.sidebar.multiselect(key="departments").options
+    assert any("Ny afdeling" in w.value for w in at.warning), [w.value for w in at.warning]

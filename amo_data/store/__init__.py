@@ -153,8 +153,9 @@ class Store:
     def outline(self) -> dict[str, pd.DataFrame]:
         """A few rows per group instead of every row, for the tables with years: the distinct
         (department, year) of each, and for Arbejdsark the newest Dato per department and year
-        and whether Dato is missing (``date`` None). What the dashboard needs across all years:
-        the same departments, years and departments without a discussion as :meth:`current`."""
+        and whether Dato is missing (``date`` None); the departments of Medlemmer. What the
+        dashboard needs across all years: the same departments, years and departments without a
+        discussion as :meth:`current`."""
         return queries.outline(self.db)
 
     def current_groups(self, tables: Iterable[str] | None = None) -> pd.DataFrame:

@@ -70,7 +70,8 @@ def _frame(columns: dict[str, tuple[str, list]]) -> pd.DataFrame:
 
 def outline(db: Database) -> dict[str, pd.DataFrame]:
     """The distinct (department, year) of each year table's current rows, and for Arbejdsark
-    the newest Dato per department and year and whether a row has none (``date`` None)."""
+    the newest Dato per department and year and whether a row has none (``date`` None); for
+    the department tables without years (Medlemmer) the distinct departments."""
     ark = DATA[ARBEJDSARK]
     out: dict[str, pd.DataFrame] = {}
     with db.read() as conn:
@@ -97,6 +98,11 @@ def outline(db: Database) -> dict[str, pd.DataFrame]:
                 rows = sorted((d, int(y)) for d, y in conn.execute(query))
                 out[table] = _frame({"department": ("object", [r[0] for r in rows]),
                                      "year": ("int64", [r[1] for r in rows])})
+        for table in TABLES:
+            if table != ORGANISATION and not has_years(table):
+                query = (sa.select(versions.c.department).distinct().where(_current(table))
+                         .where(sa.exists().where(DATA[table].c.version_id == versions.c.id)))
+                out[table] = _frame({"department": ("object", sorted(conn.execute(query).scalars()))})
     return out
 
 
