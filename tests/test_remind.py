@@ -162,3 +162,17 @@ def test_login_comes_from_the_environment_and_a_wrong_password_exits_2(store, in
     assert wrong.returncode == 2 and "adgangskoden" in wrong.stderr and not inbox.messages
     right = remind(store, inbox.port, "--smtp-user", "amo", password="hemmelig")
     assert right.returncode == 0 and inbox.messages
+
+
+def test_erasing_a_person_forgets_what_was_mailed_to_them(store, inbox):
+    from amo_data import auth
+    from amo_data.store import Store
+
+    assert remind(store, inbox.port).returncode == 0
+    address, body = next(iter(inbox.by_recipient().items()))
+    name = body.split("\n", 1)[0].removeprefix("Hej ").rstrip(",!. ")
+    with Store(store) as s:
+        assert s.reminders_sent([address])
+        s.delete_person(name, auth.LOCAL_USER)
+        assert not s.reminders_sent([address]), "the erased person's address is still in the reminders"
+        assert address not in set(s.current_tables(("medlemmer",))["medlemmer"]["email"].dropna())

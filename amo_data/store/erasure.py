@@ -13,11 +13,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..errors import AmoError
-from ..schema import ORGANISATION, SCHEMA, SHEET_TITLES, TABLES
+from ..schema import MEDLEMMER, ORGANISATION, SCHEMA, SHEET_TITLES, TABLES
 from ..text import clean, department_key, joined, name_key
 from .engine import Database
 from .imports import refresh_batch_states
-from .tables import CURRENT, DATA, bump, chunks, meetings, preparations, versions, write_audit
+from .tables import CURRENT, DATA, bump, chunks, meetings, preparations, reminders, versions, write_audit
 
 # The tables that name persons (a "name" column): a person's erasure reaches them.
 PERSON_TABLES = tuple(t for t in TABLES if "name" in SCHEMA[t].columns)
@@ -102,7 +102,8 @@ def delete_person(db: Database, name: str, user: Any, department: str | None = N
         hits: dict[str, list[Any]] = {}
         for table in PERSON_TABLES:
             data = DATA[table]
-            query = (sa.select(data.c.id, data.c.version_id, data.c.name)
+            email = data.c.email if "email" in data.c else sa.null()
+            query = (sa.select(data.c.id, data.c.version_id, data.c.name, email.label("email"))
                      .join(versions, versions.c.id == data.c.version_id).where(data.c.name.is_not(None)))
             if dept is not None:
                 query = query.where(versions.c.dept_key == dept)
@@ -128,6 +129,13 @@ def delete_person(db: Database, name: str, user: Any, department: str | None = N
                          .values(row_count=versions.c.row_count - count))
         for meeting_id, participants in held:
             conn.execute(meetings.update().where(meetings.c.id == meeting_id).values(participants=participants))
+        # What `remind` mailed the person: the address is theirs, and nothing will be sent to it again.
+        # (An address another member row still holds, e.g. in a department not erased, stays.)
+        addresses = {row.email for found in hits.values() for row in found if row.email}
+        addresses -= set(conn.execute(sa.select(DATA[MEDLEMMER].c.email).distinct()
+                                      .where(DATA[MEDLEMMER].c.email.in_(sorted(addresses)))).scalars())
+        for chunk in chunks(sorted(addresses)):
+            conn.execute(reminders.delete().where(reminders.c.recipient.in_(chunk)))
         result = {"name": clean(name), "department": shown_department, "rows": n, "versions": len(per_version),
                   "meetings": len(held)}
         write_audit(conn, user, "delete_person", dict(result))
