@@ -51,13 +51,14 @@ def today() -> dt.date:
 
 
 @st.cache_resource(show_spinner=False)
-def _store(url: str) -> Store:
+def store_at(url: str) -> Store:
+    """The store of ``url``, one per process: what cached loads (``fn(url, version, …)``) read."""
     return Store(url)
 
 
 def store() -> Store:
     """The store of ``AMO_DATABASE_URL`` (one per process); for writes (see :func:`writing`)."""
-    return _store(resolve_url(os.environ.get("AMO_DATABASE_URL") or None))
+    return store_at(resolve_url(os.environ.get("AMO_DATABASE_URL") or None))
 
 
 def _reading(load: Callable[..., T]) -> Callable[..., T]:
@@ -124,7 +125,7 @@ def data_version() -> int:
 
 
 @_reading
-def _load(cached: Callable[..., T], *args) -> T:
+def load_cached(cached: Callable[..., T], *args) -> T:
     """``cached(url, data version, *args)``: one cached load of this page run's data."""
     return cached(store().url, data_version(), *args)
 
@@ -160,12 +161,12 @@ def choice_departments(data: Mapping[str, pd.DataFrame]) -> list[str]:
 def choices() -> Choices:
     """The sidebar's choices: the (department, year) groups with current rows, and the
     departments of the member lists."""
-    return _load(_choices)
+    return load_cached(choices_at)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _choices(url: str, version: int) -> Choices:
-    groups = _store(url).current_groups()
+def choices_at(url: str, version: int) -> Choices:
+    groups = store_at(url).current_groups()
     members = _outline(url, version)[MEDLEMMER]  # a department may so far have only its member list
     return Choices(tuple(choice_years({"groups": groups})),
                    tuple(choice_departments({"groups": groups, MEDLEMMER: members})), groups.empty and members.empty)
@@ -174,46 +175,46 @@ def _choices(url: str, version: int) -> Choices:
 def table_groups(table: str) -> pd.DataFrame:
     """The (department, year) groups with current rows of one table: which years a page could
     show instead of an empty one."""
-    return _load(_table_groups, table)
+    return load_cached(_table_groups, table)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _table_groups(url: str, version: int, table: str) -> pd.DataFrame:
-    return _store(url).current_groups(tables=(table,))
+    return store_at(url).current_groups(tables=(table,))
 
 
 def has_sample_data() -> bool:
-    return _load(_has_sample_data)
+    return load_cached(_has_sample_data)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _has_sample_data(url: str, version: int) -> bool:
-    return _store(url).has_sample_data()
+    return store_at(url).has_sample_data()
 
 
 def has_rows() -> bool:
     """Whether any current data is stored (something to export)."""
-    return _load(_has_rows)
+    return load_cached(_has_rows)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _has_rows(url: str, version: int) -> bool:
-    return _store(url).has_current_rows()
+    return store_at(url).has_current_rows()
 
 
 def history() -> list[dict]:
     """``Store.history()``: the imports, newest first."""
-    return _load(_history)
+    return load_cached(_history)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _history(url: str, version: int) -> list[dict]:
-    return _store(url).history()
+    return store_at(url).history()
 
 
 def history_table() -> pd.DataFrame:
     """The import history as the Upload page shows it (``views.history_frame``)."""
-    return _load(_history_table)
+    return load_cached(_history_table)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -223,33 +224,33 @@ def _history_table(url: str, version: int) -> pd.DataFrame:
 
 def batch_departments(batch_id: int) -> list[str]:
     """``Store.batch_departments(batch_id)``: who may undo the import."""
-    return _load(_batch_departments, int(batch_id))
+    return load_cached(_batch_departments, int(batch_id))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _batch_departments(url: str, version: int, batch_id: int) -> list[str]:
-    return _store(url).batch_departments(batch_id)
+    return store_at(url).batch_departments(batch_id)
 
 
 def audit_table() -> pd.DataFrame:
     """The audit log as the Revisionslog page shows it (newest first; empty when nothing is
     logged; ``views.audit_frame``)."""
-    return _load(_audit_table)
+    return load_cached(_audit_table)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _audit_table(url: str, version: int) -> pd.DataFrame:
-    return audit_frame(_store(url).audit_log())
+    return audit_frame(store_at(url).audit_log())
 
 
 def known_departments() -> list[str]:
     """``Store.known_departments()``: what an erasure can remove."""
-    return _load(_known_departments)
+    return load_cached(_known_departments)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _known_departments(url: str, version: int) -> list[str]:
-    return _store(url).known_departments()
+    return store_at(url).known_departments()
 
 
 def lazy_export(write, user: auth.User):
@@ -259,7 +260,7 @@ def lazy_export(write, user: auth.User):
 
 
 def _export_current(write, url: str, user: auth.User, buf) -> None:
-    write(user.hide_emails(_store(url).current()), buf)
+    write(user.hide_emails(store_at(url).current()), buf)
 
 
 # --------------------------------------------------------------------------- rows and counts
@@ -276,11 +277,11 @@ COUNT_COLUMNS = {
 @st.cache_data(show_spinner="Henter data …", max_entries=32)
 def _table(url: str, version: int, year: int | None, table: str, columns: tuple[str, ...] | None,
            area: str | None) -> pd.DataFrame:
-    return _store(url).current_tables((table,), year=year, columns={table: columns} if columns else None,
+    return store_at(url).current_tables((table,), year=year, columns={table: columns} if columns else None,
                                       area=area)[table]
 
 
-def _rows(url: str, version: int, year: int | None, departments: tuple[str, ...], tables: tuple[str, ...],
+def rows_at(url: str, version: int, year: int | None, departments: tuple[str, ...], tables: tuple[str, ...],
           columns: Mapping[str, tuple[str, ...]] | None = None, area: str | None = None) -> dict[str, pd.DataFrame]:
     """The current rows of ``tables`` in the chosen year and departments: only the ``columns``
     a table is given there, only the rows of ``area``. One table per cached load, so that
@@ -307,13 +308,13 @@ class Overview:
 
 
 def overview(filters: Filters, today: dt.date) -> Overview:
-    return _load(_overview, filters.year, filters.departments, today)
+    return load_cached(_overview, filters.year, filters.departments, today)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _overview(url: str, version: int, year: int | None, departments: tuple[str, ...], today: dt.date) -> Overview:
-    view = _rows(url, version, year, departments, (ARBEJDSARK, HANDLEPLAN), COUNT_COLUMNS)
-    missing, total = _discussions(url, version, departments, today)
+    view = rows_at(url, version, year, departments, (ARBEJDSARK, HANDLEPLAN), COUNT_COLUMNS)
+    missing, total = discussions_at(url, version, departments, today)
     tiles = {**metrics.tiles(view, year=year, today=today, discussions=False),
              "departments_total": total, "departments_without_discussion": len(missing)}
     return Overview(
@@ -325,11 +326,11 @@ def _overview(url: str, version: int, year: int | None, departments: tuple[str, 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _outline(url: str, version: int) -> dict[str, pd.DataFrame]:
-    return _store(url).outline()  # a few rows per department and year: what the discussions need
+    return store_at(url).outline()  # a few rows per department and year: what the discussions need
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _discussions(url: str, version: int, departments: tuple[str, ...], today: dt.date) -> tuple[list[str], int]:
+def discussions_at(url: str, version: int, departments: tuple[str, ...], today: dt.date) -> tuple[list[str], int]:
     """Over every year, from the outline: the departments without a discussion in 365 days,
     and how many departments there are (all of them when none is chosen)."""
     scoped = metrics.filter_tables(_outline(url, version), departments=departments or None)
@@ -352,14 +353,14 @@ class Strengths:
 
 
 def strengths(filters: Filters, include_important: bool) -> Strengths:
-    return _load(_strengths, filters.year, filters.departments, include_important)
+    return load_cached(_strengths, filters.year, filters.departments, include_important)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _strengths(url: str, version: int, year: int | None, departments: tuple[str, ...],
                include_important: bool) -> Strengths:
     # Counted in the database: a few dozen counts instead of every row.
-    store_, chosen = _store(url), departments or None
+    store_, chosen = store_at(url), departments or None
     by_kind = store_.counts(ARBEJDSARK, ("area", "category", "help"), year=year, departments=chosen)
     by_department = store_.counts(ARBEJDSARK, ("department",), year=year, departments=chosen)
     by_area = metrics.entries_by_area_of_counts(by_kind)
@@ -373,13 +374,13 @@ def _strengths(url: str, version: int, year: int | None, departments: tuple[str,
 
 def points(filters: Filters, area: str, department: str | None, category: str | None) -> pd.DataFrame:
     """The points of one area in their own words, as the page shows them (Danish headings)."""
-    return _load(_points, filters.year, filters.departments, area, department, category)
+    return load_cached(_points, filters.year, filters.departments, area, department, category)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _points(url: str, version: int, year: int | None, departments: tuple[str, ...], area: str,
             department: str | None, category: str | None) -> pd.DataFrame:
-    ark = _rows(url, version, year, departments, (ARBEJDSARK,), area=area)[ARBEJDSARK]  # one area's rows only
+    ark = rows_at(url, version, year, departments, (ARBEJDSARK,), area=area)[ARBEJDSARK]  # one area's rows only
     return display_frame(metrics.points(ark, area=area, department=department, category=category), POINT_COLUMNS)
 
 
@@ -401,13 +402,13 @@ class Plan:
 
 def plan(filters: Filters, today: dt.date, wheel_year: int | None) -> Plan:
     """``wheel_year``: the year of the årshjul; None: every year's actions in their quarter."""
-    return _load(_plan, filters.year, filters.departments, today, wheel_year)
+    return load_cached(_plan, filters.year, filters.departments, today, wheel_year)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _plan(url: str, version: int, year: int | None, departments: tuple[str, ...], today: dt.date,
           wheel_year: int | None) -> Plan:
-    actions_ = _rows(url, version, year, departments, (HANDLEPLAN,))[HANDLEPLAN]
+    actions_ = rows_at(url, version, year, departments, (HANDLEPLAN,))[HANDLEPLAN]
     return Plan(
         areas=tuple(metrics.area_order(actions_["area"].dropna().unique())),
         quarters=tuple(metrics.quarters(actions_)),
@@ -422,14 +423,14 @@ def _plan(url: str, version: int, year: int | None, departments: tuple[str, ...]
 
 def actions(filters: Filters, areas, helps, statuses, quarters) -> pd.DataFrame:
     """The actions of the page's own filters (``metrics.select_actions``); none chosen: all."""
-    return _load(_actions, filters.year, filters.departments, tuple(areas), tuple(helps), tuple(statuses),
+    return load_cached(_actions, filters.year, filters.departments, tuple(areas), tuple(helps), tuple(statuses),
                  tuple(quarters))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _actions(url: str, version: int, year: int | None, departments: tuple[str, ...], areas: tuple, helps: tuple,
              statuses: tuple, quarters: tuple) -> pd.DataFrame:
-    return metrics.select_actions(_rows(url, version, year, departments, (HANDLEPLAN,))[HANDLEPLAN], areas=areas,
+    return metrics.select_actions(rows_at(url, version, year, departments, (HANDLEPLAN,))[HANDLEPLAN], areas=areas,
                                   helps=helps, statuses=statuses, quarters=quarters)
 
 
@@ -447,33 +448,33 @@ class Comparison:
 
 def comparison(filters: Filters, measure: str) -> Comparison:
     """``measure``: ``needs``, ``strengths`` or ``need_share``."""
-    return _load(_comparison, filters.year, filters.departments, measure)
+    return load_cached(_comparison, filters.year, filters.departments, measure)
 
 
 def compared(filters: Filters, chosen, category: str) -> Chart:
     """The chosen departments against the average of all, in one Kategori."""
-    return _load(_compared, filters.year, filters.departments, tuple(chosen), category)
+    return load_cached(_compared, filters.year, filters.departments, tuple(chosen), category)
 
 
 @dataclass(frozen=True)
-class _DepartmentCounts:
+class DepartmentCounts:
     by_department_area: pd.DataFrame
     average: pd.DataFrame
     departments: tuple[str, ...]
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _department_counts(url: str, version: int, year: int | None, departments: tuple[str, ...]) -> _DepartmentCounts:
+def department_counts_at(url: str, version: int, year: int | None, departments: tuple[str, ...]) -> DepartmentCounts:
     # Counted in the database per department and area, a column per Kategori.
-    counts = _store(url).category_counts(("department", "area"), year=year, departments=departments or None)
-    return _DepartmentCounts(metrics.entries_by_department_area_of_counts(counts),
+    counts = store_at(url).category_counts(("department", "area"), year=year, departments=departments or None)
+    return DepartmentCounts(metrics.entries_by_department_area_of_counts(counts),
                              metrics.company_average_by_area_of_counts(counts),
                              tuple(metrics.departments({ARBEJDSARK: counts})))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _comparison(url: str, version: int, year: int | None, departments: tuple[str, ...], measure: str) -> Comparison:
-    counts = _department_counts(url, version, year, departments)
+    counts = department_counts_at(url, version, year, departments)
     matrix = metrics.department_area_matrix(None, measure, counts=counts.by_department_area)
     return Comparison(matrix, figure_spec(charts.department_area_heatmap(matrix, measure)), counts.departments)
 
@@ -481,7 +482,7 @@ def _comparison(url: str, version: int, year: int | None, departments: tuple[str
 @st.cache_data(show_spinner=False, max_entries=32)
 def _compared(url: str, version: int, year: int | None, departments: tuple[str, ...], chosen: tuple[str, ...],
               category: str) -> Chart:
-    counts = _department_counts(url, version, year, departments)
+    counts = department_counts_at(url, version, year, departments)
     return figure_spec(charts.departments_vs_average(counts.by_department_area, counts.average, list(chosen),
                                                      category))
 
@@ -495,13 +496,13 @@ class Trend:
 
 
 def trend(filters: Filters) -> Trend:
-    return _load(_trend, filters.departments)
+    return load_cached(_trend, filters.departments)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _trend(url: str, version: int, departments: tuple[str, ...]) -> Trend:
     # Counted in the store (the needs each version recorded at import), not from every row.
-    needs = metrics.needs_trend_of_counts(_store(url).needs_counts(departments or None))
+    needs = metrics.needs_trend_of_counts(store_at(url).needs_counts(departments or None))
     return Trend(tuple(sorted({int(y) for y in needs["year"]})), figure_spec(charts.needs_trend(needs)))
 
 
@@ -520,12 +521,12 @@ class Training:
 
 def training(filters: Filters) -> Training | None:
     """None: no course in the chosen year and departments."""
-    return _load(_training, filters.year, filters.departments)
+    return load_cached(_training, filters.year, filters.departments)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _training(url: str, version: int, year: int | None, departments: tuple[str, ...]) -> Training | None:
-    courses = _rows(url, version, year, departments, (UDDANNELSE,))[UDDANNELSE]
+    courses = rows_at(url, version, year, departments, (UDDANNELSE,))[UDDANNELSE]
     if courses.empty:
         return None
     return Training(
@@ -551,7 +552,7 @@ class MemberTiles:
 
 
 def member_tiles(filters: Filters, today: dt.date) -> MemberTiles:
-    return _load(_member_tiles, filters.year, filters.departments, today)
+    return load_cached(_member_tiles, filters.year, filters.departments, today)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -561,7 +562,7 @@ def _member_tiles(url: str, version: int, year: int | None, departments: tuple[s
     from amo_data.schema import MEDLEMMER
     from amo_data.summary import SUMMARY_COLUMNS
 
-    tables = _store(url).current_tables((MEDLEMMER, UDDANNELSE), columns={
+    tables = store_at(url).current_tables((MEDLEMMER, UDDANNELSE), columns={
         t: SUMMARY_COLUMNS[t] for t in (MEDLEMMER, UDDANNELSE)})
     scoped = metrics.filter_tables(metrics.unify_departments(tables), departments=departments or None)
     figures = entitlement.figures(scoped[MEDLEMMER], scoped[UDDANNELSE], today, year)

@@ -36,7 +36,7 @@ from amo_data.schema import ARBEJDSARK, HANDLEPLAN, MEDLEMMER, SCHEMA
 from amo_data.store import Meeting
 from amo_data.text import clean, department_key, joined
 
-from .data import _store, forget_data_version, store, table_groups, today, writing
+from .data import store_at, forget_data_version, store, table_groups, today, writing
 from .shell import current_user
 from .views import XLSX_MIME, md_escape, plural
 
@@ -636,7 +636,7 @@ def save_section(draft: Draft) -> None:
 
 def record_pdf(url: str, department: str, year: int, day: dt.date) -> bytes:
     """The written record of the department's discussion in ``year`` (``report``'s PDF)."""
-    return write_pdf(record_of(_store(url), department, year, day))
+    return write_pdf(record_of(store_at(url), department, year, day))
 
 
 def record_button(department: str, year: int, key: str) -> None:
@@ -665,7 +665,7 @@ def record_download(departments: tuple[str, ...], year: int | None) -> None:
 
 
 def calendar_ics(url: str, departments: tuple[str, ...], day: dt.date, base_url: str | None) -> bytes:
-    return calendar_of(_store(url), day, list(departments) or None, base_url)
+    return calendar_of(store_at(url), day, list(departments) or None, base_url)
 
 
 def base_url() -> str:

@@ -25,7 +25,7 @@ from amo_data.schema import MEDLEMMER, UDDANNELSE
 from amo_data.template import write_template
 from amo_data.text import danish_key, danish_number, department_key, joined, name_key
 
-from .data import _load, _rows
+from .data import load_cached, rows_at
 from .filters import Filters
 from .shell import UPLOAD_PAGE, current_user
 from .views import XLSX_MIME, danish_date, danish_quarter, lazy_excel, md_escape, plural
@@ -81,12 +81,12 @@ class People:
 def people(filters: Filters, today: dt.date) -> People:
     """The chosen departments' members as of ``today``; ``missed`` and each member's
     "Ikke opfyldte år" count the years of service due in the chosen year (all: every year)."""
-    return _load(_people, filters.year, filters.departments, today)
+    return load_cached(_people, filters.year, filters.departments, today)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _people(url: str, version: int, year: int | None, departments: tuple[str, ...], today: dt.date) -> People:
-    tables = _rows(url, version, None, departments, (MEDLEMMER, UDDANNELSE))
+    tables = rows_at(url, version, None, departments, (MEDLEMMER, UDDANNELSE))
     return build(tables[MEDLEMMER], tables[UDDANNELSE], today, year)
 
 

@@ -23,7 +23,7 @@ from amo_data import charts, metrics, units
 from amo_data.schema import ORGANISATION
 from amo_data.text import danish_key, department_key
 
-from .data import _choices, _department_counts, _discussions, _load, _store
+from .data import choices_at, department_counts_at, discussions_at, load_cached, store_at
 from .views import Chart, figure_spec, md_escape
 
 UNIT_PARAM = "enhed"  # the chosen unit in the address, beside "aar" and "afd"
@@ -59,13 +59,13 @@ class Organisation:
 
 
 def organisation() -> Organisation:
-    return _load(_organisation)
+    return load_cached(_organisation)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _organisation(url: str, version: int) -> Organisation:
-    rows = _store(url).current_tables((ORGANISATION,), columns={ORGANISATION: ("department", "parent")})[ORGANISATION]
-    spellings = {department_key(d): d for d in _choices(url, version).departments}
+    rows = store_at(url).current_tables((ORGANISATION,), columns={ORGANISATION: ("department", "parent")})[ORGANISATION]
+    spellings = {department_key(d): d for d in choices_at(url, version).departments}
     tree = units.build(rows, spellings.values())
     size: dict[str, int] = {}
     for key in spellings:  # every node above a department with data has data in its subtree
@@ -251,7 +251,7 @@ def children_overview(scope: Scope, year: int | None, departments: tuple[str, ..
     """One row per child of the scope with departments among ``departments`` (none: every one):
     key | Enhed | Afdelinger | Uden årlig drøftelse | Styrker | Behov | Andel behov; the
     children lacking a discussion first, then the highest need share."""
-    return _load(_children_overview, scope.key, year, departments, today)
+    return load_cached(_children_overview, scope.key, year, departments, today)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -259,9 +259,9 @@ def _children_overview(url: str, version: int, key: str | None, year: int | None
                        today: dt.date) -> pd.DataFrame:
     org = _organisation(url, version)
     tree = org.tree
-    counts = _store(url).category_counts(("department",), year=year, departments=departments or None)
+    counts = store_at(url).category_counts(("department",), year=year, departments=departments or None)
     figures = {row["unit"]: row for row in units.entries_by_unit(tree, counts, None if key is None else tree.name[key])}
-    lacking = {department_key(d) for d in _discussions(url, version, departments, today)[0]}
+    lacking = {department_key(d) for d in discussions_at(url, version, departments, today)[0]}
     per_child: dict[str, list[int]] = {}  # child -> [departments, departments without a discussion]
     for name in departments or org.departments.values():
         child = tree.child_containing(department_key(name), key)
@@ -296,7 +296,7 @@ def child_comparison(scope: Scope, year: int | None, departments: tuple[str, ...
     """The scope's children × areas of one measure (``metrics.department_area_matrix`` of the
     counts summed over each child's subtree), ranked by the child's need share over every
     area, highest first. The index is named "Enhed" when a child is a unit (the CSV's heading)."""
-    return _load(_child_comparison, scope.key, year, departments, measure)
+    return load_cached(_child_comparison, scope.key, year, departments, measure)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -304,7 +304,7 @@ def _child_comparison(url: str, version: int, key: str | None, year: int | None,
                       measure: str) -> pd.DataFrame:
     org = _organisation(url, version)
     tree = org.tree
-    counts = _department_counts(url, version, year, departments).by_department_area
+    counts = department_counts_at(url, version, year, departments).by_department_area
     child = {d: tree.child_containing(department_key(d), key) for d in counts["department"].unique()}
     names = counts["department"].map({d: tree.name[c] if c is not None else None for d, c in child.items()})
     columns = list(metrics.CATEGORY_COLUMNS.values())
@@ -323,7 +323,7 @@ def child_heatmap(scope: Scope, year: int | None, departments: tuple[str, ...], 
                   title: str) -> Chart:
     """The heatmap of :data:`PAGE_SIZE` rows of :func:`child_comparison` from ``start``,
     labelled "Enhed" when the rows are units."""
-    return _load(_child_heatmap, scope.key, year, departments, measure, start, title)
+    return load_cached(_child_heatmap, scope.key, year, departments, measure, start, title)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -339,8 +339,8 @@ def _child_heatmap(url: str, version: int, key: str | None, year: int | None, de
 
 def departments_with_points(year: int | None, departments: tuple[str, ...]) -> tuple[str, ...]:
     """The departments (of ``departments``; none: every one) with Arbejdsark points in the year."""
-    return _load(_departments_with_points, year, departments)
+    return load_cached(_departments_with_points, year, departments)
 
 
 def _departments_with_points(url: str, version: int, year: int | None, departments: tuple[str, ...]) -> tuple[str, ...]:
-    return _department_counts(url, version, year, departments).departments
+    return department_counts_at(url, version, year, departments).departments
