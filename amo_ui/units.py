@@ -12,7 +12,6 @@ breadcrumb: every department is a child of the whole organisation, as before.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -24,7 +23,7 @@ from amo_data.schema import ORGANISATION
 from amo_data.text import danish_key, department_key
 
 from .data import choices_at, department_counts_at, discussions_at, load_cached, store_at
-from .views import Chart, figure_spec, md_escape
+from .views import Chart, figure_spec, md_escape, page_rows
 
 UNIT_PARAM = "enhed"  # the chosen unit in the address, beside "aar" and "afd"
 WHOLE = ""  # the sidebar's option "Hele organisationen" (when the tree has several tops)
@@ -218,25 +217,9 @@ def drill_down(scope: Scope, names: Sequence[str], where: str) -> None:
 
 
 def paged(count: int, where: str, scope: Scope, what: str) -> slice:
-    """Which of ``count`` rows to show: at most :data:`PAGE_SIZE` at a time, with buttons to the
-    previous and next ones when there are more (the page is kept per scope in the session)."""
-    if count <= PAGE_SIZE:
-        return slice(0, count)
-    pages = math.ceil(count / PAGE_SIZE)
-    state = f"_page_{where}_{scope.key or ''}"
-    page = min(max(st.session_state.get(state, 0), 0), pages - 1)
-    start, end = page * PAGE_SIZE, min((page + 1) * PAGE_SIZE, count)
-
-    def move(to: int) -> None:
-        st.session_state[state] = to
-
-    row = st.container(horizontal=True, gap="small", vertical_alignment="center")
-    row.button("Forrige", key=f"{where}_previous", icon=":material/chevron_left:", disabled=page == 0,
-               on_click=move, args=(page - 1,))
-    row.markdown(f"Viser {what} {start + 1}–{end} af {count} (side {page + 1} af {pages})", width="content")
-    row.button("Næste", key=f"{where}_next", icon=":material/chevron_right:", disabled=page == pages - 1,
-               on_click=move, args=(page + 1,), icon_position="right")
-    return slice(start, end)
+    """Which of ``count`` children to show: at most :data:`PAGE_SIZE` at a time, chosen above
+    them as every long table's pages are (the choice is kept per scope in the session)."""
+    return page_rows(count, f"{where}_page_{scope.key or ''}", f"Vis {what}", size=PAGE_SIZE)
 
 
 def children_word(scope: Scope) -> str:

@@ -51,23 +51,25 @@ def display_frame(df: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
 PAGE_SIZE = 100
 
 
-def page_rows(n: int, key: str, label: str = "Vis") -> slice:
-    """Which of ``n`` rows a long table shows: all of them up to :data:`PAGE_SIZE`, else the
-    page of :data:`PAGE_SIZE` rows chosen in a selectbox ("1–100 af 4.000") above the table.
+def page_rows(n: int, key: str, label: str = "Vis", size: int | None = None) -> slice:
+    """Which of ``n`` rows a long table shows: all of them up to ``size`` (default
+    :data:`PAGE_SIZE`), else the page of ``size`` rows chosen in a selectbox ("1–100 af 4.000")
+    above the table.
 
     Give ``key`` something that changes with the rows (e.g. their ids), so that a new selection
     starts at its first page. A browser grid of thousands of rows is slow to scroll and to send.
     """
-    if n <= PAGE_SIZE:
+    size = size or PAGE_SIZE
+    if n <= size:
         return slice(0, n)
-    pages = -(-n // PAGE_SIZE)
+    pages = -(-n // size)
 
     def shown(page: int) -> str:
-        first, last = page * PAGE_SIZE + 1, min((page + 1) * PAGE_SIZE, n)
+        first, last = page * size + 1, min((page + 1) * size, n)
         return f"{danish_number(first, 0)}–{danish_number(last, 0)} af {danish_number(n, 0)}"
 
     page = st.selectbox(label, range(pages), format_func=shown, key=key, width=260)
-    return slice(page * PAGE_SIZE, min((page + 1) * PAGE_SIZE, n))
+    return slice(page * size, min((page + 1) * size, n))
 
 
 def show_view(view: pd.DataFrame) -> None:
