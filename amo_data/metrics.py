@@ -66,7 +66,7 @@ def _is_missing(value: object) -> bool:
     return isinstance(value, float) and math.isnan(value)
 
 
-def _rank(values: Iterable[object], order: Iterable[str], *, none_last: bool = True) -> dict:
+def order_rank(values: Iterable[object], order: Iterable[str], *, none_last: bool = True) -> dict:
     """Sort rank per value: vocabulary order, then unknown values in Danish order, then None."""
     order = list(order)
     position = {v: i for i, v in enumerate(order)}
@@ -79,7 +79,7 @@ def _rank(values: Iterable[object], order: Iterable[str], *, none_last: bool = T
     return rank
 
 
-def _rank_of(series: pd.Series, rank: dict) -> pd.Series:
+def rank_of(series: pd.Series, rank: dict) -> pd.Series:
     """The rank of each value (``rank[None]`` for a missing one); every value must be in ``rank``."""
     known = {v: r for v, r in rank.items() if v is not None}
     ranks = series.map(known) if known else pd.Series(math.nan, index=series.index)
@@ -99,11 +99,11 @@ def danish_sorted(values: Iterable[object]) -> list:
 def area_order(values: Iterable[object]) -> list:
     """Areas in the vocabulary's order, then unknown areas in Danish alphabetical order."""
     present = {v for v in values if not _is_missing(v)}
-    rank = _rank(present, vocab.areas().values)
+    rank = order_rank(present, vocab.areas().values)
     return sorted(present, key=lambda v: rank[v])
 
 
-def _numeric(series: pd.Series) -> pd.Series:
+def numeric(series: pd.Series) -> pd.Series:
     """Numbers as float64, NaN where missing (also for nullable Int64/Float64 columns)."""
     return pd.to_numeric(series, errors="coerce").astype("float64")
 
@@ -131,13 +131,13 @@ def _quarter_end(series: pd.Series) -> pd.Series:
     return pd.to_datetime(series.map(ends), errors="coerce")
 
 
-def _status(plan: pd.DataFrame) -> pd.Series:
+def status_of(plan: pd.DataFrame) -> pd.Series:
     """Handleplan status with the format's default for an empty cell."""
     return plan["status"].where(plan["status"].notna(), vocab.IKKE_STARTET)
 
 
 def _open(plan: pd.DataFrame) -> pd.Series:
-    return ~_status(plan).isin(vocab.CLOSED_STATUSES)
+    return ~status_of(plan).isin(vocab.CLOSED_STATUSES)
 
 
 def _urgent(plan: pd.DataFrame) -> pd.Series:
@@ -220,7 +220,7 @@ def department_mask(df: pd.DataFrame, department: str | Iterable[str]) -> pd.Ser
 
 def year_mask(df: pd.DataFrame, year: int, table: str) -> pd.Series:
     """Rows of ``year``: the row's År; for Uddannelse the year of Hvornår."""
-    years = _numeric(df["year"]) if "year" in df.columns else pd.Series(np.nan, index=df.index)
+    years = numeric(df["year"]) if "year" in df.columns else pd.Series(np.nan, index=df.index)
     if table == UDDANNELSE:
         years = years.fillna(_quarter_year(df["quarter"]))
     return years == int(year)
@@ -320,13 +320,13 @@ def _category_counts(ark: pd.DataFrame, by: list[str], counted: bool = False) ->
 
 
 def _sort_areas(df: pd.DataFrame, extra: list[str] | None = None) -> pd.DataFrame:
-    rank = _rank(df["area"].unique(), vocab.areas().values)
-    keys = df.assign(_area_rank=_rank_of(df["area"], rank))
+    rank = order_rank(df["area"].unique(), vocab.areas().values)
+    keys = df.assign(_area_rank=rank_of(df["area"], rank))
     by = [*(extra or []), "_area_rank"]
     return keys.sort_values(by, kind="stable").drop(columns="_area_rank").reset_index(drop=True)
 
 
-def _sort_departments(df: pd.DataFrame, then: list[str] | None = None) -> pd.DataFrame:
+def sort_departments(df: pd.DataFrame, then: list[str] | None = None) -> pd.DataFrame:
     order = {v: i for i, v in enumerate(danish_sorted(df["department"].unique()))}
     keys = df.assign(_dept_rank=df["department"].map(order))
     return keys.sort_values(["_dept_rank", *(then or [])], kind="stable").drop(columns="_dept_rank").reset_index(drop=True)
@@ -347,14 +347,14 @@ def entries_by_area_of_counts(counts: pd.DataFrame) -> pd.DataFrame:
 
 def entries_by_department(ark: pd.DataFrame) -> pd.DataFrame:
     """department | vigtig_opgave | lykkes | brug_for_at_styrke, Danish alphabetical order."""
-    return _sort_departments(_category_counts(ark, ["department"]))
+    return sort_departments(_category_counts(ark, ["department"]))
 
 
 def entries_by_department_of_counts(counts: pd.DataFrame) -> pd.DataFrame:
     """:func:`entries_by_department` from the Arbejdsark rows counted by (at least) department
     and category (:func:`count_rows`, ``Store.counts``) or by department with a column per
     Kategori (:func:`count_categories`, ``Store.category_counts``)."""
-    return _sort_departments(_category_counts(counts, ["department"], counted=True))
+    return sort_departments(_category_counts(counts, ["department"], counted=True))
 
 
 def entries_by_department_area(ark: pd.DataFrame) -> pd.DataFrame:
@@ -370,9 +370,9 @@ def entries_by_department_area_of_counts(counts: pd.DataFrame) -> pd.DataFrame:
 
 
 def _by_department_area(df: pd.DataFrame) -> pd.DataFrame:
-    rank = _rank(df["area"].unique(), vocab.areas().values)
-    df = df.assign(_area_rank=_rank_of(df["area"], rank))
-    return _sort_departments(df, ["_area_rank"]).drop(columns="_area_rank")
+    rank = order_rank(df["area"].unique(), vocab.areas().values)
+    df = df.assign(_area_rank=rank_of(df["area"], rank))
+    return sort_departments(df, ["_area_rank"]).drop(columns="_area_rank")
 
 
 def _share(needs: pd.Series, strengths: pd.Series) -> pd.Series:
@@ -410,7 +410,7 @@ def needs_by_help_of_counts(counts: pd.DataFrame) -> pd.DataFrame:
 
 def _help_counts(counts: pd.Series) -> pd.DataFrame:
     """help | count from counts per help value (the index; missing values count as one)."""
-    rank = _rank(counts.index, HELP_ORDER)
+    rank = order_rank(counts.index, HELP_ORDER)
     rows = [(None if _is_missing(h) else h, int(n)) for h, n in counts.items() if n > 0]
     rows.sort(key=lambda r: rank[r[0]])
     return pd.DataFrame({"help": pd.Series([r[0] for r in rows], dtype=object),
@@ -447,7 +447,7 @@ def department_area_matrix(ark: pd.DataFrame | None, measure: str = "needs", *,
 def needs_trend(ark: pd.DataFrame) -> pd.DataFrame:
     """year | area | count of needs (Brug for at styrke), years ascending, areas in order."""
     needs = ark.loc[(ark["category"] == vocab.BRUG_FOR_AT_STYRKE) & ark["area"].notna()]
-    years = _numeric(needs["year"])
+    years = numeric(needs["year"])
     needs = needs.assign(year=years).loc[years.notna()]
     if needs.empty:
         return pd.DataFrame({"year": pd.Series(dtype="int64"), "area": pd.Series(dtype=object),
@@ -461,7 +461,7 @@ def needs_trend_of_counts(counts: pd.DataFrame) -> pd.DataFrame:
     """:func:`needs_trend` from needs already counted (``year | area | count``, e.g. a GROUP BY
     in the store); rows of the same year and area are added up. Same columns, order and dtypes."""
     counts = counts.loc[counts["area"].notna()]
-    years = _numeric(counts["year"])
+    years = numeric(counts["year"])
     counts = counts.assign(year=years).loc[years.notna() & (counts["count"] > 0)]
     if counts.empty:
         return pd.DataFrame({"year": pd.Series(dtype="int64"), "area": pd.Series(dtype=object),
@@ -504,7 +504,7 @@ def _average(counts: pd.DataFrame, n: int) -> pd.DataFrame:
 def _quarter_status_counts(plan: pd.DataFrame, by: list[str], orders: dict[str, Iterable[str]]) -> pd.DataFrame:
     plan = plan.loc[plan["quarter"].notna()]
     if "status" in by:
-        plan = plan.assign(status=_status(plan))
+        plan = plan.assign(status=status_of(plan))
     cols = ["quarter", *by]
     if plan.empty:
         return pd.DataFrame({**{c: pd.Series(dtype=object) for c in cols}, "count": pd.Series(dtype="int64")})
@@ -512,9 +512,9 @@ def _quarter_status_counts(plan: pd.DataFrame, by: list[str], orders: dict[str, 
     counts = counts.loc[counts["count"] > 0]
     sort_cols = ["quarter"]
     for col in by:
-        rank = _rank(counts[col].unique(), orders[col])
-        counts = counts.assign(**{f"_{col}_rank": _rank_of(counts[col], rank)})
-        sort_cols.append(f"_{col}_rank")
+        rank = order_rank(counts[col].unique(), orders[col])
+        counts = counts.assign(**{f"_{col}order_rank": rank_of(counts[col], rank)})
+        sort_cols.append(f"_{col}order_rank")
     counts = counts.sort_values(sort_cols, kind="stable").drop(columns=sort_cols[1:])
     return counts.astype({"count": "int64"}).reset_index(drop=True)
 
@@ -560,11 +560,11 @@ def actions_of_year(plan: pd.DataFrame, year: int) -> pd.DataFrame:
         "department": rows["department"].astype(object),
         "what": rows["what"].astype(object),
         "help": rows["help"].astype(object),
-        "status": _status(rows).astype(object),
+        "status": status_of(rows).astype(object),
         "urgent": _urgent(rows),
     })
-    rank = _rank(out["status"].unique(), STATUS_ORDER)
-    out = out.assign(_r=_rank_of(out["status"], rank))
+    rank = order_rank(out["status"].unique(), STATUS_ORDER)
+    out = out.assign(_r=rank_of(out["status"], rank))
     return out.sort_values(["quarter_number", "_r"], kind="stable").drop(columns="_r").reset_index(drop=True)
 
 
@@ -578,11 +578,11 @@ def training_by_quarter(training: pd.DataFrame) -> pd.DataFrame:
     if training.empty:
         return pd.DataFrame({"quarter": pd.Series(dtype=object), "status": pd.Series(dtype=object),
                              "count": pd.Series(dtype="int64"), "hours": pd.Series(dtype="float64")})
-    training = training.assign(hours=_numeric(training["hours"]).fillna(0.0))
+    training = training.assign(hours=numeric(training["hours"]).fillna(0.0))
     grouped = training.groupby(["quarter", "status"], observed=True, dropna=False)
     out = grouped.agg(count=("hours", "size"), hours=("hours", "sum")).reset_index()
-    rank = _rank(out["status"].unique(), TRAINING_STATUS_ORDER)
-    out = out.assign(_r=_rank_of(out["status"], rank)).sort_values(["quarter", "_r"], kind="stable")
+    rank = order_rank(out["status"].unique(), TRAINING_STATUS_ORDER)
+    out = out.assign(_r=rank_of(out["status"], rank)).sort_values(["quarter", "_r"], kind="stable")
     out = out.assign(count=out["count"].astype("int64"), hours=out["hours"].astype("float64").round(2))
     return out.loc[out["count"] > 0, cols].reset_index(drop=True)
 
@@ -599,12 +599,12 @@ def training_hours_by_department_role(training: pd.DataFrame, statuses: Iterable
     if training.empty:
         return pd.DataFrame({"department": pd.Series(dtype=object), "role": pd.Series(dtype=object),
                              "count": pd.Series(dtype="int64"), "hours": pd.Series(dtype="float64")})
-    training = training.assign(hours=_numeric(training["hours"]).fillna(0.0))
+    training = training.assign(hours=numeric(training["hours"]).fillna(0.0))
     out = training.groupby(["department", "role"], observed=True, dropna=False).agg(
         count=("hours", "size"), hours=("hours", "sum")).reset_index()
-    rank = _rank(out["role"].unique(), ROLE_ORDER)
-    out = out.assign(_r=_rank_of(out["role"], rank))
-    out = _sort_departments(out, ["_r"]).drop(columns="_r")
+    rank = order_rank(out["role"].unique(), ROLE_ORDER)
+    out = out.assign(_r=rank_of(out["role"], rank))
+    out = sort_departments(out, ["_r"]).drop(columns="_r")
     return out.assign(count=out["count"].astype("int64"), hours=out["hours"].astype("float64").round(2))
 
 
@@ -615,7 +615,7 @@ def discussion_dates(ark: pd.DataFrame) -> pd.Series:
     """Per Arbejdsark row the day its discussion counts as held: Dato, else 31 December of År."""
     dates = pd.to_datetime(ark["date"], errors="coerce")
     if dates.isna().any():
-        years = _numeric(ark["year"].loc[dates.isna()])
+        years = numeric(ark["year"].loc[dates.isna()])
         ends = {y: pd.Timestamp(int(y), 12, 31) for y in years.dropna().unique() if 1 <= y <= 9999}
         dates = dates.fillna(pd.to_datetime(years.map(ends), errors="coerce"))
     return dates
@@ -629,7 +629,7 @@ def last_discussion(ark: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame({"department": pd.Series(dtype=object), "last": pd.Series(dtype=object)})
     newest = frame.groupby("department", observed=True)["last"].max().reset_index()
     newest = newest.assign(last=newest["last"].map(lambda t: t.date()).astype(object))
-    return _sort_departments(newest)
+    return sort_departments(newest)
 
 
 def departments_without_discussion(tables: Tables, today: dt.date | str | None = None,
@@ -681,66 +681,5 @@ def tiles(tables: Tables, year: int | None = None, today: dt.date | str | None =
         "urgent": len(urgent_actions(plan)),
         "expert_requests_this_year": int((plan_year["help"] == vocab.UDEFRA).sum()),
         "training_actions_completed": int(((plan["help"] == vocab.EGEN)
-                                           & (_status(plan) == vocab.GENNEMFOERT)).sum()),
+                                           & (status_of(plan) == vocab.GENNEMFOERT)).sum()),
     }
-
-
-# --------------------------------------------------------------------------- lists for pages
-
-
-def points(ark: pd.DataFrame, area: str | None = None, department: str | None = None,
-           category: str | None = None) -> pd.DataFrame:
-    """The Arbejdsark points themselves (their own words), newest year first.
-
-    ``category`` is a Kategori value ("Lykkes") or its column name ("lykkes").
-    """
-    mask = pd.Series(True, index=ark.index)
-    if area is not None:
-        mask &= ark["area"] == area
-    if department is not None:
-        mask &= department_mask(ark, department)
-    if category is not None:
-        names = {v: k for k, v in CATEGORY_COLUMNS.items()}
-        mask &= ark["category"] == names.get(category, category)
-    rows = ark.loc[mask]
-    return _sort_departments(rows.assign(_y=-_numeric(rows["year"])), ["_y"]).drop(columns="_y")
-
-
-def quarters(plan: pd.DataFrame) -> list[str]:
-    """The distinct quarters of the actions, in time order ("2026-Q3" labels)."""
-    labels = plan["quarter"].dropna().unique()
-    return sorted((str(q) for q in labels), key=lambda q: (parse_label(q).year, parse_label(q).quarter))
-
-
-def select_actions(plan: pd.DataFrame, areas: Iterable[str] = (), helps: Iterable[str] = (),
-                   statuses: Iterable[str] = (), quarters: Iterable[str] = ()) -> pd.DataFrame:
-    """Actions narrowed by the Handleplan page's filters (an empty choice keeps everything),
-    ordered by quarter, department and help route."""
-    mask = pd.Series(True, index=plan.index)
-    for column, chosen in (("area", areas), ("help", helps), ("status", statuses), ("quarter", quarters)):
-        chosen = list(chosen)
-        if chosen:
-            values = _status(plan) if column == "status" else plan[column]
-            mask &= values.isin(chosen)
-    rows = plan.loc[mask]
-    order = {q: i for i, q in enumerate(globals()["quarters"](rows))}
-    ranked = rows.assign(_q=rows["quarter"].map(order), _h=_rank_of(rows["help"], _rank(rows["help"], HELP_ORDER)))
-    return _sort_departments(ranked.sort_values("_q", kind="stable"), ["_q", "_h"]).sort_values(
-        ["_q"], kind="stable").drop(columns=["_q", "_h"]).reset_index(drop=True)
-
-
-def training_totals(training: pd.DataFrame) -> dict[str, float | int]:
-    """Courses in the register, those completed, and hours of the completed ones."""
-    done = training["status"] == "Gennemført"
-    return {
-        "courses": len(training),
-        "completed": int(done.sum()),
-        "hours_completed": round(float(_numeric(training.loc[done, "hours"]).fillna(0.0).sum()), 2),
-    }
-
-
-def training_list(training: pd.DataFrame) -> pd.DataFrame:
-    """The training register, newest quarter first, then department (Danish order)."""
-    order = {q: -i for i, q in enumerate(quarters(training))}
-    return _sort_departments(training.assign(_q=training["quarter"].map(order)), []).sort_values(
-        "_q", kind="stable").drop(columns="_q").reset_index(drop=True)

@@ -27,7 +27,7 @@ from typing import TypeVar
 import pandas as pd
 import streamlit as st
 
-from amo_data import auth, charts, metrics
+from amo_data import auth, charts, lists, metrics
 from amo_data.errors import StoreUnavailable
 from amo_data.schema import ARBEJDSARK, HANDLEPLAN, MEDLEMMER, UDDANNELSE
 from amo_data.store import Store, resolve_url
@@ -381,7 +381,7 @@ def points(filters: Filters, area: str, department: str | None, category: str | 
 def _points(url: str, version: int, year: int | None, departments: tuple[str, ...], area: str,
             department: str | None, category: str | None) -> pd.DataFrame:
     ark = rows_at(url, version, year, departments, (ARBEJDSARK,), area=area)[ARBEJDSARK]  # one area's rows only
-    return display_frame(metrics.points(ark, area=area, department=department, category=category), POINT_COLUMNS)
+    return display_frame(lists.points(ark, area=area, department=department, category=category), POINT_COLUMNS)
 
 
 # --------------------------------------------------------------------------- Handleplan
@@ -411,7 +411,7 @@ def _plan(url: str, version: int, year: int | None, departments: tuple[str, ...]
     actions_ = rows_at(url, version, year, departments, (HANDLEPLAN,))[HANDLEPLAN]
     return Plan(
         areas=tuple(metrics.area_order(actions_["area"].dropna().unique())),
-        quarters=tuple(metrics.quarters(actions_)),
+        quarters=tuple(lists.quarters(actions_)),
         overdue=metrics.overdue_actions(actions_, today), urgent=metrics.urgent_actions(actions_),
         training=figure_spec(charts.supplementary_training_by_quarter(
             metrics.supplementary_training_by_quarter(actions_))),
@@ -422,7 +422,7 @@ def _plan(url: str, version: int, year: int | None, departments: tuple[str, ...]
 
 
 def actions(filters: Filters, areas, helps, statuses, quarters) -> pd.DataFrame:
-    """The actions of the page's own filters (``metrics.select_actions``); none chosen: all."""
+    """The actions of the page's own filters (``lists.select_actions``); none chosen: all."""
     return load_cached(_actions, filters.year, filters.departments, tuple(areas), tuple(helps), tuple(statuses),
                  tuple(quarters))
 
@@ -430,7 +430,7 @@ def actions(filters: Filters, areas, helps, statuses, quarters) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=32)
 def _actions(url: str, version: int, year: int | None, departments: tuple[str, ...], areas: tuple, helps: tuple,
              statuses: tuple, quarters: tuple) -> pd.DataFrame:
-    return metrics.select_actions(rows_at(url, version, year, departments, (HANDLEPLAN,))[HANDLEPLAN], areas=areas,
+    return lists.select_actions(rows_at(url, version, year, departments, (HANDLEPLAN,))[HANDLEPLAN], areas=areas,
                                   helps=helps, statuses=statuses, quarters=quarters)
 
 
@@ -513,7 +513,7 @@ def _trend(url: str, version: int, departments: tuple[str, ...]) -> Trend:
 class Training:
     """Uddannelse: the totals, two charts and the course list."""
 
-    totals: Mapping[str, float]  # metrics.training_totals
+    totals: Mapping[str, float]  # lists.training_totals
     by_quarter: Chart
     by_department_role: Chart
     courses: pd.DataFrame  # the course list as the page shows it (Danish headings and formats)
@@ -530,12 +530,12 @@ def _training(url: str, version: int, year: int | None, departments: tuple[str, 
     if courses.empty:
         return None
     return Training(
-        totals=metrics.training_totals(courses),
+        totals=lists.training_totals(courses),
         by_quarter=figure_spec(charts.training_by_quarter(metrics.training_by_quarter(courses))),
         by_department_role=figure_spec(charts.training_hours_by_department_role(
             metrics.training_hours_by_department_role(courses, metrics.TRAINING_PLANNED_OR_DONE),
             title="Timer pr. afdeling og rolle", x_title="Timer (afslåede og aflyste kurser tæller ikke med)")),
-        courses=display_frame(metrics.training_list(courses), TRAINING_COLUMNS))
+        courses=display_frame(lists.training_list(courses), TRAINING_COLUMNS))
 
 
 # --------------------------------------------------------------------------- Overblik: the members' training

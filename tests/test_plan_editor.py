@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from amo_data import metrics
+from amo_data import lists, metrics
 from amo_data.cli import main as cli
 from amo_data.store import Store
 from amo_data.validate import check_bytes
@@ -249,7 +249,7 @@ def test_a_long_plan_is_edited_a_page_of_100_actions_at_a_time():
     at.switch_page("pages/3_Handleplan.py").run()
     [pager] = _pagers(at)
     assert pager.options == ["1–100 af 250", "101–200 af 250", "201–250 af 250"]
-    order = list(metrics.select_actions(plan)["what"])
+    order = list(lists.select_actions(plan)["what"])
     assert _editor_rows(at) == order[:100]
     # The overdue list (quarters 1-3 of 2026 are over on 26-11-2026) is paged the same way.
     overdue = metrics.overdue_actions(plan, TODAY)
