@@ -6,7 +6,8 @@ Starts the dashboard on a fresh SQLite store with the sample data (AMO_TODAY fix
 figures are the same every time), opens every page from the sidebar in Debian's Chromium and
 saves a full-page PNG, reduced to at most ~250 KB. The Upload page is shown with two checked
 CSV files, as a user sees it just before pressing "Gem"; the meeting screen (``moede.png``) at
-step 2 with two members' preparations side by side. Nothing is saved into any real store.
+step 2 with two members' preparations side by side, and each of its four steps
+(``moede-trin-1.png`` … ``moede-trin-4.png``). Nothing is saved into any real store.
 
 Then, at company scale (``--large``, default 500 departments in a tree of 5 forvaltninger x 10
 områder, bench/generate.py, imported into a second fresh store): Overblik and Sammenlign
@@ -34,6 +35,18 @@ PREPARATIONS = {
     "Louise Jensen": {"Ergonomi": {"Lykkes": "Gode rutiner ved paller"},
                       "Psykisk arbejdsmiljø": {"Lykkes": "Vi tager snakken, når nogen er pressede"}},
 }
+
+
+MEETING_STEPS = ("1. Vigtige opgaver (10 min)", "2. Det lykkes vi med (15 min)",
+                 "3. Det har vi brug for at styrke (20 min)", "4. Handleplan (15 min)")
+
+
+def meeting_step(page, number: int) -> None:
+    """Go to the meeting's step ``number`` (1-4)."""
+    page.get_by_text(MEETING_STEPS[number - 1]).click()
+    page.get_by_text(f"Trin {number}: ").first.wait_for()
+    B.wait_ready(page)
+    page.mouse.move(0, 0)
 
 
 def meeting_screenshot(page, url: str, db: str) -> None:
@@ -94,18 +107,27 @@ def main(argv: list[str] | None = None) -> int:
                     page.get_by_text("Ingen fejl eller advarsler.").nth(len(paths) - 1).wait_for()
                     B.wait_ready(page)
                     page.mouse.move(0, 0)
-                errors = B.exceptions(page)
-                if errors:
-                    print(f"{stem}: Python-fejl på siden:\n" + "\n".join(errors), file=sys.stderr)
-                png = B.shrink_png(B.full_page_png(page), max_bytes=args.max_kb * 1000, width=args.width)
-                target = args.out / f"{stem}.png"
-                target.write_bytes(png)
-                print(f"{target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}: {len(png) // 1000} KB")
+                shoot(page, args, stem)
+                if stem == "moede":  # and every step of the meeting
+                    for number in range(1, 5):
+                        meeting_step(page, number)
+                        shoot(page, args, f"moede-trin-{number}")
             context.close()
             browser.close()
     if args.large:
         large_screenshots(args)
     return 0
+
+
+def shoot(page, args, stem: str) -> None:
+    """Save the page as ``stem``.png (reduced to ``--max-kb``); say so, and any Python error shown."""
+    errors = B.exceptions(page)
+    if errors:
+        print(f"{stem}: Python-fejl på siden:\n" + "\n".join(errors), file=sys.stderr)
+    png = B.shrink_png(B.full_page_png(page), max_bytes=args.max_kb * 1000, width=args.width)
+    target = args.out / f"{stem}.png"
+    target.write_bytes(png)
+    print(f"{target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}: {len(png) // 1000} KB")
 
 
 LARGE_PAGES = [(B.HOME, "Overblik over arbejdsmiljøkompetencerne", "overblik"),
@@ -136,13 +158,7 @@ def large_screenshots(args) -> None:
             B.wait_ready(page, 120_000)
             for link, heading, stem in LARGE_PAGES:
                 B.go_to(page, link, heading, timeout=120_000)
-                errors = B.exceptions(page)
-                if errors:
-                    print(f"{stem}-{args.large}: Python-fejl på siden:\n" + "\n".join(errors), file=sys.stderr)
-                png = B.shrink_png(B.full_page_png(page), max_bytes=args.max_kb * 1000, width=args.width)
-                target = args.out / f"{stem}-{args.large}.png"
-                target.write_bytes(png)
-                print(f"{target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}: {len(png) // 1000} KB")
+                shoot(page, args, f"{stem}-{args.large}")
             context.close()
             browser.close()
 
