@@ -20,6 +20,7 @@ import hashlib
 import io
 import json
 import os
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -87,6 +88,11 @@ HELP_EXAMPLES = {
 
 ENTRY_KEYS = ("area", "category", "description", "help", "rating", "role", "date")
 ACTION_KEYS = ("what", "area", "why", "how", "help", "when", "who", "follow_up", "status", "date")
+
+# One save at a time in this server: the check "has someone else saved since the meeting was
+# opened?" and the import must not interleave with another session's, or two meetings saved
+# in the same second would both pass the check and the second would silently replace the first.
+_SAVING = threading.Lock()
 
 
 # --------------------------------------------------------------------------- who, where, when
@@ -559,7 +565,7 @@ def save(draft: Draft) -> None:
     if not draft.entries:
         draft.problems = ["Arbejdsarket er tomt. Skriv mindst ét punkt, før mødet gemmes."]
         return
-    with writing():
+    with writing(), _SAVING:
         if _stored(draft.department, draft.year)[2] != draft.fingerprint:
             draft.conflict = (f"{_changed_since(draft)}, efter at du åbnede mødet. "
                               "Intet er gemt, og intet er tabt: dit arbejdsark og din handleplan er her stadig. "
