@@ -25,6 +25,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from .errors import AmoError, StoreUnavailable
+from .fields import Year
 from .text import department_key
 
 TODAY_ENV = "AMO_TODAY"
@@ -116,10 +117,12 @@ def summary(request: Request) -> Response:
         if isinstance(chosen, Response):
             return chosen
         year_text = request.query_params.get("year")
-        try:
-            year = int(year_text) if year_text else None
-        except ValueError:
-            return _text(400, f'"{year_text}" er ikke et år.')
+        year = None
+        if year_text:
+            parsed = Year().parse(year_text)  # the files' rule: a whole year 2000-2100
+            if parsed.error:
+                return _text(400, parsed.error)
+            year = parsed.value
         figures = summary_of_store(store(), year=year, departments=chosen, today=today(),
                                    department=request.query_params.get("department") or None)
     except StoreUnavailable as exc:

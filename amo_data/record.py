@@ -186,7 +186,7 @@ def write_pdf(record: Record) -> bytes:
         headers = ("Navn", "Rolle", "Funktionsår", "Frist", "Ret", "Tilbudt", "Gennemført", "Status")
         pdf.set_font("DejaVu", "", 8.5)
         pdf.set_draw_color(*LIGHT)
-        with pdf.table(col_widths=(36, 24, 22, 21, 12, 16, 21, 22), text_align="LEFT",
+        with pdf.table(col_widths=(34, 23, 24, 21, 11, 16, 23, 22), text_align="LEFT",
                        line_height=5) as table:
             head = table.row()
             for text in headers:

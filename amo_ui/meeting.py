@@ -20,6 +20,7 @@ import hashlib
 import io
 import json
 import os
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -34,7 +35,7 @@ from amo_data.reader import RawSheet
 from amo_data.record import write_pdf
 from amo_data.schema import ARBEJDSARK, HANDLEPLAN, MEDLEMMER, SCHEMA
 from amo_data.store import Meeting
-from amo_data.text import clean, department_key, joined
+from amo_data.text import clean, control_character, department_key, joined
 
 from .data import store_at, forget_data_version, store, table_groups, today, writing
 from .shell import current_user
@@ -88,6 +89,11 @@ HELP_EXAMPLES = {
 ENTRY_KEYS = ("area", "category", "description", "help", "rating", "role", "date")
 ACTION_KEYS = ("what", "area", "why", "how", "help", "when", "who", "follow_up", "status", "date")
 
+# One save at a time in this server: the check "has someone else saved since the meeting was
+# opened?" and the import must not interleave with another session's, or two meetings saved
+# in the same second would both pass the check and the second would silently replace the first.
+_SAVING = threading.Lock()
+
 
 # --------------------------------------------------------------------------- who, where, when
 
@@ -132,7 +138,15 @@ def author_of(user: auth.User, key: str) -> str | None:
         return user.username
     name = clean(st.text_input("Dit navn", key=f"{key}_author",
                                help="Uden brugere skal hver deltager skrive sit navn, så forberedelserne holdes adskilt."))
+    if control_character(name):
+        st.error(_control_message("Navnet", name))
+        return None
     return name or None
+
+
+def _control_message(what: str, text: str) -> str:
+    char = control_character(text) or ""
+    return f"{what} indeholder et usynligt styretegn (U+{ord(char):04X}), som ikke kan gemmes. Slet tegnet, og prøv igen."
 
 
 def current_members(department: str) -> list[str]:
@@ -559,7 +573,10 @@ def save(draft: Draft) -> None:
     if not draft.entries:
         draft.problems = ["Arbejdsarket er tomt. Skriv mindst ét punkt, før mødet gemmes."]
         return
-    with writing():
+    if bad := [p for p in draft.participants if control_character(p)]:
+        draft.problems = [_control_message(f'Deltageren "{clean(p)}"', p) for p in bad]
+        return
+    with writing(), _SAVING:
         if _stored(draft.department, draft.year)[2] != draft.fingerprint:
             draft.conflict = (f"{_changed_since(draft)}, efter at du åbnede mødet. "
                               "Intet er gemt, og intet er tabt: dit arbejdsark og din handleplan er her stadig. "
