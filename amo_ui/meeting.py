@@ -18,9 +18,7 @@ import datetime as dt
 import functools
 import hashlib
 import io
-import json
 import os
-import threading
 import time
 from dataclasses import dataclass, field
 
@@ -34,7 +32,7 @@ from amo_data.metrics import area_order, danish_sorted
 from amo_data.reader import RawSheet
 from amo_data.record import write_pdf
 from amo_data.schema import ARBEJDSARK, HANDLEPLAN, MEDLEMMER, SCHEMA
-from amo_data.store import Meeting
+from amo_data.store import Conflict, Meeting
 from amo_data.text import clean, control_character, department_key, joined
 
 from .data import store_at, forget_data_version, store, table_groups, today, writing
@@ -88,12 +86,6 @@ HELP_EXAMPLES = {
 
 ENTRY_KEYS = ("area", "category", "description", "help", "rating", "role", "date")
 ACTION_KEYS = ("what", "area", "why", "how", "help", "when", "who", "follow_up", "status", "date")
-
-# One save at a time in this server: the check "has someone else saved since the meeting was
-# opened?" and the import must not interleave with another session's, or two meetings saved
-# in the same second would both pass the check and the second would silently replace the first.
-_SAVING = threading.Lock()
-
 
 # --------------------------------------------------------------------------- who, where, when
 
@@ -233,11 +225,7 @@ def _stored(department: str, year: int) -> tuple[list[dict], list[dict], str]:
     tables = store().current_tables((ARBEJDSARK, HANDLEPLAN), year=year, department=department)
     entries = [{k: _plain(r.get(k)) for k in ENTRY_KEYS} for r in tables[ARBEJDSARK].to_dict("records")]
     actions = [{k: _plain(r.get(k)) for k in ACTION_KEYS} for r in tables[HANDLEPLAN].to_dict("records")]
-    meetings = [m["batch_id"] for m in store().meetings(department, year)]
-    shape = [sorted(int(i) for i in tables[ARBEJDSARK]["id"]),
-             sorted((int(i), str(s)) for i, s in zip(tables[HANDLEPLAN]["id"], tables[HANDLEPLAN]["status"])),
-             meetings]
-    return entries, actions, hashlib.sha256(json.dumps(shape).encode()).hexdigest()
+    return entries, actions, store().year_state(department, year)
 
 
 def _newest_batch() -> int:
@@ -576,19 +564,21 @@ def save(draft: Draft) -> None:
     if bad := [p for p in draft.participants if control_character(p)]:
         draft.problems = [_control_message(f'Deltageren "{clean(p)}"', p) for p in bad]
         return
-    with writing(), _SAVING:
-        if _stored(draft.department, draft.year)[2] != draft.fingerprint:
-            draft.conflict = (f"{_changed_since(draft)}, efter at du åbnede mødet. "
-                              "Intet er gemt, og intet er tabt: dit arbejdsark og din handleplan er her stadig. "
-                              "Hent det gemte ind (dine egne punkter bliver stående), se det igennem, og gem igen.")
-            return
+    with writing():
         result = validate_sheets(f"Møde {draft.department} {draft.year}", _sheets(draft))
         refused = auth.departments_outside(user, [result])
         if result.errors or refused:
             draft.problems = [_described(draft, p, describe) for p in [*result.errors, *refused]]
             return
         meeting = Meeting(draft.department, draft.year, draft.held_on, tuple(draft.participants), user.username)
-        outcome = store().import_results([result], user=user.username, meeting=meeting)
+        try:  # the store checks, under its write lock, that nobody saved the year meanwhile
+            outcome = store().import_results([result], user=user.username, meeting=meeting,
+                                             expected=draft.fingerprint)
+        except Conflict:
+            draft.conflict = (f"{_changed_since(draft)}, efter at du åbnede mødet. "
+                              "Intet er gemt, og intet er tabt: dit arbejdsark og din handleplan er her stadig. "
+                              "Hent det gemte ind (dine egne punkter bliver stående), se det igennem, og gem igen.")
+            return
         forget_data_version()  # the rest of this run, and every page after it, shows the new data
         entries, actions, draft.fingerprint = _stored(draft.department, draft.year)
         draft.entries, draft.actions = entries, actions

@@ -13,7 +13,7 @@ import pytest
 from amo_data.errors import AmoError
 from amo_data.schema import ARBEJDSARK
 from amo_data.store import Meeting
-from tests.test_store import ark, result, texts
+from tests.test_store import ark, plan, result, texts
 from tests.test_store import store as store  # noqa: F401  (fixture)
 from tests.test_store import url as url  # noqa: F401  (fixture)
 
@@ -139,3 +139,32 @@ def test_meetings_of_an_erased_import_survive_in_other_departments(store):
     assert store.meetings("Lager", 2026) == []
     assert [m["participants"] for m in store.meetings("Kontor", 2026)] == [["Ib"]]
     assert store.current()[ARBEJDSARK]["department"].tolist() == ["Kontor"]
+
+
+def test_two_instances_saving_the_same_year_the_second_is_refused_and_nothing_lost(store, url):
+    # Two app instances (two Store objects, as two processes have) open Lager 2026's meeting at
+    # the same moment; both save. The store checks the year under its write lock: the first
+    # wins, the second gets Conflict and stores nothing, so no one's points are silently replaced.
+    from amo_data.store import Conflict, Store
+
+    store.import_results([result("før.xlsx", arbejdsark=[ark("Lager", 2026, "Trivsel")])], user="u")
+    other = Store(url)
+    try:
+        seen_a, seen_b = store.year_state("Lager", 2026), other.year_state("Lager", 2026)
+        assert seen_a == seen_b
+        store.import_results([result("anna.xlsx", arbejdsark=[ark("Lager", 2026, "Annas punkt")])], user="anna",
+                             meeting=meeting(dt.date(2026, 11, 20), "Anna"), expected=seen_a)
+        batches = len(other.history())
+        with pytest.raises(Conflict):
+            other.import_results([result("bo.xlsx", arbejdsark=[ark("Lager", 2026, "Bos punkt")])], user="bo",
+                                 meeting=meeting(dt.date(2026, 11, 20), "Bo"), expected=seen_b)
+        assert len(other.history()) == batches
+        assert texts(other, ARBEJDSARK) == ["Annas punkt"]
+        # A status edit of the year is a change too; another year's is not.
+        store.import_results([result("plan.xlsx", handleplan=[plan("Lager", 2026, "Kursus")])], user="u")
+        state, other_year = store.year_state("Lager", 2026), store.year_state("Lager", 2025)
+        action = int(store.current()["handleplan"]["id"].iloc[0])
+        store.set_action_status(action, "Gennemført", user="u")
+        assert other.year_state("Lager", 2026) != state and other.year_state("Lager", 2025) == other_year
+    finally:
+        other.close()

@@ -36,7 +36,7 @@ from .engine import (
     AMO_LOCK_KEY, DATABASE_ENV, DEFAULT_SQLITE_PATH, PROJECT_ROOT, SQLITE_BUSY_TIMEOUT_MS, Database, database_reason,
     default_url, reason_and_when, resolve_url, unavailable,
 )
-from .imports import ImportOutcome, Meeting
+from .imports import Conflict, ImportOutcome, Meeting
 from .tables import (
     CURRENT, DATA, NO_YEAR, REPLACED, SCHEMA_VERSION, UNDONE, audit, batches, ensure_schema, meta, metadata, migrate,
     versions,
@@ -51,7 +51,7 @@ SAMPLE_USER = "eksempeldata"  # the user name the sample data is imported under
 
 __all__ = [
     "AMO_LOCK_KEY", "CURRENT", "DATA", "DATABASE_ENV", "DEFAULT_SQLITE_PATH", "NO_YEAR", "PROJECT_ROOT", "REPLACED",
-    "SAMPLE_USER", "SCHEMA_VERSION", "SQLITE_BUSY_TIMEOUT_MS", "UNDONE", "ImportOutcome", "Meeting", "RoleGrant",
+    "SAMPLE_USER", "SCHEMA_VERSION", "SQLITE_BUSY_TIMEOUT_MS", "UNDONE", "Conflict", "ImportOutcome", "Meeting", "RoleGrant",
     "Store",
     "audit", "batches", "database_reason", "default_url", "meta", "metadata", "resolve_url", "unavailable",
     "versions",
@@ -106,10 +106,17 @@ class Store:
     # ----------------------------------------------------------------- imports and edits
 
     def import_results(self, results: list[FileResult], user: Any,
-                       meeting: Meeting | Mapping[str, Any] | None = None) -> ImportOutcome:
+                       meeting: Meeting | Mapping[str, Any] | None = None, expected: str | None = None) -> ImportOutcome:
         """Store the canonical tables of checked files: one transaction, all or nothing.
-        ``meeting`` (a :class:`Meeting` or a dict of its fields) is saved with the batch."""
-        return imports.import_results(self.db, results, user, meeting)
+        ``meeting`` (a :class:`Meeting` or a dict of its fields) is saved with the batch;
+        ``expected`` is the meeting's :meth:`year_state` when it was opened (else :class:`Conflict`)."""
+        return imports.import_results(self.db, results, user, meeting, expected)
+
+    def year_state(self, department: str, year: int) -> str:
+        """A fingerprint of a department's stored year (work sheet, plan with statuses, meetings):
+        what a meeting checks when it is saved (:func:`amo_data.store.imports.year_state`)."""
+        with self.db.read() as conn:
+            return imports.year_state(conn, department, year)
 
     def undo(self, batch_id: int, user: Any = "") -> dict[str, Any]:
         """Undo one import; returns what happened (``message`` in Danish)."""

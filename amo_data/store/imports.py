@@ -38,6 +38,8 @@ get state ``current``. Unknown or already undone batches raise AmoError (exit co
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -48,7 +50,7 @@ from sqlalchemy.engine import Connection
 
 from .. import fields, vocab
 from ..errors import AmoError
-from ..schema import HANDLEPLAN, ORGANISATION, SCHEMA, TABLES
+from ..schema import ARBEJDSARK, HANDLEPLAN, ORGANISATION, SCHEMA, TABLES
 from ..text import clean, department_key, department_name
 from .engine import Database, database_reason
 from .tables import (
@@ -118,9 +120,36 @@ class Meeting:
 # --------------------------------------------------------------------------- import
 
 
+class Conflict(AmoError):
+    """The department's year changed after the caller looked at it (see :func:`year_state`)."""
+
+
+def year_state(conn: Connection, department: str, year: int) -> str:
+    """A fingerprint of what is stored for a department's year: the current Arbejdsark rows,
+    the current Handleplan rows with their status, and the meetings not undone. Any import,
+    undo, status edit or meeting of that year changes it."""
+    key = department_key(department)
+    shape = []
+    for table in (ARBEJDSARK, HANDLEPLAN):
+        data = DATA[table]
+        status = data.c.status if table == HANDLEPLAN else sa.literal("")
+        shape.append(sorted([int(i), str(s)] for i, s in conn.execute(
+            sa.select(data.c.id, status).join(versions, versions.c.id == data.c.version_id)
+            .where(versions.c.state == CURRENT, versions.c.table_name == table, versions.c.dept_key == key,
+                   versions.c.year == int(year)))))
+    shape.append(sorted(int(i) for i in conn.execute(
+        sa.select(meetings.c.batch_id).join(batches, batches.c.id == meetings.c.batch_id)
+        .where(meetings.c.dept_key == key, meetings.c.year == int(year), batches.c.state != UNDONE)).scalars()))
+    return hashlib.sha256(json.dumps(shape).encode()).hexdigest()
+
+
 def import_results(db: Database, results: list[FileResult], user: Any,
-                   meeting: Meeting | Mapping[str, Any] | None = None) -> ImportOutcome:
-    """Store the canonical tables of checked files (and a meeting): one transaction."""
+                   meeting: Meeting | Mapping[str, Any] | None = None, expected: str | None = None) -> ImportOutcome:
+    """Store the canonical tables of checked files (and a meeting): one transaction.
+
+    ``expected``: the meeting's department and year must still have this :func:`year_state`
+    (checked under the write lock, so two app instances cannot both save over the same
+    year); otherwise :class:`Conflict` and nothing is stored."""
     held = None if meeting is None else Meeting.of(meeting)
     if not results and held is None:
         raise AmoError("Der er ingen filer at indlæse.", 2)
@@ -135,6 +164,8 @@ def import_results(db: Database, results: list[FileResult], user: Any,
     converted = [{t: file_columns(r, t) for t in TABLES} for r in results]
     try:
         with db.write() as conn:
+            if expected is not None and held is not None and year_state(conn, held.department, held.year) != expected:
+                raise Conflict(f"{held.department} {held.year} er ændret, efter at mødet blev åbnet. Intet er gemt.", 1)
             return _import(conn, converted, batch, user, held)
     except sa.exc.IntegrityError as exc:
         raise AmoError(f"Databasen afviste rækkerne, og intet er gemt: {database_reason(exc)}", 3) from exc
