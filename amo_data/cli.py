@@ -68,6 +68,16 @@ def _whole(text: str) -> int:
         raise argparse.ArgumentTypeError(f'"{text}" er ikke et helt tal') from None
 
 
+def _year(text: str) -> int:
+    """A year option: the files' rule (a whole year 2000-2100), with its Danish message."""
+    from .fields import Year
+
+    parsed = Year().parse(text)
+    if parsed.error:
+        raise argparse.ArgumentTypeError(parsed.error)
+    return parsed.value
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse with Danish usage errors (exit 2, as the contract asks)."""
 
@@ -131,7 +141,7 @@ def _build_parser() -> argparse.ArgumentParser:
         "år eller én afdeling. Filen kan indlæses igen med import."))
     p.add_argument("out", metavar="OUT.xlsx")
     _db(p)
-    p.add_argument("--year", type=_whole, default=None, metavar="ÅR", help="kun ét år")
+    p.add_argument("--year", type=_year, default=None, metavar="ÅR", help="kun ét år")
     p.add_argument("--department", default=None, metavar="AFDELING", help="kun én afdeling")
 
     p = sub.add_parser("summary", help="nøgletallene som dashboardet viser", description=(
@@ -140,7 +150,7 @@ def _build_parser() -> argparse.ArgumentParser:
         "afdelinger uden årlig drøftelse, AMO's medlemmer og deres ret til supplerende uddannelse "
         "og punkterne pr. enhed i organisationen."))
     _db(p)
-    p.add_argument("--year", type=_whole, default=None, metavar="ÅR", help="kun ét år")
+    p.add_argument("--year", type=_year, default=None, metavar="ÅR", help="kun ét år")
     p.add_argument("--department", default=None, metavar="AFDELING", help="kun én afdeling")
     p.add_argument("--unit", default=None, metavar="ENHED",
                    help="kun afdelingerne under en enhed i organisationen (fx en forvaltning)")
@@ -153,7 +163,7 @@ def _build_parser() -> argparse.ArgumentParser:
         "dokumentation af drøftelsen."))
     p.add_argument("out", metavar="UD.pdf", help="PDF-filen, der skrives")
     p.add_argument("--department", required=True, metavar="AFDELING", help="afdelingen")
-    p.add_argument("--year", required=True, type=_whole, metavar="ÅR", help="året for drøftelsen")
+    p.add_argument("--year", required=True, type=_year, metavar="ÅR", help="året for drøftelsen")
     _db(p)
     p.add_argument("--today", type=_date, default=None, metavar="ÅÅÅÅ-MM-DD", help="fast dato for 'i dag'")
 

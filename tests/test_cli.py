@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from amo_data.schema import TABLES
 from tests.pg_server import pg_server  # noqa: F401 - fixture
 
@@ -327,3 +329,12 @@ def test_postgresqls_refusals_are_one_danish_line(pg_server):  # noqa: F811
     line = _one_danish_line(proc.stderr)
     assert "databaseserveren svarer ikke (kører PostgreSQL?)" in line and "Prøv igen, når databaseserveren kører" in line
     assert run("history", "--db", pg_server.url).returncode == 0
+
+
+@pytest.mark.parametrize("year", ["9223372036854775808", "99999", "1999"])
+def test_a_year_option_outside_2000_to_2100_is_a_danish_usage_error(year):
+    # The files' rule for years; a huge number once ended as "Uventet fejl (OverflowError)".
+    proc = run("summary", "--year", year)
+    assert proc.returncode == 2
+    assert f'"{year}" er ikke et gyldigt år (et helt tal fra 2000 til 2100, fx 2026).' in proc.stderr
+    assert "Traceback" not in proc.stderr and "Uventet" not in proc.stderr
