@@ -215,7 +215,10 @@ class Draft:
 
 
 def _plain(value: object) -> object:
+    """A cell's value, every kind of empty (None, NaN, NA, blank text) as None."""
     if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, str) and not value.strip():
         return None
     return value
 
@@ -341,8 +344,16 @@ def apply_edits(draft: Draft) -> None:
         draft.revision += 1
 
 
+# Free text is shown empty where nothing is written (the editor would show "None").
+_FREE_TEXT = {"description", "what", "why", "how", "when", "who", "follow_up"}
+
+
 def _table(rows: list[dict], columns: dict[str, str]) -> pd.DataFrame:
-    return pd.DataFrame([{v: _plain(r.get(k)) for k, v in columns.items()} for r in rows],
+    def shown(key: str, value: object) -> object:
+        value = _plain(value)
+        return "" if value is None and key in _FREE_TEXT else value
+
+    return pd.DataFrame([{v: shown(k, r.get(k)) for k, v in columns.items()} for r in rows],
                         columns=list(columns.values()), dtype=object)
 
 

@@ -125,6 +125,7 @@ def test_a_whole_meeting_from_preparation_to_handleplan_and_undo():
     button(at, "Tilføj handlingen").click()
     ok(at.run())
     assert list(at.data_editor[0].value["Hvad"]) == ["Vurdering af tunge løft"]
+    assert at.data_editor[0].value["Hvordan"].tolist() == [""], "an empty cell, not the editor's 'None'"
 
     button(at, "Gem mødet").click()
     ok(at.run())
