@@ -9,7 +9,8 @@
 - :mod:`.views` — Danish formats, read-only tables, charts, download data;
 - :mod:`.manage` — widgets that change data: status editor, upload, history and undo, erasure;
 - :mod:`.people` — the AMO's members and their training entitlement (page Uddannelse);
-- :mod:`.meeting` — preparation, the meeting in four steps, the record (PDF) and the calendar.
+- :mod:`.meeting` — preparation and the meeting in four steps, saved as an import;
+- :mod:`.documents` — the record (PDF) and the calendar (file and subscription link).
 
 Nothing here computes a figure: that is ``amo_data.metrics``.
 """
@@ -24,9 +25,10 @@ from .manage import (
     action_editor, check_uploads, erase, history_with_undo, plan_intro, save_button, save_status_edits,
     show_check_result, show_long_table, show_problems, show_saved_message, upload_cap_mb, upload_files, upload_scope,
 )
+from .documents import calendar_section, record_download
 from .meeting import (
-    apply_edits, author_of, calendar_section, choose_department_year, clock, draft_of, meeting_setup, meeting_step,
-    plan_step, preparation_form, record_download, save_section, work_step,
+    apply_edits, author_of, choose_department_year, clock, draft_of, meeting_setup, meeting_step, plan_step,
+    preparation_form, save_section, work_step,
 )
 from .people import People, people, people_section
 from .shell import (

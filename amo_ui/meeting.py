@@ -1,15 +1,14 @@
-"""Meeting mode and the documents of a discussion: the members' preparation, the meeting in four
-steps, saving it as an import, the written record (PDF) and the deadlines as a calendar.
+"""Meeting mode: the members' preparation, the meeting in four steps and saving it as an
+import (its record: :mod:`.documents`).
 
 The rules live in the core: saving validates with the upload's engine
 (:func:`amo_data.validate.validate_sheets`) and stores with ``Store.import_results(...,
-meeting=...)``; drafts are ``Store.save_preparation``; the record is
-:func:`amo_data.cli_records.record_of` + :func:`amo_data.record.write_pdf`; the calendar is
-:func:`amo_data.cli_records.calendar_of`; subscription links are ``Store.add_token``.
+meeting=..., expected=...)``; drafts are ``Store.save_preparation``.
 
 A meeting in progress is a :class:`Draft` in the session, opened from what is stored for the
-department and year; the fingerprint of what was stored when it was opened tells whether
-someone else saved meanwhile (then saving is refused and nothing is lost).
+department and year; the store compares the fingerprint of what was stored when it was opened
+(``Store.year_state``) when it saves: if someone else saved meanwhile, saving is refused and
+nothing is lost.
 """
 
 from __future__ import annotations
@@ -18,7 +17,6 @@ import datetime as dt
 import functools
 import hashlib
 import io
-import os
 import time
 from dataclasses import dataclass, field
 
@@ -26,21 +24,18 @@ import pandas as pd
 import streamlit as st
 
 from amo_data import auth, vocab
-from amo_data.cli_records import calendar_of, record_of
 from amo_data.errors import StoreUnavailable
 from amo_data.metrics import area_order, danish_sorted
 from amo_data.reader import RawSheet
-from amo_data.record import write_pdf
 from amo_data.schema import ARBEJDSARK, HANDLEPLAN, MEDLEMMER, SCHEMA
 from amo_data.store import Conflict, Meeting
 from amo_data.text import clean, control_character, department_key, joined
 
-from .data import store_at, forget_data_version, store, table_groups, today, writing
+from .data import forget_data_version, store, today, writing
+from .documents import record_button
 from .shell import current_user
 from .views import XLSX_MIME, md_escape, plural
 
-PDF_MIME = "application/pdf"
-ICS_MIME = "text/calendar"
 ASAP = "Snarest"
 
 # The preparation sheet's four questions: (key in a draft, label, help).
@@ -647,87 +642,3 @@ def save_section(draft: Draft) -> None:
                    icon=":material/check_circle:")
     if draft.amended and not draft.conflict:
         record_button(draft.department, draft.year, key="meeting_record")
-
-
-# --------------------------------------------------------------------------- record and calendar
-
-
-def record_pdf(url: str, department: str, year: int, day: dt.date) -> bytes:
-    """The written record of the department's discussion in ``year`` (``report``'s PDF)."""
-    return write_pdf(record_of(store_at(url), department, year, day))
-
-
-def record_button(department: str, year: int, key: str) -> None:
-    st.download_button(f"Hent referatet af {md_escape(department)}s drøftelse {year} (PDF)",
-                       functools.partial(record_pdf, store().url, department, year, today()),
-                       f"Referat {department} {year}.pdf", mime=PDF_MIME, icon=":material/picture_as_pdf:",
-                       key=key, on_click="ignore")
-
-
-def record_download(departments: tuple[str, ...], year: int | None) -> None:
-    """Handleplan: the written record of one department's year, for Arbejdstilsynet."""
-    groups = table_groups(ARBEJDSARK)
-    if departments:
-        keys = {department_key(d) for d in departments}
-        groups = groups.loc[[department_key(d) in keys for d in groups["department"]]]
-    if year is not None:
-        groups = groups.loc[groups["year"] == year]
-    if groups.empty:
-        st.caption("Der er ingen drøftelse (arbejdsark) i de valgte år og afdelinger at skrive referat af.")
-        return
-    left, right = st.columns(2)
-    department = left.selectbox("Afdeling", danish_sorted(set(groups["department"])), key="record_department")
-    years = sorted({int(y) for y in groups.loc[groups["department"] == department, "year"]}, reverse=True)
-    chosen = right.selectbox("År", years, key="record_year")
-    record_button(department, int(chosen), key="plan_record")
-
-
-def calendar_ics(url: str, departments: tuple[str, ...], day: dt.date, base_url: str | None) -> bytes:
-    return calendar_of(store_at(url), day, list(departments) or None, base_url)
-
-
-def base_url() -> str:
-    """The dashboard's address for links: ``AMO_BASE_URL``, else the address the browser used."""
-    from urllib.parse import urlsplit
-
-    configured = os.environ.get("AMO_BASE_URL")
-    if configured:
-        return configured.rstrip("/")
-    parts = urlsplit(st.context.url or "")
-    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else "http://localhost:8501"
-
-
-def _new_link(departments: tuple[str, ...]) -> None:
-    """A new subscription link of the signed-in user; the user's earlier links stop working."""
-    user = current_user()
-    prefix = f"Kalender {user.username}"
-    with writing():
-        mine = [t for t in store().tokens() if t["name"].startswith(prefix + " (")]
-        for token in mine:
-            if token["revoked_at"] is None:
-                store().revoke_token(token["name"], user=user.username)
-        secret = store().add_token(f"{prefix} ({len(mine) + 1})", list(departments), user=user.username)
-        st.session_state["_calendar_link"] = f"{base_url()}/api/kalender.ics?token={secret}"
-
-
-def calendar_section(departments: tuple[str, ...]) -> None:
-    """Handleplan: the deadlines as a one-off .ics file, and the user's own subscription link."""
-    user = current_user()
-    # An AMO member's calendar holds the own departments; other roles the departments chosen (none: all).
-    scope = tuple(user.departments) if user.role == auth.AMO and not user.is_local else departments
-    where = md_escape(joined(list(scope))) if scope else "alle afdelinger"
-    st.download_button("Hent fristerne som kalenderfil (.ics)",
-                       functools.partial(calendar_ics, store().url, scope, today(), os.environ.get("AMO_BASE_URL")),
-                       "AMO-frister.ics", mime=ICS_MIME, icon=":material/event:", key="calendar_download",
-                       on_click="ignore")
-    st.caption(f"Frister for {where}: handlingernes kvartaler, næste årlige drøftelse og medlemmernes uddannelse. "
-               "Filen er et øjebliksbillede; et abonnement holder sig selv opdateret.")
-    st.markdown("**Abonnér i Outlook eller Google Kalender**")
-    link = st.session_state.get("_calendar_link")
-    if link:
-        st.code(link, language=None)
-        st.caption("Kopiér linket nu: det vises kun denne gang. I Outlook: Tilføj kalender › Fra internettet. "
-                   "I Google Kalender: Andre kalendere › Fra webadresse. Linket er personligt; del det ikke.")
-    st.button("Lav et nyt kalenderlink" if link else "Lav mit kalenderlink", key="calendar_link",
-              icon=":material/link:", on_click=_new_link, args=(scope,),
-              help=f"Linket viser fristerne for {where}. Et nyt link gør dit tidligere link ugyldigt.")

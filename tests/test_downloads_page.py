@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 from amo_data import auth
 from amo_data.cli import main as cli
 from amo_data.store import Store
-from amo_ui.meeting import calendar_ics, record_pdf
+from amo_ui.documents import calendar_ics, record_pdf
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
