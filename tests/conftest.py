@@ -19,6 +19,32 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium through Playwright, one per test module (tests/browser.py has the rest)."""
+    from tests import browser as B
+
+    if not Path(B.CHROMIUM).exists():
+        pytest.skip(f"Chromium is not installed at {B.CHROMIUM} (Debian package 'chromium')")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        browser = B.launch(p)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser tab (its own cookies) in Danish, at the tests' window size."""
+    from tests import browser as B
+
+    context = browser.new_context(viewport=B.VIEWPORT, locale="da-DK")
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    yield page
+    context.close()
+
+
 @pytest.fixture(autouse=True)
 def _isolated_store(tmp_path_factory, monkeypatch):
     db = tmp_path_factory.mktemp("store") / "amo.sqlite"

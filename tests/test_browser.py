@@ -26,17 +26,6 @@ def _start(tmp_path_factory, *, seed: bool):
 
 
 @pytest.fixture(scope="module")
-def browser():
-    if not Path(B.CHROMIUM).exists():
-        pytest.skip(f"Chromium is not installed at {B.CHROMIUM} (Debian package 'chromium')")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        browser = B.launch(p)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="module")
 def server(browser, tmp_path_factory):
     """The dashboard on a fresh store with the sample data: (base URL, server log, store URL)."""
     running, log, db = _start(tmp_path_factory, seed=True)

@@ -20,17 +20,6 @@ HEADING = "Mødet: årlig drøftelse af kompetencer"
 
 
 @pytest.fixture(scope="module")
-def browser():
-    if not Path(B.CHROMIUM).exists():
-        pytest.skip(f"Chromium is not installed at {B.CHROMIUM} (Debian package 'chromium')")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        browser = B.launch(p)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="module")
 def server(browser, tmp_path_factory):
     work = tmp_path_factory.mktemp("meeting")
     env = B.store_env(work, seed=True)

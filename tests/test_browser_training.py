@@ -8,7 +8,6 @@ the mandatory course or the offer of supplementary training, and by when; the fi
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
@@ -18,31 +17,11 @@ HEADING = "Supplerende arbejdsmiljøuddannelse"
 
 
 @pytest.fixture(scope="module")
-def browser():
-    if not Path(B.CHROMIUM).exists():
-        pytest.skip(f"Chromium is not installed at {B.CHROMIUM} (Debian package 'chromium')")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        browser = B.launch(p)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="module")
 def server(browser, tmp_path_factory):
     work = tmp_path_factory.mktemp("browser_training")
     log = work / "streamlit.log"
     with B.streamlit_server(B.seeded_env(work), log) as url:
         yield url, log
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport=B.VIEWPORT, locale="da-DK")
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    yield page
-    context.close()
 
 
 def metrics(page) -> dict[str, str]:

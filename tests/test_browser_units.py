@@ -18,31 +18,11 @@ from tests import browser as B
 
 
 @pytest.fixture(scope="module")
-def browser():
-    if not Path(B.CHROMIUM).exists():
-        pytest.skip(f"Chromium is not installed at {B.CHROMIUM} (Debian package 'chromium')")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        browser = B.launch(p)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="module")
 def server(browser, tmp_path_factory):
     work = tmp_path_factory.mktemp("browser-units")
     log = work / "streamlit.log"
     with B.streamlit_server(B.seeded_env(work), log) as url:
         yield url, log
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport=B.VIEWPORT, locale="da-DK")
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    yield page
-    context.close()
 
 
 def click(page, name: str, area: str = "stMain") -> None:

@@ -27,17 +27,6 @@ PASSWORD = "to-instanser-en-database"
 STATUS_COLUMN = list(ACTION_COLUMNS).index("status")
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(B.CHROMIUM).exists():
-        pytest.skip(f"Chromium is not installed at {B.CHROMIUM} (Debian package 'chromium')")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        browser = B.launch(p)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
 def instances(browser, tmp_path):
     """Two servers on one fresh PostgreSQL database with the sample data: (url A, url B, store URL)."""

@@ -29,17 +29,6 @@ STATUS_COLUMN = list(ACTION_COLUMNS).index("status")
 
 
 @pytest.fixture(scope="module")
-def browser():
-    if not Path(B.CHROMIUM).exists():
-        pytest.skip(f"Chromium is not installed at {B.CHROMIUM} (Debian package 'chromium')")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        browser = B.launch(p)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="module")
 def site(browser, tmp_path_factory):
     """(app URL on localhost, the provider, the store URL, the server log)."""
     work = tmp_path_factory.mktemp("oidc-browser")

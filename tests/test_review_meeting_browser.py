@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from amo_data.store import Store
 from tests import browser as B
-from tests.test_browser_meeting import browser, click, select, server  # noqa: F401
+from tests.test_browser_meeting import click, select, server  # noqa: F401
 
 
 def test_two_meetings_saved_at_the_same_moment_never_silently_replace_one_another(browser, server):  # noqa: F811
