@@ -247,7 +247,7 @@ def test_wrong_usage_and_help_are_danish():
     assert missing.returncode == 2
     assert "disse argumenter mangler: FIL" in missing.stderr and "the following" not in missing.stderr
     bad_year = run("summary", "--year", "abc")
-    assert bad_year.returncode == 2 and '"abc" er ikke et helt tal' in bad_year.stderr
+    assert bad_year.returncode == 2 and '"abc" er ikke et gyldigt år (et helt tal fra 2000 til 2100' in bad_year.stderr
     for command, explains in (("check", "Intet gemmes"), ("import", "gemmes intet"), ("undo", "bliver gældende igen"),
                               ("summary", "afdelinger uden årlig drøftelse")):
         helped = run(command, "--help")
