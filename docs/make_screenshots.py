@@ -5,9 +5,8 @@
 Starts the dashboard on a fresh SQLite store with the sample data (AMO_TODAY fixed, so the
 figures are the same every time), opens every page from the sidebar in Debian's Chromium and
 saves a full-page PNG, reduced to at most ~250 KB. The Upload page is shown with two checked
-CSV files, as a user sees it just before pressing "Gem"; the meeting screen (``moede.png``) at
-step 2 with two members' preparations side by side, and each of its four steps
-(``moede-trin-1.png`` … ``moede-trin-4.png``). Nothing is saved into any real store.
+CSV files, as a user sees it just before pressing "Gem"; the meeting screen at each of its four
+steps (``moede-trin-1.png`` … ``moede-trin-4.png``), with two members' preparations side by side. Nothing is saved into any real store.
 
 Then, at company scale (``--large``, default 500 departments in a tree of 5 forvaltninger x 10
 områder, bench/generate.py, imported into a second fresh store): Overblik and Sammenlign
@@ -107,11 +106,12 @@ def main(argv: list[str] | None = None) -> int:
                     page.get_by_text("Ingen fejl eller advarsler.").nth(len(paths) - 1).wait_for()
                     B.wait_ready(page)
                     page.mouse.move(0, 0)
-                shoot(page, args, stem)
-                if stem == "moede":  # and every step of the meeting
+                if stem == "moede":  # every step of the meeting
                     for number in range(1, 5):
                         meeting_step(page, number)
                         shoot(page, args, f"moede-trin-{number}")
+                else:
+                    shoot(page, args, stem)
             context.close()
             browser.close()
     if args.large:
