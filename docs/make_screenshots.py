@@ -49,7 +49,7 @@ def meeting_step(page, number: int) -> None:
 
 
 def meeting_screenshot(page, url: str, db: str) -> None:
-    """The meeting screen at step 2, the preparations of two members side by side."""
+    """Open the meeting screen for Lager with two members' preparations saved."""
     from amo_data.store import Store
 
     with Store(db) as store:
