@@ -167,7 +167,8 @@ def choices() -> Choices:
 @st.cache_data(show_spinner=False, max_entries=8)
 def choices_at(url: str, version: int) -> Choices:
     groups = store_at(url).current_groups()
-    members = _outline(url, version)[MEDLEMMER]  # a department may so far have only its member list
+    # A department may so far have only its member list.
+    members = pd.DataFrame({"department": store_at(url).table_departments(MEDLEMMER)}, dtype=object)
     return Choices(tuple(choice_years({"groups": groups})),
                    tuple(choice_departments({"groups": groups, MEDLEMMER: members})), groups.empty and members.empty)
 

@@ -197,6 +197,11 @@ class Store:
                 for value, column in CATEGORY_COLUMNS.items()}
         return queries.counted(self.db, "arbejdsark", by, sums, year, departments)
 
+    def table_departments(self, table: str) -> list[str]:
+        """The departments with current rows in one table (as stored), sorted: e.g. those with
+        a member list."""
+        return queries.table_departments(self.db, table)
+
     def departments(self) -> list[str]:
         """Departments with current data in any table (not Organisation's units), Danish order."""
         return queries.departments(self.db)

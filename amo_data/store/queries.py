@@ -100,10 +100,20 @@ def outline(db: Database) -> dict[str, pd.DataFrame]:
                                      "year": ("int64", [r[1] for r in rows])})
         for table in TABLES:
             if table != ORGANISATION and not has_years(table):
-                query = (sa.select(versions.c.department).distinct().where(_current(table))
-                         .where(sa.exists().where(DATA[table].c.version_id == versions.c.id)))
-                out[table] = _frame({"department": ("object", sorted(conn.execute(query).scalars()))})
+                out[table] = _frame({"department": ("object", _departments_with_rows(conn, table))})
     return out
+
+
+def table_departments(db: Database, table: str) -> list[str]:
+    """The departments with current rows in ``table`` (as stored), sorted."""
+    with db.read() as conn:
+        return _departments_with_rows(conn, table)
+
+
+def _departments_with_rows(conn: Any, table: str) -> list[str]:
+    query = (sa.select(versions.c.department).distinct().where(_current(table))
+             .where(sa.exists().where(DATA[table].c.version_id == versions.c.id)))
+    return sorted(conn.execute(query).scalars())
 
 
 def current_groups(db: Database, tables: Iterable[str] | None = None) -> pd.DataFrame:
