@@ -60,3 +60,11 @@ __all__ = [
     "meeting_step", "plan_step", "preparation_form", "record_download", "save_section", "work_step",
 ]
 __all__ += ["People", "people", "people_section"]
+
+# Everything imported so far (Streamlit, pandas, Plotly, SQLAlchemy, these modules: a few hundred
+# thousand objects) lives as long as the server. Moving it out of the garbage collector's reach
+# makes each full collection scan only what page runs created: otherwise one lands in a page run
+# every few runs and scans all of it (bench/run.py measures the pages).
+import gc as _gc  # noqa: E402
+
+_gc.freeze()
