@@ -80,6 +80,14 @@ def _departments(token, asked: str | None) -> list[str] | None | Response:
     return allowed or None
 
 
+def _scope(request: Request) -> list[str] | None | Response:
+    """The departments the request's key may see and asks for (None: all), or the refusal."""
+    token = _token(request)
+    if token is None:
+        return _unauthorised()
+    return _departments(token, request.query_params.get("department"))
+
+
 def health(request: Request) -> Response:
     try:
         store().data_version()
@@ -92,10 +100,7 @@ def calendar(request: Request) -> Response:
     from .cli_records import calendar_of
 
     try:
-        token = _token(request)
-        if token is None:
-            return _unauthorised()
-        chosen = _departments(token, request.query_params.get("department"))
+        chosen = _scope(request)
         if isinstance(chosen, Response):
             return chosen
         base_url = os.environ.get(BASE_URL_ENV) or str(request.base_url).rstrip("/")
@@ -110,10 +115,7 @@ def summary(request: Request) -> Response:
     from .summary import summary_of_store
 
     try:
-        token = _token(request)
-        if token is None:
-            return _unauthorised()
-        chosen = _departments(token, request.query_params.get("department"))
+        chosen = _scope(request)
         if isinstance(chosen, Response):
             return chosen
         year_text = request.query_params.get("year")
