@@ -19,6 +19,16 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 
+@pytest.fixture
+def sample_store():
+    """This test's store holding the committed sample company (``seed-sample``)."""
+    from amo_data.cli import main as cli
+    from amo_data.store import Store
+
+    assert cli(["seed-sample"]) == 0
+    return Store()
+
+
 @pytest.fixture(scope="module")
 def browser():
     """Debian's Chromium through Playwright, one per test module (tests/browser.py has the rest)."""

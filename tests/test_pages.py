@@ -16,7 +16,6 @@ from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
 import amo_ui as ui
-from amo_data.cli import main as cli
 from amo_data.store import Store
 from amo_data.validate import check_bytes
 from amo_data.workbook import write_workbook
@@ -32,12 +31,6 @@ TODAY = "2026-11-26"
 @pytest.fixture(autouse=True)
 def _fixed_today(monkeypatch):
     monkeypatch.setenv("AMO_TODAY", TODAY)
-
-
-@pytest.fixture
-def sample_store():
-    assert cli(["seed-sample"]) == 0
-    return Store()
 
 
 def open_page(page: str | None = None) -> AppTest:

@@ -37,12 +37,6 @@ def _fixed_today(monkeypatch):
     monkeypatch.setenv("AMO_TODAY", TODAY)
 
 
-@pytest.fixture
-def sample_store():
-    assert cli(["seed-sample"]) == 0
-    return Store()
-
-
 def open_page(page: str = PAGE) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()

@@ -20,6 +20,7 @@ from streamlit.testing.v1 import AppTest
 from amo_data import metrics
 from amo_data.cli import main as cli
 from amo_data.store import Store
+from tests.test_pages import metric
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -32,12 +33,6 @@ def _fixed_today(monkeypatch):
     monkeypatch.setenv("AMO_TODAY", TODAY)
 
 
-@pytest.fixture
-def sample_store():
-    assert cli(["seed-sample"]) == 0
-    return Store()
-
-
 def run(page: str | None = None, **params: str) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=90)
     for key, value in params.items():
@@ -47,12 +42,6 @@ def run(page: str | None = None, **params: str) -> AppTest:
         at.switch_page(page).run()
     assert not at.exception, [e.message for e in at.exception]
     return at
-
-
-def metric(at: AppTest, label: str) -> str:
-    found = [m.value for m in at.metric if m.label == label]
-    assert found, f"no metric {label!r}; have {[m.label for m in at.metric]}"
-    return found[0]
 
 
 def texts(at: AppTest) -> str:
