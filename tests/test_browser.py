@@ -33,15 +33,6 @@ def server(browser, tmp_path_factory):
         yield url, log, db
 
 
-@pytest.fixture
-def new_page(browser):
-    context = browser.new_context(viewport=B.VIEWPORT, locale="da-DK")
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    yield page
-    context.close()
-
-
 def _screenshot(page, directory: Path, name: str) -> Path:
     path = directory / f"{name}.png"
     path.write_bytes(B.full_page_png(page))
@@ -60,9 +51,8 @@ def _count(pattern: str, text: str) -> int:
     return int(match.group(1))
 
 
-def test_overview_upload_and_every_page(server, new_page, tmp_path):
+def test_overview_upload_and_every_page(server, page, tmp_path):
     url, log, db = server
-    page = new_page
     shots = tmp_path / "shots"
     shots.mkdir()
     taken: list[Path] = []
@@ -194,9 +184,8 @@ def test_overview_upload_and_every_page(server, new_page, tmp_path):
     assert len(taken) == len(B.PAGES)
 
 
-def test_empty_store_points_to_upload(browser, new_page, tmp_path_factory):
+def test_empty_store_points_to_upload(browser, page, tmp_path_factory):
     """A first-time user on an empty store, arriving by a deep link, is sent on to Upload."""
-    page = new_page
     running, log, _db = _start(tmp_path_factory, seed=False)
     with running as url:
         page.goto(url + "/Handleplan")
@@ -216,11 +205,10 @@ def test_empty_store_points_to_upload(browser, new_page, tmp_path_factory):
         _no_exception(page, "Overblik uden data", log)
 
 
-def test_a_file_above_the_upload_limit_is_refused_in_danish(browser, new_page, tmp_path_factory, tmp_path):
+def test_a_file_above_the_upload_limit_is_refused_in_danish(browser, page, tmp_path_factory, tmp_path):
     """The upload limit has one home (AMO_MAX_UPLOAD_MB): raised above Streamlit's default of
     this project (25 MB), a file above it still reaches the app through Streamlit's own caps,
     which the app sets from it, and is refused in Danish naming the limit."""
-    page = new_page
     work = tmp_path_factory.mktemp("browser-cap")
     env = B.store_env(work, seed=False)
     env["AMO_MAX_UPLOAD_MB"] = "26"
