@@ -353,7 +353,8 @@ def test_the_course_list_shows_the_hours_before_the_long_course_name(sample_stor
 
 # --- UX review: what each role is told before it tries -------------------------------------------
 
-def _signed_in(page: str, role: str, departments: list[str] | None = None) -> AppTest:
+def signed_in(page: str, role: str, departments: list[str] | None = None) -> AppTest:
+    """``page`` opened by a user with ``role`` signed in with a password."""
     from amo_data import auth
 
     user = {"name": "Test Testesen", "role": role, "password_hash": auth.hash_password("kodeord-til-test")}
@@ -378,19 +379,19 @@ def test_handleplan_tells_each_role_what_it_may_change(sample_store):
     local = open_page("pages/3_Handleplan.py")
     assert intro(local) == ("20 handlinger. Ret status direkte i tabellen; ændringen gemmes straks og skrives i "
                             "revisionsloggen med hvem og hvornår.")
-    reader = _signed_in("pages/3_Handleplan.py", "ledelse")
+    reader = signed_in("pages/3_Handleplan.py", "ledelse")
     assert intro(reader) == "20 handlinger.", "no invitation to edit for a role that cannot"
     assert "Din rolle kan se handleplanen, men ikke ændre status." in [c.value for c in reader.caption]
-    amo = _signed_in("pages/3_Handleplan.py", "amo", ["Lager", "Kantine"])
+    amo = signed_in("pages/3_Handleplan.py", "amo", ["Lager", "Kantine"])
     assert intro(amo).startswith("20 handlinger. Ret status direkte i tabellen for Kantine og Lager; ")
 
 
 def test_an_amo_user_is_told_which_departments_it_may_upload_before_uploading(sample_store):
-    at = _signed_in("pages/1_Upload.py", "amo", ["Lager"])
+    at = signed_in("pages/1_Upload.py", "amo", ["Lager"])
     assert ("Du kan indlæse data for Lager. En fil med andre afdelinger afvises, og intet af den gemmes."
             in [c.value for c in at.caption])
     assert "En administrator kan fjerne dem." in texts(at)  # the sample banner says who can remove it
-    admin = _signed_in("pages/1_Upload.py", "admin")
+    admin = signed_in("pages/1_Upload.py", "admin")
     assert not [c for c in admin.caption if c.value.startswith("Du kan indlæse data for")]
 
 

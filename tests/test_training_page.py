@@ -25,6 +25,8 @@ from amo_data.store import Store
 from amo_data.summary import summary_of_store
 from amo_ui.people import build, history
 from tests.browser import RENGORING_HANDLEPLAN
+from tests.test_pages import metric
+from tests.test_pages import signed_in as signed_in_page
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -46,24 +48,7 @@ def open_page(page: str = PAGE) -> AppTest:
 
 
 def signed_in(role: str, departments: list[str] | None = None) -> AppTest:
-    user = {"name": "Test Testesen", "role": role, "password_hash": auth.hash_password("kodeord-til-test")}
-    if departments:
-        user["departments"] = departments
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.secrets["users"] = {"test": user}
-    at.run()
-    at.text_input(key="sign_in_user").input("test")
-    at.text_input(key="sign_in_password").input("kodeord-til-test")
-    at.button[0].click().run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
-
-
-def metric(at: AppTest, label: str) -> str:
-    found = [m.value for m in at.metric if m.label == label]
-    assert found, f"no metric {label!r}; have {[m.label for m in at.metric]}"
-    return found[0]
+    return signed_in_page(PAGE, role, departments)
 
 
 def members_table(at: AppTest):
