@@ -202,11 +202,7 @@ def _import(conn: Connection, converted: list[dict[str, list[list]]], batch: dic
             sa.select(versions.c.id, versions.c.table_name, versions.c.dept_key, versions.c.year)
             .where(versions.c.batch_id == batch_id))}
         for table in TABLES:  # each table's rows group by group, in the order the groups were met
-            names = ("version_id", *SCHEMA[table].columns)
-            rows = [dict(zip(names, (ids[g], *row), strict=True))
-                    for g in changed if g[0] == table for row in groups[g][1]]
-            for chunk in chunks(rows):
-                conn.execute(DATA[table].insert(), chunk)
+            insert_rows(conn, table, [(ids[g], *row) for g in changed if g[0] == table for row in groups[g][1]])
     if meeting is not None:
         key = department_key(meeting.department)
         department = spelling.setdefault(key, meeting.department)
@@ -223,6 +219,31 @@ def _import(conn: Connection, converted: list[dict[str, list[list]]], batch: dic
     write_audit(conn, user, "import", details)
     bump(conn)
     return outcome
+
+
+def insert_rows(conn: Connection, table: str, rows: list[tuple]) -> None:
+    """Insert data rows ``(version_id, *canonical values)`` of ``table``: the statement compiled
+    once for the connection's dialect and executed by the driver for many rows at once, the
+    values converted by the column types' own bind processors (SQLite's dates). Passing
+    dictionaries through ``Connection.execute`` would also build and process the parameters
+    of every row in Python, which costs more than the database's insert itself."""
+    if not rows:
+        return
+    data, dialect = DATA[table], conn.dialect
+    names = ["version_id", *SCHEMA[table].columns]
+    for i, name in enumerate(names):
+        process = data.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+        if process is not None:  # each distinct value once
+            stored = {value: process(value) for value in {row[i] for row in rows}}
+            rows = [(*row[:i], stored[row[i]], *row[i + 1:]) for row in rows]
+    statement = data.insert().compile(dialect=dialect, column_keys=names)
+    if statement.positional:
+        order = [names.index(key) for key in statement.positiontup]
+        params: list = rows if order == list(range(len(names))) else [tuple(r[i] for i in order) for r in rows]
+    else:
+        params = [dict(zip(names, row, strict=True)) for row in rows]
+    for chunk in chunks(params):
+        conn.exec_driver_sql(statement.string, chunk)
 
 
 def _groups(converted: list[dict[str, list[list]]], spelling: dict[str, str]) -> dict[Group, list]:
