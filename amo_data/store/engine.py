@@ -29,6 +29,7 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -130,25 +131,22 @@ def database_reason(exc: BaseException) -> str:
 
 
 def _driver_errors(*names: str) -> tuple[type[BaseException], ...]:
-    """The DB-API error classes ``names`` of sqlite3 and psycopg."""
-    found = [getattr(sqlite3, name) for name in names]
-    try:
-        import psycopg
-    except ImportError:  # pragma: no cover - psycopg is a requirement
-        return tuple(found)
-    return (*found, *(getattr(psycopg, name) for name in names))
+    """The DB-API error classes ``names`` of sqlite3 and, once it is imported (no psycopg error
+    can exist before), psycopg."""
+    psycopg = sys.modules.get("psycopg")
+    return tuple(getattr(module, name) for module in (sqlite3, psycopg) if module is not None for name in names)
 
 
 # What makes the store unusable for a while (read-only, full, locked, gone, server down, access
 # refused): its reads and writes raise StoreUnavailable for these. Not: constraint violations,
 # which the import reports itself, and the program's own mistakes (bad SQL, bad values).
-_UNAVAILABLE_CLASSES = (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.InternalError,
-                        *_driver_errors("OperationalError", "InterfaceError", "InternalError"))
+_UNAVAILABLE_NAMES = ("OperationalError", "InterfaceError", "InternalError")
 _UNAVAILABLE_SQLSTATES = frozenset({"25006", "42501", "3D000"})  # read-only, no privilege, no database
 
 
 def is_unavailable(exc: BaseException) -> bool:
-    if isinstance(exc, _UNAVAILABLE_CLASSES):
+    if isinstance(exc, (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.InternalError,
+                        *_driver_errors(*_UNAVAILABLE_NAMES))):
         return True
     orig = getattr(exc, "orig", None) or exc
     if type(orig) in (sa.exc.DatabaseError, sqlite3.DatabaseError):  # not a database file, damaged
