@@ -67,6 +67,22 @@ def test_a_meeting_is_a_change_even_when_its_points_are_already_stored(store):
     assert store.history()[0]["files"] == [] and store.meetings("kontor", 2026)[0]["batch_id"] == alone.batch_id
 
 
+def test_a_meeting_that_deleted_every_action_leaves_the_year_without_a_plan(store):
+    """Møde says "Gem mødet erstatter Lagers arbejdsark og handleplan for 2026": a plan whose every
+    action was deleted in the meeting is empty afterwards, the other years and departments keep
+    theirs, and undo brings the plan back."""
+    store.import_results([result("plan.xlsx", arbejdsark=[ark("Lager", 2026, "Trivsel")],
+                                 handleplan=[plan("Lager", 2026, "Kursus i kemi"), plan("Lager", 2025, "APV"),
+                                             plan("Kontor", 2026, "Stole")])], user="u")
+    held = store.import_results([result("Møde Lager 2026", arbejdsark=[ark("LAGER", 2026, "Trivsel og løft")])],
+                                user="mette", meeting=meeting(dt.date(2026, 9, 14), "Mette Holm"))
+    assert held.groups_replaced == 2
+    assert texts(store) == ["Trivsel og løft"]
+    assert sorted(texts(store, "handleplan", "what")) == ["APV", "Stole"]
+    store.undo(held.batch_id, user="mette")
+    assert sorted(texts(store, "handleplan", "what")) == ["APV", "Kursus i kemi", "Stole"]
+
+
 @pytest.mark.parametrize("bad, words", [
     ({"department": " ", "year": 2026, "held_on": dt.date(2026, 1, 1)}, "afdeling"),
     ({"department": "Lager", "year": "næste år", "held_on": dt.date(2026, 1, 1)}, "år"),
