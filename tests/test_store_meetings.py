@@ -81,6 +81,11 @@ def test_a_meeting_that_deleted_every_action_leaves_the_year_without_a_plan(stor
     assert sorted(texts(store, "handleplan", "what")) == ["APV", "Stole"]
     store.undo(held.batch_id, user="mette")
     assert sorted(texts(store, "handleplan", "what")) == ["APV", "Kursus i kemi", "Stole"]
+    # Files that do not carry the meeting's own work sheet leave its year's plan alone.
+    for other in (ark("Kontor", 2026, "Stole"), ark("Lager", 2025, "APV")):
+        store.import_results([result("andet.xlsx", arbejdsark=[other])], user="mette",
+                             meeting=meeting(dt.date(2026, 10, 1), "Mette Holm"))
+        assert "Kursus i kemi" in texts(store, "handleplan", "what")
 
 
 @pytest.mark.parametrize("bad, words", [

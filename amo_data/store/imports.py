@@ -23,10 +23,10 @@ Import
 - An Organisation import is refused (exit code 1, nothing stored) when the tree after it, the
   stored rows not replaced plus the new ones, would have a cycle.
 - A meeting (:class:`Meeting`) given with the import is saved with its batch (a meeting is
-  always a change: it gets a batch even when its rows are unchanged). Given with files, those
-  files are the meeting's whole Arbejdsark and Handleplan of its department and year: a stored
-  group of these that the files do not carry is replaced by an empty one (a plan whose every
-  action the meeting deleted is empty afterwards; undo brings it back).
+  always a change: it gets a batch even when its rows are unchanged). When the files carry the
+  meeting's Arbejdsark (its department and year), they also carry its whole Handleplan of
+  that year: a stored plan they have no rows for is replaced by an empty one (a plan whose
+  every action the meeting deleted is empty afterwards; undo brings it back).
 
 Undo
 ----
@@ -181,11 +181,10 @@ def _import(conn: Connection, converted: list[dict[str, list[list]]], batch: dic
                   versions.c.year, versions.c.batch_id, versions.c.row_count).where(versions.c.state == CURRENT))}
     spelling = {key: row.department for (_t, key, _y), row in current.items()}
     groups = _groups(converted, spelling)
-    if meeting is not None and converted:  # its files are the year's whole work sheet and plan
-        key = department_key(meeting.department)
-        for table in (ARBEJDSARK, HANDLEPLAN):
-            if (table, key, meeting.year) in current:
-                groups.setdefault((table, key, meeting.year), [spelling[key], []])
+    if meeting is not None:  # files with the meeting's work sheet hold its whole plan, also an empty one
+        plan = (HANDLEPLAN, department_key(meeting.department), meeting.year)
+        if (ARBEJDSARK, *plan[1:]) in groups and plan in current:
+            groups.setdefault(plan, [current[plan].department, []])
     _refuse_organisation_cycles(conn, groups)
     unchanged = _unchanged(conn, groups, current)
     changed = [g for g in groups if g not in unchanged]
