@@ -72,6 +72,20 @@ def _clear_streamlit_caches():
         st.cache_resource.clear()
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(config, items):
+    """For ``-n 2 --dist loadgroup``: a test that uses a module- or session-wide fixture (a
+    server, a browser, a store built once) runs on the same worker as its module's others, so
+    that fixture is made once; every other test goes to whichever worker is free."""
+    for item in items:
+        fixturedefs = getattr(item, "_fixtureinfo", None)
+        shared = fixturedefs is not None and any(
+            d.scope != "function" and d.func.__module__.startswith("tests.")  # not pytest's own
+            for defs in fixturedefs.name2fixturedefs.values() for d in defs)
+        if shared:
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__ if item.module else item.path.name))
+
+
 def _in_ci() -> bool:
     return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
