@@ -26,7 +26,7 @@ run: seed
 
 test: install-dev
 	$(VENV)/bin/ruff check .
-	$(PY) -m pytest -q -n 2 --dist loadgroup
+	$(PY) -m pytest -q -n 2 --dist loadfile
 
 # make bench BENCH_ARGS="--reps 5"; make profile PROFILE_ARGS="page pages/3_Handleplan.py"
 BENCH_ARGS   ?=

@@ -72,18 +72,30 @@ def _clear_streamlit_caches():
         st.cache_resource.clear()
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
-def pytest_collection_modifyitems(config, items):
-    """For ``-n 2 --dist loadgroup``: a test that uses a module- or session-wide fixture (a
-    server, a browser, a store built once) runs on the same worker as its module's others, so
-    that fixture is made once; every other test goes to whichever worker is free."""
-    for item in items:
-        fixturedefs = getattr(item, "_fixtureinfo", None)
-        shared = fixturedefs is not None and any(
-            d.scope != "function" and d.func.__module__.startswith("tests.")  # not pytest's own
-            for defs in fixturedefs.name2fixturedefs.values() for d in defs)
-        if shared:
-            item.add_marker(pytest.mark.xdist_group(item.module.__name__ if item.module else item.path.name))
+# Modules whose tests share no module- or session-wide fixture: with ``-n 2 --dist loadfile``
+# their tests are handed out one by one to whichever worker is free, so one long file does
+# not keep a worker busy while the other idles. Every other module runs whole on one worker,
+# its shared fixtures (a server, a browser, a store built once) made once.
+SPREAD = {
+    "test_bench", "test_cli", "test_entitlement", "test_load", "test_metrics", "test_outline",
+    "test_pages", "test_plan_editor", "test_privacy", "test_quarters", "test_reader", "test_remind",
+    "test_render_safety", "test_roundtrip", "test_sandbox", "test_store", "test_store_counts",
+    "test_store_meetings", "test_store_v2", "test_training_page", "test_validate", "test_vocab",
+}
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """``--dist loadfile``, except that the tests of the modules in ``SPREAD`` are spread."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class LoadFileSpreading(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return nodeid if Path(module).stem in SPREAD else module
+
+    return LoadFileSpreading(config, log)
 
 
 def _in_ci() -> bool:
