@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -93,7 +94,10 @@ def pytest_xdist_make_scheduler(config, log):
     class LoadFileSpreading(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
             module = nodeid.split("::", 1)[0]
-            return nodeid if Path(module).stem in SPREAD else module
+            if Path(module).stem not in SPREAD:
+                return module
+            # A test's SQLite and PostgreSQL runs go together (the same data may be built once).
+            return re.sub(r"\[(sqlite|postgresql)\b-?", "[", nodeid)
 
     return LoadFileSpreading(config, log)
 
