@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -70,6 +71,35 @@ def _clear_streamlit_caches():
 
         st.cache_data.clear()
         st.cache_resource.clear()
+
+
+# Modules whose tests share no module- or session-wide fixture: with ``-n 2 --dist loadfile``
+# their tests are handed out one by one to whichever worker is free, so one long file does
+# not keep a worker busy while the other idles. Every other module runs whole on one worker,
+# its shared fixtures (a server, a browser, a store built once) made once.
+SPREAD = {
+    "test_bench", "test_cli", "test_entitlement", "test_load", "test_metrics", "test_outline",
+    "test_pages", "test_plan_editor", "test_privacy", "test_quarters", "test_reader", "test_remind",
+    "test_render_safety", "test_roundtrip", "test_sandbox", "test_store", "test_store_counts",
+    "test_store_meetings", "test_store_v2", "test_training_page", "test_validate", "test_vocab",
+}
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """``--dist loadfile``, except that the tests of the modules in ``SPREAD`` are spread."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class LoadFileSpreading(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            if Path(module).stem not in SPREAD:
+                return module
+            # A test's SQLite and PostgreSQL runs go together (the same data may be built once).
+            return re.sub(r"\[(sqlite|postgresql)\b-?", "[", nodeid)
+
+    return LoadFileSpreading(config, log)
 
 
 def _in_ci() -> bool:

@@ -18,24 +18,20 @@ from amo_ui.views import ACTION_COLUMNS
 from tests import browser as B
 
 
-def _start(tmp_path_factory, *, seed: bool):
-    work = tmp_path_factory.mktemp("browser")
-    log = work / "streamlit.log"
-    env = B.store_env(work, seed=seed)
-    return B.streamlit_server(env, log), log, env["AMO_DATABASE_URL"]
-
-
 @pytest.fixture(scope="module")
 def server(browser, tmp_path_factory):
     """The dashboard on a fresh store with the sample data: (base URL, server log, store URL)."""
-    running, log, db = _start(tmp_path_factory, seed=True)
-    with running as url:
-        yield url, log, db
+    work = tmp_path_factory.mktemp("browser")
+    log = work / "streamlit.log"
+    env = B.store_env(work, seed=True)
+    with B.streamlit_server(env, log) as url:
+        yield url, log, env["AMO_DATABASE_URL"]
 
 
 def _screenshot(page, directory: Path, name: str) -> Path:
     path = directory / f"{name}.png"
-    path.write_bytes(B.full_page_png(page))
+    # A short settle: the test asks for a whole, non-empty page, not the docs' polished picture.
+    path.write_bytes(B.full_page_png(page, settle_ms=150))
     return path
 
 
@@ -184,43 +180,51 @@ def test_overview_upload_and_every_page(server, page, tmp_path):
     assert len(taken) == len(B.PAGES)
 
 
-def test_empty_store_points_to_upload(browser, page, tmp_path_factory):
+@pytest.fixture(scope="module")
+def empty_server(browser, tmp_path_factory):
+    """The dashboard on an empty store, its upload limit raised to 26 MB: (base URL, server log).
+
+    Both of its tests leave the store empty (the one upload is refused)."""
+    work = tmp_path_factory.mktemp("browser-empty")
+    env = B.store_env(work, seed=False)
+    env["AMO_MAX_UPLOAD_MB"] = "26"
+    with B.streamlit_server(env, work / "streamlit.log") as url:
+        yield url, work / "streamlit.log"
+
+
+def test_empty_store_points_to_upload(empty_server, page):
     """A first-time user on an empty store, arriving by a deep link, is sent on to Upload."""
-    running, log, _db = _start(tmp_path_factory, seed=False)
-    with running as url:
-        page.goto(url + "/Handleplan")
-        B.wait_ready(page)
-        page.get_by_text("Der er ingen data endnu.").wait_for()
-        _no_exception(page, "Handleplan uden data", log)
-        assert page.get_by_test_id("stDataFrame").count() == 0
-        assert page.get_by_test_id("stPlotlyChart").count() == 0
-        page.get_by_test_id("stMain").get_by_role("link", name=re.compile("Gå til Upload")).click()
-        page.get_by_role("heading", name="Upload af kompetenceark").wait_for()
-        B.wait_ready(page)
-        _no_exception(page, "Upload uden data", log)
-        assert "Ingen importer endnu." in B.main_text(page)
-        assert "Der er endnu ingen gemte data at eksportere." in B.main_text(page)
-        B.go_to(page, B.HOME, "Overblik over arbejdsmiljøkompetencerne")
-        assert "Der er ingen data endnu." in B.main_text(page)
-        _no_exception(page, "Overblik uden data", log)
+    url, log = empty_server
+    page.goto(url + "/Handleplan")
+    B.wait_ready(page)
+    page.get_by_text("Der er ingen data endnu.").wait_for()
+    _no_exception(page, "Handleplan uden data", log)
+    assert page.get_by_test_id("stDataFrame").count() == 0
+    assert page.get_by_test_id("stPlotlyChart").count() == 0
+    page.get_by_test_id("stMain").get_by_role("link", name=re.compile("Gå til Upload")).click()
+    page.get_by_role("heading", name="Upload af kompetenceark").wait_for()
+    B.wait_ready(page)
+    _no_exception(page, "Upload uden data", log)
+    assert "Ingen importer endnu." in B.main_text(page)
+    assert "Der er endnu ingen gemte data at eksportere." in B.main_text(page)
+    B.go_to(page, B.HOME, "Overblik over arbejdsmiljøkompetencerne")
+    assert "Der er ingen data endnu." in B.main_text(page)
+    _no_exception(page, "Overblik uden data", log)
 
 
-def test_a_file_above_the_upload_limit_is_refused_in_danish(browser, page, tmp_path_factory, tmp_path):
+def test_a_file_above_the_upload_limit_is_refused_in_danish(empty_server, page, tmp_path):
     """The upload limit has one home (AMO_MAX_UPLOAD_MB): raised above Streamlit's default of
     this project (25 MB), a file above it still reaches the app through Streamlit's own caps,
     which the app sets from it, and is refused in Danish naming the limit."""
-    work = tmp_path_factory.mktemp("browser-cap")
-    env = B.store_env(work, seed=False)
-    env["AMO_MAX_UPLOAD_MB"] = "26"
+    url, log = empty_server
     big = tmp_path / "stor.csv"
     big.write_bytes(B.RENGORING_HANDLEPLAN + b"x" * (53 * 2**19))  # 26,5 MB
-    with B.streamlit_server(env, work / "streamlit.log") as url:
-        page.goto(url + "/Upload")
-        B.wait_ready(page)
-        page.get_by_text("højst 26 MB pr. fil").wait_for()
-        page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files([big])
-        page.get_by_text("1 fejl — filen kan ikke gemmes").wait_for()
-        B.wait_ready(page)
-        # The problem table is drawn on a canvas: its cells are in the grid's accessible table.
-        page.get_by_text('Filen "stor.csv" er for stor (26,5 MB). Den må højst fylde 26 MB.').wait_for(state="attached")
-        _no_exception(page, "Upload af en for stor fil", work / "streamlit.log")
+    page.goto(url + "/Upload")
+    B.wait_ready(page)
+    page.get_by_text("højst 26 MB pr. fil").wait_for()
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files([big])
+    page.get_by_text("1 fejl — filen kan ikke gemmes").wait_for()
+    B.wait_ready(page)
+    # The problem table is drawn on a canvas: its cells are in the grid's accessible table.
+    page.get_by_text('Filen "stor.csv" er for stor (26,5 MB). Den må højst fylde 26 MB.').wait_for(state="attached")
+    _no_exception(page, "Upload af en for stor fil", log)

@@ -9,7 +9,6 @@ reads ``Store.current()``, ``summary.summary(...)`` and ``Store.history()``.
 
 from __future__ import annotations
 
-import multiprocessing
 import queue as queue_module
 import time
 import traceback
@@ -21,6 +20,7 @@ from amo_data.schema import TABLES
 from amo_data.store import Store
 from amo_data.validate import check_bytes
 from tests.pg import postgres_url  # noqa: F401 - fixture
+from tests.processes import process_context
 
 PROCESSES = 8
 ROUNDS = 5
@@ -99,7 +99,7 @@ def worker(url: str, index: int, barrier, out) -> None:
 
 
 def run_sessions(url: str) -> None:
-    ctx = multiprocessing.get_context("spawn")
+    ctx = process_context()
     barrier = ctx.Barrier(PROCESSES)
     out = ctx.Queue()
     procs = [ctx.Process(target=worker, args=(url, i, barrier, out), daemon=True) for i in range(PROCESSES)]

@@ -109,10 +109,11 @@ def test_oidc_amo_member_signs_in_and_changes_only_its_own_department(site, page
     no_exception(page, log)
 
 
-def test_oidc_manager_signs_in_reads_everything_and_changes_nothing(site, page):
+def test_oidc_manager_signs_in_reads_everything_changes_nothing_and_signs_out(site, page):
     url, _provider, _db, log = site
     sign_in(page, url, "lis")
     assert "Logget ind som Lise Leder (Ledelse)" in sidebar_text(page)
+    assert page.get_by_test_id("stMetricValue").count() > 0
     assert "5 af 6" in page.get_by_test_id("stMetricValue").all_inner_texts()
     assert page.get_by_test_id("stPlotlyChart").count() >= 2
     B.go_to(page, "Upload", "Upload af kompetenceark")
@@ -123,6 +124,22 @@ def test_oidc_manager_signs_in_reads_everything_and_changes_nothing(site, page):
     B.go_to(page, "Revisionslog", "Revisionslog")
     assert page.get_by_test_id("stDataFrame").count() >= 1
     assert B.sidebar_link(page, "Brugere").count() == 0, "Brugere is for administrators"
+    no_exception(page, log)
+
+    # Signing out ends the session.
+    page.get_by_test_id("stSidebar").get_by_role("button", name="Log ud").click()
+    # Streamlit clears its identity cookie and sends the browser to the provider's sign-out,
+    # which returns to the app.
+    page.wait_for_url(re.compile(r"/oauth2/end_session"))
+    page.get_by_role("button", name="End session").click()
+    page.wait_for_url(re.compile(rf"^{re.escape(url)}/?$"))
+    B.wait_ready(page)
+    page.get_by_role("button", name=re.compile("Log ind med din arbejdskonto")).wait_for()
+    page.goto(url + "/Handleplan")  # no identity cookie any more: no data on any page
+    B.wait_ready(page)
+    page.get_by_role("button", name=re.compile("Log ind med din arbejdskonto")).wait_for()
+    assert page.get_by_test_id("stMetricValue").count() == 0 and page.get_by_test_id("stDataFrame").count() == 0
+    assert "Logget ind som" not in page.inner_text("body")
     no_exception(page, log)
 
 
@@ -138,26 +155,6 @@ def test_oidc_person_without_a_role_signs_in_and_sees_no_data(site, page):
     page.goto(url + "/Handleplan")  # a deep link shows nothing either
     B.wait_for_text(page, "ingen rolle i AMO-kompetencer")
     assert page.get_by_test_id("stDataFrame").count() == 0
-    no_exception(page, log)
-
-
-def test_oidc_sign_out_ends_the_session(site, page):
-    url, _provider, _db, log = site
-    sign_in(page, url, "lis")
-    assert page.get_by_test_id("stMetricValue").count() > 0
-    page.get_by_test_id("stSidebar").get_by_role("button", name="Log ud").click()
-    # Streamlit clears its identity cookie and sends the browser to the provider's sign-out,
-    # which returns to the app.
-    page.wait_for_url(re.compile(r"/oauth2/end_session"))
-    page.get_by_role("button", name="End session").click()
-    page.wait_for_url(re.compile(rf"^{re.escape(url)}/?$"))
-    B.wait_ready(page)
-    page.get_by_role("button", name=re.compile("Log ind med din arbejdskonto")).wait_for()
-    page.goto(url + "/Handleplan")  # no identity cookie any more: no data on any page
-    B.wait_ready(page)
-    page.get_by_role("button", name=re.compile("Log ind med din arbejdskonto")).wait_for()
-    assert page.get_by_test_id("stMetricValue").count() == 0 and page.get_by_test_id("stDataFrame").count() == 0
-    assert "Logget ind som" not in page.inner_text("body")
     no_exception(page, log)
 
 

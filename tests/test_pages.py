@@ -34,10 +34,11 @@ def _fixed_today(monkeypatch):
 
 
 def open_page(page: str | None = None) -> AppTest:
+    """``page`` (None: the overview) as opened by its address."""
     at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
     if page:
-        at.switch_page(page).run()
+        at.switch_page(page)
+    at.run()
     assert not at.exception, [e.message for e in at.exception]
     return at
 

@@ -122,9 +122,9 @@ def _cells(at: AppTest) -> set[str]:
 
 def _open(page: str | None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
     if page:
-        at.switch_page(page).run()
+        at.switch_page(page)  # opened by its address
+    at.run()
     return at
 
 

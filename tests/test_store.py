@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import multiprocessing
 import sqlite3
 import time
 import traceback
@@ -36,6 +35,7 @@ from amo_data.store import (
 )
 from amo_data.validate import FileResult
 from tests.pg import fresh_database
+from tests.processes import process_context
 
 # --------------------------------------------------------------------------- builders
 
@@ -641,7 +641,7 @@ def _import_worker(url: str, n: int, barrier) -> None:
 def test_concurrent_importing_processes(url):
     """8 processes import at once into one fresh store: each its own department, and all the same
     shared group. All succeed, every row arrives, the shared group has one current version."""
-    ctx = multiprocessing.get_context("spawn")
+    ctx = process_context()
     barrier = ctx.Barrier(WORKERS)
     processes = [ctx.Process(target=_import_worker, args=(url, n, barrier)) for n in range(WORKERS)]
     for p in processes:

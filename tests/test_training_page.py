@@ -41,8 +41,7 @@ def _fixed_today(monkeypatch):
 
 def open_page(page: str = PAGE) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    at.switch_page(page).run()
+    at.switch_page(page).run()  # opened by its address
     assert not at.exception, [e.message for e in at.exception]
     return at
 

@@ -38,8 +38,7 @@ def open_page(secrets: dict | None = None, email: str | None = None, page: str =
         at.secrets[key] = value
     if email:
         at.user = {"is_logged_in": True, "email": email, "sub": email, "iat": int(time.time())}
-    at.run()
-    at.switch_page(page).run()
+    at.switch_page(page).run()  # opened by its address
     assert not at.exception, [e.message for e in at.exception]
     return at
 
