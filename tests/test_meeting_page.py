@@ -232,6 +232,27 @@ def test_a_meeting_that_breaks_the_upload_rules_is_refused_with_the_uploads_mess
     assert Store().current_tables(("arbejdsark",), year=2027, department="Lager")["arbejdsark"].empty
 
 
+def test_a_meeting_that_deletes_every_action_saves_an_empty_plan_which_undo_brings_back():
+    plan = lambda: sorted(Store().current_tables(("handleplan",), year=2026, department="Lager")  # noqa: E731
+                          ["handleplan"]["what"])
+    before = plan()
+    at = choose(page(MEETING), "meeting", "Lager", 2026)
+    at.radio(key="meeting_step").set_value(4)
+    ok(at.run())
+    draft = at.session_state["_meetings"][("lager", 2026)]
+    assert sorted(a["what"] for a in draft.actions) == before and before
+    at.session_state[f"meeting_plan_lager_2026_{draft.revision}"] = {
+        "edited_rows": {}, "added_rows": [], "deleted_rows": list(range(len(before)))}
+    ok(at.run())
+    assert "handleplanen 0 handlinger" in texts(at) and "erstatter Lagers arbejdsark og handleplan" in texts(at)
+    button(at, "Gem mødet").click()
+    ok(at.run())
+    assert any("Mødet er gemt" in s.value for s in at.success), [e.value for e in at.error]
+    assert plan() == []
+    Store().undo(Store().meetings("Lager", 2026)[0]["batch_id"], user="lokal")
+    assert plan() == before
+
+
 @pytest.mark.parametrize("path", [PREP, MEETING])
 def test_no_meeting_page_shows_anything_to_someone_not_signed_in(users, path):
     at = page(path, users=users)
