@@ -116,7 +116,9 @@ def test_overview_upload_and_every_page(server, page, tmp_path):
     confirm.click()
     deadline = time.monotonic() + 30
     while undo.is_disabled():  # enabled by the rerun the tick causes
-        assert time.monotonic() < deadline, "ticking the confirmation did not enable Fortryd"
+        if time.monotonic() > deadline:
+            box = page.get_by_role("checkbox", name=f"Ja, fortryd import nr. {batch}")
+            raise AssertionError(f"ticking the confirmation did not enable Fortryd (ticked: {box.is_checked(timeout=5000)})")
         page.wait_for_timeout(100)
     B.wait_ready(page)
     assert confirm.is_visible(), "the undo box closed when its confirmation was ticked"
