@@ -385,6 +385,8 @@ def full_page_png(page, *, settle_ms: int = 600) -> bytes:
     wait_ready(page)
     png = page.screenshot(full_page=True, type="png", animations="disabled", caret="hide")
     page.set_viewport_size(size)
+    page.wait_for_timeout(settle_ms)  # and back: the next click must not land on a page still moving
+    wait_ready(page)
     return png
 
 

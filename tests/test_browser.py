@@ -30,8 +30,7 @@ def server(browser, tmp_path_factory):
 
 def _screenshot(page, directory: Path, name: str) -> Path:
     path = directory / f"{name}.png"
-    # A short settle: the test asks for a whole, non-empty page, not the docs' polished picture.
-    path.write_bytes(B.full_page_png(page, settle_ms=150))
+    path.write_bytes(B.full_page_png(page))
     return path
 
 
