@@ -279,11 +279,11 @@ COUNT_COLUMNS = {
 def _table(url: str, version: int, year: int | None, table: str, columns: tuple[str, ...] | None,
            area: str | None) -> pd.DataFrame:
     return store_at(url).current_tables((table,), year=year, columns={table: columns} if columns else None,
-                                      area=area)[table]
+                                        area=area)[table]
 
 
 def rows_at(url: str, version: int, year: int | None, departments: tuple[str, ...], tables: tuple[str, ...],
-          columns: Mapping[str, tuple[str, ...]] | None = None, area: str | None = None) -> dict[str, pd.DataFrame]:
+            columns: Mapping[str, tuple[str, ...]] | None = None, area: str | None = None) -> dict[str, pd.DataFrame]:
     """The current rows of ``tables`` in the chosen year and departments: only the ``columns``
     a table is given there, only the rows of ``area``. One table per cached load, so that
     pages reading the same columns share them."""
@@ -425,14 +425,14 @@ def _plan(url: str, version: int, year: int | None, departments: tuple[str, ...]
 def actions(filters: Filters, areas, helps, statuses, quarters) -> pd.DataFrame:
     """The actions of the page's own filters (``lists.select_actions``); none chosen: all."""
     return load_cached(_actions, filters.year, filters.departments, tuple(areas), tuple(helps), tuple(statuses),
-                 tuple(quarters))
+                       tuple(quarters))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _actions(url: str, version: int, year: int | None, departments: tuple[str, ...], areas: tuple, helps: tuple,
              statuses: tuple, quarters: tuple) -> pd.DataFrame:
     return lists.select_actions(rows_at(url, version, year, departments, (HANDLEPLAN,))[HANDLEPLAN], areas=areas,
-                                  helps=helps, statuses=statuses, quarters=quarters)
+                                helps=helps, statuses=statuses, quarters=quarters)
 
 
 # --------------------------------------------------------------------------- Sammenlign afdelinger
@@ -469,8 +469,8 @@ def department_counts_at(url: str, version: int, year: int | None, departments: 
     # Counted in the database per department and area, a column per Kategori.
     counts = store_at(url).category_counts(("department", "area"), year=year, departments=departments or None)
     return DepartmentCounts(metrics.entries_by_department_area_of_counts(counts),
-                             metrics.company_average_by_area_of_counts(counts),
-                             tuple(metrics.departments({ARBEJDSARK: counts})))
+                            metrics.company_average_by_area_of_counts(counts),
+                            tuple(metrics.departments({ARBEJDSARK: counts})))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
