@@ -247,11 +247,15 @@ def frame(table: str, columns: dict[str, list] | None = None, names: tuple[str, 
     import pandas as pd
 
     names = SCHEMA[table].columns if names is None else names
-    data = {}
-    for key in names:
-        values = (columns or {}).get(key, [])
-        kind = dtype(table, key)
-        if kind == "float64":
-            values = [float("nan") if v is None else v for v in values]
-        data[key] = pd.Series(values, dtype=kind)
+    data = {key: series(table, key, (columns or {}).get(key, [])) for key in names}
     return pd.DataFrame(data, columns=list(names))
+
+
+def series(table: str, column: str, values: list) -> pd.Series:
+    """One canonical column from its plain values, with the column's dtype."""
+    import pandas as pd
+
+    kind = dtype(table, column)
+    if kind == "float64":
+        values = [float("nan") if v is None else v for v in values]
+    return pd.Series(values, dtype=kind)

@@ -18,11 +18,11 @@ import sqlalchemy as sa
 
 from .. import vocab
 from ..errors import AmoError
-from ..schema import ARBEJDSARK, HANDLEPLAN, ORGANISATION, SCHEMA, TABLES
+from ..schema import ARBEJDSARK, HANDLEPLAN, ORGANISATION, SCHEMA, TABLES, series
 from ..text import department_key, department_name, sorted_names
 from .engine import Database
 from .tables import CURRENT, DATA, audit, batches, has_years, iso, meetings, meta_value, versions
-from .values import dtype_series, rows_frame, wanted_columns
+from .values import rows_frame, wanted_columns
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -176,7 +176,7 @@ def counted(db: Database, table: str, by: Iterable[str], sums: dict[str, Any], y
     with db.read() as conn:
         rows = conn.execute(of_departments(query, departments)).all()
     columns = [list(values) for values in zip(*rows, strict=True)] if rows else [[] for _ in range(len(names) + len(sums) + 1)]
-    out = {name: dtype_series(table, name, values) for name, values in zip(names, columns, strict=False)}
+    out = {name: series(table, name, values) for name, values in zip(names, columns, strict=False)}
     out.update({name: pd.Series([int(n) for n in values], dtype="int64")
                 for name, values in zip([*sums, "count"], columns[len(names):], strict=True)})
     return pd.DataFrame(out, columns=[*names, *sums, "count"])

@@ -105,6 +105,3 @@ def rows_frame(table: str, names: tuple[str, ...], rows: list) -> pd.DataFrame:
     return out
 
 
-def dtype_series(table: str, name: str, values: list) -> pd.Series:
-    """One canonical column's values with the column's dtype."""
-    return frame(table, {name: values}, (name,))[name]
