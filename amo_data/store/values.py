@@ -103,5 +103,3 @@ def rows_frame(table: str, names: tuple[str, ...], rows: list) -> pd.DataFrame:
     out = frame(table, {name: list(values) for name, values in zip(names, columns[1:], strict=True)}, names)
     out.insert(0, "id", pd.Series(list(columns[0]), dtype="int64"))
     return out
-
-
