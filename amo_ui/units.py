@@ -204,8 +204,9 @@ def breadcrumb(scope: Scope) -> None:
 
 
 def drill_down(scope: Scope, names: Sequence[str], where: str) -> None:
-    """A link per child (named as the tree spells it): choosing it makes it the scope."""
-    keys = [department_key(n) for n in names]
+    """A link per child (named as the tree spells it): choosing it makes it the scope. A row of
+    the unit's own data (:func:`own_label`) is no child and gets no link."""
+    keys = [k for k in map(department_key, names) if k in scope.children]
     if not keys:
         return
     row = st.container(horizontal=True, gap="small", vertical_alignment="center")
@@ -222,6 +223,19 @@ def paged(count: int, where: str, scope: Scope, what: str) -> slice:
     return page_rows(count, f"{where}_page_{scope.key or ''}", f"Vis {what}", size=PAGE_SIZE)
 
 
+def own_label(name: str) -> str:
+    """The row of a unit that is a department too: its own entries, beside its children's."""
+    return f"{name} (egne data)"
+
+
+def _has_own_data(org: Organisation, key: str | None, departments: tuple[str, ...]) -> bool:
+    """Whether the unit ``key`` is itself a department with data among ``departments`` (none:
+    every one)."""
+    if key is None or key not in org.departments:
+        return False
+    return not departments or key in {department_key(d) for d in departments}
+
+
 def children_word(scope: Scope) -> str:
     """"enheder" or "afdelinger": what the scope's children are."""
     return "enheder" if scope.children_are_units() else "afdelinger"
@@ -233,7 +247,9 @@ def children_word(scope: Scope) -> str:
 def children_overview(scope: Scope, year: int | None, departments: tuple[str, ...], today: dt.date) -> pd.DataFrame:
     """One row per child of the scope with departments among ``departments`` (none: every one):
     key | Enhed | Afdelinger | Uden årlig drøftelse | Styrker | Behov | Andel behov; the
-    children lacking a discussion first, then the highest need share."""
+    children lacking a discussion first, then the highest need share. A unit that is a
+    department too has a row of its own data beside its children (:func:`own_label`), so that
+    the rows add up to the unit's figures."""
     return load_cached(_children_overview, scope.key, year, departments, today)
 
 
@@ -261,6 +277,12 @@ def _children_overview(url: str, version: int, key: str | None, year: int | None
         rows.append({"key": child, "Enhed": tree.name[child], "Afdelinger": per_child[child][0],
                      "Uden årlig drøftelse": per_child[child][1], "Styrker": strengths, "Behov": needs,
                      "Andel behov": needs / (strengths + needs) if strengths + needs else float("nan")})
+    if rows and _has_own_data(org, key, departments):
+        own = [r for r in counts.to_dict("records") if department_key(r["department"]) == key]
+        strengths, needs = sum(int(r["lykkes"]) for r in own), sum(int(r["brug_for_at_styrke"]) for r in own)
+        rows.append({"key": key, "Enhed": own_label(tree.name[key]), "Afdelinger": 1,
+                     "Uden årlig drøftelse": int(key in lacking), "Styrker": strengths, "Behov": needs,
+                     "Andel behov": needs / (strengths + needs) if strengths + needs else float("nan")})
     rows.sort(key=lambda r: (-r["Uden årlig drøftelse"], -_or_minus(r["Andel behov"]), danish_key(r["Enhed"])))
     return pd.DataFrame(rows, columns=["key", "Enhed", "Afdelinger", "Uden årlig drøftelse", "Styrker", "Behov",
                                        "Andel behov"]).astype(
@@ -278,7 +300,9 @@ def _or_minus(value: float) -> float:
 def child_comparison(scope: Scope, year: int | None, departments: tuple[str, ...], measure: str) -> pd.DataFrame:
     """The scope's children × areas of one measure (``metrics.department_area_matrix`` of the
     counts summed over each child's subtree), ranked by the child's need share over every
-    area, highest first. The index is named "Enhed" when a child is a unit (the CSV's heading)."""
+    area, highest first; a unit that is a department too has a row of its own data beside its
+    children (:func:`own_label`). The index is named "Enhed" when a child is a unit (the CSV's
+    heading)."""
     return load_cached(_child_comparison, scope.key, year, departments, measure)
 
 
@@ -289,7 +313,11 @@ def _child_comparison(url: str, version: int, key: str | None, year: int | None,
     tree = org.tree
     counts = department_counts_at(url, version, year, departments).by_department_area
     child = {d: tree.child_containing(department_key(d), key) for d in counts["department"].unique()}
-    names = counts["department"].map({d: tree.name[c] if c is not None else None for d, c in child.items()})
+    own = own_label(tree.name[key]) if key is not None else None
+    named = {d: tree.name[c] if c is not None else own if department_key(d) == key else None for d, c in child.items()}
+    if not any(name is not None and name != own for name in named.values()):
+        named = dict.fromkeys(named)  # no child has rows: the unit's own data is no comparison
+    names = counts["department"].map(named)
     columns = list(metrics.CATEGORY_COLUMNS.values())
     grouped = (counts.assign(department=names).dropna(subset=["department"])
                .groupby(["department", "area"], sort=False)[columns].sum().reset_index())

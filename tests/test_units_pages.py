@@ -249,3 +249,41 @@ def test_a_new_department_outside_the_tree_joins_the_default_view_at_once(sample
     assert at.sidebar.selectbox(key="unit").value == ""
     assert sorted(at.dataframe[0].value["Enhed"]) == ["Nordisk Emballage A/S", "Rengøring"]
     assert "enhed" not in at.query_params
+
+
+# --- a unit that is a department too -------------------------------------------------------------
+
+FACTORY_OWN = (
+    "Afdeling;Dato;År;Område;Kategori;Beskrivelse\r\n"
+    "Fabrikken i Vejle;10-11-2026;2026;Ergonomi;Brug for at styrke;Fælles løfteregler for hele fabrikken\r\n"
+    "Fabrikken i Vejle;10-11-2026;2026;Ergonomi;Brug for at styrke;Oplæring af vikarer på tværs af hallerne\r\n"
+    "Fabrikken i Vejle;10-11-2026;2026;Psykisk arbejdsmiljø;Lykkes;Ledelsens ugentlige rundgang\r\n"
+).encode()
+
+
+def test_a_unit_with_its_own_data_shows_it_as_a_row_beside_its_children(sample_store, tmp_path):
+    # The factory (a unit of the tree) has also held its own discussion: its points count in the
+    # unit's tiles, and a row of its own makes the children's table add up to them.
+    (tmp_path / "fabrikken.csv").write_bytes(FACTORY_OWN)
+    assert cli(["import", str(tmp_path / "fabrikken.csv")]) == 0
+    at = run(enhed="Fabrikken i Vejle")
+    rows = at.dataframe[0].value.set_index("Enhed")
+    own = "Fabrikken i Vejle (egne data)"
+    assert sorted(rows.index) == sorted([*FABRIKKEN, own])
+    assert (rows.loc[own, "Behov"], rows.loc[own, "Styrker"], rows.loc[own, "Afdelinger"]) == (2, 1, 1)
+    unit = tiles(sample_store, [*FABRIKKEN, "Fabrikken i Vejle"])
+    assert metric(at, "Behov") == str(unit["needs"]) == str(rows["Behov"].sum())
+    assert rows["Styrker"].sum() == unit["strengths"]
+    # Its own row is where the unit already is: no link down to it.
+    assert sorted(b.label for b in at.button if b.key and b.key.startswith("overview_down_")) == FABRIKKEN
+
+    at.switch_page("pages/4_Sammenlign_afdelinger.py").run()
+    assert not at.exception
+    assert sorted(heatmap_rows(at)) == sorted([*FABRIKKEN, own])
+    assert sorted(b.label for b in at.button if b.key and b.key.startswith("compare_down_")) == FABRIKKEN
+
+    # One level up, the factory's own points are part of the factory's row.
+    at = run()
+    top = at.dataframe[0].value.set_index("Enhed")
+    assert top.loc["Fabrikken i Vejle", "Behov"] == unit["needs"]
+    assert not [name for name in top.index if name.endswith("(egne data)")]
