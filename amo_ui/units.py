@@ -206,7 +206,7 @@ def breadcrumb(scope: Scope) -> None:
 def drill_down(scope: Scope, names: Sequence[str], where: str) -> None:
     """A link per child (named as the tree spells it): choosing it makes it the scope. A row of
     the unit's own data (:func:`own_label`) is no child and gets no link."""
-    keys = [k for k in map(department_key, names) if k in scope.children]
+    keys = list(dict.fromkeys(k for k in map(department_key, names) if k in scope.children))
     if not keys:
         return
     row = st.container(horizontal=True, gap="small", vertical_alignment="center")
@@ -223,15 +223,20 @@ def paged(count: int, where: str, scope: Scope, what: str) -> slice:
     return page_rows(count, f"{where}_page_{scope.key or ''}", f"Vis {what}", size=PAGE_SIZE)
 
 
-def own_label(name: str) -> str:
-    """The row of a unit that is a department too: its own entries, beside its children's."""
-    return f"{name} (egne data)"
+def own_label(tree: units.Tree, key: str) -> str:
+    """The row of a unit that is a department too: its own entries, beside its children's
+    ("Fabrikken i Vejle (egne data)"), numbered in the unlikely case a node has that name."""
+    label, n = f"{tree.name[key]} (egne data)", 1
+    while department_key(label) in tree.name:
+        n += 1
+        label = f"{tree.name[key]} (egne data {n})"
+    return label
 
 
 def _has_own_data(org: Organisation, key: str | None, departments: tuple[str, ...]) -> bool:
-    """Whether the unit ``key`` is itself a department with data among ``departments`` (none:
-    every one)."""
-    if key is None or key not in org.departments:
+    """Whether the unit ``key`` (a node with children) is itself a department with data among
+    ``departments`` (none: every one)."""
+    if key is None or key not in org.departments or not org.children.get(key):
         return False
     return not departments or key in {department_key(d) for d in departments}
 
@@ -277,10 +282,10 @@ def _children_overview(url: str, version: int, key: str | None, year: int | None
         rows.append({"key": child, "Enhed": tree.name[child], "Afdelinger": per_child[child][0],
                      "Uden årlig drøftelse": per_child[child][1], "Styrker": strengths, "Behov": needs,
                      "Andel behov": needs / (strengths + needs) if strengths + needs else float("nan")})
-    if rows and _has_own_data(org, key, departments):
+    if _has_own_data(org, key, departments):
         own = [r for r in counts.to_dict("records") if department_key(r["department"]) == key]
         strengths, needs = sum(int(r["lykkes"]) for r in own), sum(int(r["brug_for_at_styrke"]) for r in own)
-        rows.append({"key": key, "Enhed": own_label(tree.name[key]), "Afdelinger": 1,
+        rows.append({"key": key, "Enhed": own_label(tree, key), "Afdelinger": 1,
                      "Uden årlig drøftelse": int(key in lacking), "Styrker": strengths, "Behov": needs,
                      "Andel behov": needs / (strengths + needs) if strengths + needs else float("nan")})
     rows.sort(key=lambda r: (-r["Uden årlig drøftelse"], -_or_minus(r["Andel behov"]), danish_key(r["Enhed"])))
@@ -313,11 +318,9 @@ def _child_comparison(url: str, version: int, key: str | None, year: int | None,
     tree = org.tree
     counts = department_counts_at(url, version, year, departments).by_department_area
     child = {d: tree.child_containing(department_key(d), key) for d in counts["department"].unique()}
-    own = own_label(tree.name[key]) if key is not None else None
-    named = {d: tree.name[c] if c is not None else own if department_key(d) == key else None for d, c in child.items()}
-    if not any(name is not None and name != own for name in named.values()):
-        named = dict.fromkeys(named)  # no child has rows: the unit's own data is no comparison
-    names = counts["department"].map(named)
+    own = own_label(tree, key) if _has_own_data(org, key, departments) else None
+    names = counts["department"].map({d: tree.name[c] if c is not None else own if department_key(d) == key else None
+                                      for d, c in child.items()})
     columns = list(metrics.CATEGORY_COLUMNS.values())
     grouped = (counts.assign(department=names).dropna(subset=["department"])
                .groupby(["department", "area"], sort=False)[columns].sum().reset_index())

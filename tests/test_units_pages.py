@@ -287,3 +287,32 @@ def test_a_unit_with_its_own_data_shows_it_as_a_row_beside_its_children(sample_s
     top = at.dataframe[0].value.set_index("Enhed")
     assert top.loc["Fabrikken i Vejle", "Behov"] == unit["needs"]
     assert not [name for name in top.index if name.endswith("(egne data)")]
+
+
+def test_a_unit_whose_only_points_in_the_year_are_its_own_shows_them_on_both_pages(sample_store, tmp_path):
+    # Sammenlign afdelinger compares the unit's own data too, as Overblik's table shows it.
+    (tmp_path / "fabrikken.csv").write_bytes(FACTORY_OWN.replace(b"2026", b"2023"))
+    assert cli(["import", str(tmp_path / "fabrikken.csv")]) == 0
+    at = run(enhed="Fabrikken i Vejle", aar="2023")
+    rows = at.dataframe[0].value.set_index("Enhed")
+    assert metric(at, "Behov") == str(rows["Behov"].sum()) == "2"
+    at.switch_page("pages/4_Sammenlign_afdelinger.py").run()
+    assert not at.exception
+    assert not at.info or "ingen punkter" not in at.info[0].value, at.info[0].value
+    assert heatmap_rows(at) == ["Fabrikken i Vejle (egne data)"]
+
+
+def test_a_child_named_like_the_units_own_row_keeps_a_row_and_a_link_of_its_own(sample_store, tmp_path):
+    (tmp_path / "fabrikken.csv").write_bytes(FACTORY_OWN)
+    (tmp_path / "organisation.csv").write_bytes(
+        b"Afdeling;Overordnet\r\nFabrikken i Vejle (egne data);Fabrikken i Vejle\r\n")
+    (tmp_path / "barn.csv").write_bytes(FACTORY_OWN.replace(b"Fabrikken i Vejle;", b"Fabrikken i Vejle (egne data);"))
+    assert cli(["import", *(str(tmp_path / f) for f in ("fabrikken.csv", "organisation.csv", "barn.csv"))]) == 0
+    at = run(enhed="Fabrikken i Vejle")
+    assert not at.exception
+    names = list(at.dataframe[0].value["Enhed"])
+    assert sorted(names) == sorted([*FABRIKKEN, "Fabrikken i Vejle (egne data)", "Fabrikken i Vejle (egne data 2)"])
+    links = sorted(b.label.replace("\\", "") for b in at.button if b.key and b.key.startswith("overview_down_"))
+    assert links == sorted([*FABRIKKEN, "Fabrikken i Vejle (egne data)"])  # the child (labels are escaped)
+    at.switch_page("pages/4_Sammenlign_afdelinger.py").run()
+    assert sorted(heatmap_rows(at)) == sorted(names)
