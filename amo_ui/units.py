@@ -279,20 +279,22 @@ def _children_overview(url: str, version: int, key: str | None, year: int | None
             continue
         found = figures.get(tree.name[child], {})
         strengths, needs = found.get("lykkes", 0), found.get("brug_for_at_styrke", 0)
-        rows.append({"key": child, "Enhed": tree.name[child], "Afdelinger": per_child[child][0],
-                     "Uden årlig drøftelse": per_child[child][1], "Styrker": strengths, "Behov": needs,
-                     "Andel behov": needs / (strengths + needs) if strengths + needs else float("nan")})
+        rows.append(_overview_row(child, tree.name[child], *per_child[child], strengths, needs))
     if _has_own_data(org, key, departments):
         own = [r for r in counts.to_dict("records") if department_key(r["department"]) == key]
-        strengths, needs = sum(int(r["lykkes"]) for r in own), sum(int(r["brug_for_at_styrke"]) for r in own)
-        rows.append({"key": key, "Enhed": own_label(tree, key), "Afdelinger": 1,
-                     "Uden årlig drøftelse": int(key in lacking), "Styrker": strengths, "Behov": needs,
-                     "Andel behov": needs / (strengths + needs) if strengths + needs else float("nan")})
+        rows.append(_overview_row(key, own_label(tree, key), 1, int(key in lacking),
+                                  sum(int(r["lykkes"]) for r in own), sum(int(r["brug_for_at_styrke"]) for r in own)))
     rows.sort(key=lambda r: (-r["Uden årlig drøftelse"], -_or_minus(r["Andel behov"]), danish_key(r["Enhed"])))
     return pd.DataFrame(rows, columns=["key", "Enhed", "Afdelinger", "Uden årlig drøftelse", "Styrker", "Behov",
                                        "Andel behov"]).astype(
         {"Afdelinger": "int64", "Uden årlig drøftelse": "int64", "Styrker": "int64", "Behov": "int64",
          "Andel behov": "float64"})
+
+
+def _overview_row(key: str, name: str, departments: int, lacking: int, strengths: int, needs: int) -> dict:
+    return {"key": key, "Enhed": name, "Afdelinger": departments, "Uden årlig drøftelse": lacking,
+            "Styrker": strengths, "Behov": needs,
+            "Andel behov": needs / (strengths + needs) if strengths + needs else float("nan")}
 
 
 def _or_minus(value: float) -> float:
