@@ -77,13 +77,8 @@ def base_url() -> str:
 def _new_link(departments: tuple[str, ...]) -> None:
     """A new subscription link of the signed-in user; the user's earlier links stop working."""
     user = current_user()
-    prefix = f"Kalender {user.username}"
     with writing():
-        mine = [t for t in store().tokens() if t["name"].startswith(prefix + " (")]
-        for token in mine:
-            if token["revoked_at"] is None:
-                store().revoke_token(token["name"], user=user.username)
-        secret = store().add_token(f"{prefix} ({len(mine) + 1})", list(departments), user=user.username)
+        secret = store().new_calendar_link(list(departments), user=user.username)
         st.session_state["_calendar_link"] = f"{base_url()}/api/kalender.ics?token={secret}"
 
 

@@ -97,3 +97,34 @@ def test_an_audit_line_of_its_own(store):
     assert store.audit_log()[0] == {**store.audit_log()[0], "action": "sign_in_failed", "user": "mette",
                                     "details": {"address": "10.0.0.7"}}
     assert store.data_version() == version + 1
+
+
+# --------------------------------------------------------------------------- calendar links
+
+
+def test_a_persons_calendar_links_stop_working_when_the_stored_role_changes_or_goes(store):
+    # docs/security.md: a personal calendar link (Handleplan's "Lav mit kalenderlink") covers what
+    # its maker may see; an administrator who changes or removes the maker's role stops it.
+    store.assign_role("Mette@Firma.dk", "amo", ["Lager"], user="admin")
+    store.assign_role("ole@firma.dk", "ledelse", None, user="admin")
+    first = store.new_calendar_link(["Lager"], user="Mette@Firma.dk")
+    second = store.new_calendar_link(["Lager"], user="Mette@Firma.dk")  # a new link: the first one stops
+    oles = store.new_calendar_link([], user="ole@firma.dk")
+    intranet = store.add_token("Intranet", [], user="mette@firma.dk")  # made by hand: not a calendar link
+    assert store.token_for(first) is None and store.token_for(second)["name"] == "Kalender Mette@Firma.dk (2)"
+
+    store.assign_role("mette@firma.dk", "amo", ["Lager"], user="admin")  # the same role again: nothing changes
+    assert store.token_for(second) is not None
+    store.assign_role("METTE@firma.dk", "amo", ["Produktion"], user="admin")  # another department
+    assert store.token_for(second) is None
+    assert store.token_for(oles) is not None and store.token_for(intranet) is not None
+    revoked = [e for e in store.audit_log() if e["action"] == "token_revoke"]
+    assert revoked[0]["details"] == {"token": "Kalender Mette@Firma.dk (2)"} and revoked[0]["user"] == "admin"
+
+    third = store.new_calendar_link(["Produktion"], user="Mette@Firma.dk")
+    assert store.token_for(third)["name"] == "Kalender Mette@Firma.dk (3)"
+    store.revoke_role("mette@firma.dk", user="chef")  # the role removed
+    assert store.token_for(third) is None
+    store.assign_role("ole@firma.dk", "admin", None, user="chef")  # another role
+    assert store.token_for(oles) is None
+    assert store.token_for(intranet) is not None

@@ -303,6 +303,10 @@ class Store:
     def revoke_token(self, name: str, user: Any) -> None:
         access.revoke_token(self.db, name, user)
 
+    def new_calendar_link(self, departments: Iterable[str] | None, user: Any) -> str:
+        """A new calendar link of ``user`` (the user's earlier ones stop working); its secret."""
+        return access.new_calendar_link(self.db, departments, user)
+
     def token_for(self, secret: str | None) -> dict[str, Any] | None:
         """The working token with this secret, else None."""
         return access.token_for(self.db, secret)

@@ -48,14 +48,51 @@ def add_token(db: Database, name: str, departments: Iterable[str] | None, user: 
     label = clean(name)
     if not label:
         raise AmoError("Giv nøglen et navn.", 2)
+    with db.write() as conn:
+        secret = _add(conn, label, departments, user)
+        bump(conn)
+    return secret
+
+
+def _add(conn: sa.Connection, label: str, departments: Iterable[str] | None, user: Any) -> str:
     secret = secrets.token_urlsafe(32)
     chosen = _departments(departments)
+    if conn.execute(sa.select(api_tokens.c.id).where(api_tokens.c.name == label)).first() is not None:
+        raise AmoError(f'Der findes allerede en nøgle med navnet "{label}". Vælg et andet navn.', 2)
+    conn.execute(api_tokens.insert().values(name=label, secret_sha256=_digest(secret), departments=chosen,
+                                            created_at=now(), created_by=user_name(user)))
+    write_audit(conn, user, "token_add", {"token": label, "departments": chosen})
+    return secret
+
+
+def _revoke(conn: sa.Connection, row: Any, user: Any) -> None:
+    conn.execute(api_tokens.update().where(api_tokens.c.id == row.id)
+                 .values(revoked_at=now(), revoked_by=user_name(user)))
+    write_audit(conn, user, "token_revoke", {"token": row.name})
+
+
+# A person's calendar link, made on Handleplan ("Lav mit kalenderlink"): a token named
+# "Kalender <user name> (n)" and made by that user. It covers what the person may see when it
+# is made; a change of the person's role stored here (assign_role, revoke_role) revokes it.
+
+
+def _calendar_links_of(conn: sa.Connection, person: str) -> list[Any]:
+    """The calendar links ``person`` (a user name, case-insensitive) has made, working or not."""
+    rows = conn.execute(sa.select(api_tokens)).all()  # a handful: matched here, case-insensitive in any script
+    return [r for r in rows if (r.created_by or "").casefold() == person.casefold()
+            and r.name.startswith(f"Kalender {r.created_by} (") and r.name.endswith(")")]
+
+
+def new_calendar_link(db: Database, departments: Iterable[str] | None, user: Any) -> str:
+    """A new calendar link of ``user`` for ``departments`` (none: every one); the user's earlier
+    links stop working. Returns its secret."""
+    person = user_name(user)
     with db.write() as conn:
-        if conn.execute(sa.select(api_tokens.c.id).where(api_tokens.c.name == label)).first() is not None:
-            raise AmoError(f'Der findes allerede en nøgle med navnet "{label}". Vælg et andet navn.', 2)
-        conn.execute(api_tokens.insert().values(name=label, secret_sha256=_digest(secret), departments=chosen,
-                                                created_at=now(), created_by=user_name(user)))
-        write_audit(conn, user, "token_add", {"token": label, "departments": chosen})
+        mine = _calendar_links_of(conn, person)
+        for row in mine:
+            if row.revoked_at is None:
+                _revoke(conn, row, user)
+        secret = _add(conn, f"Kalender {person} ({len(mine) + 1})", departments, user)
         bump(conn)
     return secret
 
@@ -83,9 +120,7 @@ def revoke_token(db: Database, name: str, user: Any) -> None:
             raise AmoError(f'Der findes ingen nøgle med navnet "{label}".', 2)
         if row.revoked_at is not None:
             raise AmoError(f'Nøglen "{label}" er allerede tilbagekaldt.', 2)
-        conn.execute(api_tokens.update().where(api_tokens.c.id == row.id)
-                     .values(revoked_at=now(), revoked_by=user_name(user)))
-        write_audit(conn, user, "token_revoke", {"token": label})
+        _revoke(conn, row, user)
         bump(conn)
 
 
@@ -133,10 +168,13 @@ def assign_role(db: Database, email: str, role: str, departments: Iterable[str] 
         mine = user_roles.c.email_key == address.casefold()
         values = {"email": address, "role": canonical, "departments": chosen, "assigned_at": now(),
                   "assigned_by": user_name(user)}
-        if conn.execute(sa.select(user_roles.c.id).where(mine)).first() is None:
+        before = conn.execute(sa.select(user_roles).where(mine)).first()
+        if before is None:
             conn.execute(user_roles.insert().values(email_key=address.casefold(), **values))
         else:
             conn.execute(user_roles.update().where(mine).values(**values))
+            if (before.role, list(before.departments)) != (canonical, chosen):
+                _revoke_calendar_links(conn, address, user)
         write_audit(conn, user, "role_assign", {"email": address, "role": canonical, "departments": chosen})
         bump(conn)
 
@@ -150,7 +188,15 @@ def revoke_role(db: Database, email: str, user: Any) -> None:
             raise AmoError(f'"{clean(email)}" har ingen rolle.', 2)
         conn.execute(user_roles.delete().where(user_roles.c.id == row.id))
         write_audit(conn, user, "role_revoke", {"email": row.email, "role": row.role})
+        _revoke_calendar_links(conn, row.email, user)
         bump(conn)
+
+
+def _revoke_calendar_links(conn: sa.Connection, email: str, user: Any) -> None:
+    """The person's role changed or went: the calendar links the person made stop working."""
+    for row in _calendar_links_of(conn, email):
+        if row.revoked_at is None:
+            _revoke(conn, row, user)
 
 
 @dataclass(frozen=True)
