@@ -173,7 +173,8 @@ def assign_role(db: Database, email: str, role: str, departments: Iterable[str] 
             conn.execute(user_roles.insert().values(email_key=address.casefold(), **values))
         else:
             conn.execute(user_roles.update().where(mine).values(**values))
-            if (before.role, list(before.departments)) != (canonical, chosen):
+            if before.role != canonical or ({department_key(d) for d in before.departments}
+                                            != {department_key(d) for d in chosen}):
                 _revoke_calendar_links(conn, address, user)
         write_audit(conn, user, "role_assign", {"email": address, "role": canonical, "departments": chosen})
         bump(conn)
