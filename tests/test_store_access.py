@@ -128,3 +128,13 @@ def test_a_persons_calendar_links_stop_working_when_the_stored_role_changes_or_g
     store.assign_role("ole@firma.dk", "admin", None, user="chef")  # another role
     assert store.token_for(oles) is None
     assert store.token_for(intranet) is not None
+
+    # A link made before any role was stored here (an administrator of the configuration, say)
+    # stops when the first stored role is given; a token made by hand with the next link's name
+    # is skipped, not an error.
+    early = store.new_calendar_link([], user="ida@firma.dk")
+    store.add_token("Kalender ida@firma.dk (2)", [], user="kommandolinje")
+    store.assign_role("ida@firma.dk", "amo", ["Lager"], user="admin")
+    assert store.token_for(early) is None
+    assert store.token_for(store.new_calendar_link(["Lager"], user="ida@firma.dk"))["name"] == "Kalender ida@firma.dk (3)"
+    assert store.token_for(store.new_calendar_link(["Lager"], user="ida@firma.dk"))["name"] == "Kalender ida@firma.dk (4)"

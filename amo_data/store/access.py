@@ -73,26 +73,31 @@ def _revoke(conn: sa.Connection, row: Any, user: Any) -> None:
 
 # A person's calendar link, made on Handleplan ("Lav mit kalenderlink"): a token named
 # "Kalender <user name> (n)" and made by that user. It covers what the person may see when it
-# is made; a change of the person's role stored here (assign_role, revoke_role) revokes it.
+# is made; a role stored here for the person, given anew, changed or removed (assign_role,
+# revoke_role), revokes it.
 
 
 def _calendar_links_of(conn: sa.Connection, person: str) -> list[Any]:
     """The calendar links ``person`` (a user name, case-insensitive) has made, working or not."""
     rows = conn.execute(sa.select(api_tokens)).all()  # a handful: matched here, case-insensitive in any script
-    return [r for r in rows if (r.created_by or "").casefold() == person.casefold()
+    return [r for r in rows if clean(r.created_by).casefold() == clean(person).casefold()
             and r.name.startswith(f"Kalender {r.created_by} (") and r.name.endswith(")")]
 
 
 def new_calendar_link(db: Database, departments: Iterable[str] | None, user: Any) -> str:
     """A new calendar link of ``user`` for ``departments`` (none: every one); the user's earlier
     links stop working. Returns its secret."""
-    person = user_name(user)
+    person = clean(user_name(user))
     with db.write() as conn:
         mine = _calendar_links_of(conn, person)
         for row in mine:
             if row.revoked_at is None:
-                _revoke(conn, row, user)
-        secret = _add(conn, f"Kalender {person} ({len(mine) + 1})", departments, user)
+                _revoke(conn, row, person)
+        taken = set(conn.execute(sa.select(api_tokens.c.name)).scalars())  # a token made by hand may hold a number
+        n = len(mine) + 1
+        while f"Kalender {person} ({n})" in taken:
+            n += 1
+        secret = _add(conn, f"Kalender {person} ({n})", departments, person)
         bump(conn)
     return secret
 
@@ -173,9 +178,10 @@ def assign_role(db: Database, email: str, role: str, departments: Iterable[str] 
             conn.execute(user_roles.insert().values(email_key=address.casefold(), **values))
         else:
             conn.execute(user_roles.update().where(mine).values(**values))
-            if before.role != canonical or ({department_key(d) for d in before.departments}
-                                            != {department_key(d) for d in chosen}):
-                _revoke_calendar_links(conn, address, user)
+        # A link made under another role (or before any was stored here) may cover more.
+        if before is None or before.role != canonical or ({department_key(d) for d in before.departments}
+                                                          != {department_key(d) for d in chosen}):
+            _revoke_calendar_links(conn, address, user)
         write_audit(conn, user, "role_assign", {"email": address, "role": canonical, "departments": chosen})
         bump(conn)
 
