@@ -77,11 +77,17 @@ def _revoke(conn: sa.Connection, row: Any, user: Any) -> None:
 # revoke_role), revokes it.
 
 
-def _calendar_links_of(conn: sa.Connection, person: str) -> list[Any]:
-    """The calendar links ``person`` (a user name, case-insensitive) has made, working or not."""
-    rows = conn.execute(sa.select(api_tokens)).all()  # a handful: matched here, case-insensitive in any script
-    return [r for r in rows if clean(r.created_by).casefold() == clean(person).casefold()
+def _calendar_links_of(tokens: list[Any], person: str) -> list[Any]:
+    """Of the ``tokens`` (rows), the calendar links ``person`` (a user name, case-insensitive in
+    any script) has made, working or not."""
+    return [r for r in tokens if clean(r.created_by).casefold() == clean(person).casefold()
             and r.name.startswith(f"Kalender {r.created_by} (") and r.name.endswith(")")]
+
+
+def _revoke_working(conn: sa.Connection, rows: list[Any], user: Any) -> None:
+    for row in rows:
+        if row.revoked_at is None:
+            _revoke(conn, row, user)
 
 
 def new_calendar_link(db: Database, departments: Iterable[str] | None, user: Any) -> str:
@@ -89,11 +95,10 @@ def new_calendar_link(db: Database, departments: Iterable[str] | None, user: Any
     links stop working. Returns its secret."""
     person = clean(user_name(user))
     with db.write() as conn:
-        mine = _calendar_links_of(conn, person)
-        for row in mine:
-            if row.revoked_at is None:
-                _revoke(conn, row, person)
-        taken = set(conn.execute(sa.select(api_tokens.c.name)).scalars())  # a token made by hand may hold a number
+        tokens = conn.execute(sa.select(api_tokens)).all()  # a handful
+        mine = _calendar_links_of(tokens, person)
+        _revoke_working(conn, mine, person)
+        taken = {r.name for r in tokens}  # a token made by hand may hold a number
         n = len(mine) + 1
         while f"Kalender {person} ({n})" in taken:
             n += 1
@@ -201,9 +206,7 @@ def revoke_role(db: Database, email: str, user: Any) -> None:
 
 def _revoke_calendar_links(conn: sa.Connection, email: str, user: Any) -> None:
     """The person's role changed or went: the calendar links the person made stop working."""
-    for row in _calendar_links_of(conn, email):
-        if row.revoked_at is None:
-            _revoke(conn, row, user)
+    _revoke_working(conn, _calendar_links_of(conn.execute(sa.select(api_tokens)).all(), email), user)
 
 
 @dataclass(frozen=True)
